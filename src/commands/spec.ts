@@ -1,0 +1,54 @@
+/**
+ * The command table's row type. One table (registry.ts) feeds dispatch, arity checks, COMMAND
+ * introspection, ACL categories, key extraction for cluster routing, and the admission checks
+ * (write commands on a read-only replica, commands allowed while loading or stale...).
+ * Flag and category names are Redis 7.0's, as COMMAND INFO prints them.
+ */
+import type { Reply } from '../protocol/reply.js';
+import type { CommandContext } from './context.js';
+
+export type CommandFlag =
+  | 'write' | 'readonly' | 'denyoom' | 'module' | 'admin' | 'pubsub' | 'noscript' | 'blocking'
+  | 'loading' | 'stale' | 'skip_monitor' | 'skip_slowlog' | 'asking' | 'fast' | 'no_auth'
+  | 'may_replicate' | 'sentinel' | 'only_sentinel' | 'no_mandatory_keys' | 'protected'
+  | 'no_async_loading' | 'no_multi' | 'allow_busy';
+
+export type AclCategory =
+  | 'keyspace' | 'read' | 'write' | 'set' | 'sortedset' | 'list' | 'hash' | 'string' | 'bitmap'
+  | 'hyperloglog' | 'geo' | 'stream' | 'pubsub' | 'admin' | 'fast' | 'slow' | 'blocking'
+  | 'dangerous' | 'connection' | 'transaction' | 'scripting';
+
+/** A key specification as COMMAND INFO / COMMAND DOCS report it (Redis 7.0 key-specs). */
+export interface KeySpec {
+  readonly flags: readonly string[];
+  readonly beginSearch: { readonly index: number } | { readonly keyword: string; readonly startFrom: number };
+  readonly findKeys:
+    | { readonly range: { readonly lastKey: number; readonly step: number; readonly limit: number } }
+    | { readonly keynum: { readonly keyNumIdx: number; readonly firstKey: number; readonly step: number } };
+}
+
+export type Handler<C extends CommandContext = CommandContext> = (ctx: C, argv: string[]) => Reply;
+
+export interface CommandSpec<C extends CommandContext = CommandContext> {
+  /** Lower-case name; for subcommands the part after the container, e.g. "list" of "client". */
+  readonly name: string;
+  /** Redis arity: positive = exact argc, negative = at least |arity| (argv includes the name). */
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  readonly acl: readonly AclCategory[];
+  /** Legacy key positions (first, last, step) as COMMAND INFO reports them; last < 0 counts from the end. */
+  readonly keys?: { readonly first: number; readonly last: number; readonly step: number };
+  /** Key specs for COMMAND INFO/DOCS; derived from `keys` when absent. */
+  readonly keySpecs?: readonly KeySpec[];
+  /** Key positions for commands whose keys move (movablekeys), e.g. ZUNIONSTORE, EVAL. */
+  readonly getKeys?: (argv: readonly string[]) => number[];
+  readonly group: string;
+  readonly since: string;
+  readonly summary: string;
+  readonly complexity?: string;
+  /** COMMAND INFO "tips" (request_policy, nondeterministic_output...). */
+  readonly tips?: readonly string[];
+  /** Required for leaf commands; containers (CLIENT, CONFIG...) dispatch to `subcommands`. */
+  readonly handler?: Handler<C>;
+  readonly subcommands?: readonly CommandSpec<C>[];
+}

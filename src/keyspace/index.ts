@@ -1,0 +1,3 @@
+export { Database } from './database.js';
+export { Keyspace, type KeyspaceHooks, type KeyspaceStats } from './keyspace.js';
+export { type Value, type ValueType, type CollectionValue, typeOf, stringEncoding } from './value.js';

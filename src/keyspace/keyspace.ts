@@ -1,0 +1,198 @@
+/**
+ * The keyspace: all databases plus the rules every command shares for reading and writing keys —
+ * lazy expiry, WATCH invalidation, keyspace notifications, the `dirty` counter (changes since the
+ * last save, also what decides whether a command is propagated), hit/miss statistics, and the
+ * bounded active-expiry cycle run on the node's tick.
+ *
+ * It knows nothing of clients or sockets: the server injects `KeyspaceHooks` for the effects that
+ * leave the keyspace (propagating a DEL for an expired key, publishing notifications,
+ * invalidating WATCHes).
+ */
+import { Database } from './database.js';
+import type { Value } from './value.js';
+
+export interface KeyspaceHooks {
+  /** A key expired (lazily or actively) and was deleted: propagate DEL, notify "expired". */
+  onExpired(db: Database, key: string): void;
+  /** A key was modified (signalModifiedKey): WATCH invalidation, client tracking. */
+  onKeyModified(db: Database, key: string): void;
+  /** Publish a keyspace notification; `type` is the class letter (g, $, l, s, h, z, x, e, t, m, n). */
+  notify(type: string, event: string, db: Database, key: string): void;
+  /**
+   * How lazy expiry behaves: 'delete' on a master; 'hide' on a replica (report the key as missing
+   * but keep it until the master's DEL arrives); 'keep' while the master's own stream is applied.
+   */
+  expiryMode(): 'delete' | 'hide' | 'keep';
+}
+
+export interface KeyspaceStats {
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  expiredKeys: number;
+  expiredStalePerc: number;
+  expiredTimeCapReachedCount: number;
+  expireCycleCpuMs: number;
+}
+
+export class Keyspace {
+  readonly dbs: Database[];
+  /** Changes since the last successful save (Redis's server.dirty). */
+  dirty = 0;
+  /** Time in ms that the current command sees (Redis caches it per command). */
+  now = 0;
+  readonly stats: KeyspaceStats = {
+    keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, expiredStalePerc: 0,
+    expiredTimeCapReachedCount: 0, expireCycleCpuMs: 0,
+  };
+  /** DEBUG SET-ACTIVE-EXPIRE */
+  activeExpireEnabled = true;
+
+  constructor(count: number, public hooks: KeyspaceHooks) {
+    this.dbs = [];
+    for (let i = 0; i < count; i++) this.dbs.push(new Database(i));
+  }
+
+  /**
+   * Applies lazy expiry to `key`. Returns true when the key is (logically) expired and must be
+   * treated as missing.
+   */
+  expireIfNeeded(db: Database, key: string): boolean {
+    const when = db.expires.get(key);
+    if (when === undefined || when > this.now) return false;
+    const mode = this.hooks.expiryMode();
+    if (mode === 'keep') return false;
+    if (mode === 'hide') return true;
+    this.deleteExpired(db, key);
+    return true;
+  }
+
+  private deleteExpired(db: Database, key: string): void {
+    db.dict.delete(key);
+    db.expires.delete(key);
+    this.stats.expiredKeys++;
+    this.hooks.notify('x', 'expired', db, key);
+    this.hooks.onExpired(db, key);
+    this.hooks.onKeyModified(db, key);
+  }
+
+  /** Lookup for a read command: lazy expiry plus hit/miss statistics. */
+  lookupRead(db: Database, key: string): Value | undefined {
+    if (db.expires.size !== 0 && this.expireIfNeeded(db, key)) {
+      this.stats.keyspaceMisses++;
+      return undefined;
+    }
+    const v = db.dict.get(key);
+    if (v === undefined) this.stats.keyspaceMisses++;
+    else this.stats.keyspaceHits++;
+    return v;
+  }
+
+  /** Lookup for a write command (or an internal read that must not count as a hit). */
+  lookupWrite(db: Database, key: string): Value | undefined {
+    if (db.expires.size !== 0 && this.expireIfNeeded(db, key)) return undefined;
+    return db.dict.get(key);
+  }
+
+  /** True when the key exists (after lazy expiry), without touching statistics. */
+  exists(db: Database, key: string): boolean {
+    return this.lookupWrite(db, key) !== undefined;
+  }
+
+  /**
+   * Stores `value` under `key` (Redis's setKey): an existing TTL is removed unless `keepTtl`;
+   * WATCHers of the key are invalidated. Does not notify or count dirty: callers do, since the
+   * event names differ by command.
+   */
+  setKey(db: Database, key: string, value: Value, keepTtl = false): void {
+    db.dict.set(key, value);
+    if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
+    this.hooks.onKeyModified(db, key);
+  }
+
+  /** Replaces the value of an existing key in place (keeps the TTL), e.g. APPEND, INCR. */
+  updateValue(db: Database, key: string, value: Value): void {
+    db.dict.set(key, value);
+    this.hooks.onKeyModified(db, key);
+  }
+
+  /** Deletes a key; true when it existed. Signals WATCH but does not notify (callers do). */
+  deleteKey(db: Database, key: string): boolean {
+    if (!db.dict.delete(key)) return false;
+    if (db.expires.size !== 0) db.expires.delete(key);
+    this.hooks.onKeyModified(db, key);
+    return true;
+  }
+
+  setExpire(db: Database, key: string, whenMs: number): void {
+    db.expires.set(key, whenMs);
+  }
+
+  /** Absolute expiry in ms, or -1 when the key has no TTL. */
+  getExpire(db: Database, key: string): number {
+    return db.expires.get(key) ?? -1;
+  }
+
+  removeExpire(db: Database, key: string): boolean {
+    return db.expires.delete(key);
+  }
+
+  notify(type: string, event: string, db: Database, key: string): void {
+    this.hooks.notify(type, event, db, key);
+  }
+
+  signalModifiedKey(db: Database, key: string): void {
+    this.hooks.onKeyModified(db, key);
+  }
+
+  totalKeys(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.dict.size;
+    return n;
+  }
+
+  /**
+   * One slice of the active expiry cycle (Redis's activeExpireCycle): walks each database's
+   * expiry index from where the previous slice stopped, deleting keys whose time has passed.
+   * Bounded by `maxChecks` keys per call so the event loop is never held. Returns the number
+   * of keys expired. Only masters expire actively; replicas wait for the master's DEL.
+   */
+  activeExpireCycle(maxChecks: number): number {
+    if (!this.activeExpireEnabled || this.hooks.expiryMode() !== 'delete') return 0;
+    let expired = 0;
+    let checked = 0;
+    let ttlSum = 0;
+    let ttlSamples = 0;
+    for (const db of this.dbs) {
+      if (db.expires.size === 0) { db.expireCursor = null; continue; }
+      const budget = Math.max(1, Math.floor(maxChecks / this.dbs.length));
+      let dbChecked = 0;
+      while (dbChecked < budget) {
+        if (db.expireCursor === null) db.expireCursor = db.expires.entries();
+        const step = db.expireCursor.next();
+        if (step.done === true) { db.expireCursor = null; break; }
+        const [key, when] = step.value;
+        dbChecked++;
+        if (when <= this.now) {
+          this.deleteExpired(db, key);
+          expired++;
+        } else {
+          ttlSum += when - this.now;
+          ttlSamples++;
+        }
+      }
+      if (ttlSamples > 0) {
+        const avg = ttlSum / ttlSamples;
+        // Running average as Redis keeps it (2% weight per sample batch).
+        db.avgTtl = db.avgTtl === 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
+      }
+      checked += dbChecked;
+      ttlSum = 0;
+      ttlSamples = 0;
+    }
+    if (checked > 0) {
+      const perc = expired / checked;
+      this.stats.expiredStalePerc = this.stats.expiredStalePerc * 0.95 + perc * 0.05;
+    }
+    return expired;
+  }
+}

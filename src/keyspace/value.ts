@@ -1,0 +1,48 @@
+/**
+ * What a key holds. Strings are stored as plain JS byte strings (latin1, one char per byte): that
+ * is V8's most compact representation and needs no wrapper object, which is what keeps 1M string
+ * keys close to Redis's memory. Every other type is an object implementing `CollectionValue`
+ * (added by the data-type families), so `typeof v === 'string'` is the string-type test.
+ */
+
+export type ValueType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
+
+/** Implemented by list, hash, set, zset and stream values. */
+export interface CollectionValue {
+  readonly type: Exclude<ValueType, 'string'>;
+  /** Redis's OBJECT ENCODING name for the current representation. */
+  encoding(): string;
+  /** Independent deep copy (COPY, snapshots' copy-on-write). */
+  clone(): CollectionValue;
+  /** Rough bytes held, for MEMORY USAGE. */
+  memoryUsage(): number;
+}
+
+export type Value = string | CollectionValue;
+
+export function typeOf(v: Value): ValueType {
+  return typeof v === 'string' ? 'string' : v.type;
+}
+
+/** OBJECT ENCODING of a string value, as Redis picks it: int, embstr (<= 44 bytes) or raw. */
+export function stringEncoding(s: string): string {
+  if (s.length <= 20 && isLongLongString(s)) return 'int';
+  return s.length <= 44 ? 'embstr' : 'raw';
+}
+
+function isLongLongString(s: string): boolean {
+  // Same acceptance as string2ll: canonical decimal within int64.
+  if (s === '0') return true;
+  const neg = s.charCodeAt(0) === 45;
+  const start = neg ? 1 : 0;
+  if (s.length === start) return false;
+  const f = s.charCodeAt(start);
+  if (f < 49 || f > 57) return false;
+  for (let i = start + 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  if (s.length - start < 19) return true;
+  const b = BigInt(s);
+  return b <= 9223372036854775807n && b >= -9223372036854775808n;
+}

@@ -1,0 +1,207 @@
+/**
+ * Incremental request parser: RESP multibulk and inline commands, exactly as Redis 7.0's
+ * processMultibulkBuffer / processInlineBuffer accept and reject them (same error texts, same
+ * 64 KB inline limit, same "skip the two bytes after a bulk" leniency).
+ *
+ * It is pull-based: the server feeds chunks, then calls next() and runs each command before
+ * asking for the next one, so that commands before a protocol error still execute (as in Redis),
+ * and so that a client blocked or paused simply stops being pulled.
+ *
+ * Arguments are returned as byte strings (latin1, one char per byte): binary safe, compact in V8,
+ * and usable as Map keys. Large bulk arguments (>= 32 KB) are collected into one preallocated
+ * buffer, so a huge value arriving in many chunks is copied once, never re-concatenated.
+ */
+import { splitArgs } from '../lib/split-args.js';
+
+export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
+const PROTO_MBULK_BIG_ARG = 32 * 1024;
+const INT_MAX = 2147483647;
+
+export interface ProtocolError {
+  readonly protocolError: string;
+}
+
+export type ParseResult = string[] | null | ProtocolError;
+
+export function isProtocolError(r: ParseResult): r is ProtocolError {
+  return r !== null && !Array.isArray(r);
+}
+
+function perr(msg: string): ProtocolError {
+  return { protocolError: `Protocol error: ${msg}` };
+}
+
+/** string2ll over bytes [start, end); null when not a valid long long (exact for |v| < 2^53). */
+function parseLen(buf: Buffer, start: number, end: number): number | null {
+  const n = end - start;
+  if (n <= 0 || n > 20) return null;
+  let i = start;
+  let neg = false;
+  if (n === 1 && buf[i] === 48) return 0;
+  if (buf[i] === 45) {
+    neg = true;
+    i++;
+    if (i === end) return null;
+  }
+  const first = buf[i]!;
+  if (first < 49 || first > 57) return null;
+  let v = 0;
+  for (; i < end; i++) {
+    const c = buf[i]!;
+    if (c < 48 || c > 57) return null;
+    v = v * 10 + (c - 48);
+  }
+  // Values past 2^63 would fail string2ll; every limit we compare against is far below 2^53,
+  // so a rounded large value still compares correctly except for the overflow case itself.
+  if (v > 9223372036854775807) return null;
+  return neg ? -v : v;
+}
+
+export class RequestParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  private multibulkLen = 0;
+  private bulkLen = -1;
+  private argv: string[] = [];
+  private big: Buffer | null = null;
+  private bigFill = 0;
+  /** True from a multibulk header until its command is returned. */
+  private inCommand = false;
+  /** proto-max-bulk-len; Infinity for the master link. */
+  maxBulkLen = 512 * 1024 * 1024;
+  /** When true, limits for unauthenticated clients apply (Redis 7.0: >10 args, >16 KB bulks). */
+  authRequired = false;
+
+  feed(chunk: Buffer): void {
+    if (this.big !== null) {
+      const need = this.big.length - this.bigFill;
+      const take = Math.min(need, chunk.length);
+      chunk.copy(this.big, this.bigFill, 0, take);
+      this.bigFill += take;
+      if (this.bigFill === this.big.length) {
+        this.argv.push(this.big.toString('latin1', 0, this.big.length - 2));
+        this.big = null;
+        this.bigFill = 0;
+        this.bulkLen = -1;
+        this.multibulkLen--;
+      }
+      this.buf = chunk.subarray(take);
+      this.pos = 0;
+      return;
+    }
+    if (this.pos < this.buf.length) {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    } else {
+      this.buf = chunk;
+    }
+    this.pos = 0;
+  }
+
+  /** Bytes received and not yet turned into arguments (what client-query-buffer-limit bounds). */
+  pendingBytes(): number {
+    return this.buf.length - this.pos + this.bigFill;
+  }
+
+  /** True when no partial command is buffered. */
+  isIdle(): boolean {
+    return this.pos >= this.buf.length && !this.inCommand;
+  }
+
+  /** Drops everything buffered (used when a client is closed or reset). */
+  clear(): void {
+    this.buf = Buffer.alloc(0);
+    this.pos = 0;
+    this.multibulkLen = 0;
+    this.bulkLen = -1;
+    this.argv = [];
+    this.big = null;
+    this.bigFill = 0;
+    this.inCommand = false;
+  }
+
+  /** Next complete command, null when more bytes are needed, or a protocol error. */
+  next(): ParseResult {
+    for (;;) {
+      if (this.big !== null) return null;
+      const buf = this.buf;
+      if (!this.inCommand) {
+        if (this.pos >= buf.length) return null;
+        if (buf[this.pos] !== 42 /* '*' */) {
+          const r = this.inline();
+          if (r === null || isProtocolError(r)) return r;
+          if (r.length === 0) continue;
+          return r;
+        }
+        const cr = buf.indexOf(13, this.pos);
+        if (cr < 0) {
+          if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return perr('too big mbulk count string');
+          return null;
+        }
+        if (cr > buf.length - 2) return null;
+        const ll = parseLen(buf, this.pos + 1, cr);
+        if (ll === null || ll > INT_MAX) return perr('invalid multibulk length');
+        if (ll > 10 && this.authRequired) return perr('unauthenticated multibulk length');
+        this.pos = cr + 2;
+        if (ll <= 0) continue;
+        this.multibulkLen = ll;
+        this.argv = [];
+        this.inCommand = true;
+      }
+      while (this.multibulkLen > 0) {
+        if (this.bulkLen === -1) {
+          const cr = buf.indexOf(13, this.pos);
+          if (cr < 0) {
+            if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return perr('too big bulk count string');
+            return null;
+          }
+          if (cr > buf.length - 2) return null;
+          if (buf[this.pos] !== 36 /* '$' */) {
+            return perr(`expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
+          }
+          const ll = parseLen(buf, this.pos + 1, cr);
+          if (ll === null || ll < 0 || ll > this.maxBulkLen) return perr('invalid bulk length');
+          if (ll > 16384 && this.authRequired) return perr('unauthenticated bulk length');
+          this.pos = cr + 2;
+          this.bulkLen = ll;
+          if (ll >= PROTO_MBULK_BIG_ARG && buf.length - this.pos < ll + 2) {
+            // Collect this argument in one buffer of its final size.
+            this.big = Buffer.allocUnsafe(ll + 2);
+            this.bigFill = buf.copy(this.big, 0, this.pos);
+            this.buf = Buffer.alloc(0);
+            this.pos = 0;
+            return null;
+          }
+        }
+        if (buf.length - this.pos < this.bulkLen + 2) return null;
+        this.argv.push(buf.toString('latin1', this.pos, this.pos + this.bulkLen));
+        this.pos += this.bulkLen + 2;
+        this.bulkLen = -1;
+        this.multibulkLen--;
+      }
+      const out = this.argv;
+      this.argv = [];
+      this.inCommand = false;
+      if (this.pos >= buf.length) {
+        this.buf = Buffer.alloc(0);
+        this.pos = 0;
+      }
+      return out;
+    }
+  }
+
+  private inline(): string[] | null | ProtocolError {
+    const buf = this.buf;
+    const nl = buf.indexOf(10, this.pos);
+    if (nl < 0) {
+      if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return perr('too big inline request');
+      return null;
+    }
+    let end = nl;
+    if (end > this.pos && buf[end - 1] === 13) end--;
+    const line = buf.toString('latin1', this.pos, end);
+    this.pos = nl + 1;
+    const args = splitArgs(line);
+    if (args === null) return perr('unbalanced quotes in request');
+    return args;
+  }
+}

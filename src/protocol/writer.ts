@@ -1,0 +1,164 @@
+/**
+ * The reply encoder. Replies are appended to one growable buffer per server (the node is single
+ * threaded: a batch of replies for one client is encoded, then copied out in one write), so the
+ * hot path allocates only the final Buffer handed to the socket.
+ * RESP3 types are downgraded for RESP2 clients the way Redis does.
+ */
+import { formatDouble17g } from '../lib/float.js';
+import type { Reply } from './reply.js';
+
+const CRLF = 0x0a0d; // little-endian "\r\n" as a uint16
+
+export class ReplyWriter {
+  private buf: Buffer;
+  private len = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  private ensure(extra: number): void {
+    const need = this.len + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  /** Copies out what was written and resets. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.len);
+    this.buf.copy(out, 0, 0, this.len);
+    this.len = 0;
+    // Do not keep a huge buffer around after one big reply.
+    if (this.buf.length > 4 * 1024 * 1024) this.buf = Buffer.allocUnsafe(64 * 1024);
+    return out;
+  }
+
+  reset(): void {
+    this.len = 0;
+  }
+
+  /** Appends ASCII/latin1 text as is. */
+  raw(s: string): void {
+    this.ensure(s.length);
+    this.len += this.buf.write(s, this.len, 'latin1');
+  }
+
+  rawBytes(b: Buffer): void {
+    this.ensure(b.length);
+    b.copy(this.buf, this.len);
+    this.len += b.length;
+  }
+
+  private crlf(): void {
+    this.buf.writeUInt16LE(CRLF, this.len);
+    this.len += 2;
+  }
+
+  bulk(s: string): void {
+    const n = s.length;
+    this.ensure(n + 24);
+    const b = this.buf;
+    b[this.len++] = 36; // '$'
+    this.len += b.write(String(n), this.len, 'latin1');
+    this.crlf();
+    if (n > 0) this.len += b.write(s, this.len, n, 'latin1');
+    this.crlf();
+  }
+
+  integer(n: number | bigint): void {
+    const s = String(n);
+    this.ensure(s.length + 3);
+    this.buf[this.len++] = 58; // ':'
+    this.len += this.buf.write(s, this.len, 'latin1');
+    this.crlf();
+  }
+
+  header(prefix: string, n: number): void {
+    const s = prefix + String(n);
+    this.ensure(s.length + 2);
+    this.len += this.buf.write(s, this.len, 'latin1');
+    this.crlf();
+  }
+
+  line(prefix: string, s: string): void {
+    this.ensure(s.length + prefix.length + 2);
+    this.len += this.buf.write(prefix, this.len, 'latin1');
+    this.len += this.buf.write(s, this.len, 'latin1');
+    this.crlf();
+  }
+
+  /** Encodes one reply for a client speaking protocol `resp` (2 or 3). */
+  write(r: Reply, resp: number): void {
+    if (typeof r === 'string') return this.bulk(r);
+    if (typeof r === 'number' || typeof r === 'bigint') return this.integer(r);
+    if (r === null) {
+      if (resp === 2) this.raw('$-1\r\n');
+      else this.raw('_\r\n');
+      return;
+    }
+    if (Array.isArray(r)) {
+      const arr = r as readonly Reply[];
+      this.header('*', arr.length);
+      for (let i = 0; i < arr.length; i++) this.write(arr[i]!, resp);
+      return;
+    }
+    const t = r as Exclude<Reply, string | number | bigint | null | readonly Reply[]>;
+    switch (t.t) {
+      case 'status':
+        return this.line('+', t.s);
+      case 'error':
+        return this.line('-', t.s);
+      case 'double':
+        if (resp === 2) return this.bulk(formatDouble17g(t.v));
+        return this.line(',', formatDouble17g(t.v));
+      case 'map':
+        if (resp === 2) this.header('*', t.kv.length);
+        else this.header('%', t.kv.length / 2);
+        for (const x of t.kv) this.write(x, resp);
+        return;
+      case 'set':
+        this.header(resp === 2 ? '*' : '~', t.items.length);
+        for (const x of t.items) this.write(x, resp);
+        return;
+      case 'push':
+        this.header(resp === 2 ? '*' : '>', t.items.length);
+        for (const x of t.items) this.write(x, resp);
+        return;
+      case 'nullarray':
+        if (resp === 2) this.raw('*-1\r\n');
+        else this.raw('_\r\n');
+        return;
+      case 'verbatim':
+        if (resp === 2) return this.bulk(t.s);
+        this.header('=', t.s.length + 4);
+        this.raw(t.format + ':');
+        this.raw(t.s);
+        this.raw('\r\n');
+        return;
+      case 'bool':
+        if (resp === 2) return this.integer(t.v ? 1 : 0);
+        this.raw(t.v ? '#t\r\n' : '#f\r\n');
+        return;
+      case 'bignum':
+        if (resp === 2) return this.bulk(t.s);
+        return this.line('(', t.s);
+      case 'raw':
+        return this.rawBytes(t.bytes);
+    }
+  }
+}
+
+/** Encodes a reply to a fresh Buffer (tests, MONITOR feeds, one-off writes). */
+export function encodeReply(r: Reply, resp = 2): Buffer {
+  const w = new ReplyWriter(256);
+  w.write(r, resp);
+  return w.take();
+}

@@ -1,0 +1,13 @@
+/** The real environment: Node's clock, randomness, timers and sockets. */
+import type { Environment } from '../ports.js';
+import { systemClock } from './clock.js';
+import { systemRandom } from './random.js';
+import { systemScheduler } from './scheduler.js';
+import { tcpTransport } from './tcp.js';
+
+export { systemClock, systemRandom, systemScheduler, tcpTransport };
+export { stdoutSink, fileSink, nullSink } from './log-sink.js';
+
+export function nodeEnvironment(): Environment {
+  return { clock: systemClock, random: systemRandom, scheduler: systemScheduler, transport: tcpTransport, pid: process.pid };
+}

@@ -1,0 +1,86 @@
+/**
+ * The environment a node runs in, as small interfaces (DESIGN.md principle 2). Everything that
+ * reads the clock, draws randomness, touches sockets or files, or schedules work goes through these
+ * ports. `runtime/node/` implements them with Node's APIs; the simulator implements them virtually.
+ * Core code never imports node:net, node:fs or timers, and never calls Date.now or Math.random.
+ */
+
+export interface Clock {
+  /** Wall-clock milliseconds since the epoch (what Redis's mstime() is). */
+  nowMs(): number;
+  /** Monotonic microseconds, for durations (SLOWLOG, LATENCY, command stats). */
+  monotonicUs(): number;
+}
+
+export interface Random {
+  /** Uniform float in [0, 1). */
+  float(): number;
+  /** `n` random bytes. */
+  bytes(n: number): Buffer;
+}
+
+/** Periodic and deferred work. Handles are cancelled by calling them. */
+export interface Scheduler {
+  every(ms: number, fn: () => void): () => void;
+  /** Runs fn after the current batch of I/O (setImmediate). */
+  soon(fn: () => void): () => void;
+}
+
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
+
+/** A raw sink for finished log lines; formatting lives in server/log.ts. */
+export interface LogSink {
+  write(line: string): void;
+}
+
+/** One accepted or dialled byte stream (TCP or unix socket). */
+export interface Connection {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly isUnixSocket: boolean;
+  /** Queues bytes for sending. */
+  write(data: Buffer): void;
+  /** Bytes queued and not yet handed to the kernel. */
+  pendingWriteBytes(): number;
+  setNoDelay(on: boolean): void;
+  /** Stops / restarts delivering data events (used while a client is paused or blocked). */
+  pauseReading(): void;
+  resumeReading(): void;
+  /** Flushes what is queued, then closes. */
+  end(): void;
+  /** Closes at once, dropping queued output. */
+  destroy(): void;
+  onData: (chunk: Buffer) => void;
+  onClose: () => void;
+  onDrain: () => void;
+}
+
+export interface ListenOptions {
+  host?: string;
+  port?: number;
+  path?: string;
+  backlog?: number;
+  /** Octal permission bits for a unix socket. */
+  permissions?: number;
+}
+
+export interface Listener {
+  readonly address: { host: string; port: number } | { path: string };
+  close(): Promise<void>;
+}
+
+export interface Transport {
+  listen(opts: ListenOptions, onConnection: (c: Connection) => void): Promise<Listener>;
+}
+
+/** Everything a node needs from its environment. */
+export interface Environment {
+  clock: Clock;
+  random: Random;
+  scheduler: Scheduler;
+  transport: Transport;
+  /** Process id shown in logs and INFO (the simulator invents one). */
+  pid: number;
+}

@@ -1,0 +1,106 @@
+/**
+ * One client session: the connection, its parser, the selected database, protocol version,
+ * authentication, transaction and pub/sub state, and per-command propagation scratch. It is the
+ * CommandContext the command families see.
+ */
+import type { CommandConfig, CommandContext } from '../commands/context.js';
+import type { Command } from '../commands/registry.js';
+import type { Database } from '../keyspace/database.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import { RequestParser } from '../protocol/parser.js';
+import type { Connection } from '../runtime/ports.js';
+import type { Server } from './server.js';
+
+export type ClientClass = 'normal' | 'replica' | 'pubsub';
+export type ReplyMode = 'on' | 'off' | 'skip';
+
+export interface MultiState {
+  queue: Array<{ cmd: Command<Client>; argv: string[] }>;
+  /** A command was rejected while queueing: EXEC answers EXECABORT. */
+  aborted: boolean;
+}
+
+export class Client implements CommandContext {
+  readonly parser = new RequestParser();
+  readonly ks: Keyspace;
+  db: Database;
+  resp = 2;
+  name = '';
+  user = 'default';
+  authenticated: boolean;
+  readonly createdMs: number;
+  lastInteractionMs: number;
+  lastCommand = 'NULL';
+  /** Set when the client must be closed once its pending replies are written. */
+  closeAfterReply = false;
+  closed = false;
+  replyMode: ReplyMode = 'on';
+  multi: MultiState | null = null;
+  /** WATCHed keys: "dbId\0key" -> true; invalidated flag set by the server. */
+  watched: Set<string> | null = null;
+  watchDirty = false;
+  subscriptions: Set<string> | null = null;
+  patterns: Set<string> | null = null;
+  isMonitor = false;
+  /** CLIENT NO-EVICT */
+  noEvict = false;
+  /** Soft output-buffer limit: when the limit was first exceeded (0 = not exceeded). */
+  obufSoftSinceMs = 0;
+  /** Peak output buffer bytes and totals for CLIENT LIST / INFO. */
+  totalNetInput = 0;
+  totalNetOutput = 0;
+  /** Propagation scratch for the running command. */
+  propArgv: string[] | null = null;
+  propExtra: string[][] | null = null;
+  propSuppressed = false;
+  /** Per-client flags as CLIENT LIST prints them (S replica, M master, ...), owned by subsystems. */
+  roleFlags = '';
+
+  constructor(
+    readonly id: number,
+    readonly conn: Connection,
+    readonly server: Server,
+    nowMs: number,
+  ) {
+    this.ks = server.ks;
+    this.db = server.ks.dbs[0]!;
+    this.createdMs = nowMs;
+    this.lastInteractionMs = nowMs;
+    this.authenticated = !server.authRequired();
+  }
+
+  get cfg(): CommandConfig {
+    return this.server.commandConfig;
+  }
+
+  /** The address as Redis prints it: ip:port, or path:0 for unix sockets. */
+  get addr(): string {
+    return this.conn.isUnixSocket ? `${this.conn.localAddress}:0` : `${this.conn.remoteAddress}:${this.conn.remotePort}`;
+  }
+
+  get laddr(): string {
+    return this.conn.isUnixSocket ? `${this.conn.localAddress}:0` : `${this.conn.localAddress}:${this.conn.localPort}`;
+  }
+
+  get clientClass(): ClientClass {
+    if (this.roleFlags.includes('S')) return 'replica';
+    if (this.subscriptionCount() > 0) return 'pubsub';
+    return 'normal';
+  }
+
+  subscriptionCount(): number {
+    return (this.subscriptions?.size ?? 0) + (this.patterns?.size ?? 0);
+  }
+
+  rewriteArgv(argv: string[]): void {
+    this.propArgv = argv;
+  }
+
+  alsoPropagate(argv: string[]): void {
+    (this.propExtra ??= []).push(argv);
+  }
+
+  preventPropagation(): void {
+    this.propSuppressed = true;
+  }
+}

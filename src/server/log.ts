@@ -1,0 +1,46 @@
+/**
+ * Log lines in Redis's format: `pid:role dd Mon yyyy hh:mm:ss.mmm <level> message`, level chars
+ * `.` debug, `-` verbose, `*` notice, `#` warning; role `M` master, `S` replica, `X` sentinel,
+ * `C` child. Tools and test harnesses written for Redis grep these lines, so keep them exact.
+ */
+import type { Clock, LogLevel, LogSink } from '../runtime/ports.js';
+
+const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
+const LEVEL_CHAR: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: '*', warning: '#' };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+export class Logger {
+  level: LogLevel = 'notice';
+  role: 'M' | 'S' | 'X' | 'C' = 'M';
+
+  constructor(private readonly clock: Clock, private readonly pid: number, public sink: LogSink) {}
+
+  /** Timestamp as Redis prints it (local time). */
+  timestamp(ms: number): string {
+    const d = new Date(ms);
+    return `${pad(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  }
+
+  enabled(level: LogLevel): boolean {
+    return LEVELS[level] >= LEVELS[this.level];
+  }
+
+  log(level: LogLevel, msg: string): void {
+    if (!this.enabled(level)) return;
+    this.raw(level, msg);
+  }
+
+  /** Writes regardless of the configured level (Redis's LL_RAW-like uses, e.g. the banner). */
+  raw(level: LogLevel, msg: string): void {
+    this.sink.write(`${this.pid}:${this.role} ${this.timestamp(this.clock.nowMs())} ${LEVEL_CHAR[level]} ${msg}\n`);
+  }
+
+  debug(msg: string): void { this.log('debug', msg); }
+  verbose(msg: string): void { this.log('verbose', msg); }
+  notice(msg: string): void { this.log('notice', msg); }
+  warning(msg: string): void { this.log('warning', msg); }
+}

@@ -1,0 +1,523 @@
+/**
+ * A Redis-compatible server node's core: accepts connections, pulls commands from each client's
+ * parser, runs the admission checks of Redis's processCommand in Redis's order, calls handlers,
+ * encodes replies, propagates writes, and does its periodic work on `tick()`.
+ *
+ * The hot path (DESIGN.md): bytes -> parser.next() -> table lookup -> checks -> handler -> encoder.
+ * Replies of one read batch are encoded into the shared writer and leave in one write. Output for
+ * other clients produced meanwhile (PUBLISH, keyspace events, unblocked clients) is encoded on
+ * its own and written to that client's connection at once.
+ *
+ * Everything environmental comes from `env` (clock, randomness, sockets, timers): many servers
+ * can live in one process, and the simulator can drive one.
+ */
+import type { CommandConfig } from '../commands/context.js';
+import { Command, CommandTable } from '../commands/registry.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { Keyspace } from '../keyspace/keyspace.js';
+import type { Database } from '../keyspace/database.js';
+import * as E from '../protocol/errors.js';
+import { isProtocolError } from '../protocol/parser.js';
+import { error, isError, QUEUED, type Reply } from '../protocol/reply.js';
+import { ReplyWriter } from '../protocol/writer.js';
+import type { Connection, Environment, Listener } from '../runtime/ports.js';
+import { Client } from './client.js';
+import type { Config } from './config/config.js';
+import type { AdmissionCheck, PropagationSink, RoleProvider } from './hooks.js';
+import type { Logger } from './log.js';
+import { ServerStats } from './stats.js';
+
+/** Commands that run immediately even inside MULTI (everything else is queued). */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** Commands allowed in RESP2 while subscribed. */
+const PUBSUB_ALLOWED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
+export interface ServerOptions {
+  env: Environment;
+  config: Config;
+  logger: Logger;
+  /** Command families to register (data families from commands/, server families from server/). */
+  commands: readonly CommandSpec<Client>[];
+}
+
+export class Server {
+  readonly env: Environment;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly ks: Keyspace;
+  readonly commands = new CommandTable<Client>();
+  readonly clients = new Map<number, Client>();
+  readonly stats = new ServerStats();
+  readonly writer = new ReplyWriter();
+  /** Encoder for output addressed to clients other than the one being served. */
+  private readonly sideWriter = new ReplyWriter(4096);
+  readonly commandConfig: { protoMaxBulkLen: number } & CommandConfig = { protoMaxBulkLen: 512 * 1024 * 1024 };
+  readonly listeners: Listener[] = [];
+  readonly runId: string;
+  readonly admissionChecks: AdmissionCheck[] = [];
+  readonly propagationSinks: PropagationSink[] = [];
+  role: RoleProvider = { isReplica: () => false, isMasterClient: () => false };
+  /** The client whose command is running (its replies go to `writer`). */
+  private current: Client | null = null;
+  /** WATCH index: "dbId\0key" -> watching clients. */
+  readonly watchedKeys = new Map<string, Set<Client>>();
+  /** Clients that issued MONITOR. */
+  readonly monitors = new Set<Client>();
+  /** Hook for keyspace notifications, set by the pub/sub module. */
+  notifier: (type: string, event: string, db: Database, key: string) => void = () => {};
+  private nextClientId = 1;
+  private cancelTick: (() => void) | null = null;
+  /** Set while EXEC runs its queue: propagation is wrapped in MULTI/EXEC. */
+  private execPropagation: { started: boolean; dbId: number } | null = null;
+  private closing = false;
+  /** CLIENT PAUSE: until when, and whether only writes are paused. */
+  pauseUntilMs = 0;
+  pauseWritesOnly = false;
+  private readonly pausedClients = new Set<Client>();
+  cronLoops = 0;
+  /** DEBUG PAUSE-CRON */
+  cronPaused = false;
+  /** Extra work run on every tick by modules layered above (replication, cluster...). */
+  readonly tickHandlers: Array<(nowMs: number) => void> = [];
+
+  constructor(opts: ServerOptions) {
+    this.env = opts.env;
+    this.config = opts.config;
+    this.logger = opts.logger;
+    this.runId = opts.env.random.bytes(20).toString('hex');
+    this.ks = new Keyspace(this.config.int('databases'), {
+      onExpired: (db, key) => this.propagate(db.id, ['DEL', key]),
+      onKeyModified: (db, key) => this.touchWatchedKey(db, key),
+      notify: (type, event, db, key) => this.notifier(type, event, db, key),
+      expiryMode: () => (this.role.isReplica() ? (this.role.isMasterClient(this.current) ? 'keep' : 'hide') : 'delete'),
+    });
+    this.ks.now = this.env.clock.nowMs();
+    this.commands.register(opts.commands);
+    this.config.watch('proto-max-bulk-len', (v) => {
+      this.commandConfig.protoMaxBulkLen = v as number;
+      for (const c of this.clients.values()) c.parser.maxBulkLen = v as number;
+    });
+    this.config.watch('loglevel', (v) => { this.logger.level = v as typeof this.logger.level; });
+    this.stats.startMs = this.env.clock.nowMs();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** Starts the periodic tick at `hz` (re-armed when hz changes). */
+  startTicking(): void {
+    const arm = (hz: number): void => {
+      this.cancelTick?.();
+      const period = Math.max(1, Math.floor(1000 / Math.max(1, Math.min(500, hz))));
+      this.cancelTick = this.env.scheduler.every(period, () => this.tick(this.env.clock.nowMs()));
+    };
+    this.config.watch('hz', (v) => arm(v as number));
+  }
+
+  authRequired(): boolean {
+    return this.config.str('requirepass') !== '';
+  }
+
+  /** Closes listeners and every client. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.cancelTick?.();
+    this.cancelTick = null;
+    for (const c of [...this.clients.values()]) this.freeClient(c, true);
+    await Promise.all(this.listeners.map((l) => l.close()));
+    this.listeners.length = 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Connections
+
+  acceptConnection(conn: Connection): void {
+    const now = this.env.clock.nowMs();
+    this.stats.totalConnectionsReceived++;
+    if (this.closing) {
+      conn.destroy();
+      return;
+    }
+    if (this.clients.size >= this.config.int('maxclients')) {
+      this.stats.rejectedConnections++;
+      conn.write(Buffer.from('-ERR max number of clients reached\r\n'));
+      conn.end();
+      return;
+    }
+    if (this.config.bool('protected-mode') && !this.authRequired() && !conn.isUnixSocket && !isLoopback(conn.remoteAddress)) {
+      this.stats.rejectedConnections++;
+      conn.write(Buffer.from(PROTECTED_MODE_DENIED));
+      conn.end();
+      return;
+    }
+    const client = new Client(this.nextClientId++, conn, this, now);
+    client.parser.maxBulkLen = this.commandConfig.protoMaxBulkLen;
+    client.parser.authRequired = !client.authenticated;
+    this.clients.set(client.id, client);
+    conn.onData = (chunk) => this.onClientData(client, chunk);
+    conn.onClose = () => this.freeClient(client, false);
+    conn.onDrain = () => this.checkOutputLimits(client);
+  }
+
+  /** Removes a client; `closeSocket` also closes its connection (without flushing). */
+  freeClient(client: Client, closeSocket: boolean): void {
+    if (client.closed) return;
+    client.closed = true;
+    this.clients.delete(client.id);
+    this.pausedClients.delete(client);
+    this.unwatchAll(client);
+    this.monitors.delete(client);
+    for (const fn of this.clientFreeHandlers) fn(client);
+    client.parser.clear();
+    if (closeSocket) client.conn.destroy();
+  }
+
+  /** Cleanup callbacks of modules that keep per-client state (pub/sub, blocking, replication). */
+  readonly clientFreeHandlers: Array<(c: Client) => void> = [];
+
+  /** Closes a client once what was already queued is written. */
+  closeClientAfterReply(client: Client): void {
+    if (client.closed) return;
+    this.flushClient(client);
+    this.freeClient(client, false);
+    client.conn.end();
+  }
+
+  private onClientData(client: Client, chunk: Buffer): void {
+    if (client.closed) return;
+    this.stats.netInputBytes += chunk.length;
+    client.totalNetInput += chunk.length;
+    client.parser.feed(chunk);
+    const limit = this.config.int('client-query-buffer-limit');
+    if (client.parser.pendingBytes() > limit) {
+      this.logger.warning(`Closing client that reached max query buffer length: ${this.describeClient(client)} (qbuf initial bytes: ${JSON.stringify(chunk.subarray(0, 64).toString('latin1'))})`);
+      this.stats.clientQueryBufferLimitDisconnections++;
+      this.freeClient(client, true);
+      return;
+    }
+    this.processInput(client);
+  }
+
+  /** Runs as many complete commands as the client has buffered (unless it is paused). */
+  processInput(client: Client): void {
+    const parser = client.parser;
+    this.current = client;
+    try {
+      while (!client.closed && !client.closeAfterReply) {
+        if (this.pauseUntilMs !== 0 && this.isClientPaused(client)) break;
+        const r = parser.next();
+        if (r === null) break;
+        if (isProtocolError(r)) {
+          this.emit(client, error(`ERR ${r.protocolError}`));
+          this.logger.verbose(`${r.protocolError} from client: ${this.describeClient(client)}`);
+          client.closeAfterReply = true;
+          break;
+        }
+        this.processCommand(client, r);
+      }
+    } finally {
+      this.current = null;
+    }
+    this.flushClient(client);
+    if (client.closeAfterReply && !client.closed) this.closeClientAfterReply(client);
+  }
+
+  /** A paused client keeps its bytes in the parser until the pause ends (CLIENT PAUSE). */
+  private isClientPaused(client: Client): boolean {
+    if (this.env.clock.nowMs() >= this.pauseUntilMs) {
+      this.unpauseClients();
+      return false;
+    }
+    if (client.roleFlags.includes('S') || client.roleFlags.includes('M')) return false;
+    if (this.pauseWritesOnly) return false; // write-only pauses are checked per command in admission
+    this.pausedClients.add(client);
+    return true;
+  }
+
+  unpauseClients(): void {
+    this.pauseUntilMs = 0;
+    const list = [...this.pausedClients];
+    this.pausedClients.clear();
+    for (const c of list) if (!c.closed) this.processInput(c);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Dispatch (Redis's processCommand)
+
+  /** Looks up argv's command, runs the admission checks and executes or queues it. */
+  processCommand(client: Client, argv: string[]): void {
+    const now = this.env.clock.nowMs();
+    client.lastInteractionMs = now;
+    const name = argv[0]!;
+    let cmd = this.commands.lookup(name);
+    if (cmd === undefined) {
+      return this.reject(client, E.errUnknownCommand(name, argv.slice(1)));
+    }
+    if (cmd.subcommands !== undefined && argv.length >= 2) {
+      const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
+      if (sub === undefined) return this.reject(client, E.errUnknownSubcommand(argv[1]!, name));
+      cmd = sub;
+    }
+    if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
+      return this.reject(client, E.errWrongArity(cmd.fullName));
+    }
+    client.lastCommand = cmd.fullName;
+    if (!client.authenticated && !cmd.isNoAuth) return this.reject(client, E.ERR_NOAUTH);
+    if (client.multi !== null && cmd.isNoMulti) {
+      return this.reject(client, error('ERR Command not allowed inside a transaction'));
+    }
+    for (const check of this.admissionChecks) {
+      const r = check(client, cmd, argv);
+      if (r !== null) return this.reject(client, r);
+    }
+    if (client.resp === 2 && client.subscriptionCount() > 0 && !PUBSUB_ALLOWED.has(cmd.name)) {
+      return this.reject(client, error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`));
+    }
+    if (client.multi !== null && !MULTI_IMMEDIATE.has(cmd.name)) {
+      client.multi.queue.push({ cmd, argv });
+      this.emit(client, QUEUED);
+      return;
+    }
+    const reply = this.call(client, cmd, argv);
+    if (reply !== undefined) this.emit(client, reply);
+  }
+
+  /** Rejects a command before execution; inside MULTI this also dooms the transaction. */
+  private reject(client: Client, r: Reply): void {
+    if (client.multi !== null) client.multi.aborted = true;
+    if (isError(r)) this.stats.countError(r.s);
+    this.emit(client, r);
+  }
+
+  /**
+   * Executes a command (Redis's call()): times it, counts it, propagates its effect, feeds
+   * MONITOR and SLOWLOG. Returns the reply, or undefined when the handler replied by itself
+   * (blocking commands reply later).
+   */
+  call(client: Client, cmd: Command<Client>, argv: string[]): Reply | undefined {
+    const ks = this.ks;
+    ks.now = this.env.clock.nowMs();
+    const dirtyBefore = ks.dirty;
+    client.propArgv = null;
+    client.propExtra = null;
+    client.propSuppressed = false;
+    const dbId = client.db.id;
+    const t0 = this.env.clock.monotonicUs();
+    const reply = cmd.handler!(client, argv);
+    const us = this.env.clock.monotonicUs() - t0;
+    cmd.calls++;
+    cmd.usec += us;
+    this.stats.totalCommandsProcessed++;
+    if (reply !== undefined && isError(reply)) {
+      cmd.failedCalls++;
+      this.stats.countError(reply.s);
+    }
+    if (ks.dirty !== dirtyBefore && !client.propSuppressed) {
+      this.propagate(dbId, client.propArgv ?? argv);
+    }
+    // The handler may have queued extra propagation (TS cannot see that through the call).
+    const extras = client.propExtra as string[][] | null;
+    if (extras !== null) for (const extra of extras) this.propagate(client.db.id, extra);
+    for (const h of this.callObservers) h(client, cmd, argv, us);
+    return reply;
+  }
+
+  /** Observers of every executed command (SLOWLOG, LATENCY, MONITOR feed, commandstats extras). */
+  readonly callObservers: Array<(client: Client, cmd: Command<Client>, argv: readonly string[], us: number) => void> = [];
+
+  // ---------------------------------------------------------------------------------------------
+  // Propagation
+
+  propagate(dbId: number, argv: readonly string[]): void {
+    if (this.propagationSinks.length === 0) return;
+    const exec = this.execPropagation;
+    if (exec !== null && !exec.started) {
+      exec.started = true;
+      for (const s of this.propagationSinks) s.propagate(dbId, ['MULTI']);
+    }
+    for (const s of this.propagationSinks) s.propagate(dbId, argv);
+  }
+
+  /** Runs fn with propagation wrapped in MULTI ... EXEC when anything is propagated (EXEC, scripts). */
+  withPropagationTransaction<T>(dbId: number, fn: () => T): T {
+    if (this.execPropagation !== null) return fn();
+    this.execPropagation = { started: false, dbId };
+    try {
+      return fn();
+    } finally {
+      const started = this.execPropagation.started;
+      this.execPropagation = null;
+      if (started) for (const s of this.propagationSinks) s.propagate(dbId, ['EXEC']);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // WATCH bookkeeping (used by MULTI/EXEC and invalidated by every key modification)
+
+  watchKey(client: Client, db: Database, key: string): void {
+    const k = `${db.id}\0${key}`;
+    client.watched ??= new Set();
+    if (client.watched.has(k)) return;
+    client.watched.add(k);
+    let set = this.watchedKeys.get(k);
+    if (set === undefined) this.watchedKeys.set(k, (set = new Set()));
+    set.add(client);
+  }
+
+  unwatchAll(client: Client): void {
+    if (client.watched !== null) {
+      for (const k of client.watched) {
+        const set = this.watchedKeys.get(k);
+        if (set === undefined) continue;
+        set.delete(client);
+        if (set.size === 0) this.watchedKeys.delete(k);
+      }
+      client.watched = null;
+    }
+    client.watchDirty = false;
+  }
+
+  touchWatchedKey(db: Database, key: string): void {
+    if (this.watchedKeys.size === 0) return;
+    const set = this.watchedKeys.get(`${db.id}\0${key}`);
+    if (set === undefined) return;
+    for (const c of set) c.watchDirty = true;
+  }
+
+  /** Every watched key of database `db` is considered modified (FLUSHDB, SWAPDB). */
+  touchAllWatchedKeysInDb(db: Database, onlyExisting: boolean): void {
+    if (this.watchedKeys.size === 0) return;
+    const prefix = `${db.id}\0`;
+    for (const [k, set] of this.watchedKeys) {
+      if (!k.startsWith(prefix)) continue;
+      if (onlyExisting && !db.dict.has(k.slice(prefix.length))) continue;
+      for (const c of set) c.watchDirty = true;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Output
+
+  /** Sends a reply to a client, honouring CLIENT REPLY OFF/SKIP. */
+  emit(client: Client, reply: Reply): void {
+    if (client.replyMode !== 'on') {
+      if (client.replyMode === 'skip') client.replyMode = 'on';
+      return;
+    }
+    this.send(client, reply);
+  }
+
+  /** Sends regardless of reply mode (pub/sub messages, MONITOR lines, push data). */
+  send(client: Client, reply: Reply): void {
+    if (client.closed) return;
+    if (client === this.current) {
+      this.writer.write(reply, client.resp);
+      return;
+    }
+    const w = this.sideWriter;
+    w.write(reply, client.resp);
+    const bytes = w.take();
+    this.writeToClient(client, bytes);
+  }
+
+  private writeToClient(client: Client, bytes: Buffer): void {
+    client.conn.write(bytes);
+    this.stats.netOutputBytes += bytes.length;
+    client.totalNetOutput += bytes.length;
+    this.checkOutputLimits(client);
+  }
+
+  /** Writes what the current batch encoded for `client`. */
+  flushClient(client: Client): void {
+    if (this.writer.length === 0 || client.closed) {
+      this.writer.reset();
+      return;
+    }
+    this.writeToClient(client, this.writer.take());
+  }
+
+  /**
+   * Enforces client-output-buffer-limit for the client's class: over the hard limit, or over the
+   * soft limit for longer than its seconds, the client is closed (as Redis does, asynchronously).
+   */
+  checkOutputLimits(client: Client): void {
+    if (client.closed) return;
+    const pending = client.conn.pendingWriteBytes();
+    const limits = this.outputLimits[client.clientClass];
+    const now = this.env.clock.nowMs();
+    let over = false;
+    if (limits.hard > 0 && pending >= limits.hard) over = true;
+    if (limits.soft > 0 && pending >= limits.soft) {
+      if (client.obufSoftSinceMs === 0) client.obufSoftSinceMs = now;
+      else if (now - client.obufSoftSinceMs >= limits.softSeconds * 1000) over = true;
+    } else {
+      client.obufSoftSinceMs = 0;
+    }
+    if (over) {
+      this.logger.warning(`Client ${this.describeClient(client)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+      this.stats.clientOutputBufferLimitDisconnections++;
+      this.freeClient(client, true);
+    }
+  }
+
+  /** client-output-buffer-limit per class, in bytes and seconds (set by the config module). */
+  outputLimits: Record<'normal' | 'replica' | 'pubsub', { hard: number; soft: number; softSeconds: number }> = {
+    normal: { hard: 0, soft: 0, softSeconds: 0 },
+    replica: { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 },
+    pubsub: { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 },
+  };
+
+  describeClient(client: Client): string {
+    return `id=${client.id} addr=${client.addr} laddr=${client.laddr} name=${client.name} cmd=${client.lastCommand}`;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Periodic work (Redis's serverCron + activeExpireCycle), driven by tick().
+
+  tick(nowMs: number): void {
+    if (this.cronPaused) return;
+    this.cronLoops++;
+    this.ks.now = nowMs;
+    this.stats.opsSampler.sample(this.stats.totalCommandsProcessed, nowMs);
+    this.stats.inputSampler.sample(this.stats.netInputBytes, nowMs);
+    this.stats.outputSampler.sample(this.stats.netOutputBytes, nowMs);
+    // Active expiry: a bounded slice per tick (ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP * dbs, like Redis's fast budget).
+    this.ks.activeExpireCycle(20 * 16);
+    if (this.pauseUntilMs !== 0 && nowMs >= this.pauseUntilMs) this.unpauseClients();
+    this.clientsCron(nowMs);
+    for (const h of this.tickHandlers) h(nowMs);
+  }
+
+  /** Idle timeouts (`timeout`) and soft output-limit checks. */
+  private clientsCron(nowMs: number): void {
+    const timeoutS = this.config.int('timeout');
+    for (const c of this.clients.values()) {
+      if (timeoutS > 0 && !c.roleFlags.includes('S') && !c.roleFlags.includes('M') && c.subscriptionCount() === 0 &&
+          !c.isMonitor && nowMs - c.lastInteractionMs > timeoutS * 1000) {
+        this.logger.verbose('Closing idle client');
+        this.freeClient(c, true);
+        continue;
+      }
+      if (c.obufSoftSinceMs !== 0) this.checkOutputLimits(c);
+    }
+  }
+}
+
+function isLoopback(addr: string): boolean {
+  return addr.startsWith('127.') || addr === '::1' || addr === '';
+}
+
+const PROTECTED_MODE_DENIED =
+  '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
+  'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you ' +
+  'may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the ' +
+  'loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible ' +
+  'from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode ' +
+  'by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you ' +
+  'started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a bind address or an ' +
+  'authentication password. NOTE: You only need to do one of the above things in order for the server to start accepting connections ' +
+  'from the outside.\r\n';
+
+export { Command };

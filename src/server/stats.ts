@@ -1,0 +1,66 @@
+/**
+ * Server-wide counters that INFO stats reports, and the instantaneous-metric samplers Redis keeps
+ * (ops/sec, input/output kbps) sampled on the tick.
+ */
+
+const SAMPLES = 16;
+
+export class Sampler {
+  private readonly samples = new Array<number>(SAMPLES).fill(0);
+  private idx = 0;
+  private lastValue = 0;
+  private lastMs = 0;
+
+  sample(value: number, nowMs: number): void {
+    if (this.lastMs !== 0 && nowMs > this.lastMs) {
+      this.samples[this.idx] = ((value - this.lastValue) * 1000) / (nowMs - this.lastMs);
+      this.idx = (this.idx + 1) % SAMPLES;
+    }
+    this.lastValue = value;
+    this.lastMs = nowMs;
+  }
+
+  average(): number {
+    let s = 0;
+    for (const v of this.samples) s += v;
+    return s / SAMPLES;
+  }
+}
+
+export class ServerStats {
+  startMs = 0;
+  totalConnectionsReceived = 0;
+  totalCommandsProcessed = 0;
+  rejectedConnections = 0;
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  clientQueryBufferLimitDisconnections = 0;
+  clientOutputBufferLimitDisconnections = 0;
+  totalErrorReplies = 0;
+  unexpectedErrorReplies = 0;
+  /** Error prefix (ERR, WRONGTYPE...) -> count, for INFO errorstats. */
+  readonly errors = new Map<string, number>();
+  readonly opsSampler = new Sampler();
+  readonly inputSampler = new Sampler();
+  readonly outputSampler = new Sampler();
+
+  countError(text: string): void {
+    this.totalErrorReplies++;
+    const sp = text.indexOf(' ');
+    const prefix = sp < 0 ? text : text.slice(0, sp);
+    this.errors.set(prefix, (this.errors.get(prefix) ?? 0) + 1);
+  }
+
+  reset(): void {
+    this.totalConnectionsReceived = 0;
+    this.totalCommandsProcessed = 0;
+    this.rejectedConnections = 0;
+    this.netInputBytes = 0;
+    this.netOutputBytes = 0;
+    this.clientQueryBufferLimitDisconnections = 0;
+    this.clientOutputBufferLimitDisconnections = 0;
+    this.totalErrorReplies = 0;
+    this.unexpectedErrorReplies = 0;
+    this.errors.clear();
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * A small RESP2/RESP3 client for tests: sends commands, returns each reply both decoded and as the
+ * exact bytes the server sent (for byte-for-byte differential comparisons). Not for production.
+ */
+import net from 'node:net';
+
+export type Decoded =
+  | string
+  | number
+  | bigint
+  | null
+  | boolean
+  | Decoded[]
+  | { error: string }
+  | { status: string }
+  | { map: Array<[Decoded, Decoded]> }
+  | { set: Decoded[] }
+  | { push: Decoded[] }
+  | { double: string }
+  | { verbatim: string; format: string }
+  | { bignum: string };
+
+export interface RawReply {
+  value: Decoded;
+  raw: Buffer;
+}
+
+/** Parses one reply from buf at pos; returns [value, endPos] or null if incomplete. */
+export function parseReply(buf: Buffer, pos: number): [Decoded, number] | null {
+  if (pos >= buf.length) return null;
+  const type = String.fromCharCode(buf[pos]!);
+  const cr = buf.indexOf('\r\n', pos);
+  if (cr < 0) return null;
+  const line = buf.toString('latin1', pos + 1, cr);
+  let p = cr + 2;
+  const aggregate = (n: number): [Decoded[], number] | null => {
+    const items: Decoded[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = parseReply(buf, p);
+      if (r === null) return null;
+      items.push(r[0]);
+      p = r[1];
+    }
+    return [items, p];
+  };
+  switch (type) {
+    case '+': return [{ status: line }, p];
+    case '-': return [{ error: line }, p];
+    case ':': { const n = BigInt(line); return [n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n, p]; }
+    case '$': case '=': {
+      const n = Number(line);
+      if (n < 0) return [null, p];
+      if (buf.length < p + n + 2) return null;
+      const s = buf.toString('latin1', p, p + n);
+      if (type === '=') return [{ verbatim: s.slice(4), format: s.slice(0, 3) }, p + n + 2];
+      return [s, p + n + 2];
+    }
+    case '*': case '~': case '>': {
+      const n = Number(line);
+      if (n < 0) return [null, p];
+      const r = aggregate(n);
+      if (r === null) return null;
+      if (type === '~') return [{ set: r[0] }, r[1]];
+      if (type === '>') return [{ push: r[0] }, r[1]];
+      return r;
+    }
+    case '%': {
+      const n = Number(line);
+      const r = aggregate(n * 2);
+      if (r === null) return null;
+      const pairs: Array<[Decoded, Decoded]> = [];
+      for (let i = 0; i < r[0].length; i += 2) pairs.push([r[0][i]!, r[0][i + 1]!]);
+      return [{ map: pairs }, r[1]];
+    }
+    case '_': return [null, p];
+    case '#': return [line === 't', p];
+    case ',': return [{ double: line }, p];
+    case '(': return [{ bignum: line }, p];
+    default: throw new Error(`bad reply type byte ${JSON.stringify(type)} in ${JSON.stringify(buf.toString('latin1', pos, pos + 80))}`);
+  }
+}
+
+export class RespClient {
+  private buf: Buffer = Buffer.alloc(0);
+  private waiters: Array<(r: RawReply) => void> = [];
+  private pushes: RawReply[] = [];
+  private pushWaiters: Array<(r: RawReply) => void> = [];
+  closed = false;
+  private closeWaiters: Array<() => void> = [];
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('close', () => {
+      this.closed = true;
+      for (const w of this.closeWaiters) w();
+    });
+    socket.on('error', () => {});
+  }
+
+  static connect(port: number, host = '127.0.0.1'): Promise<RespClient> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ port, host }, () => {
+        s.off('error', reject);
+        resolve(new RespClient(s));
+      });
+      s.once('error', reject);
+    });
+  }
+
+  /** When true, replies that are RESP3 pushes (or RESP2 messages) are routed to nextPush(). */
+  pushMode = false;
+
+  private onData(d: Buffer): void {
+    this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
+    let pos = 0;
+    for (;;) {
+      const r = parseReply(this.buf, pos);
+      if (r === null) break;
+      const raw = this.buf.subarray(pos, r[1]);
+      pos = r[1];
+      const reply = { value: r[0], raw: Buffer.from(raw) };
+      const isPush = typeof r[0] === 'object' && r[0] !== null && !Array.isArray(r[0]) && 'push' in r[0];
+      if ((isPush || (this.pushMode && this.waiters.length === 0))) {
+        const w = this.pushWaiters.shift();
+        if (w) w(reply); else this.pushes.push(reply);
+        continue;
+      }
+      const w = this.waiters.shift();
+      if (w) w(reply);
+      else this.pushes.push(reply);
+    }
+    this.buf = this.buf.subarray(pos);
+  }
+
+  /** Sends raw bytes (for protocol tests). */
+  writeRaw(data: string | Buffer): void {
+    this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+  }
+
+  /** Waits for the next reply (after writeRaw). */
+  read(): Promise<RawReply> {
+    const queued = this.pushes.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  nextPush(): Promise<RawReply> {
+    const queued = this.pushes.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => this.pushWaiters.push(resolve));
+  }
+
+  /** Sends one command and waits for its reply. */
+  async callRaw(...args: Array<string | number | Buffer>): Promise<RawReply> {
+    this.socket.write(encodeCommand(args));
+    return this.read();
+  }
+
+  async call(...args: Array<string | number | Buffer>): Promise<Decoded> {
+    return (await this.callRaw(...args)).value;
+  }
+
+  /** Sends many commands in one write and collects their replies in order. */
+  async pipeline(cmds: Array<Array<string | number | Buffer>>): Promise<RawReply[]> {
+    this.socket.write(Buffer.concat(cmds.map(encodeCommand)));
+    const out: RawReply[] = [];
+    for (let i = 0; i < cmds.length; i++) out.push(await this.read());
+    return out;
+  }
+
+  /** Resolves when the server closes the connection. */
+  waitClosed(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.closeWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+export function encodeCommand(args: Array<string | number | Buffer>): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+  for (const a of args) {
+    const b = Buffer.isBuffer(a) ? a : Buffer.from(String(a), 'latin1');
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** Polls `cond` until it is true or the deadline passes. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
