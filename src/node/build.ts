@@ -10,6 +10,7 @@ import { SERVER_COMMANDS } from '../server/commands/index.js';
 import { Config } from '../server/config/config.js';
 import { Logger } from '../server/log.js';
 import { Server } from '../server/server.js';
+import { installServerModules } from '../server/install.js';
 
 export interface BuildOptions {
   env: Environment;
@@ -20,7 +21,9 @@ export interface BuildOptions {
 export function buildServer(opts: BuildOptions): Server {
   const logger = new Logger(opts.env.clock, opts.env.pid, opts.logSink);
   const commands: CommandSpec<Client>[] = [...(DATA_COMMANDS as readonly CommandSpec<Client>[]), ...SERVER_COMMANDS];
-  return new Server({ env: opts.env, config: opts.config, logger, commands });
+  const server = new Server({ env: opts.env, config: opts.config, logger, commands });
+  installServerModules(server);
+  return server;
 }
 
 /** Binds the addresses of `bind` on `port` (and `unixsocket` when set). */

@@ -1,8 +1,26 @@
 /** Every server-level command family (connection, server, config, pub/sub, transactions...). */
 import type { CommandSpec } from '../../commands/spec.js';
 import type { Client } from '../client.js';
+import { ADMIN_COMMANDS } from './admin.js';
+import { AUTH_COMMANDS } from './auth.js';
+import { CLIENT_COMMANDS } from './client.js';
+import { CONFIG_COMMANDS } from './config.js';
 import { CONNECTION_COMMANDS } from './connection.js';
+import { DEBUG_COMMANDS } from './debug.js';
+import { INFO_COMMANDS } from './info.js';
+import { INTROSPECTION_COMMANDS } from './introspection.js';
+import { MULTI_COMMANDS } from './multi.js';
+import { PUBSUB_COMMANDS } from './pubsub.js';
 
 export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...CONNECTION_COMMANDS,
+  ...AUTH_COMMANDS,
+  ...MULTI_COMMANDS,
+  ...PUBSUB_COMMANDS,
+  ...CLIENT_COMMANDS,
+  ...CONFIG_COMMANDS,
+  ...INFO_COMMANDS,
+  ...ADMIN_COMMANDS,
+  ...INTROSPECTION_COMMANDS,
+  ...DEBUG_COMMANDS,
 ];

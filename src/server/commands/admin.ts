@@ -1,0 +1,7 @@
+/**
+ * TIME ROLE SHUTDOWN MONITOR.
+ * (Being written: see issue #2.)
+ */
+import type { CommandSpec } from '../../commands/spec.js';
+import type { Client } from '../client.js';
+export const ADMIN_COMMANDS: readonly CommandSpec<Client>[] = [];

@@ -1,0 +1,7 @@
+/**
+ * AUTH, HELLO, RESET.
+ * (Being written: see issue #2.)
+ */
+import type { CommandSpec } from '../../commands/spec.js';
+import type { Client } from '../client.js';
+export const AUTH_COMMANDS: readonly CommandSpec<Client>[] = [];

@@ -1,0 +1,7 @@
+/**
+ * CLIENT and its subcommands.
+ * (Being written: see issue #2.)
+ */
+import type { CommandSpec } from '../../commands/spec.js';
+import type { Client } from '../client.js';
+export const CLIENT_COMMANDS: readonly CommandSpec<Client>[] = [];

@@ -1,0 +1,7 @@
+/**
+ * DEBUG subcommands used by test tooling.
+ * (Being written: see issue #2.)
+ */
+import type { CommandSpec } from '../../commands/spec.js';
+import type { Client } from '../client.js';
+export const DEBUG_COMMANDS: readonly CommandSpec<Client>[] = [];

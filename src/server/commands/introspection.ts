@@ -1,0 +1,7 @@
+/**
+ * COMMAND, SLOWLOG, LATENCY, MEMORY.
+ * (Being written: see issue #2.)
+ */
+import type { CommandSpec } from '../../commands/spec.js';
+import type { Client } from '../client.js';
+export const INTROSPECTION_COMMANDS: readonly CommandSpec<Client>[] = [];
