@@ -17,6 +17,11 @@ export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
 const PROTO_MBULK_BIG_ARG = 32 * 1024;
 const INT_MAX = 2147483647;
 
+/** Node's Buffer has latin1Slice natively; calling it skips toString's encoding switch. */
+interface FastBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+
 export interface ProtocolError {
   readonly protocolError: string;
 }
@@ -173,7 +178,7 @@ export class RequestParser {
           }
         }
         if (buf.length - this.pos < this.bulkLen + 2) return null;
-        this.argv.push(buf.toString('latin1', this.pos, this.pos + this.bulkLen));
+        this.argv.push((buf as FastBuffer).latin1Slice(this.pos, this.pos + this.bulkLen));
         this.pos += this.bulkLen + 2;
         this.bulkLen = -1;
         this.multibulkLen--;

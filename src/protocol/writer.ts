@@ -9,12 +9,17 @@ import type { Reply } from './reply.js';
 
 const CRLF = 0x0a0d; // little-endian "\r\n" as a uint16
 
+/** Node's Buffer has latin1Write/latin1Slice natively; calling them skips the encoding switch. */
+interface FastBuffer extends Buffer {
+  latin1Write(s: string, offset: number, length?: number): number;
+}
+
 export class ReplyWriter {
-  private buf: Buffer;
+  private buf: FastBuffer;
   private len = 0;
 
   constructor(initialBytes = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(initialBytes);
+    this.buf = Buffer.allocUnsafe(initialBytes) as FastBuffer;
   }
 
   get length(): number {
@@ -26,7 +31,7 @@ export class ReplyWriter {
     if (need <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
-    const next = Buffer.allocUnsafe(size);
+    const next = Buffer.allocUnsafe(size) as FastBuffer;
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
   }
@@ -37,7 +42,7 @@ export class ReplyWriter {
     this.buf.copy(out, 0, 0, this.len);
     this.len = 0;
     // Do not keep a huge buffer around after one big reply.
-    if (this.buf.length > 4 * 1024 * 1024) this.buf = Buffer.allocUnsafe(64 * 1024);
+    if (this.buf.length > 4 * 1024 * 1024) this.buf = Buffer.allocUnsafe(64 * 1024) as FastBuffer;
     return out;
   }
 
@@ -48,7 +53,26 @@ export class ReplyWriter {
   /** Appends ASCII/latin1 text as is. */
   raw(s: string): void {
     this.ensure(s.length);
-    this.len += this.buf.write(s, this.len, 'latin1');
+    this.len += this.buf.latin1Write(s, this.len);
+  }
+
+  /** Writes a non-negative integer's decimal digits (no allocation). */
+  private digits(n: number): void {
+    const b = this.buf;
+    if (n < 10) {
+      b[this.len++] = 48 + n;
+      return;
+    }
+    let tmp = n;
+    let width = 0;
+    while (tmp > 0) { width++; tmp = Math.floor(tmp / 10); }
+    let pos = this.len + width - 1;
+    while (n > 0) {
+      const q = Math.floor(n / 10);
+      b[pos--] = 48 + (n - q * 10);
+      n = q;
+    }
+    this.len += width;
   }
 
   rawBytes(b: Buffer): void {
@@ -65,33 +89,40 @@ export class ReplyWriter {
   bulk(s: string): void {
     const n = s.length;
     this.ensure(n + 24);
-    const b = this.buf;
-    b[this.len++] = 36; // '$'
-    this.len += b.write(String(n), this.len, 'latin1');
+    this.buf[this.len++] = 36; // '$'
+    this.digits(n);
     this.crlf();
-    if (n > 0) this.len += b.write(s, this.len, n, 'latin1');
+    if (n > 0) this.len += this.buf.latin1Write(s, this.len);
     this.crlf();
   }
 
   integer(n: number | bigint): void {
+    if (typeof n === 'number' && n >= 0 && n <= 0xffffffff) {
+      this.ensure(16);
+      this.buf[this.len++] = 58; // ':'
+      this.digits(n);
+      this.crlf();
+      return;
+    }
     const s = String(n);
     this.ensure(s.length + 3);
-    this.buf[this.len++] = 58; // ':'
-    this.len += this.buf.write(s, this.len, 'latin1');
+    this.buf[this.len++] = 58;
+    this.len += this.buf.latin1Write(s, this.len);
     this.crlf();
   }
 
   header(prefix: string, n: number): void {
-    const s = prefix + String(n);
-    this.ensure(s.length + 2);
-    this.len += this.buf.write(s, this.len, 'latin1');
+    this.ensure(prefix.length + 16);
+    this.len += this.buf.latin1Write(prefix, this.len);
+    if (n >= 0) this.digits(n);
+    else this.len += this.buf.latin1Write(String(n), this.len);
     this.crlf();
   }
 
   line(prefix: string, s: string): void {
     this.ensure(s.length + prefix.length + 2);
-    this.len += this.buf.write(prefix, this.len, 'latin1');
-    this.len += this.buf.write(s, this.len, 'latin1');
+    this.len += this.buf.latin1Write(prefix, this.len);
+    this.len += this.buf.latin1Write(s, this.len);
     this.crlf();
   }
 

@@ -1,0 +1,42 @@
+// Micro benchmark of the command hot path without sockets: a fake connection feeds pipelined
+// redis-benchmark-style SET/GET batches into one Server and we time parse+dispatch+encode.
+// Usage: node bench/hot-path.mjs [set|get|incr|mset] [pipeline=16] [seconds=3]
+import { buildServer } from '../dist/src/node/build.js';
+import { Config } from '../dist/src/server/config/config.js';
+import { systemClock, systemRandom, systemScheduler, tcpTransport, nullSink } from '../dist/src/runtime/node/index.js';
+
+const test = process.argv[2] ?? 'set';
+const P = Number(process.argv[3] ?? 16);
+const secs = Number(process.argv[4] ?? 3);
+const env = { clock: systemClock, random: systemRandom, scheduler: systemScheduler, transport: tcpTransport, pid: process.pid };
+const server = buildServer({ env, config: new Config(), logSink: nullSink });
+let written = 0;
+const conn = {
+  remoteAddress: '127.0.0.1', remotePort: 1, localAddress: '127.0.0.1', localPort: 2, isUnixSocket: false,
+  write(b) { written += b.length; }, pendingWriteBytes: () => 0, setNoDelay() {}, pauseReading() {}, resumeReading() {},
+  end() {}, destroy() {}, onData: () => {}, onClose: () => {}, onDrain: () => {},
+};
+server.acceptConnection(conn);
+const val = 'x'.repeat(32);
+function cmd(args) { return `*${args.length}\r\n` + args.map((a) => `$${a.length}\r\n${a}\r\n`).join(''); }
+const batches = [];
+for (let b = 0; b < 256; b++) {
+  let s = '';
+  for (let i = 0; i < P; i++) {
+    const k = `key:${String(Math.floor(Math.random() * 100000)).padStart(12, '0')}`;
+    if (test === 'set') s += cmd(['SET', k, val]);
+    else if (test === 'get') s += cmd(['GET', k]);
+    else if (test === 'incr') s += cmd(['INCR', `counter:${k.slice(4)}`]);
+    else if (test === 'mset') { const a = ['MSET']; for (let j = 0; j < 10; j++) a.push(`key:${String(Math.floor(Math.random() * 100000)).padStart(12, '0')}`, val); s += cmd(a); }
+  }
+  batches.push(Buffer.from(s, 'latin1'));
+}
+if (test === 'get') for (let i = 0; i < 100000; i++) conn.onData(Buffer.from(cmd(['SET', `key:${String(i).padStart(12, '0')}`, val])));
+const t0 = performance.now();
+let n = 0;
+while (performance.now() - t0 < secs * 1000) {
+  for (let i = 0; i < 256; i++) conn.onData(batches[i]);
+  n += 256 * P;
+}
+const us = ((performance.now() - t0) * 1000) / n;
+console.log(`${test} P=${P}: ${us.toFixed(3)} us/command (${n} commands, ${written} bytes out)`);
