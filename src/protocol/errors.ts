@@ -43,14 +43,20 @@ export function sanitizeErrorText(s: string): string {
   return s.replace(/[\r\n]/g, ' ');
 }
 
+/** Redis formats these texts with printf's %s: an argument ends at its first NUL byte. */
+function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
+}
+
 export function errUnknownCommand(name: string, args: readonly string[]): ErrorReply {
   let list = '';
   for (let i = 0; i < args.length && list.length < 128; i++) {
-    list += `'${args[i]!.slice(0, 128 - list.length)}' `;
+    list += `'${cstr(args[i]!).slice(0, 128 - list.length)}' `;
   }
-  return error(sanitizeErrorText(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${list}`));
+  return error(sanitizeErrorText(`ERR unknown command '${cstr(name).slice(0, 128)}', with args beginning with: ${list}`));
 }
 
 export function errUnknownSubcommand(sub: string, container: string): ErrorReply {
-  return error(sanitizeErrorText(`ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`));
+  return error(sanitizeErrorText(`ERR unknown subcommand '${cstr(sub).slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`));
 }

@@ -92,7 +92,7 @@ export class RespClient {
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('close', () => {
       this.closed = true;
-      for (const w of this.closeWaiters) w();
+      for (const w of [...this.closeWaiters]) w();
     });
     socket.on('error', () => {});
   }
@@ -142,6 +142,31 @@ export class RespClient {
     const queued = this.pushes.shift();
     if (queued) return Promise.resolve(queued);
     return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /**
+   * Waits for the next reply at most `timeoutMs`; 'timeout' or 'closed' otherwise. A timed-out
+   * wait leaves nothing behind: a reply arriving later is returned by the next read.
+   */
+  readWithin(timeoutMs: number): Promise<RawReply | 'timeout' | 'closed'> {
+    const queued = this.pushes.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.closed) return Promise.resolve('closed');
+    return new Promise((resolve) => {
+      const done = (r: RawReply | 'timeout' | 'closed'): void => {
+        clearTimeout(timer);
+        const i = this.waiters.indexOf(onReply);
+        if (i >= 0) this.waiters.splice(i, 1);
+        const j = this.closeWaiters.indexOf(onClose);
+        if (j >= 0) this.closeWaiters.splice(j, 1);
+        resolve(r);
+      };
+      const onReply = (r: RawReply): void => done(r);
+      const onClose = (): void => done('closed');
+      const timer = setTimeout(() => done('timeout'), timeoutMs);
+      this.waiters.push(onReply);
+      this.closeWaiters.push(onClose);
+    });
   }
 
   nextPush(): Promise<RawReply> {
