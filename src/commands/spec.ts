@@ -20,11 +20,26 @@ export type AclCategory =
 
 /** A key specification as COMMAND INFO / COMMAND DOCS report it (Redis 7.0 key-specs). */
 export interface KeySpec {
+  /** COMMAND INFO "notes" (e.g. why SET's key is RW and ACCESS). */
+  readonly notes?: string;
   readonly flags: readonly string[];
   readonly beginSearch: { readonly index: number } | { readonly keyword: string; readonly startFrom: number };
   readonly findKeys:
     | { readonly range: { readonly lastKey: number; readonly step: number; readonly limit: number } }
     | { readonly keynum: { readonly keyNumIdx: number; readonly firstKey: number; readonly step: number } };
+}
+
+/** One argument as COMMAND DOCS describes it (Redis 7.0 fields; `args` for oneof/block). */
+export interface CommandArg {
+  readonly name: string;
+  readonly type: 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
+  readonly keySpecIndex?: number;
+  readonly token?: string;
+  readonly summary?: string;
+  readonly since?: string;
+  readonly deprecatedSince?: string;
+  readonly flags?: readonly ('optional' | 'multiple' | 'multiple_token')[];
+  readonly args?: readonly CommandArg[];
 }
 
 export type Handler<C extends CommandContext = CommandContext> = (ctx: C, argv: string[]) => Reply;
@@ -46,6 +61,12 @@ export interface CommandSpec<C extends CommandContext = CommandContext> {
   readonly since: string;
   readonly summary: string;
   readonly complexity?: string;
+  /** COMMAND DOCS extras: arguments, history ([version, change]), doc flags, deprecation. */
+  readonly args?: readonly CommandArg[];
+  readonly history?: readonly (readonly [string, string])[];
+  readonly docFlags?: readonly ('deprecated' | 'syscmd')[];
+  readonly deprecatedSince?: string;
+  readonly replacedBy?: string;
   /** COMMAND INFO "tips" (request_policy, nondeterministic_output...). */
   readonly tips?: readonly string[];
   /** Required for leaf commands; containers (CLIENT, CONFIG...) dispatch to `subcommands`. */
