@@ -161,7 +161,9 @@ export class RequestParser {
           }
           if (cr > buf.length - 2) return null;
           if (buf[this.pos] !== 36 /* '$' */) {
-            return perr(`expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
+            // Redis's error replies turn CR/LF into spaces (the reply must stay one line).
+            const got = buf[this.pos]!;
+            return perr(`expected '$', got '${got === 13 || got === 10 ? ' ' : String.fromCharCode(got)}'`);
           }
           const ll = parseLen(buf, this.pos + 1, cr);
           if (ll === null || ll < 0 || ll > this.maxBulkLen) return perr('invalid bulk length');
@@ -196,7 +198,10 @@ export class RequestParser {
 
   private inline(): string[] | null | ProtocolError {
     const buf = this.buf;
-    const nl = buf.indexOf(10, this.pos);
+    let nl = buf.indexOf(10, this.pos);
+    // Redis finds the end of an inline request with strchr(): a NUL byte before the newline
+    // hides it, and the request waits for more bytes (until the 64 KB limit closes it).
+    if (nl >= 0 && buf.subarray(this.pos, nl).indexOf(0) >= 0) nl = -1;
     if (nl < 0) {
       if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return perr('too big inline request');
       return null;
