@@ -27,4 +27,14 @@ export interface CommandContext {
   alsoPropagate(argv: string[]): void;
   /** Do not propagate this command even though it changed the dataset. */
   preventPropagation(): void;
+  /**
+   * Optional hooks (contexts without a server, e.g. unit tests, may omit them):
+   * Every WATCHed key of `db` that exists in it right now counts as modified (Redis's
+   * touchAllWatchedKeysInDb, called by FLUSHDB, FLUSHALL and SWAPDB before they change `db`).
+   */
+  touchAllWatchedKeysInDb?(db: Database): void;
+  /** A configuration value as CONFIG GET prints it, or undefined when the parameter is unknown. */
+  configValue?(name: string): string | undefined;
+  /** Uniform random float in [0, 1) from the node's Random port (RANDOMKEY). */
+  random?(): number;
 }

@@ -8,8 +8,14 @@
  * leave the keyspace (propagating a DEL for an expired key, publishing notifications,
  * invalidating WATCHes).
  */
+import type { Int64 } from '../lib/int64.js';
 import { Database } from './database.js';
 import type { Value } from './value.js';
+
+/** RANDOMKEY picks uniformly by walking to a random index up to this many keys. */
+const RANDOMKEY_EXACT_MAX = 4096;
+/** Beyond it, a rotating iterator skips a random number of keys below this bound. */
+const RANDOMKEY_MAX_SKIP = 1024;
 
 export interface KeyspaceHooks {
   /** A key expired (lazily or actively) and was deleted: propagate DEL, notify "expired". */
@@ -68,7 +74,7 @@ export class Keyspace {
 
   private deleteExpired(db: Database, key: string): void {
     db.dict.delete(key);
-    db.expires.delete(key);
+    db.removeExpire(key);
     this.stats.expiredKeys++;
     this.hooks.notify('x', 'expired', db, key);
     this.hooks.onExpired(db, key);
@@ -105,7 +111,7 @@ export class Keyspace {
    */
   setKey(db: Database, key: string, value: Value, keepTtl = false): void {
     db.dict.set(key, value);
-    if (!keepTtl && db.expires.size !== 0) db.expires.delete(key);
+    if (!keepTtl && db.expires.size !== 0) db.removeExpire(key);
     this.hooks.onKeyModified(db, key);
   }
 
@@ -118,22 +124,79 @@ export class Keyspace {
   /** Deletes a key; true when it existed. Signals WATCH but does not notify (callers do). */
   deleteKey(db: Database, key: string): boolean {
     if (!db.dict.delete(key)) return false;
-    if (db.expires.size !== 0) db.expires.delete(key);
+    if (db.expires.size !== 0) db.removeExpire(key);
     this.hooks.onKeyModified(db, key);
     return true;
   }
 
-  setExpire(db: Database, key: string, whenMs: number): void {
-    db.expires.set(key, whenMs);
+  /** Sets the absolute expiry in ms (int64: exact even beyond 2^53). */
+  setExpire(db: Database, key: string, whenMs: Int64): void {
+    db.setExpire(key, whenMs);
   }
 
-  /** Absolute expiry in ms, or -1 when the key has no TTL. */
+  /** Absolute expiry in ms, or -1 when the key has no TTL (rounded beyond 2^53 ms). */
   getExpire(db: Database, key: string): number {
     return db.expires.get(key) ?? -1;
   }
 
+  /** Exact absolute expiry in ms as int64, or -1 when the key has no TTL. */
+  getExpireExact(db: Database, key: string): Int64 {
+    return db.getExpire(key);
+  }
+
   removeExpire(db: Database, key: string): boolean {
-    return db.expires.delete(key);
+    return db.removeExpire(key);
+  }
+
+  /**
+   * True when the key's time has passed, without deleting it (Redis's keyIsExpired, used by
+   * KEYS, which must not modify the dataset while it walks it).
+   */
+  isExpired(db: Database, key: string): boolean {
+    const when = db.expires.get(key);
+    return when !== undefined && when <= this.now;
+  }
+
+  /**
+   * A random key that is not expired (Redis's dbRandomKey), or null when the database is empty.
+   * Expired keys met on the way are deleted (on a master). `random()` is uniform in [0, 1).
+   *
+   * A JS Map has no random access. Up to RANDOMKEY_EXACT_MAX keys the pick is uniform (walk to a
+   * random index); beyond, a rotating iterator skips a random count below RANDOMKEY_MAX_SKIP, so
+   * the cost stays bounded: every key is returned with about the same long-run frequency, but
+   * successive picks are close in insertion order (documented in docs/compatibility.md).
+   */
+  randomKey(db: Database, random: () => number): string | null {
+    const allVolatile = db.dict.size === db.expires.size;
+    let tries = 100;
+    for (;;) {
+      const key = this.pickRandom(db, random);
+      if (key === null) return null;
+      if (db.expires.size !== 0 && db.expires.has(key)) {
+        // On a replica an all-volatile database may hold only logically expired keys that are
+        // never deleted here: give up after some tries and return one, as Redis does.
+        if (allVolatile && this.hooks.expiryMode() === 'hide' && --tries === 0) return key;
+        if (this.expireIfNeeded(db, key)) continue;
+      }
+      return key;
+    }
+  }
+
+  private pickRandom(db: Database, random: () => number): string | null {
+    const n = db.dict.size;
+    if (n === 0) return null;
+    if (n <= RANDOMKEY_EXACT_MAX) {
+      let idx = Math.floor(random() * n);
+      for (const k of db.dict.keys()) if (idx-- === 0) return k;
+      return null;
+    }
+    let skip = Math.floor(random() * RANDOMKEY_MAX_SKIP);
+    for (;;) {
+      if (db.randomCursor === null) db.randomCursor = db.dict.keys();
+      const r = db.randomCursor.next();
+      if (r.done === true) { db.randomCursor = null; continue; }
+      if (skip-- === 0) return r.value;
+    }
   }
 
   notify(type: string, event: string, db: Database, key: string): void {

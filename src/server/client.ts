@@ -103,4 +103,17 @@ export class Client implements CommandContext {
   preventPropagation(): void {
     this.propSuppressed = true;
   }
+
+  touchAllWatchedKeysInDb(db: Database): void {
+    this.server.touchAllWatchedKeysInDb(db, true);
+  }
+
+  configValue(name: string): string | undefined {
+    const cfg = this.server.config;
+    return cfg.def(name) === undefined ? undefined : cfg.format(name);
+  }
+
+  random(): number {
+    return this.server.env.random.float();
+  }
 }
