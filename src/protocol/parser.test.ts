@@ -153,6 +153,20 @@ test('inline: a NUL before the newline hides it (strchr), so the request waits, 
   assert.deepEqual(drain(p, [Buffer.alloc(PROTO_INLINE_MAX_SIZE, 'a')]), { cmds: [], error: 'Protocol error: too big inline request' });
 });
 
+test('count lines: a NUL before the CR hides it too (strchr), so the frame waits, then hits the limit', () => {
+  for (const [head, msg] of [
+    ['*1\x00\r\n', 'too big mbulk count string'],
+    ['*\xff\xfe\x00\x01\r\n', 'too big mbulk count string'],
+    ['*1\r\n$\x004\r\n', 'too big bulk count string'],
+    ['*1\r\n\x00\r\n', 'too big bulk count string'],
+    ['*1\r\nx\x00\r\n', 'too big bulk count string'],
+  ] as const) {
+    const p = new RequestParser();
+    assert.deepEqual(drain(p, [b(head)]), { cmds: [], error: null }, JSON.stringify(head));
+    assert.deepEqual(drain(p, [Buffer.alloc(PROTO_INLINE_MAX_SIZE, 'a')]), { cmds: [], error: `Protocol error: ${msg}` }, JSON.stringify(head));
+  }
+});
+
 test('inline and count-string size limits (64 KB)', () => {
   assert.deepEqual(one('a'.repeat(PROTO_INLINE_MAX_SIZE)), { cmds: [], error: null });
   assert.deepEqual(one('a'.repeat(PROTO_INLINE_MAX_SIZE + 1)), { cmds: [], error: 'Protocol error: too big inline request' });

@@ -62,6 +62,11 @@ function parseLen(buf: Buffer, start: number, end: number): number | null {
   return neg ? -v : v;
 }
 
+function hasNul(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0) return true;
+  return false;
+}
+
 export class RequestParser {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
@@ -144,7 +149,10 @@ export class RequestParser {
         }
         if (cr > buf.length - 2) return null;
         const ll = parseLen(buf, this.pos + 1, cr);
-        if (ll === null || ll > INT_MAX) return perr('invalid multibulk length');
+        if (ll === null || ll > INT_MAX) {
+          if (hasNul(buf, this.pos, cr)) return this.waitOrTooBig('too big mbulk count string');
+          return perr('invalid multibulk length');
+        }
         if (ll > 10 && this.authRequired) return perr('unauthenticated multibulk length');
         this.pos = cr + 2;
         if (ll <= 0) continue;
@@ -161,12 +169,16 @@ export class RequestParser {
           }
           if (cr > buf.length - 2) return null;
           if (buf[this.pos] !== 36 /* '$' */) {
+            if (hasNul(buf, this.pos, cr)) return this.waitOrTooBig('too big bulk count string');
             // Redis's error replies turn CR/LF into spaces (the reply must stay one line).
             const got = buf[this.pos]!;
             return perr(`expected '$', got '${got === 13 || got === 10 ? ' ' : String.fromCharCode(got)}'`);
           }
           const ll = parseLen(buf, this.pos + 1, cr);
-          if (ll === null || ll < 0 || ll > this.maxBulkLen) return perr('invalid bulk length');
+          if (ll === null || ll < 0 || ll > this.maxBulkLen) {
+            if (ll === null && hasNul(buf, this.pos, cr)) return this.waitOrTooBig('too big bulk count string');
+            return perr('invalid bulk length');
+          }
           if (ll > 16384 && this.authRequired) return perr('unauthenticated bulk length');
           this.pos = cr + 2;
           this.bulkLen = ll;
@@ -194,6 +206,15 @@ export class RequestParser {
       }
       return out;
     }
+  }
+
+  /**
+   * Redis finds the CR ending a count line with strchr(), which stops at a NUL byte: a count line
+   * with a NUL before its CR is "not complete yet", until the 64 KB limit turns it into an error.
+   * (Only reached on the error path, so the hot path never scans for NULs.)
+   */
+  private waitOrTooBig(msg: string): ProtocolError | null {
+    return this.buf.length - this.pos > PROTO_INLINE_MAX_SIZE ? perr(msg) : null;
   }
 
   private inline(): string[] | null | ProtocolError {
