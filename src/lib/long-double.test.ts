@@ -115,10 +115,13 @@ test('signed zeros: -0 + -0 stays negative inside, prints as 0', () => {
   assert.equal(z.kind === 'finite' && z.neg, false);
 });
 
-test('parsing stops at a NUL byte, like the C string it becomes', () => {
-  assert.equal(incrByFloat(null, '1.5\0garbage'), '1.5');
+test('a NUL byte anywhere makes the text invalid (strtold must consume every byte)', () => {
+  assert.equal(incrByFloat(null, '1.5\0garbage'), 'ERR value is not a valid float');
+  assert.equal(incrByFloat('1.5\0', '1'), 'ERR value is not a valid float');
   assert.equal(incrByFloat(null, '\x001'), 'ERR value is not a valid float');
   assert.equal(parseLongDouble('1'.repeat(5120)), null);
+  assert.equal(incrByFloat(null, '0'.repeat(5118) + '1'), '1');
+  assert.equal(incrByFloat(null, '0'.repeat(5119) + '1'), 'ERR value is not a valid float');
 });
 
 function ldEquals(a: LongDouble, b: LongDouble): boolean {

@@ -101,14 +101,14 @@ function parseExponent(s: string | undefined): number {
 /**
  * strtold over the whole string followed by Redis's string2ld checks: null when Redis would refuse
  * the text ("value is not a valid float"): empty, longer than 5119 bytes, leading space, trailing
- * garbage, NaN, overflow, or a nonzero value that underflows to zero. Like the C code, the text is
- * read only up to its first NUL byte.
+ * garbage (a NUL byte included), NaN, overflow, or a nonzero value that underflows to zero.
  */
 export function parseLongDouble(input: string): LongDouble | null {
   if (input.length === 0 || input.length >= 5 * 1024) return null;
-  const nul = input.indexOf('\0');
-  const s = nul >= 0 ? input.slice(0, nul) : input;
-  if (s.length === 0) return null;
+  // string2ld also insists that strtold consumed all `slen` bytes: a NUL byte ends the C string
+  // early, so any NUL makes the text invalid.
+  if (input.indexOf('\0') >= 0) return null;
+  const s = input;
   const c0 = s.charCodeAt(0);
   if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
 
