@@ -3,8 +3,15 @@
  * notifications, slowlog/latency/monitor feeds, ...). Called once by the composition root after
  * the Server is constructed. Each module adds its own line here.
  */
+import { installDebugGate } from './commands/debug.js';
+import { LatencyMonitor } from './latency.js';
 import type { Server } from './server.js';
+import { SlowLog } from './slowlog.js';
 
 export function installServerModules(server: Server): void {
+  // SLOWLOG / LATENCY feeds from every executed command, and the enable-debug-command gate.
+  SlowLog.install(server);
+  LatencyMonitor.install(server);
+  installDebugGate(server);
   void server;
 }

@@ -25,6 +25,8 @@ import { Client } from './client.js';
 import type { Config } from './config/config.js';
 import type { AdmissionCheck, PropagationSink, RoleProvider } from './hooks.js';
 import type { Logger } from './log.js';
+import type { LatencyMonitor } from './latency.js';
+import type { SlowLog } from './slowlog.js';
 import { ServerStats } from './stats.js';
 
 /** Commands that run immediately even inside MULTI (everything else is queued). */
@@ -80,6 +82,9 @@ export class Server {
   cronPaused = false;
   /** Extra work run on every tick by modules layered above (replication, cluster...). */
   readonly tickHandlers: Array<(nowMs: number) => void> = [];
+  /** SLOWLOG and LATENCY state, attached by install.ts (null only for a bare Server in unit tests). */
+  slowlog: SlowLog | null = null;
+  latency: LatencyMonitor | null = null;
 
   constructor(opts: ServerOptions) {
     this.env = opts.env;
@@ -500,7 +505,13 @@ export class Server {
     this.stats.inputSampler.sample(this.stats.netInputBytes, nowMs);
     this.stats.outputSampler.sample(this.stats.netOutputBytes, nowMs);
     // Active expiry: a bounded slice per tick (ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP * dbs, like Redis's fast budget).
-    this.ks.activeExpireCycle(20 * 16);
+    if (this.latency !== null && this.latency.thresholdMs !== 0) {
+      const t0 = this.env.clock.monotonicUs();
+      this.ks.activeExpireCycle(20 * 16);
+      this.latency.addSampleIfNeeded('expire-cycle', (this.env.clock.monotonicUs() - t0) / 1000);
+    } else {
+      this.ks.activeExpireCycle(20 * 16);
+    }
     if (this.pauseUntilMs !== 0 && nowMs >= this.pauseUntilMs) this.unpauseClients();
     this.clientsCron(nowMs);
     for (const h of this.tickHandlers) h(nowMs);

@@ -1,0 +1,99 @@
+/**
+ * The slow log of one server (Redis's slowlog.c): every executed command whose duration reaches
+ * `slowlog-log-slower-than` µs (negative disables, 0 logs everything) is kept, newest first, up to
+ * `slowlog-max-len` entries. Commands flagged skip_slowlog (EXEC, AUTH, HELLO...) are left out;
+ * what is logged is the argv as the client sent it (not a propagation rewrite).
+ *
+ * Entry format (Redis 7.0): id, unix time (s), duration (µs), argv trimmed to 32 arguments (the
+ * last one replaced by "... (N more arguments)") with each argument cut at 128 bytes ("... (N more
+ * bytes)"), client address, client name.
+ */
+import type { Command } from '../commands/registry.js';
+import type { Client } from './client.js';
+import type { Server } from './server.js';
+
+export const SLOWLOG_ENTRY_MAX_ARGC = 32;
+export const SLOWLOG_ENTRY_MAX_STRING = 128;
+
+export interface SlowLogEntry {
+  readonly id: number;
+  readonly timeSec: number;
+  readonly durationUs: number;
+  readonly argv: readonly string[];
+  readonly peer: string;
+  readonly clientName: string;
+}
+
+/** The argv as an entry stores it: at most 32 arguments, each at most 128 bytes plus a note. */
+export function trimSlowLogArgv(argv: readonly string[]): string[] {
+  const argc = Math.min(argv.length, SLOWLOG_ENTRY_MAX_ARGC);
+  const out: string[] = [];
+  for (let j = 0; j < argc; j++) {
+    if (argc !== argv.length && j === argc - 1) {
+      out.push(`... (${argv.length - argc + 1} more arguments)`);
+      break;
+    }
+    const a = argv[j]!;
+    out.push(a.length > SLOWLOG_ENTRY_MAX_STRING
+      ? `${a.slice(0, SLOWLOG_ENTRY_MAX_STRING)}... (${a.length - SLOWLOG_ENTRY_MAX_STRING} more bytes)`
+      : a);
+  }
+  return out;
+}
+
+export class SlowLog {
+  /** Oldest first (the reply walks it backwards). */
+  private entries: SlowLogEntry[] = [];
+  private nextId = 0;
+  slowerThanUs = 10000;
+  maxLen = 128;
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /** Adds an entry when `durationUs` reaches the threshold, then trims to `maxLen`. */
+  pushIfNeeded(argv: readonly string[], durationUs: number, nowMs: number, peer: string, clientName: string): void {
+    if (this.slowerThanUs < 0 || durationUs < this.slowerThanUs) {
+      this.trim();
+      return;
+    }
+    this.entries.push({
+      id: this.nextId++, timeSec: Math.floor(nowMs / 1000), durationUs: Math.floor(durationUs),
+      argv: trimSlowLogArgv(argv), peer, clientName,
+    });
+    this.trim();
+  }
+
+  private trim(): void {
+    const excess = this.entries.length - this.maxLen;
+    if (excess > 0) this.entries.splice(0, excess);
+  }
+
+  /** The `count` newest entries, newest first. */
+  newest(count: number): SlowLogEntry[] {
+    const out: SlowLogEntry[] = [];
+    for (let i = this.entries.length - 1; i >= 0 && out.length < count; i--) out.push(this.entries[i]!);
+    return out;
+  }
+
+  reset(): void {
+    this.entries = [];
+  }
+
+  /** Feeds the slow log from every executed command and follows the config values. */
+  static install(server: Server): SlowLog {
+    const log = new SlowLog();
+    server.config.watch('slowlog-log-slower-than', (v) => { log.slowerThanUs = v as number; });
+    server.config.watch('slowlog-max-len', (v) => {
+      log.maxLen = v as number;
+      log.trim();
+    });
+    server.callObservers.push((client: Client, cmd: Command<Client>, argv: readonly string[], us: number) => {
+      if (cmd.isSkipSlowlog || log.slowerThanUs < 0) return;
+      log.pushIfNeeded(argv, us, server.ks.now, client.addr, client.name);
+    });
+    server.slowlog = log;
+    return log;
+  }
+}
