@@ -12,6 +12,10 @@ import type { Int64 } from '../lib/int64.js';
 import { Database } from './database.js';
 import type { Value } from './value.js';
 
+/** Keys examined per batch of the active expiry cycle (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
+const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
+/** Another batch follows only while more than this percentage of the last one had expired. */
+const ACTIVE_EXPIRE_STALE_PERC = 10;
 /** RANDOMKEY picks uniformly by walking to a random index up to this many keys. */
 const RANDOMKEY_EXACT_MAX = 4096;
 /** Beyond it, a rotating iterator skips a random number of keys below this bound. */
@@ -218,30 +222,55 @@ export class Keyspace {
    * expiry index from where the previous slice stopped, deleting keys whose time has passed.
    * Bounded by `maxChecks` keys per call so the event loop is never held. Returns the number
    * of keys expired. Only masters expire actively; replicas wait for the master's DEL.
+   *
+   * As in Redis, keys are examined in batches of ACTIVE_EXPIRE_KEYS_PER_LOOP and a database
+   * gets another batch only while more than ACTIVE_EXPIRE_STALE_PERC of the last batch had
+   * expired: a database with few stale keys costs one batch, one full of them gets the budget.
+   * The budget is shared among the databases that hold volatile keys.
    */
   activeExpireCycle(maxChecks: number): number {
     if (!this.activeExpireEnabled || this.hooks.expiryMode() !== 'delete') return 0;
+    let volatileDbs = 0;
+    for (const db of this.dbs) {
+      if (db.expires.size !== 0) volatileDbs++;
+      else db.expireCursor = null;
+    }
+    if (volatileDbs === 0) return 0;
     let expired = 0;
     let checked = 0;
-    let ttlSum = 0;
-    let ttlSamples = 0;
+    let budgetLeft = Math.max(1, maxChecks);
     for (const db of this.dbs) {
-      if (db.expires.size === 0) { db.expireCursor = null; continue; }
-      const budget = Math.max(1, Math.floor(maxChecks / this.dbs.length));
+      if (db.expires.size === 0) continue;
+      const share = Math.max(1, Math.floor(budgetLeft / volatileDbs--));
       let dbChecked = 0;
-      while (dbChecked < budget) {
-        if (db.expireCursor === null) db.expireCursor = db.expires.entries();
-        const step = db.expireCursor.next();
-        if (step.done === true) { db.expireCursor = null; break; }
-        const [key, when] = step.value;
-        dbChecked++;
-        if (when <= this.now) {
-          this.deleteExpired(db, key);
-          expired++;
-        } else {
-          ttlSum += when - this.now;
-          ttlSamples++;
+      let ttlSum = 0;
+      let ttlSamples = 0;
+      let wrapped = false;
+      for (;;) {
+        // One batch.
+        let batchChecked = 0;
+        let batchExpired = 0;
+        while (batchChecked < ACTIVE_EXPIRE_KEYS_PER_LOOP && dbChecked < share) {
+          if (db.expireCursor === null) {
+            if (wrapped) break; // a whole pass over this database in this slice is enough
+            db.expireCursor = db.expires.entries();
+          }
+          const step = db.expireCursor.next();
+          if (step.done === true) { db.expireCursor = null; wrapped = true; continue; }
+          const [key, when] = step.value;
+          batchChecked++;
+          dbChecked++;
+          if (when <= this.now) {
+            this.deleteExpired(db, key);
+            batchExpired++;
+          } else {
+            ttlSum += when - this.now;
+            ttlSamples++;
+          }
         }
+        expired += batchExpired;
+        if (batchChecked === 0 || dbChecked >= share) break;
+        if (batchExpired * 100 <= batchChecked * ACTIVE_EXPIRE_STALE_PERC) break;
       }
       if (ttlSamples > 0) {
         const avg = ttlSum / ttlSamples;
@@ -249,8 +278,7 @@ export class Keyspace {
         db.avgTtl = db.avgTtl === 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
       }
       checked += dbChecked;
-      ttlSum = 0;
-      ttlSamples = 0;
+      budgetLeft -= dbChecked;
     }
     if (checked > 0) {
       const perc = expired / checked;

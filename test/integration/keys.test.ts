@@ -1,0 +1,253 @@
+/**
+ * Generic key commands end to end: a server built on a fake Environment (virtual clock, fake
+ * connection, no sockets, tick driven by hand) for expiry, propagation and WATCH; and a real
+ * server over TCP for SCAN under concurrent writes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildServer } from '../../src/node/build.js';
+import type { Connection, Environment } from '../../src/runtime/ports.js';
+import { Config } from '../../src/server/config/config.js';
+import type { Server } from '../../src/server/server.js';
+import type { Client } from '../../src/server/client.js';
+import { SeededRandom } from '../../src/lib/prng.js';
+import { withServer } from '../helpers/server.js';
+import { parseReply, RespClient, type Decoded } from '../helpers/resp-client.js';
+
+/** A server node on a virtual clock with one fake client connection; commands run synchronously. */
+class Node {
+  now = 1_700_000_000_000;
+  readonly server: Server;
+  readonly propagated: string[] = [];
+  readonly events: string[] = [];
+  private out: Buffer[] = [];
+  private readonly conn: Connection;
+  readonly client: Client;
+
+  constructor(seed = 1) {
+    const rng = new SeededRandom(seed);
+    const env: Environment = {
+      clock: { nowMs: () => this.now, monotonicUs: () => this.now * 1000 },
+      random: { float: () => rng.nextU32() / 2 ** 32, bytes: (n) => Buffer.from(Array.from({ length: n }, () => rng.nextU32() & 255)) },
+      scheduler: { every: () => () => {}, soon: (fn) => { fn(); return () => {}; } },
+      transport: { listen: () => Promise.reject(new Error('no sockets in this test')) },
+      pid: 4242,
+    };
+    this.server = buildServer({ env, config: new Config(), logSink: { write: () => {} } });
+    this.server.propagationSinks.push({ propagate: (db, argv) => { this.propagated.push(`${db} ${argv.join(' ')}`); } });
+    this.server.notifier = (type, event, db, key) => { this.events.push(`${type} ${event} ${db.id}:${key}`); };
+    const out = this.out;
+    this.conn = {
+      remoteAddress: '127.0.0.1', remotePort: 5000, localAddress: '127.0.0.1', localPort: 6379, isUnixSocket: false,
+      write: (d) => { out.push(Buffer.from(d)); }, pendingWriteBytes: () => 0, setNoDelay: () => {},
+      pauseReading: () => {}, resumeReading: () => {}, end: () => {}, destroy: () => {},
+      onData: () => {}, onClose: () => {}, onDrain: () => {},
+    };
+    this.server.acceptConnection(this.conn);
+    this.client = [...this.server.clients.values()].at(-1)!;
+  }
+
+  cmd(...args: string[]): Decoded {
+    let req = `*${args.length}\r\n`;
+    for (const a of args) req += `$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`;
+    this.out.length = 0;
+    this.conn.onData(Buffer.from(req, 'latin1'));
+    const buf = Buffer.concat(this.out);
+    const r = parseReply(buf, 0);
+    assert.ok(r !== null && r[1] === buf.length, `one complete reply for ${args.join(' ')}`);
+    return r[0];
+  }
+
+  dbKeys(db = 0): number {
+    return this.server.ks.dbs[db]!.dict.size;
+  }
+}
+
+test('active expiry removes expired keys in bounded slices on tick', () => {
+  const n = new Node();
+  for (let i = 0; i < 1000; i++) {
+    n.cmd('SET', `v${i}`, 'x');
+    n.cmd('PEXPIRE', `v${i}`, '100');
+  }
+  for (let i = 0; i < 10; i++) n.cmd('SET', `p${i}`, 'x');
+  n.propagated.length = 0;
+  n.events.length = 0;
+  n.now += 99;
+  n.server.tick(n.now);
+  assert.equal(n.dbKeys(), 1010, 'nothing expires before its time');
+  n.now += 1;
+  n.server.tick(n.now);
+  const afterOne = n.dbKeys();
+  assert.ok(afterOne < 1010 && afterOne >= 1010 - 320, `one tick is a bounded slice (left ${afterOne})`);
+  let ticks = 1;
+  while (n.dbKeys() > 10) {
+    n.server.tick(n.now);
+    assert.ok(++ticks < 100, 'active expiry makes progress');
+  }
+  assert.ok(ticks >= Math.ceil(1000 / 320), `took ${ticks} ticks`);
+  assert.equal(n.server.ks.stats.expiredKeys, 1000);
+  assert.equal(n.propagated.length, 1000);
+  assert.ok(n.propagated.every((p) => /^0 DEL v\d+$/.test(p)));
+  assert.equal(n.events.filter((e) => e.startsWith('x expired 0:v')).length, 1000);
+  assert.equal(n.cmd('DBSIZE'), 10);
+});
+
+test('active expiry shares its slice among databases and skips non-volatile ones', () => {
+  const n = new Node();
+  for (const db of ['0', '5']) {
+    n.cmd('SELECT', db);
+    for (let i = 0; i < 200; i++) {
+      n.cmd('SET', `k${i}`, 'x');
+      n.cmd('PEXPIRE', `k${i}`, '10');
+    }
+  }
+  n.now += 10;
+  n.server.tick(n.now);
+  const removed0 = 200 - n.dbKeys(0);
+  const removed5 = 200 - n.dbKeys(5);
+  assert.ok(removed0 > 20 && removed5 > 20, `both databases progress (${removed0}, ${removed5})`);
+  assert.ok(removed0 + removed5 <= 320, 'within the slice budget');
+});
+
+test('lazy expiry on access, with active expiry off', () => {
+  const n = new Node();
+  n.server.ks.activeExpireEnabled = false;
+  n.cmd('SET', 'k', 'v');
+  n.cmd('PEXPIRE', 'k', '100');
+  n.now += 100;
+  n.server.tick(n.now);
+  assert.equal(n.dbKeys(), 1, 'still stored: nobody looked');
+  n.propagated.length = 0;
+  assert.equal(n.cmd('GET', 'k'), null);
+  assert.equal(n.dbKeys(), 0);
+  assert.deepEqual(n.propagated, ['0 DEL k']);
+  assert.ok(n.events.includes('x expired 0:k'));
+});
+
+test('RANDOMKEY never returns a logically expired key', () => {
+  const n = new Node(99);
+  n.server.ks.activeExpireEnabled = false;
+  for (let i = 0; i < 100; i++) {
+    n.cmd('SET', `e${i}`, 'x');
+    n.cmd('PEXPIRE', `e${i}`, '5');
+  }
+  n.cmd('SET', 'alive', 'x');
+  n.now += 5;
+  for (let i = 0; i < 30; i++) assert.equal(n.cmd('RANDOMKEY'), 'alive');
+  n.cmd('DEL', 'alive');
+  assert.equal(n.cmd('RANDOMKEY'), null);
+  assert.equal(n.dbKeys(), 0, 'expired keys met on the way were deleted');
+});
+
+test('EXPIRE propagates PEXPIREAT with the absolute time; a past time propagates DEL', () => {
+  const n = new Node();
+  n.cmd('SET', 'k', 'v');
+  n.propagated.length = 0;
+  n.events.length = 0;
+  assert.equal(n.cmd('EXPIRE', 'k', '100', 'NX'), 1);
+  assert.equal(n.cmd('EXPIRE', 'k', '100', 'NX'), 0);
+  assert.equal(n.cmd('PEXPIRETIME', 'k'), n.now + 100_000);
+  assert.equal(n.cmd('EXPIRE', 'k', '-5'), 1);
+  for (const cmd of [['FLUSHALL'], ['FLUSHDB'], ['SWAPDB', '0', '1'], ['SWAPDB', '0', '0']]) {
+    assert.deepEqual(n.cmd(...cmd), { status: 'OK' });
+  }
+  assert.deepEqual(n.propagated, [
+    `0 PEXPIREAT k ${n.now + 100_000} NX`,
+    '0 DEL k',
+    '0 FLUSHALL', '0 FLUSHDB', '0 SWAPDB 0 1', '0 SWAPDB 0 0',
+  ]);
+  assert.deepEqual(n.events, ['g expire 0:k', 'g del 0:k']);
+});
+
+test('FLUSHALL, FLUSHDB and SWAPDB invalidate WATCH on keys that exist (Redis 7.0 rules)', () => {
+  const n = new Node();
+  const s = n.server;
+  const c = n.client;
+  const watch = (db: number, key: string): void => { s.unwatchAll(c); s.watchKey(c, s.ks.dbs[db]!, key); };
+
+  watch(0, 'nokey');
+  n.cmd('FLUSHALL');
+  assert.equal(c.watchDirty, false, 'a missing key is not touched by FLUSHALL');
+
+  n.cmd('SET', 'k', 'v');
+  watch(0, 'k');
+  n.cmd('FLUSHALL');
+  assert.equal(c.watchDirty, true);
+
+  n.cmd('SET', 'k', 'v');
+  watch(0, 'k');
+  n.cmd('SELECT', '1');
+  n.cmd('FLUSHDB');
+  assert.equal(c.watchDirty, false, 'another database was flushed');
+  n.cmd('SELECT', '0');
+  n.cmd('FLUSHDB');
+  assert.equal(c.watchDirty, true);
+
+  watch(0, 'k');
+  n.cmd('SELECT', '1');
+  n.cmd('SET', 'k', 'in-db-1');
+  n.cmd('SELECT', '0');
+  watch(0, 'k');
+  n.cmd('SWAPDB', '0', '1');
+  assert.equal(c.watchDirty, true, 'the key appears in db 0 through the swap');
+  assert.equal(n.cmd('GET', 'k'), 'in-db-1');
+
+  watch(0, 'other');
+  n.cmd('SWAPDB', '0', '1');
+  assert.equal(c.watchDirty, false, 'neither database holds the watched key');
+});
+
+test('SCAN over TCP returns every key present throughout, despite concurrent writes', async () => {
+  await withServer({}, async (_s, c) => {
+    const total = 3000;
+    const cmds: string[][] = [];
+    for (let i = 0; i < total; i++) cmds.push(['SET', `stable:${i}`, 'v']);
+    for (let i = 0; i < 500; i++) cmds.push(['SET', `churn:${i}`, 'v']);
+    await c.pipeline(cmds);
+    const writer = await RespClient.connect(_s.address.port);
+    try {
+      const seen = new Set<string>();
+      let cursor = '0';
+      let calls = 0;
+      let churn = 500;
+      do {
+        const r = await c.call('SCAN', cursor, 'COUNT', '37') as [string, string[]];
+        cursor = r[0];
+        for (const k of r[1]) seen.add(k);
+        // Between calls, another client deletes and adds keys.
+        await writer.pipeline([
+          ['DEL', `churn:${calls}`], ['SET', `churn:${churn++}`, 'v'], ['SET', `new:${calls}`, 'v'],
+        ]);
+        calls++;
+        assert.ok(calls < 1000, 'scan terminates');
+      } while (cursor !== '0');
+      for (let i = 0; i < total; i++) assert.ok(seen.has(`stable:${i}`), `missed stable:${i}`);
+      assert.ok(calls >= Math.floor(total / 37), 'COUNT bounds the work per call');
+    } finally {
+      writer.close();
+    }
+  });
+});
+
+test('SCAN over TCP: MATCH, TYPE, binary keys, and invalid cursors', async () => {
+  await withServer({}, async (_s, c) => {
+    await c.pipeline([['SET', 'a:1', 'v'], ['SET', 'a:2', 'v'], ['SET', 'b:1', 'v'], ['SET', Buffer.from([0, 0xff, 0x41]), 'v']]);
+    const all = async (...opts: string[]): Promise<string[]> => {
+      const out: string[] = [];
+      let cursor = '0';
+      do {
+        const r = await c.call('SCAN', cursor, ...opts) as [string, string[]];
+        cursor = r[0];
+        out.push(...r[1]);
+      } while (cursor !== '0');
+      return out.sort();
+    };
+    assert.deepEqual(await all('MATCH', 'a:*', 'COUNT', '1'), ['a:1', 'a:2']);
+    assert.deepEqual(await all('TYPE', 'string', 'MATCH', '\x00*'), ['\x00\xffA']);
+    assert.deepEqual(await all('TYPE', 'hash'), []);
+    assert.deepEqual(await c.call('SCAN', 'junk'), { error: 'ERR invalid cursor' });
+    assert.deepEqual(await c.call('SCAN', '0', 'COUNT', '0'), { error: 'ERR syntax error' });
+    assert.deepEqual(await c.call('TYPE', 'a:1'), { status: 'string' });
+    assert.deepEqual((await c.call('KEYS', 'a:?') as string[]).sort(), ['a:1', 'a:2']);
+  });
+});
