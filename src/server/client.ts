@@ -39,8 +39,12 @@ export class Client implements CommandContext {
   /** WATCHed keys: "dbId\0key" -> true; invalidated flag set by the server. */
   watched: Set<string> | null = null;
   watchDirty = false;
+  /** WATCHed keys that were already logically expired when WATCH ran (Redis's wk->expired). */
+  watchedExpired: Set<string> | null = null;
   subscriptions: Set<string> | null = null;
   patterns: Set<string> | null = null;
+  /** SSUBSCRIBE channels (counted apart from channels and patterns in confirmations). */
+  shardSubscriptions: Set<string> | null = null;
   isMonitor = false;
   /** CLIENT NO-EVICT */
   noEvict = false;
@@ -88,8 +92,9 @@ export class Client implements CommandContext {
     return 'normal';
   }
 
+  /** Every pub/sub subscription (channels, patterns, shard channels): Redis's CLIENT_PUBSUB context. */
   subscriptionCount(): number {
-    return (this.subscriptions?.size ?? 0) + (this.patterns?.size ?? 0);
+    return (this.subscriptions?.size ?? 0) + (this.patterns?.size ?? 0) + (this.shardSubscriptions?.size ?? 0);
   }
 
   rewriteArgv(argv: string[]): void {

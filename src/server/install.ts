@@ -5,6 +5,7 @@
  */
 import { installDebugGate } from './commands/debug.js';
 import { LatencyMonitor } from './latency.js';
+import { installKeyspaceNotifications } from './notifications.js';
 import type { Server } from './server.js';
 import { SlowLog } from './slowlog.js';
 
@@ -13,5 +14,7 @@ export function installServerModules(server: Server): void {
   SlowLog.install(server);
   LatencyMonitor.install(server);
   installDebugGate(server);
-  void server;
+  // Pub/sub: a disconnecting client leaves every channel, pattern and shard channel.
+  server.clientFreeHandlers.push((c) => server.pubsub.removeClient(c));
+  installKeyspaceNotifications(server);
 }

@@ -27,6 +27,7 @@ import type { AdmissionCheck, PropagationSink, RoleProvider } from './hooks.js';
 import type { Logger } from './log.js';
 import type { LatencyMonitor } from './latency.js';
 import type { SlowLog } from './slowlog.js';
+import { PubSub } from './pubsub.js';
 import { ServerStats } from './stats.js';
 
 /** Commands that run immediately even inside MULTI (everything else is queued). */
@@ -60,12 +61,16 @@ export class Server {
   readonly admissionChecks: AdmissionCheck[] = [];
   readonly propagationSinks: PropagationSink[] = [];
   role: RoleProvider = { isReplica: () => false, isMasterClient: () => false };
+  /** How many call()s are running (EXEC and scripts nest them). */
+  private callDepth = 0;
   /** The client whose command is running (its replies go to `writer`). */
   private current: Client | null = null;
   /** WATCH index: "dbId\0key" -> watching clients. */
   readonly watchedKeys = new Map<string, Set<Client>>();
   /** Clients that issued MONITOR. */
   readonly monitors = new Set<Client>();
+  /** Channels, patterns and shard channels with their subscribers (pubsub.ts). */
+  readonly pubsub = new PubSub((c, r) => this.send(c, r));
   /** Hook for keyspace notifications, set by the pub/sub module. */
   notifier: (type: string, event: string, db: Database, key: string) => void = () => {};
   private nextClientId = 1;
@@ -180,6 +185,9 @@ export class Server {
     if (closeSocket) client.conn.destroy();
   }
 
+  /** Callbacks run by RESET for per-client state kept by other modules (tracking, READONLY...). */
+  readonly clientResetHandlers: Array<(c: Client) => void> = [];
+
   /** Cleanup callbacks of modules that keep per-client state (pub/sub, blocking, replication). */
   readonly clientFreeHandlers: Array<(c: Client) => void> = [];
 
@@ -268,19 +276,19 @@ export class Server {
       cmd = sub;
     }
     if ((cmd.arity > 0 && argv.length !== cmd.arity) || argv.length < -cmd.arity) {
-      return this.reject(client, E.errWrongArity(cmd.fullName));
+      return this.reject(client, E.errWrongArity(cmd.fullName), cmd);
     }
     client.lastCommand = cmd.fullName;
-    if (!client.authenticated && !cmd.isNoAuth) return this.reject(client, E.ERR_NOAUTH);
+    if (!client.authenticated && !cmd.isNoAuth) return this.reject(client, E.ERR_NOAUTH, cmd);
     if (client.multi !== null && cmd.isNoMulti) {
       return this.reject(client, error('ERR Command not allowed inside a transaction'));
     }
     for (const check of this.admissionChecks) {
       const r = check(client, cmd, argv);
-      if (r !== null) return this.reject(client, r);
+      if (r !== null) return this.reject(client, r, cmd);
     }
     if (client.resp === 2 && client.subscriptionCount() > 0 && !PUBSUB_ALLOWED.has(cmd.name)) {
-      return this.reject(client, error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`));
+      return this.reject(client, error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`), cmd);
     }
     if (client.multi !== null && !MULTI_IMMEDIATE.has(cmd.name)) {
       client.multi.queue.push({ cmd, argv });
@@ -291,9 +299,20 @@ export class Server {
     if (reply !== undefined) this.emit(client, reply);
   }
 
-  /** Rejects a command before execution; inside MULTI this also dooms the transaction. */
-  private reject(client: Client, r: Reply): void {
-    if (client.multi !== null) client.multi.aborted = true;
+  /**
+   * Rejects a command before execution; inside MULTI this also dooms the transaction. A rejected
+   * EXEC discards the transaction and answers "EXECABORT Transaction discarded because of: <why>"
+   * (Redis's execCommandAbort; a leading "ERR " is dropped from the reason).
+   */
+  private reject(client: Client, r: Reply, cmd?: Command<Client>): void {
+    if (cmd !== undefined && cmd.name === 'exec' && isError(r)) {
+      client.multi = null;
+      this.unwatchAll(client);
+      const why = r.s.startsWith('ERR ') ? r.s.slice(4) : r.s;
+      r = error(`EXECABORT Transaction discarded because of: ${why}`);
+    } else if (client.multi !== null) {
+      client.multi.aborted = true;
+    }
     if (isError(r)) this.stats.countError(r.s);
     this.emit(client, r);
   }
@@ -308,13 +327,20 @@ export class Server {
     const clock = this.env.clock;
     const t0 = clock.monotonicUs();
     // Wall time derived from the monotonic reading: one clock read per command instead of two.
-    ks.now = Math.floor(this.wallOffsetMs + t0 / 1000);
+    // Commands nested in EXEC (or a script) keep the outer command's time, as Redis 7.0 does.
+    if (this.callDepth === 0) ks.now = Math.floor(this.wallOffsetMs + t0 / 1000);
     const dirtyBefore = ks.dirty;
     client.propArgv = null;
     client.propExtra = null;
     client.propSuppressed = false;
     const dbId = client.db.id;
-    const reply = cmd.handler!(client, argv);
+    let reply: Reply | undefined;
+    this.callDepth++;
+    try {
+      reply = cmd.handler!(client, argv);
+    } finally {
+      this.callDepth--;
+    }
     const us = clock.monotonicUs() - t0;
     cmd.calls++;
     cmd.usec += us;
@@ -370,6 +396,9 @@ export class Server {
     client.watched ??= new Set();
     if (client.watched.has(k)) return;
     client.watched.add(k);
+    // A key already expired (but not yet deleted) when watched: deleting it later is no change.
+    const when = db.expires.get(key);
+    if (when !== undefined && when <= this.ks.now) (client.watchedExpired ??= new Set()).add(k);
     let set = this.watchedKeys.get(k);
     if (set === undefined) this.watchedKeys.set(k, (set = new Set()));
     set.add(client);
@@ -385,14 +414,19 @@ export class Server {
       }
       client.watched = null;
     }
+    client.watchedExpired = null;
     client.watchDirty = false;
   }
 
   touchWatchedKey(db: Database, key: string): void {
     if (this.watchedKeys.size === 0) return;
-    const set = this.watchedKeys.get(`${db.id}\0${key}`);
+    const k = `${db.id}\0${key}`;
+    const set = this.watchedKeys.get(k);
     if (set === undefined) return;
-    for (const c of set) c.watchDirty = true;
+    for (const c of set) {
+      if (c.watchedExpired !== null && c.watchedExpired.delete(k) && !db.dict.has(key)) continue;
+      c.watchDirty = true;
+    }
   }
 
   /** Every watched key of database `db` is considered modified (FLUSHDB, SWAPDB). */
@@ -402,7 +436,11 @@ export class Server {
     for (const [k, set] of this.watchedKeys) {
       if (!k.startsWith(prefix)) continue;
       if (onlyExisting && !db.dict.has(k.slice(prefix.length))) continue;
-      for (const c of set) c.watchDirty = true;
+      for (const c of set) {
+        // Flushing a key that was already expired when watched is no change (Redis 7.0).
+        if (onlyExisting && c.watchedExpired !== null && c.watchedExpired.delete(k)) continue;
+        c.watchDirty = true;
+      }
     }
   }
 
@@ -532,19 +570,21 @@ export class Server {
   }
 }
 
-function isLoopback(addr: string): boolean {
-  return addr.startsWith('127.') || addr === '::1' || addr === '';
+/** Redis 7.0's connIsLocal: 127.x or ::1 (plus the IPv4-mapped form a dual-stack Node socket reports). */
+export function isLoopback(addr: string): boolean {
+  return addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.') || addr === '';
 }
 
-const PROTECTED_MODE_DENIED =
+/** Redis 7.0.15's text, byte for byte (including its "Setup a an"). */
+export const PROTECTED_MODE_DENIED =
   '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
   'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you ' +
   'may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the ' +
   'loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible ' +
   'from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode ' +
   'by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you ' +
-  'started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a bind address or an ' +
-  'authentication password. NOTE: You only need to do one of the above things in order for the server to start accepting connections ' +
+  'started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a an authentication ' +
+  'password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections ' +
   'from the outside.\r\n';
 
 export { Command };

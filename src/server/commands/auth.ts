@@ -1,7 +1,175 @@
 /**
- * AUTH, HELLO, RESET.
- * (Being written: see issue #2.)
+ * AUTH, HELLO and RESET as Redis 7.0 answers them with only the `default` user (no ACL system):
+ * the default user is `nopass` when `requirepass` is empty (any password is accepted for it) and
+ * has exactly the `requirepass` password otherwise. Any other user name is WRONGPASS.
+ *
+ * A failed AUTH leaves an authenticated client authenticated (as Redis does). Authenticating
+ * lifts the parser's unauthenticated request-size limits. HELLO answers the Redis 7.0 map
+ * (server "redis", version "7.0.15": clients parse these fields to pick features, so Garrison
+ * presents itself as the Redis it is compatible with). RESET is Redis's
+ * clearClientConnectionState: leave MULTI and WATCH, leave MONITOR, drop every subscription,
+ * RESP2, db 0, no name, replies on, no-evict off, default user (unauthenticated when a password
+ * is set); modules with their own per-client state hook in through server.clientResetHandlers.
  */
 import type { CommandSpec } from '../../commands/spec.js';
+import { parseInt64 } from '../../lib/int64.js';
+import { ERR_SYNTAX, ERR_WRONGPASS, sanitizeErrorText } from '../../protocol/errors.js';
+import { error, map, OK, status, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
-export const AUTH_COMMANDS: readonly CommandSpec<Client>[] = [];
+import type { Server } from '../server.js';
+import { discardTransaction } from './multi.js';
+
+/** The version HELLO and INFO report: the Redis release whose behaviour Garrison follows. */
+export const REDIS_COMPAT_VERSION = '7.0.15';
+
+const ERR_AUTH_NOPASS = error(
+  'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+);
+const ERR_HELLO_NOAUTH = error(
+  'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option ' +
+  'can be used to authenticate the client and select the RESP protocol version at the same time',
+);
+const ERR_HELLO_PROTO = error('ERR Protocol version is not an integer or out of range');
+const ERR_NOPROTO = error('NOPROTO unsupported protocol version');
+const ERR_CLIENT_NAME = error('ERR Client names cannot contain spaces, newlines or special characters.');
+const RESET_REPLY = status('RESET');
+
+/** Compares byte strings in time independent of where they differ (Redis's time_independent_strcmp intent). */
+function sameSecret(a: string, b: string): boolean {
+  const n = Math.max(a.length, b.length);
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < n; i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
+  return diff === 0;
+}
+
+/** Whether user/password authenticate as the default user (the only user without ACLs). */
+export function checkCredentials(server: Server, user: string, password: string): boolean {
+  if (user !== 'default') return false;
+  const required = server.config.str('requirepass');
+  if (required === '') return true; // nopass: any password
+  return sameSecret(password, required);
+}
+
+function authenticate(c: Client, user: string): void {
+  c.user = user;
+  c.authenticated = true;
+  c.parser.authRequired = false;
+}
+
+function auth(c: Client, argv: string[]): Reply {
+  if (argv.length > 3) return ERR_SYNTAX;
+  let user: string;
+  let password: string;
+  if (argv.length === 2) {
+    if (!c.server.authRequired()) return ERR_AUTH_NOPASS;
+    user = 'default';
+    password = argv[1]!;
+  } else {
+    user = argv[1]!;
+    password = argv[2]!;
+  }
+  if (!checkCredentials(c.server, user, password)) return ERR_WRONGPASS;
+  authenticate(c, user);
+  return OK;
+}
+
+/** Redis's client-name rule: printable ASCII without spaces ('!'..'~'); empty clears the name. */
+export function isValidClientName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i);
+    if (ch < 0x21 || ch > 0x7e) return false;
+  }
+  return true;
+}
+
+function hello(c: Client, argv: string[]): Reply {
+  let version = 0;
+  let next = 1;
+  if (argv.length >= 2) {
+    const v = parseInt64(argv[next++]!);
+    if (v === null) return ERR_HELLO_PROTO;
+    if (typeof v === 'bigint' || v < 2 || v > 3) return ERR_NOPROTO;
+    version = v;
+  }
+  let user: string | null = null;
+  let password: string | null = null;
+  let name: string | null = null;
+  for (let j = next; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const opt = argv[j]!;
+    const lower = opt.toLowerCase();
+    if (lower === 'auth' && more >= 2) {
+      user = argv[j + 1]!;
+      password = argv[j + 2]!;
+      j += 2;
+    } else if (lower === 'setname' && more >= 1) {
+      name = argv[j + 1]!;
+      j += 1;
+    } else {
+      return error(sanitizeErrorText(`ERR Syntax error in HELLO option '${opt}'`));
+    }
+  }
+  if (user !== null && password !== null) {
+    if (!checkCredentials(c.server, user, password)) return ERR_WRONGPASS;
+    authenticate(c, user);
+  }
+  if (!c.authenticated) return ERR_HELLO_NOAUTH;
+  if (name !== null) {
+    if (!isValidClientName(name)) return ERR_CLIENT_NAME;
+    c.name = name;
+  }
+  if (version !== 0) c.resp = version;
+  return helloMap(c);
+}
+
+function helloMap(c: Client): Reply {
+  const server = c.server;
+  const cluster = server.config.def('cluster-enabled') !== undefined && server.config.bool('cluster-enabled');
+  return map([
+    'server', 'redis',
+    'version', REDIS_COMPAT_VERSION,
+    'proto', c.resp,
+    'id', c.id,
+    'mode', cluster ? 'cluster' : 'standalone',
+    'role', server.role.isReplica() ? 'replica' : 'master',
+    'modules', [],
+  ]);
+}
+
+function reset(c: Client): Reply {
+  const server = c.server;
+  if (c.isMonitor) {
+    server.monitors.delete(c);
+    c.isMonitor = false;
+  }
+  c.db = c.ks.dbs[0]!;
+  c.resp = 2;
+  c.user = 'default';
+  c.authenticated = !server.authRequired();
+  c.parser.authRequired = !c.authenticated;
+  discardTransaction(c);
+  server.pubsub.removeClient(c);
+  c.name = '';
+  c.noEvict = false;
+  c.replyMode = 'on';
+  for (const h of server.clientResetHandlers) h(c);
+  return RESET_REPLY;
+}
+
+const CONN_FLAGS = ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'] as const;
+
+export const AUTH_COMMANDS: readonly CommandSpec<Client>[] = [
+  {
+    name: 'auth', arity: -2, flags: CONN_FLAGS, acl: ['fast', 'connection'],
+    group: 'connection', since: '1.0.0', summary: 'Authenticate to the server',
+    complexity: 'O(N) where N is the number of passwords defined for the user', handler: auth,
+  },
+  {
+    name: 'hello', arity: -1, flags: CONN_FLAGS, acl: ['fast', 'connection'],
+    group: 'connection', since: '6.0.0', summary: 'Handshake with Redis', complexity: 'O(1)', handler: hello,
+  },
+  {
+    name: 'reset', arity: 1, flags: CONN_FLAGS, acl: ['fast', 'connection'],
+    group: 'connection', since: '6.2.0', summary: 'Reset the connection', complexity: 'O(1)', handler: reset,
+  },
+];

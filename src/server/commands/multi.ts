@@ -1,7 +1,140 @@
 /**
- * Transactions: MULTI EXEC DISCARD WATCH UNWATCH.
- * (Being written: see issue #2.)
+ * Transactions (Redis 7.0 multi.c): MULTI EXEC DISCARD WATCH UNWATCH.
+ *
+ * Queueing happens in Server.processCommand: after MULTI every command except EXEC, DISCARD,
+ * MULTI, WATCH, QUIT and RESET is checked (arity, no_multi, admission hooks, ...) and queued; a
+ * rejected one marks the transaction aborted and EXEC answers EXECABORT. A rejected EXEC itself
+ * discards the transaction ("EXECABORT Transaction discarded because of: ...", Server.reject).
+ *
+ * EXEC aborts with a null array when a WATCHed key was modified (client.watchDirty, set by the
+ * server's WATCH index) or has expired since WATCH (keys already expired when watched are
+ * ignored, as in 7.0). Otherwise it unwatches, then runs each queued command through
+ * Server.call() inside withPropagationTransaction (replicas and AOF see MULTI ... EXEC around
+ * the writes). Runtime errors are elements of the reply array.
+ *
+ * Output: EXEC writes its array header and each command's reply itself, in order, so replies a
+ * command writes on its own (SUBSCRIBE confirmations) land inside the array where Redis puts
+ * them, and each reply is encoded in the protocol in force when it is produced (HELLO 3 inside a
+ * transaction). `client.multi` stays set while the queue runs: handlers that must not block
+ * (BLPOP...) or that Redis refuses inside EXEC (SSUBSCRIBE) test `c.multi !== null`.
  */
 import type { CommandSpec } from '../../commands/spec.js';
+import {
+  ERR_DISCARD_WITHOUT_MULTI, ERR_EXEC_WITHOUT_MULTI, ERR_EXECABORT, ERR_MULTI_NESTED, ERR_WATCH_IN_MULTI,
+} from '../../protocol/errors.js';
+import { NULL_ARRAY, OK, type RawReply, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
-export const MULTI_COMMANDS: readonly CommandSpec<Client>[] = [];
+import { NO_REPLY } from '../pubsub.js';
+
+/** Leaves MULTI state and forgets WATCHed keys (Redis's discardTransaction). */
+export function discardTransaction(c: Client): void {
+  c.multi = null;
+  c.server.unwatchAll(c);
+}
+
+/** True when a WATCHed key (not already expired at WATCH time) has logically expired since. */
+function isWatchedKeyExpired(c: Client): boolean {
+  if (c.watched === null) return false;
+  const ks = c.ks;
+  for (const k of c.watched) {
+    if (c.watchedExpired !== null && c.watchedExpired.has(k)) continue;
+    const sep = k.indexOf('\0');
+    const db = ks.dbs[Number(k.slice(0, sep))];
+    if (db === undefined) continue;
+    const when = db.expires.get(k.slice(sep + 1));
+    if (when !== undefined && when <= ks.now) return true;
+  }
+  return false;
+}
+
+function multi(c: Client): Reply {
+  if (c.multi !== null) return ERR_MULTI_NESTED;
+  c.multi = { queue: [], aborted: false };
+  return OK;
+}
+
+function exec(c: Client): Reply {
+  const m = c.multi;
+  if (m === null) return ERR_EXEC_WITHOUT_MULTI;
+  if (!m.aborted && !c.watchDirty && isWatchedKeyExpired(c)) c.watchDirty = true;
+  if (m.aborted || c.watchDirty) {
+    const r = m.aborted ? ERR_EXECABORT : NULL_ARRAY;
+    discardTransaction(c);
+    return r;
+  }
+  const server = c.server;
+  server.unwatchAll(c);
+  // A CLIENT REPLY SKIP before EXEC silences the whole transaction's output.
+  let silenced = false;
+  if (c.replyMode === 'skip') {
+    silenced = true;
+    c.replyMode = 'on';
+  }
+  const out = (r: Reply): void => {
+    if (silenced) return;
+    if (c.replyMode === 'on') server.send(c, r);
+    else if (c.replyMode === 'skip') c.replyMode = 'on';
+  };
+  out(arrayHeader(m.queue.length));
+  server.withPropagationTransaction(c.db.id, () => {
+    for (const { cmd, argv } of m.queue) {
+      const r = server.call(c, cmd, argv);
+      if (r !== undefined) out(r);
+    }
+  });
+  c.multi = null;
+  // Everything was propagated by the nested calls; EXEC itself adds nothing.
+  c.propArgv = null;
+  c.propExtra = null;
+  c.preventPropagation();
+  return NO_REPLY;
+}
+
+function arrayHeader(n: number): RawReply {
+  return { t: 'raw', bytes: Buffer.from(`*${n}\r\n`, 'latin1') };
+}
+
+function discard(c: Client): Reply {
+  if (c.multi === null) return ERR_DISCARD_WITHOUT_MULTI;
+  discardTransaction(c);
+  return OK;
+}
+
+function watch(c: Client, argv: string[]): Reply {
+  if (c.multi !== null) return ERR_WATCH_IN_MULTI;
+  for (let i = 1; i < argv.length; i++) c.server.watchKey(c, c.db, argv[i]!);
+  return OK;
+}
+
+function unwatch(c: Client): Reply {
+  c.server.unwatchAll(c);
+  return OK;
+}
+
+export const MULTI_COMMANDS: readonly CommandSpec<Client>[] = [
+  {
+    name: 'multi', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], acl: ['fast', 'transaction'],
+    group: 'transactions', since: '1.2.0', summary: 'Mark the start of a transaction block', complexity: 'O(1)', handler: multi,
+  },
+  {
+    name: 'exec', arity: 1, flags: ['noscript', 'loading', 'stale', 'skip_slowlog'], acl: ['slow', 'transaction'],
+    group: 'transactions', since: '1.2.0', summary: 'Execute all commands issued after MULTI',
+    complexity: 'Depends on commands in the transaction', handler: exec,
+  },
+  {
+    name: 'discard', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], acl: ['fast', 'transaction'],
+    group: 'transactions', since: '2.0.0', summary: 'Discard all commands issued after MULTI',
+    complexity: 'O(N), when N is the number of queued commands', handler: discard,
+  },
+  {
+    name: 'watch', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], acl: ['fast', 'transaction'],
+    keys: { first: 1, last: -1, step: 1 },
+    keySpecs: [{ flags: ['RO'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: -1, step: 1, limit: 0 } } }],
+    group: 'transactions', since: '2.2.0', summary: 'Watch the given keys to determine execution of the MULTI/EXEC block',
+    complexity: 'O(1) for every key.', handler: watch,
+  },
+  {
+    name: 'unwatch', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], acl: ['fast', 'transaction'],
+    group: 'transactions', since: '2.2.0', summary: 'Forget about all watched keys', complexity: 'O(1)', handler: unwatch,
+  },
+];
