@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildServer } from '../../src/node/build.js';
 import type { Connection, Environment } from '../../src/runtime/ports.js';
+import { nodeEnvironment } from '../../src/runtime/node/index.js';
 import { Config } from '../../src/server/config/config.js';
 import type { Server } from '../../src/server/server.js';
 import type { Client } from '../../src/server/client.js';
@@ -26,8 +27,12 @@ class Node {
 
   constructor(seed = 1) {
     const rng = new SeededRandom(seed);
+    // Start from the real environment (so fields added to the port later are present) and
+    // replace everything that makes a run nondeterministic.
+    const clock = { nowMs: () => this.now, monotonicUs: () => this.now * 1000, nowUs: () => this.now * 1000 };
     const env: Environment = {
-      clock: { nowMs: () => this.now, monotonicUs: () => this.now * 1000 },
+      ...nodeEnvironment(),
+      clock,
       random: { float: () => rng.nextU32() / 2 ** 32, bytes: (n) => Buffer.from(Array.from({ length: n }, () => rng.nextU32() & 255)) },
       scheduler: { every: () => () => {}, soon: (fn) => { fn(); return () => {}; } },
       transport: { listen: () => Promise.reject(new Error('no sockets in this test')) },
