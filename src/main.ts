@@ -1,42 +1,259 @@
 /**
- * `garrison-server [configfile] [--opt val ...]`: the process entry, with redis-server's
- * command-line conventions. Argument parsing and the config file live in server/config; this file
- * wires the process (signals, exit codes) to a node.
+ * `garrison-server [configfile] [--opt val ...] [-]`: the process entry, with redis-server 7.0's
+ * process contract: the config file (absolute path kept for CONFIG REWRITE) then stdin then the
+ * options, FATAL CONFIG FILE ERROR texts and exit status 1, `dir` applied while loading, the log
+ * to `logfile` (or stdout) at `loglevel`, the start-up lines harnesses wait for ("Server
+ * initialized", "Ready to accept connections"), "Failed listening on port ..." when the port is
+ * taken, the pid file, the unix socket, SIGTERM/SIGINT shutdown per shutdown-on-sig*, and a crash
+ * report for uncaught exceptions. Parsing is pure (server/config); this file does the I/O.
  */
-import { buildServer, listen } from './node/build.js';
-import { nodeEnvironment, stdoutSink } from './runtime/node/index.js';
+import { allCommandSpecs, buildServer, listen, ListenFailure } from './node/build.js';
+import { parseShutdownFlags, shutdownNode } from './node/shutdown.js';
+import { nodeEnvironment, stdoutSink, fileSink, systemClock } from './runtime/node/index.js';
+import * as proc from './runtime/node/process.js';
+import type { LogSink } from './runtime/ports.js';
 import { Config } from './server/config/config.js';
+import { assembleConfigText, parseArgv } from './server/config/argv.js';
+import {
+  ConfigLoadFailure, formatFatalConfigError, loadConfigText, newLoadState, openErrorMessage, REDIS_VERSION,
+  type ConfigFileHost,
+} from './server/config/file.js';
+import { Logger } from './server/log.js';
+import type { Server } from './server/server.js';
 
-async function main(argv: string[]): Promise<void> {
-  const config = new Config();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) {
-      const args: string[] = [];
-      while (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) args.push(argv[++i]!);
-      const err = config.set(a.slice(2), args);
-      if (err !== null) {
-        process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n>>> '${a.slice(2)} ${args.join(' ')}'\n${err}\n`);
-        process.exit(1);
-      }
-    }
-  }
-  const server = buildServer({ env: nodeEnvironment(), config, logSink: stdoutSink });
+const PROGRAM = 'garrison-server';
+
+function packageVersion(): string {
+  const text = proc.readTextFile(new URL('../../package.json', import.meta.url).pathname);
+  if (typeof text !== 'string') return '0.0.0';
   try {
-    await listen(server);
-  } catch (e) {
-    server.logger.warning((e as Error).message);
-    server.logger.warning(`Failed listening on port ${config.int('port')} (tcp), aborting.`);
-    process.exit(1);
+    return String((JSON.parse(text) as { version?: string }).version ?? '0.0.0');
+  } catch {
+    return '0.0.0';
   }
-  server.startTicking();
-  server.logger.notice('Ready to accept connections');
-  const stop = (): void => {
-    server.logger.warning('Received SIGTERM scheduling shutdown...');
-    void server.close().then(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
 
-void main(process.argv.slice(2));
+function versionLine(version: string): string {
+  return `Garrison server v=${version} (Redis ${REDIS_VERSION} compatible) sha=00000000:0 malloc=node bits=64 build=node-${proc.nodeVersion()}\n`;
+}
+
+function usage(): string {
+  return [
+    `Usage: ${PROGRAM} [/path/to/redis.conf] [options] [-]`,
+    `       ${PROGRAM} - (read config from stdin)`,
+    `       ${PROGRAM} -v or --version`,
+    `       ${PROGRAM} -h or --help`,
+    '',
+    'Examples:',
+    `       ${PROGRAM} (run the server with the default configuration)`,
+    `       echo 'maxmemory 128mb' | ${PROGRAM} -`,
+    `       ${PROGRAM} /etc/redis/6379.conf`,
+    `       ${PROGRAM} --port 7777`,
+    `       ${PROGRAM} --port 7777 --replicaof 127.0.0.1 8888`,
+    `       ${PROGRAM} /etc/myredis.conf --loglevel verbose -`,
+    `       ${PROGRAM} /etc/myredis.conf --loglevel verbose`,
+    '',
+    'Options are redis.conf directives: they are applied after the config file and stdin, so they win.',
+    'Sentinel mode (--sentinel) is not available yet.',
+    '',
+  ].join('\n');
+}
+
+/** The config-file host over the real process: files, glob, chdir. */
+const fileHost: ConfigFileHost = {
+  readFile: proc.readTextFile,
+  glob: proc.glob,
+  chdir: proc.chdir,
+  cwd: proc.cwd,
+  checkAppend: proc.checkAppend,
+};
+
+/** The top-level config file: a pattern includes every match, like `include`. */
+function readConfigFile(path: string): string | { path: string; error: string } {
+  const paths = /[*?[]/.test(path) ? proc.glob(path) : [path];
+  let text = '';
+  for (const p of paths) {
+    const t = proc.readTextFile(p);
+    if (typeof t !== 'string') return { path: p, error: t.error };
+    text += t;
+  }
+  return text;
+}
+
+function banner(version: string, port: number, pid: number): string {
+  const lines = [
+    '',
+    '      ____                 _                ',
+    '     / ___| __ _ _ __ _ __(_)___  ___  _ __   ' + `Garrison ${version} (Redis ${REDIS_VERSION} compatible) 64 bit`,
+    '    | |  _ / _` | \'__| \'__| / __|/ _ \\| \'_ \\  ',
+    '    | |_| | (_| | |  | |  | \\__ \\ (_) | | | | ' + 'Running in standalone mode',
+    `     \\____|\\__,_|_|  |_|  |_|___/\\___/|_| |_| Port: ${port}`,
+    `                                              PID: ${pid}`,
+    '',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function crashReport(logger: Logger, e: unknown, version: string, config: Config, argv: readonly string[]): void {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const w = (m: string): void => logger.raw('warning', m);
+  logger.rawText('warning', '\n\n=== GARRISON BUG REPORT START: Cut & paste starting from here ===\n');
+  w(`Garrison ${version} crashed by an uncaught exception: ${err.message}`);
+  logger.rawText('warning', '\n------ STACK TRACE ------\n');
+  logger.rawText('warning', `${err.stack ?? String(err)}\n`);
+  logger.rawText('warning', '\n------ PROCESS ------\n');
+  logger.rawText('warning', [
+    `garrison_version:${version}`,
+    `redis_compat_version:${REDIS_VERSION}`,
+    `node_version:${proc.nodeVersion()}`,
+    `process_id:${proc.pid()}`,
+    `config_file:${config.configFile ?? ''}`,
+    `executable_argv:${argv.join(' ')}`,
+  ].join('\n') + '\n');
+  logger.rawText('warning', '\n=== GARRISON BUG REPORT END. Make sure to include from START to END. ===\n\n');
+}
+
+function main(argv: string[]): void {
+  const parsed = parseArgv(argv, PROGRAM);
+  const version = packageVersion();
+  switch (parsed.kind) {
+    case 'version':
+      proc.writeStdout(versionLine(version));
+      return proc.exit(0);
+    case 'help':
+      proc.writeStderr(usage());
+      return proc.exit(1);
+    case 'test-memory':
+    case 'check-system':
+      proc.writeStderr(`${PROGRAM}: --${parsed.kind} is not supported by Garrison.\n`);
+      return proc.exit(1);
+    case 'run':
+      break;
+  }
+  if (parsed.sentinel) {
+    proc.writeStderr('Sentinel mode is not available yet in Garrison: run garrison-server without --sentinel.\n');
+    return proc.exit(1);
+  }
+
+  const pid = proc.pid();
+  // Before the config is read, Redis logs to stdout as role C.
+  const early = new Logger(systemClock, pid, stdoutSink);
+  early.role = 'C';
+  const config = new Config(undefined, { defaults: { dir: proc.cwd() } });
+  let fileText = '';
+  if (parsed.configFile !== null) {
+    config.configFile = proc.absolutePath(parsed.configFile);
+    const t = readConfigFile(config.configFile);
+    if (typeof t !== 'string') {
+      early.warning(openErrorMessage({ kind: 'open', path: t.path, message: t.error }));
+      return proc.exit(1);
+    }
+    fileText = t;
+  }
+  let stdinText: string | null = null;
+  if (parsed.fromStdin) {
+    early.warning('Reading config from stdin');
+    stdinText = proc.readStdin();
+  }
+  try {
+    loadConfigText(assembleConfigText(fileText, stdinText, parsed.options), config, fileHost,
+      newLoadState(allCommandSpecs().map((s) => s.name)));
+  } catch (e) {
+    if (!(e instanceof ConfigLoadFailure)) throw e;
+    const f = e.failure;
+    if (f.kind === 'open') early.warning(openErrorMessage(f));
+    else proc.writeStderr(formatFatalConfigError(f));
+    return proc.exit(1);
+  }
+
+  const logfile = config.str('logfile');
+  const sink: LogSink = logfile === '' ? stdoutSink : fileSink(logfile);
+  const log = new Logger(systemClock, pid, sink);
+  log.role = 'C';
+  config.watch('loglevel', (v) => { log.level = v as Logger['level']; });
+  log.warning('ooOOoo Garrison is starting ooOOoo');
+  log.warning(`Garrison version=${version}, redis-compat=${REDIS_VERSION}, node=${proc.nodeVersion()}, bits=64, pid=${pid}, just started`);
+  if (parsed.noArguments) {
+    log.warning(`Warning: no config file given, running with the default configuration. To use one: ${PROGRAM} /path/to/redis.conf`);
+  } else {
+    log.warning('Configuration loaded');
+  }
+  if (config.bool('daemonize')) {
+    log.warning('daemonize yes is accepted but Garrison does not fork: it stays in the foreground (use a process supervisor).');
+  }
+  for (const m of config.directives.loadModules) {
+    log.warning(`Module ${m[0]} failed to load: Garrison cannot load Redis modules`);
+    log.warning(`Can't load module from ${m[0]}: server aborting`);
+    return proc.exit(1);
+  }
+
+  config.store = { read: proc.readIfExists, writeAtomic: proc.writeFileAtomic, cwd: proc.cwd };
+  config.onApply(['dir'], () => {
+    const err = proc.chdir(config.str('dir'));
+    if (err !== null) return err;
+    config.setValue('dir', proc.cwd());
+    return null;
+  });
+
+  const server = buildServer({ env: nodeEnvironment(), config, logSink: sink, portZero: 'none' });
+  server.logger.role = 'M';
+  proc.onUncaught((e) => {
+    if (config.bool('crash-log-enabled')) crashReport(server.logger, e, version, config, argv);
+    proc.exit(1);
+  });
+  void start(server, config, version, pid);
+}
+
+async function start(server: Server, config: Config, version: string, pid: number): Promise<void> {
+  const log = server.logger;
+  if (config.directives.moduleConfigs.length > 0) {
+    log.warning('Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting');
+    return proc.exit(1);
+  }
+  const port = config.int('port');
+  try {
+    await listen(server, { portZero: 'none' });
+  } catch (e) {
+    if (!(e instanceof ListenFailure)) throw e;
+    for (const line of e.logLines) log.warning(line);
+    return proc.exit(1);
+  }
+  const hasTcp = server.listeners.some((l) => 'port' in l.address);
+  const unixsocket = config.str('unixsocket');
+  if (!hasTcp && unixsocket === '') {
+    log.warning('Configured to not listen anywhere, exiting.');
+    return proc.exit(1);
+  }
+  const pidfile = config.str('pidfile');
+  if (pidfile !== '') {
+    const err = proc.writePidFile(pidfile, pid);
+    if (err !== null) log.warning(`Failed to write PID file: ${err}`);
+  }
+  const showLogo = config.bool('always-show-logo') || (config.str('logfile') === '' && proc.isStdoutTty());
+  if (showLogo) log.rawText('notice', banner(version, port, pid));
+  else log.notice(`Running mode=standalone, port=${port}.`);
+  log.warning('Server initialized');
+  server.startTicking();
+  if (hasTcp) log.notice('Ready to accept connections');
+  if (unixsocket !== '') log.notice(`The server is now ready to accept connections at ${unixsocket}`);
+
+  let shuttingDown = false;
+  const onSignal = (sig: 'SIGTERM' | 'SIGINT'): void => {
+    if (shuttingDown && sig === 'SIGINT') {
+      log.fromSignalHandler('You insist... exiting now.');
+      return proc.exit(1);
+    }
+    log.fromSignalHandler(`Received ${sig} scheduling shutdown...`);
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const flags = parseShutdownFlags(config.str(sig === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'));
+    void shutdownNode(server, flags, { save: null, removePidFile: () => proc.removeFile(pidfile) }).then((done) => {
+      if (done) return proc.exit(0);
+      shuttingDown = false;
+    });
+  };
+  proc.onSignal('SIGTERM', () => onSignal('SIGTERM'));
+  proc.onSignal('SIGINT', () => onSignal('SIGINT'));
+}
+
+main(process.argv.slice(2));

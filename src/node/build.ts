@@ -1,13 +1,17 @@
 /**
  * The composition root: builds a server node from a Config and an Environment, registers every
- * command family, and binds its listeners. This is the only place that knows all the layers.
+ * command family, applies what the configuration says about the command table (rename-command)
+ * and the server (output-buffer limits), and binds its listeners: TCP on `bind`/`port`, plus
+ * `unixsocket`. CONFIG SET port/bind rebind the TCP listeners like Redis's changeListenPort /
+ * changeBindAddr: the new sockets are opened first, the old ones closed only on success.
  */
 import { DATA_COMMANDS } from '../commands/index.js';
 import type { CommandSpec } from '../commands/spec.js';
 import type { Environment, Listener, LogSink } from '../runtime/ports.js';
 import type { Client } from '../server/client.js';
 import { SERVER_COMMANDS } from '../server/commands/index.js';
-import { Config } from '../server/config/config.js';
+import type { Config } from '../server/config/config.js';
+import type { OutputLimits } from '../server/config/params.js';
 import { Logger } from '../server/log.js';
 import { Server } from '../server/server.js';
 import { installServerModules } from '../server/install.js';
@@ -16,41 +20,144 @@ export interface BuildOptions {
   env: Environment;
   config: Config;
   logSink: LogSink;
+  /** What `port 0` means for this node's listeners (default: a free port). */
+  portZero?: ListenModes['portZero'];
+}
+
+/** Every command family, data and server. */
+export function allCommandSpecs(): CommandSpec<Client>[] {
+  return [...(DATA_COMMANDS as readonly CommandSpec<Client>[]), ...SERVER_COMMANDS];
 }
 
 export function buildServer(opts: BuildOptions): Server {
   const logger = new Logger(opts.env.clock, opts.env.pid, opts.logSink);
-  const commands: CommandSpec<Client>[] = [...(DATA_COMMANDS as readonly CommandSpec<Client>[]), ...SERVER_COMMANDS];
-  const server = new Server({ env: opts.env, config: opts.config, logger, commands });
+  const server = new Server({ env: opts.env, config: opts.config, logger, commands: allCommandSpecs() });
   installServerModules(server);
+  for (const [from, to] of opts.config.directives.renameCommands) {
+    if (!server.commands.rename(from, to)) throw new Error(`rename-command: no such command ${from}`);
+  }
+  opts.config.watch('client-output-buffer-limit', (v) => {
+    const o = v as OutputLimits;
+    server.outputLimits = {
+      normal: { ...o.normal },
+      replica: { ...o.replica },
+      pubsub: { ...o.pubsub },
+    };
+  });
+  const modes: ListenModes = { portZero: opts.portZero ?? 'ephemeral' };
+  opts.config.onApply(['port'], () => rebindTcp(server, 'port', modes));
+  opts.config.onApply(['bind'], () => rebindTcp(server, 'bind', modes));
   return server;
 }
 
-/** Binds the addresses of `bind` on `port` (and `unixsocket` when set). */
-export async function listen(server: Server): Promise<Listener[]> {
+/** Why the node could not start listening, with the lines Redis logs before exiting. */
+export class ListenFailure extends Error {
+  constructor(readonly logLines: readonly string[]) {
+    super(logLines.join('\n'));
+  }
+}
+
+export interface ListenModes {
+  /**
+   * What port 0 means: a free port chosen by the system (the library, tests), or no TCP listener
+   * at all (redis-server's meaning, used by the process).
+   */
+  portZero: 'ephemeral' | 'none';
+}
+
+function hostOf(addr: string): string {
+  return addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
+}
+
+function bindErrorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'EADDRINUSE': return 'bind: Address already in use';
+    case 'EADDRNOTAVAIL': return 'bind: Cannot assign requested address';
+    case 'EACCES': return 'bind: Permission denied';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN': return `Name or service not known`;
+    default: return err.message;
+  }
+}
+
+/** Opens the TCP listeners `bind` and `port` ask for; closes what it opened and throws on failure. */
+async function openTcp(server: Server, modes: ListenModes): Promise<Listener[]> {
   const cfg = server.config;
   const port = cfg.int('port');
-  const binds = cfg.str('bind').split(/\s+/).filter((s) => s !== '');
+  if (port === 0 && modes.portZero === 'none') return [];
+  const binds = [...(cfg.get('bind') as readonly string[])];
   const out: Listener[] = [];
-  if (port !== 0 || binds.length > 0) {
-    for (const raw of binds.length > 0 ? binds : ['*']) {
-      const optional = raw.startsWith('-');
-      const addr = optional ? raw.slice(1) : raw;
-      const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
-      try {
-        const l = await server.env.transport.listen({ host, port: out.length > 0 && port === 0 ? listenerPort(out[0]!) : port, backlog: cfg.int('tcp-backlog') }, (c) => server.acceptConnection(c));
-        out.push(l);
-      } catch (e) {
-        if (optional) continue;
-        const err = e as NodeJS.ErrnoException;
-        throw new Error(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${err.code === 'EADDRINUSE' ? 'bind: Address already in use' : err.message}`);
-      }
+  for (const raw of binds.length > 0 ? binds : ['*', '-::*']) {
+    const optional = raw.startsWith('-');
+    const addr = optional ? raw.slice(1) : raw;
+    const first = out[0];
+    const actualPort = port === 0 && first !== undefined && 'port' in first.address ? first.address.port : port;
+    try {
+      out.push(await server.env.transport.listen(
+        { host: hostOf(addr), port: actualPort, backlog: cfg.int('tcp-backlog') },
+        (c) => server.acceptConnection(c),
+      ));
+    } catch (e) {
+      // An optional address (-::*) that this host cannot bind is skipped, as Redis does.
+      if (optional) continue;
+      await Promise.all(out.map((l) => l.close()));
+      throw new ListenFailure([
+        `Warning: Could not create server TCP listening socket ${addr}:${port}: ${bindErrorText(e)}`,
+        `Failed listening on port ${port} (tcp), aborting.`,
+      ]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Binds the addresses of `bind` on `port`, then `unixsocket` when set (TCP listeners first in the
+ * returned list). Throws ListenFailure with Redis's log lines.
+ */
+export async function listen(server: Server, modes: ListenModes = { portZero: 'ephemeral' }): Promise<Listener[]> {
+  const out = await openTcp(server, modes);
+  const path = server.config.str('unixsocket');
+  if (path !== '') {
+    try {
+      const perm = server.config.int('unixsocketperm');
+      const opts = perm !== 0
+        ? { path, backlog: server.config.int('tcp-backlog'), permissions: perm }
+        : { path, backlog: server.config.int('tcp-backlog') };
+      out.push(await server.env.transport.listen(opts, (c) => server.acceptConnection(c)));
+    } catch (e) {
+      await Promise.all(out.map((l) => l.close()));
+      throw new ListenFailure([`Failed opening Unix socket: ${bindErrorText(e)}`]);
     }
   }
   server.listeners.push(...out);
   return out;
 }
 
-function listenerPort(l: Listener): number {
-  return 'port' in l.address ? l.address.port : 0;
+/**
+ * CONFIG SET port: open the listeners on the new port, then close the old ones (Redis's
+ * changeListenPort). CONFIG SET bind: close the old ones first, since the new addresses may share
+ * the port, then open the new ones (changeBindAddr). On failure the caller restores the old
+ * values and calls this again, which reopens the old listeners.
+ */
+async function rebindTcp(server: Server, what: 'port' | 'bind', modes: ListenModes): Promise<string | null> {
+  const old = server.listeners.filter((l) => 'port' in l.address);
+  const dropOld = async (): Promise<void> => {
+    for (const l of old) {
+      const i = server.listeners.indexOf(l);
+      if (i >= 0) server.listeners.splice(i, 1);
+    }
+    await Promise.all(old.map((l) => l.close()));
+  };
+  if (what === 'bind') await dropOld();
+  let fresh: Listener[];
+  try {
+    fresh = await openTcp(server, modes);
+  } catch (e) {
+    for (const line of e instanceof ListenFailure ? e.logLines.slice(0, 1) : [String(e)]) server.logger.warning(line);
+    return what === 'port' ? 'Unable to listen on this port. Check server logs.' : 'Failed to bind to specified addresses.';
+  }
+  if (what === 'port') await dropOld();
+  server.listeners.unshift(...fresh);
+  return null;
 }

@@ -34,9 +34,22 @@ export class Logger {
     this.raw(level, msg);
   }
 
-  /** Writes regardless of the configured level (Redis's LL_RAW-like uses, e.g. the banner). */
+  /** Writes one formatted line regardless of the configured level. */
   raw(level: LogLevel, msg: string): void {
     this.sink.write(`${this.pid}:${this.role} ${this.timestamp(this.clock.nowMs())} ${LEVEL_CHAR[level]} ${msg}\n`);
+  }
+
+  /** Writes text as it is, without the line prefix, when `level` is enabled (Redis's LL_RAW: the banner). */
+  rawText(level: LogLevel, text: string): void {
+    if (this.enabled(level)) this.sink.write(text);
+  }
+
+  /**
+   * A line logged from a signal handler, in the shape Redis uses there (no date, the unix time in
+   * parentheses): `pid:signal-handler (1700000000) Received SIGTERM scheduling shutdown...`.
+   */
+  fromSignalHandler(msg: string): void {
+    this.sink.write(`${this.pid}:signal-handler (${Math.floor(this.clock.nowMs() / 1000)}) ${msg}\n`);
   }
 
   debug(msg: string): void { this.log('debug', msg); }

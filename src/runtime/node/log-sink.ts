@@ -8,7 +8,15 @@ export const stdoutSink: LogSink = {
 
 /** Appends each line synchronously, like Redis's fopen("a") + fprintf + fflush per line. */
 export function fileSink(path: string): LogSink {
-  return { write: (line) => appendFileSync(path, line) };
+  return {
+    write: (line) => {
+      try {
+        appendFileSync(path, line);
+      } catch {
+        // Redis drops the line when it cannot open the log file.
+      }
+    },
+  };
 }
 
 /** Discards everything (library use with logging off). */
