@@ -120,6 +120,8 @@ export class LatencyMonitor {
   readonly histograms = new Map<Command<Client>, LatencyHistogram>();
   thresholdMs = 0;
   trackingEnabled = true;
+  /** Clients whose command replies later: recorded by `recordCall` when it completes (see SlowLog.deferred). */
+  readonly deferred = new Set<Client>();
 
   constructor(private readonly nowMs: () => number) {}
 
@@ -150,6 +152,12 @@ export class LatencyMonitor {
     let h = this.histograms.get(cmd);
     if (h === undefined) this.histograms.set(cmd, (h = new LatencyHistogram()));
     h.record(us * 1000);
+  }
+
+  /** The command path's feed: the command's histogram and the "command"/"fast-command" event. */
+  recordCall(cmd: Command<Client>, us: number): void {
+    this.recordCommand(cmd, us);
+    if (this.thresholdMs !== 0) this.addSampleIfNeeded(isFast(cmd) ? 'fast-command' : 'command', us / 1000);
   }
 
   /** CONFIG RESETSTAT clears the histograms. */
@@ -217,9 +225,9 @@ export class LatencyMonitor {
     if (server.config.def('latency-tracking') !== undefined) {
       server.config.watch('latency-tracking', (v) => { mon.trackingEnabled = v as boolean; });
     }
-    server.callObservers.push((_client, cmd, _argv, us) => {
-      mon.recordCommand(cmd, us);
-      if (mon.thresholdMs !== 0) mon.addSampleIfNeeded(isFast(cmd) ? 'fast-command' : 'command', us / 1000);
+    server.callObservers.push((client, cmd, _argv, us) => {
+      if (mon.deferred.delete(client)) return;
+      mon.recordCall(cmd, us);
     });
     server.latency = mon;
     return mon;

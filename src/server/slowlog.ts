@@ -47,6 +47,12 @@ export class SlowLog {
   private nextId = 0;
   slowerThanUs = 10000;
   maxLen = 128;
+  /**
+   * Clients whose running command replies later (DEBUG SLEEP): call() reports them with the time
+   * the handler took, the real duration is recorded when the reply goes out (Redis logs a blocked
+   * command when it is unblocked).
+   */
+  readonly deferred = new Set<Client>();
 
   get length(): number {
     return this.entries.length;
@@ -63,6 +69,12 @@ export class SlowLog {
       argv: trimSlowLogArgv(argv), peer, clientName,
     });
     this.trim();
+  }
+
+  /** Logs an executed command (unless flagged skip_slowlog). */
+  record(client: Client, cmd: Command<Client>, argv: readonly string[], us: number, nowMs: number): void {
+    if (cmd.isSkipSlowlog || this.slowerThanUs < 0) return;
+    this.pushIfNeeded(argv, us, nowMs, client.addr, client.name);
   }
 
   private trim(): void {
@@ -90,8 +102,8 @@ export class SlowLog {
       log.trim();
     });
     server.callObservers.push((client: Client, cmd: Command<Client>, argv: readonly string[], us: number) => {
-      if (cmd.isSkipSlowlog || log.slowerThanUs < 0) return;
-      log.pushIfNeeded(argv, us, server.ks.now, client.addr, client.name);
+      if (log.deferred.delete(client)) return;
+      log.record(client, cmd, argv, us, server.ks.now);
     });
     server.slowlog = log;
     return log;

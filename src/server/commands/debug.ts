@@ -18,7 +18,7 @@ import { datasetDigest, keyValueDigest } from '../../keyspace/digest.js';
 import { stringEncoding } from '../../keyspace/value.js';
 import { parseDouble } from '../../lib/float.js';
 import { parseInt64 } from '../../lib/int64.js';
-import { ERR_NO_SUCH_KEY, ERR_NOT_INTEGER } from '../../protocol/errors.js';
+import { ERR_NO_SUCH_KEY } from '../../protocol/errors.js';
 import { bool, double, error, map, OK, set, status, verbatim, type RawReply, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
@@ -69,8 +69,7 @@ function strtodPrefix(s: string): number {
 /** Redis's getPositiveLongFromObjectOrReply. */
 function positiveLong(s: string): number | Reply {
   const n = parseInt64(s);
-  if (n === null) return ERR_NOT_INTEGER;
-  if (n < 0) return error('ERR value is out of range, must be positive');
+  if (n === null || n < 0) return error('ERR value is out of range, must be positive');
   return Number(n);
 }
 
@@ -166,7 +165,8 @@ function debugProtocol(c: Client, name: string): Reply {
  * the pause lasts its deadline is "until we end it", so the tick cannot release the caller's
  * pipelined commands before its +OK is sent; an earlier CLIENT PAUSE deadline is restored after.
  */
-function debugSleep(c: Client, arg: string): Reply {
+function debugSleep(c: Client, argv: string[]): Reply {
+  const arg = argv[2]!;
   const ms = Math.floor((strtodPrefix(arg) * 1e6) / 1000);
   if (!(ms > 0)) return OK;
   const server = c.server;
@@ -180,10 +180,20 @@ function debugSleep(c: Client, arg: string): Reply {
   }
   server.pauseUntilMs = Number.MAX_SAFE_INTEGER;
   server.pauseWritesOnly = false;
+  const startUs = server.env.clock.monotonicUs();
   const deadline = server.env.clock.nowMs() + ms;
+  // SLOWLOG and LATENCY see the whole sleep, as in Redis, once it is over.
+  server.slowlog?.deferred.add(c);
+  server.latency?.deferred.add(c);
   const cancel = server.env.scheduler.every(ms, () => {
     if (server.env.clock.nowMs() < deadline) return;
     cancel();
+    const us = server.env.clock.monotonicUs() - startUs;
+    const cmd = server.commands.lookup('debug');
+    if (cmd !== undefined && !c.closed) {
+      server.slowlog?.record(c, cmd, argv, us, server.env.clock.nowMs());
+      server.latency?.recordCall(cmd, us);
+    }
     server.emit(c, OK);
     if (prevUntil > server.env.clock.nowMs()) {
       server.pauseUntilMs = prevUntil;
@@ -242,7 +252,7 @@ function debugCommand(c: Client, argv: string[]): Reply {
       if (argc === 3) return debugProtocol(c, argv[2]!);
       break;
     case 'sleep':
-      if (argc === 3) return debugSleep(c, argv[2]!);
+      if (argc === 3) return debugSleep(c, argv);
       break;
     case 'set-active-expire':
       if (argc === 3) {

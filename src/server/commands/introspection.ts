@@ -194,7 +194,7 @@ const SLOWLOG_SPEC: Spec = {
       summary: 'Return the newest slow log entries', complexity: 'O(N) where N is the number of entries returned',
       tips: ['request_policy:all_nodes', 'nondeterministic_output'],
       handler: (c, argv) => {
-        if (argv.length > 3) return error("ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.");
+        if (argv.length > 3) return error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!}'. Try SLOWLOG HELP.`);
         const log = slowlogOf(c);
         let count = 10;
         if (argv.length === 3) {
