@@ -131,7 +131,16 @@ export async function listen(server: Server, modes: ListenModes = { portZero: 'e
     }
   }
   server.listeners.push(...out);
+  noteEphemeralPort(server, out);
   return out;
+}
+
+/** With `port 0` meaning "any free port", CONFIG GET port (and INFO) report the port chosen. */
+function noteEphemeralPort(server: Server, listeners: readonly Listener[]): void {
+  const first = listeners[0];
+  if (server.config.int('port') === 0 && first !== undefined && 'port' in first.address) {
+    server.config.setValue('port', first.address.port);
+  }
 }
 
 /**
@@ -159,5 +168,6 @@ async function rebindTcp(server: Server, what: 'port' | 'bind', modes: ListenMod
   }
   if (what === 'port') await dropOld();
   server.listeners.unshift(...fresh);
+  if (modes.portZero === 'ephemeral') noteEphemeralPort(server, fresh);
   return null;
 }
