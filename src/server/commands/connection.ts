@@ -4,7 +4,7 @@
  */
 import type { CommandSpec } from '../../commands/spec.js';
 import { ERR_DB_INDEX, ERR_NOT_INTEGER } from '../../protocol/errors.js';
-import { OK, PONG } from '../../protocol/reply.js';
+import { error, OK, PONG } from '../../protocol/reply.js';
 import { parseInt64 } from '../../lib/int64.js';
 import type { Client } from '../client.js';
 
@@ -36,7 +36,11 @@ export const CONNECTION_COMMANDS: readonly CommandSpec<Client>[] = [
     group: 'connection', since: '1.0.0', summary: 'Change the selected database for the current connection', complexity: 'O(1)',
     handler: (c, argv) => {
       const n = parseInt64(argv[1]!);
-      if (n === null || typeof n === 'bigint' || n < -2147483648 || n > 2147483647) return ERR_NOT_INTEGER;
+      if (n === null) return ERR_NOT_INTEGER;
+      // getIntFromObjectOrReply: a valid long outside int's range gets its own text.
+      if (typeof n === 'bigint' || n < -2147483648 || n > 2147483647) {
+        return error('ERR value is out of range, value must between -2147483648 and 2147483647');
+      }
       const db = c.ks.dbs[n];
       if (n < 0 || db === undefined) return ERR_DB_INDEX;
       c.db = db;
