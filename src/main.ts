@@ -254,6 +254,12 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   };
   proc.onSignal('SIGTERM', () => onSignal('SIGTERM'));
   proc.onSignal('SIGINT', () => onSignal('SIGINT'));
+  // The SHUTDOWN command runs the same sequence with its own flags, then the process exits.
+  server.onShutdown = (flags) => shutdownNode(server, flags, { save: null, removePidFile: () => proc.removeFile(pidfile) })
+    .then((done) => {
+      if (done) proc.exit(0);
+      return done;
+    });
 }
 
 main(process.argv.slice(2));

@@ -10,6 +10,8 @@ export interface Clock {
   nowMs(): number;
   /** Monotonic microseconds, for durations (SLOWLOG, LATENCY, command stats). */
   monotonicUs(): number;
+  /** Wall-clock microseconds since the epoch (Redis's ustime(): TIME, MONITOR, INFO server_time_usec). */
+  nowUs(): number;
 }
 
 export interface Random {
@@ -75,6 +77,34 @@ export interface Transport {
   listen(opts: ListenOptions, onConnection: (c: Connection) => void): Promise<Listener>;
 }
 
+/** Memory of the process, in bytes (Node's process.memoryUsage()), for INFO memory. */
+export interface MemoryUsage {
+  /** Resident set size. */
+  rss: number;
+  /** JS heap reserved / in use, and memory of C++ objects bound to JS (Buffers live there). */
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+}
+
+/** CPU time the process has used, in microseconds (process.cpuUsage()), for INFO cpu. */
+export interface CpuUsage {
+  userUs: number;
+  systemUs: number;
+}
+
+/** Static facts about the host and the runtime, for INFO server / memory. */
+export interface HostInfo {
+  /** `uname -s -r -m`, as Redis prints it in `os:`. */
+  os: string;
+  archBits: number;
+  /** The I/O multiplexing API of the event loop (libuv: epoll on Linux, kqueue on BSD/macOS). */
+  multiplexingApi: string;
+  /** Absolute path of the program that was started (INFO `executable:`). */
+  executable: string;
+  totalSystemMemory: number;
+}
+
 /** Everything a node needs from its environment. */
 export interface Environment {
   clock: Clock;
@@ -83,4 +113,9 @@ export interface Environment {
   transport: Transport;
   /** Process id shown in logs and INFO (the simulator invents one). */
   pid: number;
+  /** Current memory figures of the process (the simulator reports fixed numbers). */
+  memory(): MemoryUsage;
+  /** CPU time used so far by the process. */
+  cpu(): CpuUsage;
+  host: HostInfo;
 }

@@ -12,7 +12,11 @@ import type { Connection } from '../runtime/ports.js';
 import type { Server } from './server.js';
 
 export type ClientClass = 'normal' | 'replica' | 'pubsub';
-export type ReplyMode = 'on' | 'off' | 'skip';
+/**
+ * CLIENT REPLY: 'skip-next' is set by CLIENT REPLY SKIP itself (its own reply is not sent), which
+ * then becomes 'skip' for the next command's reply.
+ */
+export type ReplyMode = 'on' | 'off' | 'skip' | 'skip-next';
 
 export interface MultiState {
   queue: Array<{ cmd: Command<Client>; argv: string[] }>;
@@ -79,11 +83,11 @@ export class Client implements CommandContext {
 
   /** The address as Redis prints it: ip:port, or path:0 for unix sockets. */
   get addr(): string {
-    return this.conn.isUnixSocket ? `${this.conn.localAddress}:0` : `${this.conn.remoteAddress}:${this.conn.remotePort}`;
+    return this.conn.isUnixSocket ? `${this.conn.localAddress}:0` : formatAddr(this.conn.remoteAddress, this.conn.remotePort);
   }
 
   get laddr(): string {
-    return this.conn.isUnixSocket ? `${this.conn.localAddress}:0` : `${this.conn.localAddress}:${this.conn.localPort}`;
+    return this.conn.isUnixSocket ? `${this.conn.localAddress}:0` : formatAddr(this.conn.localAddress, this.conn.localPort);
   }
 
   get clientClass(): ClientClass {
@@ -121,4 +125,9 @@ export class Client implements CommandContext {
   random(): number {
     return this.server.env.random.float();
   }
+}
+
+/** Redis's anetFormatAddr: IPv6 addresses in brackets, "[::1]:6379". */
+function formatAddr(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }

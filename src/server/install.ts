@@ -4,7 +4,9 @@
  * the Server is constructed. Each module adds its own line here.
  */
 import { installDebugGate } from './commands/debug.js';
+import { infoState, installInfo } from './info.js';
 import { LatencyMonitor } from './latency.js';
+import { installMonitor } from './monitor.js';
 import { installKeyspaceNotifications } from './notifications.js';
 import type { Server } from './server.js';
 import { SlowLog } from './slowlog.js';
@@ -17,4 +19,11 @@ export function installServerModules(server: Server): void {
   // Pub/sub: a disconnecting client leaves every channel, pattern and shard channel.
   server.clientFreeHandlers.push((c) => server.pubsub.removeClient(c));
   installKeyspaceNotifications(server);
+  // INFO (latency histograms, memory peak; pub/sub counts from server.pubsub) and the MONITOR feed.
+  installInfo(server);
+  const counters = infoState(server).counters;
+  counters.pubsubChannels = () => server.pubsub.channels.size;
+  counters.pubsubPatterns = () => server.pubsub.patterns.size;
+  counters.pubsubShardChannels = () => server.pubsub.shardChannels.size;
+  installMonitor(server);
 }

@@ -17,7 +17,7 @@ import type { CommandSpec } from '../commands/spec.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import type { Database } from '../keyspace/database.js';
 import * as E from '../protocol/errors.js';
-import { isProtocolError } from '../protocol/parser.js';
+import { isProtocolError, type ParseResult } from '../protocol/parser.js';
 import { error, isError, QUEUED, type Reply } from '../protocol/reply.js';
 import { ReplyWriter } from '../protocol/writer.js';
 import type { Connection, Environment, Listener } from '../runtime/ports.js';
@@ -81,7 +81,16 @@ export class Server {
   /** CLIENT PAUSE: until when, and whether only writes are paused. */
   pauseUntilMs = 0;
   pauseWritesOnly = false;
-  private readonly pausedClients = new Set<Client>();
+  /**
+   * Commands held back by CLIENT PAUSE (Redis's postponed clients): each paused client's one parsed
+   * command, re-run through processCommand when the pause ends; its later bytes wait in its parser.
+   */
+  private readonly postponed = new Map<Client, string[]>();
+  /**
+   * SHUTDOWN runs this when set (main.ts: the process's shutdown sequence, then exit); it resolves
+   * false when the shutdown was refused. Unset (library servers), SHUTDOWN just closes the server.
+   */
+  onShutdown: ((flags: { save: boolean; nosave: boolean; now: boolean; force: boolean }) => Promise<boolean>) | null = null;
   cronLoops = 0;
   /** DEBUG PAUSE-CRON */
   cronPaused = false;
@@ -177,7 +186,7 @@ export class Server {
     if (client.closed) return;
     client.closed = true;
     this.clients.delete(client.id);
-    this.pausedClients.delete(client);
+    this.postponed.delete(client);
     this.unwatchAll(client);
     this.monitors.delete(client);
     for (const fn of this.clientFreeHandlers) fn(client);
@@ -221,9 +230,14 @@ export class Server {
     this.current = client;
     try {
       while (!client.closed && !client.closeAfterReply) {
-        if (this.pauseUntilMs !== 0 && this.isClientPaused(client)) break;
-        const r = parser.next();
-        if (r === null) break;
+        let r: ParseResult = this.postponed.get(client) ?? null;
+        if (r !== null) {
+          if (this.pauseUntilMs !== 0 && this.env.clock.nowMs() < this.pauseUntilMs) break;
+          this.postponed.delete(client);
+        } else {
+          r = parser.next();
+          if (r === null) break;
+        }
         if (isProtocolError(r)) {
           this.emit(client, error(`ERR ${r.protocolError}`));
           this.logger.verbose(`${r.protocolError} from client: ${this.describeClient(client)}`);
@@ -231,6 +245,7 @@ export class Server {
           break;
         }
         this.processCommand(client, r);
+        if (this.postponed.has(client)) break;
       }
     } finally {
       this.current = null;
@@ -239,23 +254,36 @@ export class Server {
     if (client.closeAfterReply && !client.closed) this.closeClientAfterReply(client);
   }
 
-  /** A paused client keeps its bytes in the parser until the pause ends (CLIENT PAUSE). */
-  private isClientPaused(client: Client): boolean {
+  /**
+   * CLIENT PAUSE (Redis 7.0's check at the end of processCommand): while paused, every command
+   * (ALL) or only those that may write or replicate (WRITE; EXEC counts its queue) waits.
+   * Replicas and MONITOR clients (Redis's CLIENT_SLAVE) are never paused.
+   */
+  private mustPostpone(client: Client, cmd: Command<Client>): boolean {
     if (this.env.clock.nowMs() >= this.pauseUntilMs) {
       this.unpauseClients();
       return false;
     }
-    if (client.roleFlags.includes('S') || client.roleFlags.includes('M')) return false;
-    if (this.pauseWritesOnly) return false; // write-only pauses are checked per command in admission
-    this.pausedClients.add(client);
-    return true;
+    if (client.roleFlags.includes('S') || client.isMonitor) return false;
+    if (!this.pauseWritesOnly) return true;
+    if (cmd.isWrite || cmd.isMayReplicate) return true;
+    return cmd.name === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.cmd.isWrite || q.cmd.isMayReplicate);
   }
 
+  /** True while the client's command waits for a CLIENT PAUSE to end (CLIENT LIST flag b). */
+  isPostponed(client: Client): boolean {
+    return this.postponed.has(client);
+  }
+
+  /** Ends a pause; the postponed clients resume after the current I/O batch, outside any command. */
   unpauseClients(): void {
     this.pauseUntilMs = 0;
-    const list = [...this.pausedClients];
-    this.pausedClients.clear();
-    for (const c of list) if (!c.closed) this.processInput(c);
+    this.pauseWritesOnly = false;
+    if (this.postponed.size === 0) return;
+    const list = [...this.postponed.keys()];
+    this.env.scheduler.soon(() => {
+      for (const c of list) if (!c.closed) this.processInput(c);
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -290,6 +318,10 @@ export class Server {
     if (client.resp === 2 && client.subscriptionCount() > 0 && !PUBSUB_ALLOWED.has(cmd.name)) {
       return this.reject(client, error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`), cmd);
     }
+    if (this.pauseUntilMs !== 0 && this.mustPostpone(client, cmd)) {
+      this.postponed.set(client, argv);
+      return;
+    }
     if (client.multi !== null && !MULTI_IMMEDIATE.has(cmd.name)) {
       client.multi.queue.push({ cmd, argv });
       this.emit(client, QUEUED);
@@ -313,6 +345,7 @@ export class Server {
     } else if (client.multi !== null) {
       client.multi.aborted = true;
     }
+    if (cmd !== undefined) cmd.rejectedCalls++;
     if (isError(r)) this.stats.countError(r.s);
     this.emit(client, r);
   }
@@ -451,6 +484,7 @@ export class Server {
   emit(client: Client, reply: Reply): void {
     if (client.replyMode !== 'on') {
       if (client.replyMode === 'skip') client.replyMode = 'on';
+      else if (client.replyMode === 'skip-next') client.replyMode = 'skip';
       return;
     }
     this.send(client, reply);

@@ -4,10 +4,14 @@ import { systemClock } from './clock.js';
 import { systemRandom } from './random.js';
 import { systemScheduler } from './scheduler.js';
 import { tcpTransport } from './tcp.js';
+import { hostInfo, processCpu, processMemory } from './process-stats.js';
 
 export { systemClock, systemRandom, systemScheduler, tcpTransport };
 export { stdoutSink, fileSink, nullSink } from './log-sink.js';
 
 export function nodeEnvironment(): Environment {
-  return { clock: systemClock, random: systemRandom, scheduler: systemScheduler, transport: tcpTransport, pid: process.pid };
+  return {
+    clock: systemClock, random: systemRandom, scheduler: systemScheduler, transport: tcpTransport, pid: process.pid,
+    memory: processMemory, cpu: processCpu, host: hostInfo(),
+  };
 }

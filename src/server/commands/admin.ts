@@ -1,7 +1,122 @@
 /**
- * TIME ROLE SHUTDOWN MONITOR.
- * (Being written: see issue #2.)
+ * MONITOR, TIME, ROLE and SHUTDOWN (Redis 7.0).
+ *
+ * SHUTDOWN parses Redis's flags (NOSAVE SAVE NOW FORCE ABORT, with its syntax errors) and hands
+ * the shutdown to `server.onShutdown` when the process entry set it (main.ts: the process
+ * sequence — save, pid file, close, exit). A library server has no such hook: it logs Redis's
+ * lines and closes. Core code never exits the process. The client gets no reply when the shutdown
+ * goes ahead (its connection closes), and "Errors trying to SHUTDOWN. Check logs." when refused.
  */
 import type { CommandSpec } from '../../commands/spec.js';
+import { ERR_SYNTAX } from '../../protocol/errors.js';
+import { error, OK, type RawReply, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
-export const ADMIN_COMMANDS: readonly CommandSpec<Client>[] = [];
+import { infoState } from '../info.js';
+import { startMonitoring } from '../monitor.js';
+import type { Server } from '../server.js';
+
+type Spec = CommandSpec<Client>;
+
+/** A handler's "no reply". */
+const NOTHING: RawReply = Object.freeze({ t: 'raw', bytes: Buffer.alloc(0) });
+
+export interface ShutdownFlags {
+  save: boolean;
+  nosave: boolean;
+  now: boolean;
+  force: boolean;
+}
+
+function savePointsConfigured(server: Server): boolean {
+  return server.config.def('save') !== undefined && server.config.format('save').trim() !== '';
+}
+
+/**
+ * The shutdown of a server without a process around it (Redis's finishShutdown, minus what only a
+ * process does): Garrison has no persistence module yet, so a save that is asked for cannot
+ * happen — that is logged, and the shutdown goes on, as the process entry's sequence does.
+ */
+export function closeForShutdown(server: Server, flags: ShutdownFlags): void {
+  const log = server.logger;
+  log.warning('User requested shutdown...');
+  if (flags.save || (!flags.nosave && savePointsConfigured(server))) {
+    log.warning('No persistence module in this build: the dataset is not saved before exiting.');
+  }
+  const unix = server.config.def('unixsocket') !== undefined ? server.config.get('unixsocket') : null;
+  if (typeof unix === 'string' && unix !== '') log.notice('Removing the unix socket file.');
+  log.warning('Redis is now ready to exit, bye bye...');
+  void server.close();
+}
+
+function shutdown(c: Client, argv: string[]): Reply {
+  const flags: ShutdownFlags = { save: false, nosave: false, now: false, force: false };
+  let abort = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!.toLowerCase();
+    if (a === 'nosave') flags.nosave = true;
+    else if (a === 'save') flags.save = true;
+    else if (a === 'now') flags.now = true;
+    else if (a === 'force') flags.force = true;
+    else if (a === 'abort') abort = true;
+    else return ERR_SYNTAX;
+  }
+  const anyFlag = flags.save || flags.nosave || flags.now || flags.force;
+  if ((abort && anyFlag) || (flags.save && flags.nosave)) return ERR_SYNTAX;
+  // Garrison never waits for replicas to catch up before exiting (there are none yet), so no
+  // shutdown is ever pending.
+  if (abort) return error('ERR No shutdown in progress.');
+  const server = c.server;
+  if (server.onShutdown === null) {
+    closeForShutdown(server, flags);
+    return NOTHING;
+  }
+  // The process sequence is asynchronous (it waits for the listeners to close): the client hears
+  // back only if the shutdown is refused.
+  void server.onShutdown(flags).then((done) => {
+    if (!done && !c.closed) server.send(c, error('ERR Errors trying to SHUTDOWN. Check logs.'));
+  });
+  return NOTHING;
+}
+
+function monitor(c: Client): Reply {
+  // EXEC runs its queue with the client still in MULTI: Redis denies blocking there.
+  if (c.multi !== null) return error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+  // Already a monitor (or a replica): Redis ignores the command without replying.
+  if (c.isMonitor || c.roleFlags.includes('S')) return NOTHING;
+  startMonitoring(c.server, c);
+  return OK;
+}
+
+function time(c: Client): Reply {
+  const us = c.server.env.clock.nowUs();
+  return [String(Math.floor(us / 1_000_000)), String(us % 1_000_000)];
+}
+
+function role(c: Client): Reply {
+  const provided = infoState(c.server).roleReply;
+  return provided !== null ? provided() : ['master', 0, []];
+}
+
+export const ADMIN_COMMANDS: readonly Spec[] = [
+  {
+    name: 'monitor', arity: 1, flags: ['admin', 'noscript', 'loading', 'stale'], acl: ['admin', 'slow', 'dangerous'],
+    group: 'server', since: '1.0.0', summary: 'Listen for all requests received by the server in real time', handler: monitor,
+  },
+  {
+    name: 'time', arity: 1, flags: ['loading', 'stale', 'fast'], acl: ['fast'],
+    group: 'server', since: '2.6.0', summary: 'Return the current server time', complexity: 'O(1)',
+    tips: ['nondeterministic_output'], handler: time,
+  },
+  {
+    name: 'role', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast'], acl: ['admin', 'fast', 'dangerous'],
+    group: 'server', since: '2.8.12', summary: 'Return the role of the instance in the context of replication',
+    complexity: 'O(1)', handler: role,
+  },
+  {
+    name: 'shutdown', arity: -1, flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
+    acl: ['admin', 'slow', 'dangerous'], group: 'server', since: '1.0.0',
+    summary: 'Synchronously save the dataset to disk and then shut down the server',
+    complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
+    handler: shutdown,
+  },
+];

@@ -1,0 +1,30 @@
+/**
+ * The process's own figures for INFO: memory (process.memoryUsage), CPU time (process.cpuUsage) and
+ * static host facts (uname, total memory, the executable). Only this adapter reads them; the server
+ * sees them through the Environment port.
+ */
+import os from 'node:os';
+import { resolve } from 'node:path';
+import type { CpuUsage, HostInfo, MemoryUsage } from '../ports.js';
+
+export function processMemory(): MemoryUsage {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external };
+}
+
+export function processCpu(): CpuUsage {
+  const c = process.cpuUsage();
+  return { userUs: c.user, systemUs: c.system };
+}
+
+export function hostInfo(): HostInfo {
+  const platform = os.platform();
+  const script = process.argv[1];
+  return {
+    os: `${os.type()} ${os.release()} ${os.machine()}`,
+    archBits: /64/.test(os.arch()) ? 64 : 32,
+    multiplexingApi: platform === 'linux' ? 'epoll' : platform === 'win32' ? 'iocp' : platform === 'sunos' ? 'evport' : 'kqueue',
+    executable: script !== undefined ? resolve(script) : process.execPath,
+    totalSystemMemory: os.totalmem(),
+  };
+}

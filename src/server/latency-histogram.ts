@@ -1,0 +1,63 @@
+/**
+ * The per-command latency histogram behind INFO latencystats: the bucket layout of the
+ * hdr_histogram Redis 7.0 creates for every command (lowest trackable value 1 ns, highest 1 s,
+ * 2 significant figures), so percentiles come out exactly as Redis prints them — e.g. one 35 µs
+ * call reports p50=35.071, the highest value of its 256 ns wide bucket.
+ *
+ * Layout (hdr_histogram with unit magnitude 0 and 256 sub-buckets): values below 256 are counted
+ * exactly; above, each power-of-two band [2^k, 2^(k+1)) is cut into 128 buckets of 2^(k-7) ns.
+ * Only non-empty buckets are kept (a sparse map keyed by the bucket's lowest value), so memory is
+ * bounded by the number of buckets up to 1 s: under 3,000.
+ */
+
+/** Redis clamps recorded values into this range (LATENCY_HISTOGRAM_{LOWEST,HIGHEST}_TRACKABLE_VALUE). */
+export const HISTOGRAM_LOWEST_NS = 1;
+export const HISTOGRAM_HIGHEST_NS = 1_000_000_000;
+
+/** Width of the bucket holding `v` (a positive integer below 2^31). */
+function bucketWidth(v: number): number {
+  const bits = 32 - Math.clz32(v | 255);
+  return 2 ** (bits - 8);
+}
+
+export function lowestEquivalent(v: number): number {
+  const w = bucketWidth(v);
+  return Math.floor(v / w) * w;
+}
+
+export function highestEquivalent(v: number): number {
+  return lowestEquivalent(v) + bucketWidth(v) - 1;
+}
+
+export class HdrHistogram {
+  totalCount = 0;
+  /** Bucket lowest value (ns) -> count. */
+  private readonly counts = new Map<number, number>();
+
+  /** Records one duration in nanoseconds (clamped like Redis's updateCommandLatencyHistogram). */
+  record(ns: number): void {
+    let v = Math.floor(ns);
+    if (!(v >= HISTOGRAM_LOWEST_NS)) v = HISTOGRAM_LOWEST_NS;
+    if (v > HISTOGRAM_HIGHEST_NS) v = HISTOGRAM_HIGHEST_NS;
+    const k = lowestEquivalent(v);
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+    this.totalCount++;
+  }
+
+  /**
+   * hdr_value_at_percentile: the highest equivalent value of the bucket where the running count
+   * reaches round(percentile% of the total) (at least 1); the lowest equivalent value for p0.
+   */
+  valueAtPercentile(percentile: number): number {
+    if (this.totalCount === 0) return 0;
+    const p = Math.min(percentile, 100);
+    const target = Math.max(1, Math.floor((p / 100) * this.totalCount + 0.5));
+    const keys = [...this.counts.keys()].sort((a, b) => a - b);
+    let running = 0;
+    for (const k of keys) {
+      running += this.counts.get(k)!;
+      if (running >= target) return percentile === 0 ? k : highestEquivalent(k);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The MONITOR feed (Redis's replicationFeedMonitors): every executed command, after it ran (so a
+ * SELECT shows the database it selected and the commands of a MULTI show up before their EXEC),
+ * is sent to the MONITOR clients as one status line:
+ *
+ *   +1700000000.123456 [0 127.0.0.1:5555] "set" "k" "v"
+ *
+ * Arguments are quoted with sdscatrepr's escapes; commands flagged skip_monitor or admin are not
+ * shown; the secrets of AUTH, HELLO ... AUTH and MIGRATE ... AUTH/AUTH2 read "(redacted)", as
+ * Redis 7.0 redacts them (even when the command then fails). Scripts feed their own commands
+ * through `feedMonitors` with the "lua" origin.
+ */
+import type { Command } from '../commands/registry.js';
+import { parseInt64 } from '../lib/int64.js';
+import type { Client } from './client.js';
+import type { Server } from './server.js';
+
+const REDACTED = '(redacted)';
+
+/** Redis's sdscatrepr: a double-quoted string with C escapes and \xHH for unprintable bytes. */
+export function reprBytes(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    switch (c) {
+      case 0x5c: out += '\\\\'; break;
+      case 0x22: out += '\\"'; break;
+      case 0x0a: out += '\\n'; break;
+      case 0x0d: out += '\\r'; break;
+      case 0x09: out += '\\t'; break;
+      case 0x07: out += '\\a'; break;
+      case 0x08: out += '\\b'; break;
+      default:
+        if (c >= 0x20 && c <= 0x7e) out += s[i];
+        else out += `\\x${c.toString(16).padStart(2, '0')}`;
+    }
+  }
+  return `${out}"`;
+}
+
+/**
+ * argv as MONITOR (and SLOWLOG) must show it: the credentials of AUTH, HELLO's AUTH option and
+ * MIGRATE's AUTH/AUTH2 options replaced by "(redacted)". Mirrors where Redis 7.0's handlers call
+ * redactClientCommandArgument: HELLO redacts only once its protocol version parsed, and stops at
+ * the first bad option.
+ */
+export function redactArgv(argv: readonly string[]): readonly string[] {
+  const name = argv[0]!.toLowerCase();
+  if (name === 'auth') {
+    if (argv.length > 3) return argv;
+    return argv.map((a, i) => (i === 0 ? a : REDACTED));
+  }
+  if (name === 'hello') {
+    if (argv.length >= 2) {
+      const ver = parseInt64(argv[1]!);
+      if (ver === null || typeof ver === 'bigint' || ver < 2 || ver > 3) return argv;
+    }
+    let out: string[] | null = null;
+    for (let j = 2; j < argv.length; j++) {
+      const more = argv.length - 1 - j;
+      const opt = argv[j]!.toLowerCase();
+      if (opt === 'auth' && more >= 2) {
+        out ??= [...argv];
+        out[j + 1] = REDACTED;
+        out[j + 2] = REDACTED;
+        j += 2;
+      } else if (opt === 'setname' && more >= 1) {
+        j++;
+      } else {
+        break;
+      }
+    }
+    return out ?? argv;
+  }
+  if (name === 'migrate') {
+    let out: string[] | null = null;
+    for (let j = 6; j < argv.length; j++) {
+      const opt = argv[j]!.toLowerCase();
+      const more = argv.length - 1 - j;
+      if (opt === 'auth' && more >= 1) {
+        out ??= [...argv];
+        out[j + 1] = REDACTED;
+        j++;
+      } else if (opt === 'auth2' && more >= 2) {
+        out ??= [...argv];
+        out[j + 1] = REDACTED;
+        out[j + 2] = REDACTED;
+        j += 2;
+      } else if (opt !== 'copy' && opt !== 'replace') {
+        break; // KEYS (the rest are keys) or a syntax error: MIGRATE stops parsing there
+      }
+    }
+    return out ?? argv;
+  }
+  return argv;
+}
+
+/** Where a command came from, as the monitor line's bracket shows it. */
+export type MonitorOrigin = { kind: 'client'; client: Client } | { kind: 'lua' };
+
+/** The line for one command, CRLF-terminated. */
+export function formatMonitorLine(nowUs: number, dbId: number, origin: string, argv: readonly string[]): string {
+  const sec = Math.floor(nowUs / 1_000_000);
+  const usec = String(nowUs % 1_000_000).padStart(6, '0');
+  let line = `+${sec}.${usec} [${dbId} ${origin}]`;
+  for (const a of redactArgv(argv)) line += ` ${reprBytes(a)}`;
+  return `${line}\r\n`;
+}
+
+/** The bracket's origin: the peer address, "unix:<path>" for unix sockets, or "lua". */
+function originOf(server: Server, o: MonitorOrigin): string {
+  if (o.kind === 'lua') return 'lua';
+  const c = o.client;
+  if (c.conn.isUnixSocket) {
+    const configured = server.config.def('unixsocket') !== undefined ? server.config.get('unixsocket') : null;
+    return `unix:${typeof configured === 'string' && configured !== '' ? configured : c.conn.localAddress}`;
+  }
+  return c.addr;
+}
+
+/** Sends one command to every MONITOR client. */
+export function feedMonitors(server: Server, origin: MonitorOrigin, dbId: number, argv: readonly string[]): void {
+  if (server.monitors.size === 0) return;
+  const line = formatMonitorLine(server.env.clock.nowUs(), dbId, originOf(server, origin), argv);
+  const raw = { t: 'raw', bytes: Buffer.from(line, 'latin1') } as const;
+  for (const m of server.monitors) server.send(m, raw);
+}
+
+/** Whether a command shows up in MONITOR (Redis: not skip_monitor, not admin). */
+export function isMonitored(cmd: Command<Client>): boolean {
+  return !cmd.isSkipMonitor && !cmd.isAdmin;
+}
+
+/** Per-server setup: feeds MONITOR from every executed command. */
+export function installMonitor(server: Server): void {
+  server.callObservers.push((client, cmd, argv) => {
+    if (server.monitors.size === 0 || !isMonitored(cmd)) return;
+    feedMonitors(server, { kind: 'client', client }, client.db.id, argv);
+  });
+}
+
+/** MONITOR: turns the client into a monitor (Redis marks it a replica-like client, flag O). */
+export function startMonitoring(server: Server, client: Client): void {
+  client.isMonitor = true;
+  server.monitors.add(client);
+}
