@@ -59,21 +59,21 @@ export class LatencyTimeSeries {
 }
 
 /**
- * A latency histogram with hdr_histogram's bucket layout for lowest value 1000 ns and 2
- * significant figures: values below 2^17 ns are counted with 512 ns resolution, each following
- * power-of-two band with twice the resolution of the previous one. Only the bucket counts are
- * kept (a sparse map), which is all the log-scale report needs.
+ * A latency histogram with the bucket layout of the hdr_histogram Redis creates per command
+ * (lowest trackable value 1 ns, highest 1 s, 2 significant figures): values below 256 ns are
+ * counted exactly, each power-of-two band [2^k, 2^(k+1)) above is cut into 128 buckets of
+ * 2^(k-7) ns. Only the non-empty bucket counts are kept (a sparse map).
  */
 export class LatencyHistogram {
   totalCount = 0;
   /** Lowest equivalent value (ns) -> count. */
   private readonly counts = new Map<number, number>();
 
-  /** Bucket resolution (ns) for a value: 512 below 2^17, doubling per power of two above. */
+  /** Bucket width (ns) for a value. */
   static resolution(valueNs: number): number {
-    if (valueNs < 131072) return 512;
-    const band = Math.floor(Math.log2(valueNs)) - 16;
-    return 512 * 2 ** band;
+    const v = Math.floor(valueNs);
+    const bits = v >= 2 ** 31 ? Math.floor(Math.log2(v)) + 1 : 32 - Math.clz32(v | 255);
+    return 2 ** (bits - 8);
   }
 
   static lowestEquivalent(valueNs: number): number {
@@ -86,8 +86,8 @@ export class LatencyHistogram {
   }
 
   record(valueNs: number): void {
-    // Redis clamps into [1 µs, 1 s] before recording.
-    const v = Math.min(Math.max(Math.floor(valueNs), 1000), 1_000_000_000);
+    // Redis clamps into [1 ns, 1 s] before recording.
+    const v = Math.min(Math.max(Math.floor(valueNs), 1), 1_000_000_000);
     const k = LatencyHistogram.lowestEquivalent(v);
     this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
     this.totalCount++;
