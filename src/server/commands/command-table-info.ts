@@ -152,7 +152,7 @@ export function commandInfoReply(cmd: Command<Client>): Reply {
     range.step,
     statusSet(effectiveAclCategories(spec).map((c) => `@${c}`)),
     set([...(spec.tips ?? [])]),
-    keySpecsOf(spec).map(keySpecReply),
+    set(keySpecsOf(spec).map(keySpecReply)),
     subs,
   ];
 }
