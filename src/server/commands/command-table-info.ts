@@ -252,6 +252,9 @@ export function commandKeys(spec: AnySpec, argv: readonly string[]): KeyRef[] | 
   const hasVarFlags = specs.some((ks) => ks.flags.includes('variable_flags'));
   if (hasKeySpec && (!hasVarFlags || spec.getKeys === undefined)) {
     const r = keysFromSpecs(specs, argv);
+    // Redis resolves variable flags per call (SET without GET is OW+update); Garrison reports the
+    // spec's flags, without the variable_flags marker that Redis never returns here.
+    if (r !== null && hasVarFlags) return r.map((k) => ({ pos: k.pos, flags: k.flags.filter((f) => f !== 'variable_flags') }));
     if (r !== null || spec.getKeys === undefined) return r;
   }
   if (spec.getKeys !== undefined) {
