@@ -12,6 +12,7 @@ export const CONNECTION_COMMANDS: readonly CommandSpec<Client>[] = [
   {
     name: 'ping', arity: -1, flags: ['fast', 'sentinel'], acl: ['fast', 'connection'],
     group: 'connection', since: '1.0.0', summary: 'Ping the server', complexity: 'O(1)',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     handler: (c, argv) => {
       if (argv.length > 2) return { t: 'error', s: "ERR wrong number of arguments for 'ping' command" };
       if (c.resp === 2 && c.subscriptionCount() > 0) return ['pong', argv[1] ?? ''];
@@ -19,7 +20,7 @@ export const CONNECTION_COMMANDS: readonly CommandSpec<Client>[] = [
     },
   },
   {
-    name: 'echo', arity: 2, flags: ['fast'], acl: ['fast', 'connection'],
+    name: 'echo', arity: 2, flags: ['loading', 'stale', 'fast'], acl: ['fast', 'connection'],
     group: 'connection', since: '1.0.0', summary: 'Echo the given string', complexity: 'O(1)',
     handler: (_c, argv) => argv[1]!,
   },
