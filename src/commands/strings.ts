@@ -159,6 +159,8 @@ function setGeneric(
 }
 
 function setCommand(c: CommandContext, argv: string[]): Reply {
+  // Plain SET key value: the hot path, no option parsing.
+  if (argv.length === 3) return setGeneric(c, argv, 'set', 0, argv[1]!, argv[2]!, null, OK, null);
   const opts = parseExtendedArgs(argv, true);
   if (opts === null) return ERR_SYNTAX;
   return setGeneric(c, argv, 'set', opts.flags, argv[1]!, argv[2]!, opts.expire, OK, null);
