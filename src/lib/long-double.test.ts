@@ -181,3 +181,10 @@ test('property: addition is commutative and 0 is neutral', () => {
     return s1 === s2 && z === formatLongDoubleHuman(x);
   }));
 });
+
+test('a chain of 10000 INCRBYFLOAT 0.1 reparses each stored text, as redis-server does', () => {
+  // Each step parses the stored decimal text again; redis-server 7.0.15 ends at this value.
+  let stored = '0';
+  for (let i = 0; i < 10000; i++) stored = incrByFloat(stored, '0.1');
+  assert.equal(stored, '999.99999999999991296');
+});
