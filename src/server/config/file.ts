@@ -110,7 +110,10 @@ export function loadConfigText(text: string, config: Config, host: ConfigFileHos
       if (typeof v === 'object' && v !== null && 'error' in v) fail(String((v as { error: string }).error));
       let value = v as ConfigValue;
       if (p.accumulate === true && state.reading) {
-        if (state.saveLoaded) value = [...(config.get(p.name) as SavePoints), ...(value as SavePoints)];
+        // `save ""` always clears; otherwise the first save line of the load replaces the
+        // defaults and later ones add to it.
+        const clears = rest.length === 1 && rest[0] === '';
+        if (state.saveLoaded && !clears) value = [...(config.get(p.name) as SavePoints), ...(value as SavePoints)];
         state.saveLoaded = true;
       }
       config.setValue(p.name, value);
