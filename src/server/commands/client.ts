@@ -281,7 +281,7 @@ function clientNoEvict(c: Client, argv: string[]): Reply {
 
 /** CLIENT TRACKINGINFO of a client without tracking (no client can enable it yet). */
 function clientTrackingInfo(): Reply {
-  return map(['flags', set([status('off')]), 'redirect', -1, 'prefixes', []]);
+  return map(['flags', set(['off']), 'redirect', -1, 'prefixes', []]);
 }
 
 const HELP_LINES = [
