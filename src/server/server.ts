@@ -76,7 +76,7 @@ export class Server {
   private nextClientId = 1;
   private cancelTick: (() => void) | null = null;
   /** Set while EXEC runs its queue: propagation is wrapped in MULTI/EXEC. */
-  private execPropagation: { started: boolean; dbId: number } | null = null;
+  private execPropagation: { ops: Array<{ dbId: number; argv: readonly string[] }> } | null = null;
   private closing = false;
   /** CLIENT PAUSE: until when, and whether only writes are paused. */
   pauseUntilMs = 0;
@@ -401,23 +401,33 @@ export class Server {
   propagate(dbId: number, argv: readonly string[]): void {
     if (this.propagationSinks.length === 0) return;
     const exec = this.execPropagation;
-    if (exec !== null && !exec.started) {
-      exec.started = true;
-      for (const s of this.propagationSinks) s.propagate(dbId, ['MULTI']);
+    if (exec !== null) {
+      exec.ops.push({ dbId, argv });
+      return;
     }
     for (const s of this.propagationSinks) s.propagate(dbId, argv);
   }
 
-  /** Runs fn with propagation wrapped in MULTI ... EXEC when anything is propagated (EXEC, scripts). */
+  /**
+   * Runs fn collecting what it propagates, then emits it as Redis 7.0's propagatePendingCommands
+   * does: two or more commands are wrapped in MULTI (with the first command's db) ... EXEC (with
+   * the last one's, so no SELECT precedes it); a single command goes out unwrapped. `dbId` is
+   * kept for callers; the databases come from the propagated commands.
+   */
   withPropagationTransaction<T>(dbId: number, fn: () => T): T {
+    void dbId;
     if (this.execPropagation !== null) return fn();
-    this.execPropagation = { started: false, dbId };
+    const exec: { ops: Array<{ dbId: number; argv: readonly string[] }> } = { ops: [] };
+    this.execPropagation = exec;
     try {
       return fn();
     } finally {
-      const started = this.execPropagation.started;
       this.execPropagation = null;
-      if (started) for (const s of this.propagationSinks) s.propagate(dbId, ['EXEC']);
+      const ops = exec.ops;
+      const wrap = ops.length > 1;
+      if (wrap) for (const s of this.propagationSinks) s.propagate(ops[0]!.dbId, ['MULTI']);
+      for (const op of ops) for (const s of this.propagationSinks) s.propagate(op.dbId, op.argv);
+      if (wrap) for (const s of this.propagationSinks) s.propagate(ops[ops.length - 1]!.dbId, ['EXEC']);
     }
   }
 
