@@ -13,6 +13,7 @@ import { rewriteConfigText } from '../config/rewrite.js';
 import type { Config } from '../config/config.js';
 import { isLoopback } from '../server.js';
 import { helpReply } from './introspection.js';
+import { resetCommandStats } from '../info.js';
 
 const CONFIG_HELP = [
   'GET <pattern>',
@@ -96,6 +97,7 @@ function configResetStat(c: Client): Reply {
       k.failedCalls = 0;
     }
   }
+  resetCommandStats(server); // and the INFO latencystats histograms
   return OK;
 }
 
