@@ -123,7 +123,12 @@ export function feedMonitors(server: Server, origin: MonitorOrigin, dbId: number
   if (server.monitors.size === 0) return;
   const line = formatMonitorLine(server.env.clock.nowUs(), dbId, originOf(server, origin), argv);
   const raw = { t: 'raw', bytes: Buffer.from(line, 'latin1') } as const;
-  for (const m of server.monitors) server.send(m, raw);
+  for (const m of server.monitors) {
+    // A monitor's own command: Redis queues the reply first, then the line. The reply is emitted
+    // after the call observers run, so the line waits for the end of this I/O batch.
+    if (origin.kind === 'client' && origin.client === m) server.env.scheduler.soon(() => server.send(m, raw));
+    else server.send(m, raw);
+  }
 }
 
 /** Whether a command shows up in MONITOR (Redis: not skip_monitor, not admin). */

@@ -83,12 +83,20 @@ test('every monitor gets the line; a second MONITOR is ignored; MONITOR in a tra
       await c.call('MULTI');
       await c.call('MONITOR');
       assert.deepEqual(await c.call('EXEC'), [{ error: "ERR MONITOR isn't allowed for DENY BLOCKING client" }]);
+      const tx = await monitorLines(m1, 2);
+      assert.deepEqual(tx.map((l) => l.replace(/^.*\] /, '')), ['"MULTI"', '"EXEC"']);
+      await monitorLines(m2, 2);
+      // A monitor's own command: the reply first, then its line (as Redis queues them).
+      const own = await m1.callRaw('ECHO', 'self');
+      assert.equal(own.raw.toString('latin1'), '$4\r\nself\r\n');
+      const [ownLine] = await monitorLines(m1, 1);
+      assert.match(ownLine!, /"ECHO" "self"$/);
       // A closed monitor leaves the set.
       m2.close();
       await m2.waitClosed();
       await c.call('PING');
-      const lines = await monitorLines(m1, 3);
-      assert.match(lines[2]!, /"PING"$/);
+      const [last] = await monitorLines(m1, 1);
+      assert.match(last!, /"PING"$/);
     } finally {
       m2.close();
       c.close();
