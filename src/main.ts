@@ -9,6 +9,7 @@
  */
 import { allCommandSpecs, buildServer, listen, ListenFailure } from './node/build.js';
 import { parseShutdownFlags, shutdownNode } from './node/shutdown.js';
+import { startupBanner, writeCrashReport } from './node/reports.js';
 import { nodeEnvironment, stdoutSink, fileSink, systemClock } from './runtime/node/index.js';
 import * as proc from './runtime/node/process.js';
 import type { LogSink } from './runtime/ports.js';
@@ -78,39 +79,6 @@ function readConfigFile(path: string): string | { path: string; error: string } 
     text += t;
   }
   return text;
-}
-
-function banner(version: string, port: number, pid: number): string {
-  const lines = [
-    '',
-    '      ____                 _                ',
-    '     / ___| __ _ _ __ _ __(_)___  ___  _ __   ' + `Garrison ${version} (Redis ${REDIS_VERSION} compatible) 64 bit`,
-    '    | |  _ / _` | \'__| \'__| / __|/ _ \\| \'_ \\  ',
-    '    | |_| | (_| | |  | |  | \\__ \\ (_) | | | | ' + 'Running in standalone mode',
-    `     \\____|\\__,_|_|  |_|  |_|___/\\___/|_| |_| Port: ${port}`,
-    `                                              PID: ${pid}`,
-    '',
-  ];
-  return lines.join('\n') + '\n';
-}
-
-function crashReport(logger: Logger, e: unknown, version: string, config: Config, argv: readonly string[]): void {
-  const err = e instanceof Error ? e : new Error(String(e));
-  const w = (m: string): void => logger.raw('warning', m);
-  logger.rawText('warning', '\n\n=== GARRISON BUG REPORT START: Cut & paste starting from here ===\n');
-  w(`Garrison ${version} crashed by an uncaught exception: ${err.message}`);
-  logger.rawText('warning', '\n------ STACK TRACE ------\n');
-  logger.rawText('warning', `${err.stack ?? String(err)}\n`);
-  logger.rawText('warning', '\n------ PROCESS ------\n');
-  logger.rawText('warning', [
-    `garrison_version:${version}`,
-    `redis_compat_version:${REDIS_VERSION}`,
-    `node_version:${proc.nodeVersion()}`,
-    `process_id:${proc.pid()}`,
-    `config_file:${config.configFile ?? ''}`,
-    `executable_argv:${argv.join(' ')}`,
-  ].join('\n') + '\n');
-  logger.rawText('warning', '\n=== GARRISON BUG REPORT END. Make sure to include from START to END. ===\n\n');
 }
 
 function main(argv: string[]): void {
@@ -198,7 +166,11 @@ function main(argv: string[]): void {
   const server = buildServer({ env: nodeEnvironment(), config, logSink: sink, portZero: 'none' });
   server.logger.role = 'M';
   proc.onUncaught((e) => {
-    if (config.bool('crash-log-enabled')) crashReport(server.logger, e, version, config, argv);
+    if (config.bool('crash-log-enabled')) {
+      writeCrashReport(server.logger, e, {
+        version, nodeVersion: proc.nodeVersion(), pid, configFile: config.configFile ?? '', argv,
+      });
+    }
     proc.exit(1);
   });
   void start(server, config, version, pid);
@@ -230,7 +202,7 @@ async function start(server: Server, config: Config, version: string, pid: numbe
     if (err !== null) log.warning(`Failed to write PID file: ${err}`);
   }
   const showLogo = config.bool('always-show-logo') || (config.str('logfile') === '' && proc.isStdoutTty());
-  if (showLogo) log.rawText('notice', banner(version, port, pid));
+  if (showLogo) log.rawText('notice', startupBanner(version, port, pid));
   else log.notice(`Running mode=standalone, port=${port}.`);
   log.warning('Server initialized');
   server.startTicking();

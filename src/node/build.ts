@@ -151,14 +151,16 @@ function noteEphemeralPort(server: Server, listeners: readonly Listener[]): void
  */
 async function rebindTcp(server: Server, what: 'port' | 'bind', modes: ListenModes): Promise<string | null> {
   const old = server.listeners.filter((l) => 'port' in l.address);
-  const dropOld = async (): Promise<void> => {
+  // Closing a listener stops accepting at once, but Node reports it closed only when every
+  // connection it accepted has ended: do not wait for that (clients stay connected, as in Redis).
+  const dropOld = (): void => {
     for (const l of old) {
       const i = server.listeners.indexOf(l);
       if (i >= 0) server.listeners.splice(i, 1);
+      void l.close();
     }
-    await Promise.all(old.map((l) => l.close()));
   };
-  if (what === 'bind') await dropOld();
+  if (what === 'bind') dropOld();
   let fresh: Listener[];
   try {
     fresh = await openTcp(server, modes);
@@ -166,7 +168,7 @@ async function rebindTcp(server: Server, what: 'port' | 'bind', modes: ListenMod
     for (const line of e instanceof ListenFailure ? e.logLines.slice(0, 1) : [String(e)]) server.logger.warning(line);
     return what === 'port' ? 'Unable to listen on this port. Check server logs.' : 'Failed to bind to specified addresses.';
   }
-  if (what === 'port') await dropOld();
+  if (what === 'port') dropOld();
   server.listeners.unshift(...fresh);
   if (modes.portZero === 'ephemeral') noteEphemeralPort(server, fresh);
   return null;

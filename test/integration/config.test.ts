@@ -1,0 +1,104 @@
+/**
+ * CONFIG over real sockets, in process: rebinding on CONFIG SET port/bind (and rolling back when
+ * the new port is taken), the output-buffer limits reaching the server, RESETSTAT, REWRITE
+ * without a config file, RESP3 maps.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { withServer } from '../helpers/server.js';
+import { RespClient } from '../helpers/resp-client.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' }, () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+test('CONFIG GET port reports the port chosen for port 0', async () => {
+  await withServer({}, async (s, c) => {
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'port'), ['port', String(s.address.port)]);
+  });
+});
+
+test('CONFIG SET port moves the listener; a taken port is refused and nothing changes', async () => {
+  await withServer({}, async (s, c) => {
+    const oldPort = s.address.port;
+    const next = await freePort();
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'port', String(next)), { status: 'OK' });
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'port'), ['port', String(next)]);
+    const c2 = await RespClient.connect(next);
+    try {
+      assert.deepEqual(await c2.call('PING'), { status: 'PONG' });
+      assert.equal(await canConnect(oldPort), false);
+
+      const blocker = net.createServer();
+      await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+      const taken = (blocker.address() as net.AddressInfo).port;
+      try {
+        assert.deepEqual(await c2.call('CONFIG', 'SET', 'port', String(taken)),
+          { error: "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs." });
+        assert.deepEqual(await c2.call('CONFIG', 'GET', 'port'), ['port', String(next)]);
+        assert.deepEqual(await c2.call('PING'), { status: 'PONG' });
+        assert.equal(await canConnect(next), true);
+      } finally {
+        blocker.close();
+      }
+    } finally {
+      c2.close();
+    }
+  });
+});
+
+test('CONFIG SET bind rebinds on the same port', async () => {
+  await withServer({}, async (s, c) => {
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'bind', '127.0.0.1 -::1'), { status: 'OK' });
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'bind'), ['bind', '127.0.0.1 -::1']);
+    const c2 = await RespClient.connect(s.address.port);
+    assert.deepEqual(await c2.call('PING'), { status: 'PONG' });
+    c2.close();
+  });
+});
+
+test('client-output-buffer-limit reaches the server; RESETSTAT clears the counters', async () => {
+  await withServer({}, async (s, c) => {
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 10mb 5mb 7 pubsub 1mb 512kb 3'), { status: 'OK' });
+    assert.deepEqual(s.server.outputLimits.normal, { hard: 10 * 1024 * 1024, soft: 5 * 1024 * 1024, softSeconds: 7 });
+    assert.deepEqual(s.server.outputLimits.pubsub, { hard: 1024 * 1024, soft: 512 * 1024, softSeconds: 3 });
+    assert.deepEqual(s.server.outputLimits.replica, { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 });
+
+    await c.call('SET', 'k', 'v');
+    await c.call('GET', 'k');
+    await c.call('GET', 'missing');
+    assert.ok(s.server.stats.totalCommandsProcessed > 0);
+    assert.ok(s.server.ks.stats.keyspaceHits > 0);
+    assert.ok((s.server.commands.lookup('get')?.calls ?? 0) > 0);
+    assert.deepEqual(await c.call('CONFIG', 'RESETSTAT'), { status: 'OK' });
+    assert.equal(s.server.ks.stats.keyspaceHits, 0);
+    assert.equal(s.server.ks.stats.keyspaceMisses, 0);
+    assert.equal(s.server.commands.lookup('get')?.calls, 0);
+    assert.equal(s.server.commands.lookup('config')?.subcommands?.get('set')?.calls, 0);
+  });
+});
+
+test('CONFIG REWRITE without a config file, CONFIG GET as a RESP3 map, notify-keyspace-events as a mask', async () => {
+  await withServer({}, async (s, c) => {
+    assert.deepEqual(await c.call('CONFIG', 'REWRITE'), { error: 'ERR The server is running without a config file' });
+    await c.call('HELLO', '3');
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'maxmemory'), { map: [['maxmemory', '0']] });
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEx'), { status: 'OK' });
+    assert.equal(s.server.config.int('notify-keyspace-events'), 1 | 2 | 256);
+  });
+});
