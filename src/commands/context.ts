@@ -5,11 +5,31 @@
  */
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Reply } from '../protocol/reply.js';
 
 /** The configuration values data commands consult. Implemented by the server's live config. */
 export interface CommandConfig {
   readonly protoMaxBulkLen: number;
+  /** list-max-listpack-size (negative: size class -1..-5 = 4..64 KB per node; positive: entries per node). */
+  readonly listMaxListpackSize: number;
+  readonly hashMaxListpackEntries: number;
+  readonly hashMaxListpackValue: number;
+  readonly setMaxIntsetEntries: number;
+  readonly zsetMaxListpackEntries: number;
+  readonly zsetMaxListpackValue: number;
 }
+
+
+/** Redis 7.0's defaults for CommandConfig (what a server starts with before its config is read). */
+export const DEFAULT_COMMAND_CONFIG: CommandConfig = Object.freeze({
+  protoMaxBulkLen: 512 * 1024 * 1024,
+  listMaxListpackSize: -2,
+  hashMaxListpackEntries: 512,
+  hashMaxListpackValue: 64,
+  setMaxIntsetEntries: 512,
+  zsetMaxListpackEntries: 128,
+  zsetMaxListpackValue: 64,
+});
 
 export interface CommandContext {
   readonly ks: Keyspace;
@@ -27,6 +47,19 @@ export interface CommandContext {
   alsoPropagate(argv: string[]): void;
   /** Do not propagate this command even though it changed the dataset. */
   preventPropagation(): void;
+  /**
+   * True while the command runs inside MULTI/EXEC (or a script): blocking commands must not
+   * block there and answer as if their timeout had passed, as Redis does.
+   */
+  readonly inTransaction: boolean;
+  /**
+   * Blocks the client on `keys` (of the current db) until one is modified or the timeout passes
+   * (`timeoutAtMs`: absolute ms; 0 = forever), then the server runs the same command again for this
+   * client (FIFO per key, as Redis serves blocked clients). On timeout the client gets
+   * `timeoutReply`. The handler must return what block() returns. When the command is re-run and
+   * still cannot be served, calling block() again keeps the client's place and original timeout.
+   */
+  block(keys: readonly string[], timeoutAtMs: number, timeoutReply: Reply): Reply;
   /**
    * Optional hooks (contexts without a server, e.g. unit tests, may omit them):
    * Every WATCHed key of `db` that exists in it right now counts as modified (Redis's

@@ -1,13 +1,23 @@
 /** Every data-command family, in the order they are registered. */
 import type { CommandSpec } from './spec.js';
 import { BITMAP_COMMANDS } from './bitmaps.js';
+import { HASH_COMMANDS } from './hashes.js';
+import { HLL_COMMANDS } from './hyperloglog.js';
 import { KEY_COMMANDS } from './keys.js';
+import { LIST_COMMANDS } from './lists.js';
+import { SET_COMMANDS } from './sets.js';
 import { STRING_COMMANDS } from './strings.js';
+import { ZSET_COMMANDS } from './zsets.js';
 
 export const DATA_COMMANDS: readonly CommandSpec[] = [
   ...STRING_COMMANDS,
   ...BITMAP_COMMANDS,
   ...KEY_COMMANDS,
+  ...LIST_COMMANDS,
+  ...HASH_COMMANDS,
+  ...SET_COMMANDS,
+  ...ZSET_COMMANDS,
+  ...HLL_COMMANDS,
 ];
 
 export { CommandTable, Command } from './registry.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CommandContext } from './context.js';
+import { DEFAULT_COMMAND_CONFIG, type CommandContext } from './context.js';
 import { KEY_COMMANDS } from './keys.js';
 import type { CommandSpec } from './spec.js';
 import { Keyspace } from '../keyspace/keyspace.js';
@@ -22,7 +22,8 @@ class Ctx implements CommandContext {
   readonly ks: Keyspace;
   db: Database;
   resp = 2;
-  cfg = { protoMaxBulkLen: 512 * 1024 * 1024 };
+  cfg = DEFAULT_COMMAND_CONFIG;
+  readonly inTransaction = false;
   propArgv: string[] | null = null;
   events: string[] = [];
   expired: string[] = [];
@@ -45,6 +46,7 @@ class Ctx implements CommandContext {
   rewriteArgv(argv: string[]): void { this.propArgv = argv; }
   alsoPropagate(): void { assert.fail('not used by key commands'); }
   preventPropagation(): void { assert.fail('not used by key commands'); }
+  block(): Reply { return assert.fail('key commands never block'); }
   touchAllWatchedKeysInDb(db: Database): void { this.touchedDbs.push({ id: db.id, keys: [...db.dict.keys()] }); }
   configValue(name: string): string | undefined { return this.config.get(name); }
   random(): number { return this.rnd; }

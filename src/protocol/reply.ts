@@ -25,7 +25,8 @@ export type Reply =
   | VerbatimReply
   | BoolReply
   | BigNumberReply
-  | RawReply;
+  | RawReply
+  | BlockedReply;
 
 export interface StatusReply { readonly t: 'status'; readonly s: string }
 /** `s` is the full error line without the leading '-', e.g. "ERR syntax error". */
@@ -42,6 +43,13 @@ export interface BoolReply { readonly t: 'bool'; readonly v: boolean }
 export interface BigNumberReply { readonly t: 'bignum'; readonly s: string }
 /** Bytes already in wire format, sent as they are (used for pre-encoded replies). */
 export interface RawReply { readonly t: 'raw'; readonly bytes: Buffer }
+
+/**
+ * Not a wire reply: a handler returns it (via CommandContext.block) to say the client now waits.
+ * The server never encodes it; the writer treats it as a programming error.
+ */
+export interface BlockedReply { readonly t: 'blocked' }
+export const BLOCKED: BlockedReply = Object.freeze({ t: 'blocked' });
 
 export const OK: StatusReply = { t: 'status', s: 'OK' };
 export const QUEUED: StatusReply = { t: 'status', s: 'QUEUED' };

@@ -183,6 +183,8 @@ export class ReplyWriter {
         return this.line('(', t.s);
       case 'raw':
         return this.rawBytes(t.bytes);
+      case 'blocked':
+        throw new Error('assertion failed: the BLOCKED marker reached the reply encoder');
     }
   }
 }

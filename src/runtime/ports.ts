@@ -26,6 +26,8 @@ export interface Scheduler {
   every(ms: number, fn: () => void): () => void;
   /** Runs fn after the current batch of I/O (setImmediate). */
   soon(fn: () => void): () => void;
+  /** Runs fn once, `ms` from now (a deadline's wake-up; never keeps a process alive). */
+  after(ms: number, fn: () => void): () => void;
 }
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';

@@ -8,6 +8,8 @@ import type { Command } from '../commands/registry.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { RequestParser } from '../protocol/parser.js';
+import type { Reply } from '../protocol/reply.js';
+import type { BlockState } from './blocking.js';
 import type { Connection } from '../runtime/ports.js';
 import type { Server } from './server.js';
 
@@ -111,6 +113,22 @@ export class Client implements CommandContext {
 
   preventPropagation(): void {
     this.propSuppressed = true;
+  }
+
+  /** Waiting on keys (or an event) since a blocking command: see blocking.ts. */
+  blocked: BlockState | null = null;
+  /** True while the server re-runs this client's blocked command. */
+  reexecuting = false;
+  /** The command call() is running for this client (what block() records). */
+  runningCmd: Command<Client> | null = null;
+  runningArgv: string[] = [];
+
+  get inTransaction(): boolean {
+    return this.multi !== null;
+  }
+
+  block(keys: readonly string[], timeoutAtMs: number, timeoutReply: Reply): Reply {
+    return this.server.blocking.block(this, this.runningCmd!, this.runningArgv, keys, timeoutAtMs, timeoutReply);
   }
 
   touchAllWatchedKeysInDb(db: Database): void {

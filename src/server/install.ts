@@ -23,6 +23,8 @@ export function installServerModules(server: Server): void {
   installInfo(server);
   const counters = infoState(server).counters;
   counters.pubsubChannels = () => server.pubsub.channels.size;
+  counters.blockedClients = () => server.blocking.clients.size;
+  counters.clientsInTimeoutTable = () => [...server.blocking.clients].filter((c) => c.blocked !== null && c.blocked.timeoutAtMs !== 0).length;
   counters.pubsubPatterns = () => server.pubsub.patterns.size;
   counters.pubsubShardChannels = () => server.pubsub.shardChannels.size;
   installMonitor(server);

@@ -11,16 +11,17 @@
  * Everything environmental comes from `env` (clock, randomness, sockets, timers): many servers
  * can live in one process, and the simulator can drive one.
  */
-import type { CommandConfig } from '../commands/context.js';
+import { DEFAULT_COMMAND_CONFIG, type CommandConfig } from '../commands/context.js';
 import { Command, CommandTable } from '../commands/registry.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import type { Database } from '../keyspace/database.js';
 import * as E from '../protocol/errors.js';
 import { isProtocolError, type ParseResult } from '../protocol/parser.js';
-import { error, isError, QUEUED, type Reply } from '../protocol/reply.js';
+import { BLOCKED, error, isError, QUEUED, type Reply } from '../protocol/reply.js';
 import { ReplyWriter } from '../protocol/writer.js';
 import type { Connection, Environment, Listener } from '../runtime/ports.js';
+import { BlockedClients } from './blocking.js';
 import { Client } from './client.js';
 import type { Config } from './config/config.js';
 import type { AdmissionCheck, PropagationSink, RoleProvider } from './hooks.js';
@@ -55,7 +56,8 @@ export class Server {
   readonly writer = new ReplyWriter();
   /** Encoder for output addressed to clients other than the one being served. */
   private readonly sideWriter = new ReplyWriter(4096);
-  readonly commandConfig: { protoMaxBulkLen: number } & CommandConfig = { protoMaxBulkLen: 512 * 1024 * 1024 };
+  /** Config values data commands read on every call, kept current by config watches. */
+  readonly commandConfig: { -readonly [K in keyof CommandConfig]: CommandConfig[K] } = { ...DEFAULT_COMMAND_CONFIG };
   readonly listeners: Listener[] = [];
   readonly runId: string;
   readonly admissionChecks: AdmissionCheck[] = [];
@@ -67,6 +69,11 @@ export class Server {
   private current: Client | null = null;
   /** WATCH index: "dbId\0key" -> watching clients. */
   readonly watchedKeys = new Map<string, Set<Client>>();
+  /** Clients waiting in blocking commands (BLPOP...), and the keys they wait on. */
+  readonly blocking = new BlockedClients(this);
+  /** Clients to resume on the next turn (unblocked clients with pipelined input). */
+  private readonly resumeQueue = new Set<Client>();
+  private resumeScheduled = false;
   /** Clients that issued MONITOR. */
   readonly monitors = new Set<Client>();
   /** Channels, patterns and shard channels with their subscribers (pubsub.ts). */
@@ -107,7 +114,10 @@ export class Server {
     this.runId = opts.env.random.bytes(20).toString('hex');
     this.ks = new Keyspace(this.config.int('databases'), {
       onExpired: (db, key) => this.propagate(db.id, ['DEL', key]),
-      onKeyModified: (db, key) => this.touchWatchedKey(db, key),
+      onKeyModified: (db, key) => {
+        this.touchWatchedKey(db, key);
+        this.blocking.signal(db, key);
+      },
       notify: (type, event, db, key) => this.notifier(type, event, db, key),
       expiryMode: () => (this.role.isReplica() ? (this.role.isMasterClient(this.current) ? 'keep' : 'hide') : 'delete'),
     });
@@ -118,6 +128,14 @@ export class Server {
       this.commandConfig.protoMaxBulkLen = v as number;
       for (const c of this.clients.values()) c.parser.maxBulkLen = v as number;
     });
+    const numeric = (name: string, field: Exclude<keyof CommandConfig, 'protoMaxBulkLen'>): void =>
+      this.config.watch(name, (v) => { this.commandConfig[field] = Number(v); });
+    numeric('list-max-listpack-size', 'listMaxListpackSize');
+    numeric('hash-max-listpack-entries', 'hashMaxListpackEntries');
+    numeric('hash-max-listpack-value', 'hashMaxListpackValue');
+    numeric('set-max-intset-entries', 'setMaxIntsetEntries');
+    numeric('zset-max-listpack-entries', 'zsetMaxListpackEntries');
+    numeric('zset-max-listpack-value', 'zsetMaxListpackValue');
     this.config.watch('loglevel', (v) => { this.logger.level = v as typeof this.logger.level; });
     this.stats.startMs = this.env.clock.nowMs();
   }
@@ -145,6 +163,7 @@ export class Server {
     this.closing = true;
     this.cancelTick?.();
     this.cancelTick = null;
+    this.blocking.close();
     for (const c of [...this.clients.values()]) this.freeClient(c, true);
     await Promise.all(this.listeners.map((l) => l.close()));
     this.listeners.length = 0;
@@ -189,6 +208,8 @@ export class Server {
     this.postponed.delete(client);
     this.unwatchAll(client);
     this.monitors.delete(client);
+    this.blocking.remove(client);
+    this.resumeQueue.delete(client);
     for (const fn of this.clientFreeHandlers) fn(client);
     client.parser.clear();
     if (closeSocket) client.conn.destroy();
@@ -245,7 +266,8 @@ export class Server {
           break;
         }
         this.processCommand(client, r);
-        if (this.postponed.has(client)) break;
+        if (this.blocking.hasReady()) this.blocking.serveReady();
+        if (this.postponed.has(client) || client.blocked !== null) break;
       }
     } finally {
       this.current = null;
@@ -328,7 +350,21 @@ export class Server {
       return;
     }
     const reply = this.call(client, cmd, argv);
-    if (reply !== undefined) this.emit(client, reply);
+    if (reply !== undefined && reply !== BLOCKED) this.emit(client, reply);
+  }
+
+  /** Runs a client's pending input on the next turn (after it was unblocked or resumed). */
+  resumeLater(client: Client): void {
+    if (client.closed) return;
+    this.resumeQueue.add(client);
+    if (this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    this.env.scheduler.soon(() => {
+      this.resumeScheduled = false;
+      const list = [...this.resumeQueue];
+      this.resumeQueue.clear();
+      for (const c of list) if (!c.closed && c.blocked === null) this.processInput(c);
+    });
   }
 
   /**
@@ -368,11 +404,17 @@ export class Server {
     client.propSuppressed = false;
     const dbId = client.db.id;
     let reply: Reply | undefined;
+    const prevCmd = client.runningCmd;
+    const prevArgv = client.runningArgv;
+    client.runningCmd = cmd;
+    client.runningArgv = argv;
     this.callDepth++;
     try {
       reply = cmd.handler!(client, argv);
     } finally {
       this.callDepth--;
+      client.runningCmd = prevCmd;
+      client.runningArgv = prevArgv;
     }
     const us = clock.monotonicUs() - t0;
     cmd.calls++;
@@ -474,6 +516,8 @@ export class Server {
 
   /** Every watched key of database `db` is considered modified (FLUSHDB, SWAPDB). */
   touchAllWatchedKeysInDb(db: Database, onlyExisting: boolean): void {
+    // The database's contents change wholesale: clients blocked on its keys may be servable now.
+    this.blocking.signalDb(db);
     if (this.watchedKeys.size === 0) return;
     const prefix = `${db.id}\0`;
     for (const [k, set] of this.watchedKeys) {
@@ -595,6 +639,8 @@ export class Server {
       this.ks.activeExpireCycle(20 * 16);
     }
     if (this.pauseUntilMs !== 0 && nowMs >= this.pauseUntilMs) this.unpauseClients();
+    this.blocking.checkTimeouts(nowMs);
+    if (this.blocking.hasReady()) this.blocking.serveReady();
     this.clientsCron(nowMs);
     for (const h of this.tickHandlers) h(nowMs);
   }

@@ -34,7 +34,7 @@ class Node {
       ...nodeEnvironment(),
       clock,
       random: { float: () => rng.nextU32() / 2 ** 32, bytes: (n) => Buffer.from(Array.from({ length: n }, () => rng.nextU32() & 255)) },
-      scheduler: { every: () => () => {}, soon: (fn) => { fn(); return () => {}; } },
+      scheduler: { every: () => () => {}, soon: (fn) => { fn(); return () => {}; }, after: () => () => {} },
       transport: { listen: () => Promise.reject(new Error('no sockets in this test')) },
       pid: 4242,
     };

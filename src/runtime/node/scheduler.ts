@@ -7,6 +7,11 @@ export const systemScheduler: Scheduler = {
     t.unref();
     return () => clearInterval(t);
   },
+  after(ms, fn) {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return () => clearTimeout(t);
+  },
   soon(fn) {
     const t = setImmediate(fn);
     return () => clearImmediate(t);

@@ -67,7 +67,7 @@ export function clientFlags(server: Server, c: Client): string {
   if (has('M')) f += 'M';
   if (c.subscriptionCount() > 0 || has('P')) f += 'P';
   if (c.multi !== null) f += 'x';
-  if (server.isPostponed(c) || has('b')) f += 'b';
+  if (server.isPostponed(c) || c.blocked !== null || has('b')) f += 'b';
   for (const l of 'tRB') if (has(l)) f += l;
   if (c.watchDirty) f += 'd';
   if (c.closeAfterReply) f += 'c';
@@ -404,6 +404,11 @@ export const CLIENT_COMMANDS: readonly Spec[] = [
         summary: 'Set the current connection name', complexity: 'O(1)', handler: clientSetName,
       },
       {
+        name: 'unblock', arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'], acl: ['admin', 'slow', 'dangerous', 'connection'], ...CONN, since: '5.0.0',
+        summary: 'Unblock a client blocked in a blocking command from another connection', complexity: 'O(log N) where N is the number of client connections',
+        handler: clientUnblock,
+      },
+      {
         name: 'trackinginfo', arity: 2, flags: PLAIN, acl: ['slow', 'connection'], ...CONN, since: '6.2.0',
         summary: 'Return information about server assisted client side caching for the current connection',
         complexity: 'O(1)', handler: clientTrackingInfo,
@@ -419,3 +424,23 @@ export const CLIENT_COMMANDS: readonly Spec[] = [
     ],
   },
 ];
+
+/**
+ * CLIENT UNBLOCK id [TIMEOUT|ERROR]: answers a blocked client as if its timeout had passed, or
+ * with Redis's UNBLOCKED error. 1 when that client was blocked, 0 otherwise.
+ */
+function clientUnblock(c: Client, argv: string[]): Reply {
+  const id = parseInt64(argv[2]!);
+  if (id === null) return error('ERR value is not an integer or out of range');
+  let asError = false;
+  if (argv.length === 4) {
+    const how = argv[3]!.toLowerCase();
+    if (how === 'error') asError = true;
+    else if (how !== 'timeout') return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+  } else if (argv.length > 4) {
+    return ERR_SYNTAX;
+  }
+  const target = typeof id === 'number' ? c.server.clients.get(id) : undefined;
+  if (target === undefined) return 0;
+  return c.server.blocking.unblockByRequest(target, asError) ? 1 : 0;
+}

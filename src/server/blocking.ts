@@ -1,0 +1,182 @@
+/**
+ * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, XREAD BLOCK...) and on other events (WAIT).
+ *
+ * Redis semantics kept here:
+ * - a client blocks on one or more keys of its database, with an absolute timeout (0 = forever);
+ * - when a key with blocked clients is modified, it becomes "ready"; after the command that
+ *   modified it (and after a whole EXEC), the clients blocked on it are served in the order they
+ *   blocked (FIFO per key);
+ * - serving means running the client's command again (as Redis 7.2 does for every type; 7.0 did it
+ *   per type with the same observable order): the handler either answers, or blocks again and then
+ *   keeps its place in every queue and its original timeout;
+ * - on timeout the client gets the command's timeout reply (null array for BLPOP, null for
+ *   BLMOVE...); a blocked client's later pipelined commands wait in its parser until it is
+ *   unblocked, then run on the next turn of the event loop.
+ * Timeouts are stored deadlines; one timer is armed for the earliest of them.
+ */
+import type { Command } from '../commands/registry.js';
+import type { Database } from '../keyspace/database.js';
+import { BLOCKED, error, type Reply } from '../protocol/reply.js';
+import type { Client } from './client.js';
+import type { Server } from './server.js';
+
+export interface BlockState {
+  /** "dbId\0key" entries the client waits on (empty for WAIT-style blocks). */
+  readonly keys: readonly string[];
+  readonly dbId: number;
+  /** Absolute ms; 0 = no timeout. */
+  readonly timeoutAtMs: number;
+  readonly timeoutReply: Reply;
+  readonly cmd: Command<Client>;
+  readonly argv: string[];
+}
+
+export class BlockedClients {
+  /** "dbId\0key" -> clients in the order they blocked. */
+  private readonly byKey = new Map<string, Client[]>();
+  /** Keys modified since the last serve pass (insertion-ordered). */
+  private readonly ready = new Set<string>();
+  readonly clients = new Set<Client>();
+  private serving = false;
+  private timerDeadline = 0;
+  private cancelTimer: (() => void) | null = null;
+
+  constructor(private readonly server: Server) {}
+
+  /** Blocks `client` running `cmd argv` (called through Client.block from a handler). */
+  block(client: Client, cmd: Command<Client>, argv: string[], keys: readonly string[], timeoutAtMs: number, timeoutReply: Reply): Reply {
+    if (client.reexecuting) return BLOCKED; // still waiting: keeps its place and first deadline
+    const dbId = client.db.id;
+    const composite = keys.map((k) => `${dbId}\0${k}`);
+    const unique = [...new Set(composite)];
+    client.blocked = { keys: unique, dbId, timeoutAtMs, timeoutReply, cmd, argv };
+    this.clients.add(client);
+    for (const k of unique) {
+      let q = this.byKey.get(k);
+      if (q === undefined) this.byKey.set(k, (q = []));
+      q.push(client);
+    }
+    if (timeoutAtMs !== 0) this.armTimer(timeoutAtMs);
+    return BLOCKED;
+  }
+
+  /** A key was modified: if clients wait on it, serve them after the current command. */
+  signal(db: Database, key: string): void {
+    if (this.byKey.size === 0) return;
+    const k = `${db.id}\0${key}`;
+    if (this.byKey.has(k)) this.ready.add(k);
+  }
+
+  /** Every key of `db` with blocked clients that now exists becomes ready (SWAPDB, FLUSHALL...). */
+  signalDb(db: Database): void {
+    if (this.byKey.size === 0) return;
+    const prefix = `${db.id}\0`;
+    for (const k of this.byKey.keys()) {
+      if (k.startsWith(prefix) && db.dict.has(k.slice(prefix.length))) this.ready.add(k);
+    }
+  }
+
+  hasReady(): boolean {
+    return this.ready.size !== 0;
+  }
+
+  /** Serves clients blocked on ready keys, until no key is ready (Redis's handleClientsBlockedOnKeys). */
+  serveReady(): void {
+    if (this.serving) return;
+    this.serving = true;
+    try {
+      while (this.ready.size !== 0) {
+        const keys = [...this.ready];
+        this.ready.clear();
+        for (const k of keys) {
+          const queue = this.byKey.get(k);
+          if (queue === undefined) continue;
+          for (const client of [...queue]) {
+            if (client.blocked !== null && !client.closed) this.reexecute(client);
+          }
+        }
+      }
+    } finally {
+      this.serving = false;
+    }
+  }
+
+  private reexecute(client: Client): void {
+    const b = client.blocked!;
+    const db = this.server.ks.dbs[b.dbId]!;
+    client.db = db;
+    client.reexecuting = true;
+    let reply: Reply | undefined;
+    try {
+      reply = this.server.call(client, b.cmd, b.argv);
+    } finally {
+      client.reexecuting = false;
+    }
+    if (reply === BLOCKED) return;
+    this.unblock(client, reply);
+  }
+
+  /** Unblocks a client: removes it from every queue, sends `reply` (if any), resumes its input. */
+  unblock(client: Client, reply: Reply | undefined): void {
+    const b = client.blocked;
+    if (b === null) return;
+    this.remove(client);
+    if (reply !== undefined) this.server.emit(client, reply);
+    this.server.resumeLater(client);
+  }
+
+  /** Forgets a client (disconnect, unblock). */
+  remove(client: Client): void {
+    const b = client.blocked;
+    if (b === null) return;
+    client.blocked = null;
+    this.clients.delete(client);
+    for (const k of b.keys) {
+      const q = this.byKey.get(k);
+      if (q === undefined) continue;
+      const i = q.indexOf(client);
+      if (i >= 0) q.splice(i, 1);
+      if (q.length === 0) this.byKey.delete(k);
+    }
+  }
+
+  /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: true when the client was blocked. */
+  unblockByRequest(client: Client, asError: boolean): boolean {
+    const b = client.blocked;
+    if (b === null) return false;
+    this.unblock(client, asError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : b.timeoutReply);
+    return true;
+  }
+
+  /** Answers every client whose deadline has passed with its timeout reply. */
+  checkTimeouts(nowMs: number): void {
+    if (this.clients.size === 0) return;
+    let next = 0;
+    for (const c of [...this.clients]) {
+      const b = c.blocked;
+      if (b === null || b.timeoutAtMs === 0) continue;
+      if (b.timeoutAtMs <= nowMs) this.unblock(c, b.timeoutReply);
+      else if (next === 0 || b.timeoutAtMs < next) next = b.timeoutAtMs;
+    }
+    if (next !== 0) this.armTimer(next);
+  }
+
+  /** Keeps one timer armed for the earliest deadline (the tick also checks, as a backstop). */
+  private armTimer(deadlineMs: number): void {
+    if (this.cancelTimer !== null && this.timerDeadline <= deadlineMs) return;
+    this.cancelTimer?.();
+    this.timerDeadline = deadlineMs;
+    const delay = Math.max(0, deadlineMs - this.server.env.clock.nowMs());
+    this.cancelTimer = this.server.env.scheduler.after(delay + 1, () => {
+      this.cancelTimer = null;
+      this.timerDeadline = 0;
+      this.checkTimeouts(this.server.env.clock.nowMs());
+    });
+  }
+
+  /** Cancels the timer (server close). */
+  close(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+  }
+}
