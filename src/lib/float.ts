@@ -5,13 +5,18 @@
  * "inf"/"-inf"/"+inf" accepted, NaN refused.
  */
 
-/** printf("%.<precision>g", v). */
+import { roundScaled, splitDouble } from './decimal.js';
+
+/** printf("%.<precision>g", v), rounding exact ties half-to-even as glibc does. */
 export function formatDoubleG(v: number, precision = 17): string {
   if (Number.isNaN(v)) return 'nan';
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const e = v.toExponential(precision - 1); // d.ddd…e±X, correctly rounded
+  let e = v.toExponential(precision - 1); // d.ddd…e±X (JS rounds ties away from zero)
+  // A possible exact tie shows as a trailing 5 one digit further: redo those exactly.
+  const longer = v.toExponential(precision);
+  if (longer.charCodeAt(longer.indexOf('e') - 1) === 53 /* '5' */) e = exactExponential(v, precision);
   const ePos = e.indexOf('e');
   const exp = Number(e.slice(ePos + 1));
   if (exp < -4 || exp >= precision) {
@@ -21,9 +26,30 @@ export function formatDoubleG(v: number, precision = 17): string {
     const abs = Math.abs(exp);
     return `${mant}e${sign}${abs < 10 ? '0' : ''}${abs}`;
   }
-  let fixed = v.toFixed(Math.max(0, precision - 1 - exp));
-  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
-  return fixed;
+  // Fixed notation: the digits of `e` placed around the decimal point.
+  const neg = e.startsWith('-');
+  const digits = e.slice(neg ? 1 : 0, ePos).replace('.', '');
+  let text: string;
+  if (exp >= 0) {
+    text = digits.length > exp + 1 ? `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}` : digits;
+  } else {
+    text = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  }
+  if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '');
+  return neg ? `-${text}` : text;
+}
+
+/** toExponential(precision - 1) with glibc's half-to-even rounding of the exact value. */
+function exactExponential(v: number, precision: number): string {
+  const { neg, mant, exp } = splitDouble(v);
+  let x = Math.floor(Math.log10(Math.abs(v)));
+  let n = roundScaled(mant, exp, precision - 1 - x);
+  const limit = 10n ** BigInt(precision);
+  if (n >= limit) { x++; n = roundScaled(mant, exp, precision - 1 - x); }
+  if (n < limit / 10n) { x--; n = roundScaled(mant, exp, precision - 1 - x); }
+  const d = n.toString();
+  const body = precision > 1 ? `${d[0]}.${d.slice(1)}` : d;
+  return `${neg ? '-' : ''}${body}e${x < 0 ? '-' : '+'}${Math.abs(x)}`;
 }
 
 export function formatDouble17g(v: number): string {

@@ -13,6 +13,7 @@
  * unit would hold, bit for bit. The form is canonical (a nonzero significand has its top bit set
  * unless the value is subnormal; zero has exp 0), so equal values have equal fields.
  */
+import { formatBinaryFixed } from './decimal.js';
 
 /** Bits of significand (explicit integer bit included). */
 const PRECISION = 64;
@@ -208,24 +209,7 @@ export function isFiniteLd(v: LongDouble): boolean {
 export function formatFixed(v: LongDouble, digits: number): string {
   if (v.kind === 'nan') return v.kind;
   if (v.kind === 'inf') return v.neg ? '-inf' : 'inf';
-  const scale = 10n ** BigInt(digits);
-  let r: bigint;
-  if (v.exp >= 0) {
-    r = (v.mant << BigInt(v.exp)) * scale;
-  } else {
-    const num = v.mant * scale;
-    const shift = BigInt(-v.exp);
-    r = num >> shift;
-    const rem = num - (r << shift);
-    const half = 1n << (shift - 1n);
-    if (rem > half || (rem === half && (r & 1n) === 1n)) r += 1n;
-  }
-  let text = r.toString();
-  if (digits > 0) {
-    if (text.length <= digits) text = '0'.repeat(digits - text.length + 1) + text;
-    text = `${text.slice(0, text.length - digits)}.${text.slice(text.length - digits)}`;
-  }
-  return v.neg ? `-${text}` : text;
+  return formatBinaryFixed(v.neg, v.mant, v.exp, digits);
 }
 
 /**

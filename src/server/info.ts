@@ -11,6 +11,7 @@
  * lines through `infoState(server).sections`; counters owned by other modules (blocked clients,
  * pub/sub channels...) come through `infoState(server).counters`.
  */
+import { formatBinaryFixed, splitDouble } from '../lib/decimal.js';
 import type { Command } from '../commands/registry.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
@@ -570,26 +571,6 @@ function trimDouble(s: string): string {
 export function formatFixed(x: number, digits: number): string {
   if (Number.isNaN(x)) return x < 0 ? '-nan' : 'nan';
   if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
-  const neg = x < 0 || Object.is(x, -0);
-  let a = Math.abs(x);
-  let e = 0;
-  while (!Number.isInteger(a)) { a *= 2; e++; }
-  const scale = 10n ** BigInt(digits);
-  let r: bigint;
-  if (e === 0) {
-    r = BigInt(a) * scale;
-  } else {
-    const num = BigInt(a) * scale;
-    const shift = BigInt(e);
-    r = num >> shift;
-    const rem = num - (r << shift);
-    const half = 1n << (shift - 1n);
-    if (rem > half || (rem === half && (r & 1n) === 1n)) r += 1n;
-  }
-  let text = r.toString();
-  if (digits > 0) {
-    if (text.length <= digits) text = '0'.repeat(digits - text.length + 1) + text;
-    text = `${text.slice(0, text.length - digits)}.${text.slice(text.length - digits)}`;
-  }
-  return neg ? `-${text}` : text;
+  const { neg, mant, exp } = splitDouble(x);
+  return formatBinaryFixed(neg, mant, exp, digits);
 }

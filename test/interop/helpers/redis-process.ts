@@ -8,7 +8,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RespClient } from '../../helpers/resp-client.js';
@@ -35,18 +34,8 @@ export function requireBinaries(...binaries: string[]): string | null {
   return `${msg} (skipped; set CI=true to make this an error)`;
 }
 
-/** A port that was free a moment ago (the caller retries if it is taken by the time it binds). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../helpers/free-port.js';
+import { freePort } from '../../helpers/free-port.js';
 
 export interface RedisProcess {
   readonly port: number;
