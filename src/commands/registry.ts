@@ -3,6 +3,7 @@
  * hot path reads a field instead of scanning a list. Containers (CLIENT, CONFIG, OBJECT...) hold
  * their subcommands in their own table.
  */
+import type { HdrHistogram } from '../lib/hdr-histogram.js';
 import type { CommandContext } from './context.js';
 import type { CommandFlag, CommandSpec, Handler } from './spec.js';
 
@@ -32,6 +33,8 @@ export class Command<C extends CommandContext = CommandContext> {
   usec = 0;
   rejectedCalls = 0;
   failedCalls = 0;
+  /** Latency distribution of this command (INFO latencystats, LATENCY HISTOGRAM), from its first call. */
+  histogram: HdrHistogram | null = null;
 
   constructor(readonly spec: CommandSpec<C>, parent?: Command<C>) {
     this.name = spec.name;

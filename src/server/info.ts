@@ -15,7 +15,6 @@ import { formatBinaryFixed, splitDouble } from '../lib/decimal.js';
 import type { Command } from '../commands/registry.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
-import { HdrHistogram } from './latency-histogram.js';
 import type { Server } from './server.js';
 
 /** The Redis version Garrison reports, so clients and tools that branch on it behave as with 7.0. */
@@ -61,8 +60,6 @@ export class InfoState {
   roleReply: (() => Reply) | null = null;
   /** Whole sections provided by the subsystem that owns them: lines without the `# Header`. */
   readonly sections = new Map<InfoSection, () => string[]>();
-  /** Per-command latency histograms (INFO latencystats), created on a command's first call. */
-  readonly histograms = new Map<Command<Client>, HdrHistogram>();
   /** used_memory when the server was set up, and the highest value seen since. */
   startupMemory = 0;
   peakMemory = 0;
@@ -85,18 +82,9 @@ export function infoState(server: Server): InfoState {
   return s;
 }
 
-/**
- * Per-server setup: feeds the latency histograms from every executed command (when
- * `latency-tracking` is on, as Redis's call() does) and samples the memory peak on the tick.
- */
+/** Per-server setup: samples the memory peak on the tick. (Latency histograms: latency.ts.) */
 export function installInfo(server: Server): void {
   const state = infoState(server);
-  server.callObservers.push((_client, cmd, _argv, us) => {
-    if (!latencyTrackingEnabled(server)) return;
-    let h = state.histograms.get(cmd);
-    if (h === undefined) state.histograms.set(cmd, (h = new HdrHistogram()));
-    h.record(us * 1000);
-  });
   server.tickHandlers.push(() => { updatePeak(server, state); });
 }
 
@@ -110,7 +98,10 @@ export function resetCommandStats(server: Server): void {
     if (cmd.subcommands) for (const sub of cmd.subcommands.values()) reset(sub);
   };
   for (const cmd of server.commands.all()) reset(cmd);
-  infoState(server).histograms.clear();
+  for (const cmd of server.commands.all()) {
+    cmd.histogram = null;
+    if (cmd.subcommands) for (const sub of cmd.subcommands.values()) sub.histogram = null;
+  }
 }
 
 /**
@@ -454,12 +445,12 @@ function errorStatsSection(server: Server): string[] {
 }
 
 /** `latency_percentiles_usec_<cmd>:p50=..,p99=..` for every command with a histogram. */
-function latencyStatsSection(server: Server, state: InfoState): string[] {
+function latencyStatsSection(server: Server): string[] {
   const percentiles = latencyPercentiles(server);
   const out: string[] = [];
   const visit = (cmd: Command<Client>): void => {
-    const h = state.histograms.get(cmd);
-    if (h !== undefined) {
+    const h = cmd.histogram;
+    if (h !== null) {
       const parts = percentiles.map((p) => `p${trimDouble(formatFixed(p, 6))}=${formatFixed(h.valueAtPercentile(p) / 1000, 3)}`);
       out.push(`latency_percentiles_usec_${safeInfoString(cmd.fullName)}:${parts.join(',')}`);
     }
@@ -503,10 +494,6 @@ function tcpPort(server: Server): number {
   return 0;
 }
 
-function latencyTrackingEnabled(server: Server): boolean {
-  const def = server.config.def('latency-tracking');
-  return def === undefined ? true : server.config.get('latency-tracking') === true;
-}
 
 function latencyPercentiles(server: Server): number[] {
   if (server.config.def('latency-tracking-info-percentiles') === undefined) return [50, 99, 99.9];

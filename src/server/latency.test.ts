@@ -1,7 +1,7 @@
 /** Latency monitor units: the per-second sample ring, the histogram report, the sparkline. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LATENCY_TS_LEN, LatencyHistogram, LatencyMonitor, LatencyTimeSeries, renderSparkline } from './latency.js';
+import { LATENCY_TS_LEN, LatencyMonitor, LatencyTimeSeries, renderSparkline } from './latency.js';
 
 test('one sample per second: a later sample in the same second only raises it; the ring keeps 160', () => {
   const ts = new LatencyTimeSeries();
@@ -32,18 +32,6 @@ test('threshold: nothing is recorded at 0 or below the threshold', () => {
   assert.equal(m.events.get('command')!.latest().latencyMs, 10);
   assert.equal(m.reset('command'), 1);
   assert.equal(m.reset(), 1);
-});
-
-test('histogram report: base-2 levels from 1024 ns, highest equivalent value in µs, cumulative counts', () => {
-  const h = new LatencyHistogram();
-  // Redis printed 8:9 16:20 33:21 for calls of that shape.
-  for (let i = 0; i < 9; i++) h.record(7000);
-  for (let i = 0; i < 11; i++) h.record(12000);
-  h.record(30000);
-  assert.deepEqual(h.cumulative(), [[8, 9], [16, 20], [33, 21]]);
-  assert.equal(h.totalCount, 21);
-  assert.equal(LatencyHistogram.highestEquivalent(131072), 132095);
-  assert.equal(LatencyHistogram.highestEquivalent(200), 200);
 });
 
 test('sparkline: filled bars on 4 rows, then vertical labels (as LATENCY GRAPH printed by redis-server 7.0)', () => {

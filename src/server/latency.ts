@@ -1,7 +1,7 @@
 /**
  * The latency monitor of one server (Redis's latency.c): named event time series fed by the
  * command path ("command", "fast-command") and by the active expire cycle ("expire-cycle"), plus
- * the per-command latency histograms of LATENCY HISTOGRAM (Redis's hdr_histogram with 2
+ * the per-command latency histograms of LATENCY HISTOGRAM (Command.histogram: Redis's hdr_histogram with 2
  * significant figures, reported on a base-2 logarithmic scale from 1 µs).
  *
  * Rules kept from Redis 7.0:
@@ -12,6 +12,7 @@
  *  - histograms record every executed command (unless `latency-tracking` is off) in nanoseconds.
  * The state lives on the server (`server.latency`), never in module scope.
  */
+import { HdrHistogram } from '../lib/hdr-histogram.js';
 import type { Command } from '../commands/registry.js';
 import type { Client } from './client.js';
 import type { Server } from './server.js';
@@ -58,66 +59,9 @@ export class LatencyTimeSeries {
   }
 }
 
-/**
- * A latency histogram with the bucket layout of the hdr_histogram Redis creates per command
- * (lowest trackable value 1 ns, highest 1 s, 2 significant figures): values below 256 ns are
- * counted exactly, each power-of-two band [2^k, 2^(k+1)) above is cut into 128 buckets of
- * 2^(k-7) ns. Only the non-empty bucket counts are kept (a sparse map).
- */
-export class LatencyHistogram {
-  totalCount = 0;
-  /** Lowest equivalent value (ns) -> count. */
-  private readonly counts = new Map<number, number>();
-
-  /** Bucket width (ns) for a value. */
-  static resolution(valueNs: number): number {
-    const v = Math.floor(valueNs);
-    const bits = v >= 2 ** 31 ? Math.floor(Math.log2(v)) + 1 : 32 - Math.clz32(v | 255);
-    return 2 ** (bits - 8);
-  }
-
-  static lowestEquivalent(valueNs: number): number {
-    const r = LatencyHistogram.resolution(valueNs);
-    return Math.floor(valueNs / r) * r;
-  }
-
-  static highestEquivalent(valueNs: number): number {
-    return LatencyHistogram.lowestEquivalent(valueNs) + LatencyHistogram.resolution(valueNs) - 1;
-  }
-
-  record(valueNs: number): void {
-    // Redis clamps into [1 ns, 1 s] before recording.
-    const v = Math.min(Math.max(Math.floor(valueNs), 1), 1_000_000_000);
-    const k = LatencyHistogram.lowestEquivalent(v);
-    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
-    this.totalCount++;
-  }
-
-  /**
-   * The cumulative distribution LATENCY HISTOGRAM prints: for reporting levels 1024 ns * 2^k, the
-   * level's highest equivalent value in µs and the number of samples at or below it; a level is
-   * listed only when its cumulative count grew.
-   */
-  cumulative(): Array<[number, number]> {
-    const keys = [...this.counts.keys()].sort((a, b) => a - b);
-    const out: Array<[number, number]> = [];
-    let cumulative = 0;
-    let previous = 0;
-    let i = 0;
-    for (let level = 1024; cumulative < this.totalCount; level *= 2) {
-      const hev = LatencyHistogram.highestEquivalent(level);
-      while (i < keys.length && keys[i]! <= hev) cumulative += this.counts.get(keys[i++]!)!;
-      if (cumulative > previous) out.push([Math.floor(hev / 1000), cumulative]);
-      previous = cumulative;
-    }
-    return out;
-  }
-}
-
 export class LatencyMonitor {
   /** Event name -> series, in creation order. */
   readonly events = new Map<string, LatencyTimeSeries>();
-  readonly histograms = new Map<Command<Client>, LatencyHistogram>();
   thresholdMs = 0;
   trackingEnabled = true;
   /** Clients whose command replies later: recorded by `recordCall` when it completes (see SlowLog.deferred). */
@@ -147,22 +91,16 @@ export class LatencyMonitor {
     return this.events.delete(event) ? 1 : 0;
   }
 
+  /** Records a command's duration into its histogram (when latency-tracking is on). */
   recordCommand(cmd: Command<Client>, us: number): void {
     if (!this.trackingEnabled) return;
-    let h = this.histograms.get(cmd);
-    if (h === undefined) this.histograms.set(cmd, (h = new LatencyHistogram()));
-    h.record(us * 1000);
+    (cmd.histogram ??= new HdrHistogram()).record(us * 1000);
   }
 
   /** The command path's feed: the command's histogram and the "command"/"fast-command" event. */
   recordCall(cmd: Command<Client>, us: number): void {
     this.recordCommand(cmd, us);
     if (this.thresholdMs !== 0) this.addSampleIfNeeded(isFast(cmd) ? 'fast-command' : 'command', us / 1000);
-  }
-
-  /** CONFIG RESETSTAT clears the histograms. */
-  resetHistograms(): void {
-    this.histograms.clear();
   }
 
   /** LATENCY GRAPH's text (Redis's sparkline, 80 columns, 4 rows, filled style). */

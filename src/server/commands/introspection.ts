@@ -234,9 +234,9 @@ function latencyOf(c: Client): LatencyMonitor {
   return l;
 }
 
-function histogramReply(mon: LatencyMonitor, cmd: Command<Client>, out: Reply[]): void {
-  const h = mon.histograms.get(cmd);
-  if (h === undefined) return;
+function histogramReply(_mon: LatencyMonitor, cmd: Command<Client>, out: Reply[]): void {
+  const h = cmd.histogram;
+  if (h === null) return;
   const buckets: Reply[] = [];
   for (const [us, count] of h.cumulative()) buckets.push(us, count);
   out.push(cmd.fullName, map(['calls', h.totalCount, 'histogram_usec', map(buckets)]));

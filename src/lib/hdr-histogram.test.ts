@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HdrHistogram, highestEquivalent, lowestEquivalent } from './latency-histogram.js';
+import { HdrHistogram, highestEquivalent, lowestEquivalent } from './hdr-histogram.js';
 
 test('bucket edges follow hdr_histogram (1 ns lowest, 2 significant figures)', () => {
   // Exact below 256, then 128 buckets per power of two.
@@ -40,4 +40,16 @@ test('values are clamped into [1 ns, 1 s]', () => {
   h.record(5e12);
   assert.equal(h.valueAtPercentile(1), 1);
   assert.equal(h.valueAtPercentile(100), highestEquivalent(1_000_000_000));
+});
+
+test('histogram report: base-2 levels from 1024 ns, highest equivalent value in µs, cumulative counts', () => {
+  const h = new HdrHistogram();
+  // Redis printed 8:9 16:20 33:21 for calls of that shape.
+  for (let i = 0; i < 9; i++) h.record(7000);
+  for (let i = 0; i < 11; i++) h.record(12000);
+  h.record(30000);
+  assert.deepEqual(h.cumulative(), [[8, 9], [16, 20], [33, 21]]);
+  assert.equal(h.totalCount, 21);
+  assert.equal(highestEquivalent(131072), 132095);
+  assert.equal(highestEquivalent(200), 200);
 });

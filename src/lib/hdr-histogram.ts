@@ -1,5 +1,5 @@
 /**
- * The per-command latency histogram behind INFO latencystats: the bucket layout of the
+ * The per-command latency histogram behind INFO latencystats and LATENCY HISTOGRAM: the bucket layout of the
  * hdr_histogram Redis 7.0 creates for every command (lowest trackable value 1 ns, highest 1 s,
  * 2 significant figures), so percentiles come out exactly as Redis prints them — e.g. one 35 µs
  * call reports p50=35.071, the highest value of its 256 ns wide bucket.
@@ -42,6 +42,26 @@ export class HdrHistogram {
     const k = lowestEquivalent(v);
     this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
     this.totalCount++;
+  }
+
+  /**
+   * The cumulative distribution LATENCY HISTOGRAM prints: for reporting levels 1024 ns * 2^k, the
+   * level's highest equivalent value in µs and the number of samples at or below it; a level is
+   * listed only when its cumulative count grew.
+   */
+  cumulative(): Array<[number, number]> {
+    const keys = [...this.counts.keys()].sort((a, b) => a - b);
+    const out: Array<[number, number]> = [];
+    let cumulative = 0;
+    let previous = 0;
+    let i = 0;
+    for (let level = 1024; cumulative < this.totalCount; level *= 2) {
+      const hev = highestEquivalent(level);
+      while (i < keys.length && keys[i]! <= hev) cumulative += this.counts.get(keys[i++]!)!;
+      if (cumulative > previous) out.push([Math.floor(hev / 1000), cumulative]);
+      previous = cumulative;
+    }
+    return out;
   }
 
   /**
