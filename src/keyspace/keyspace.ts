@@ -54,6 +54,8 @@ export class Keyspace {
     keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, expiredStalePerc: 0,
     expiredTimeCapReachedCount: 0, expireCycleCpuMs: 0,
   };
+  /** Keys examined by the last activeExpireCycle() call. */
+  lastCycleChecked = 0;
   /** DEBUG SET-ACTIVE-EXPIRE */
   activeExpireEnabled = true;
 
@@ -245,18 +247,21 @@ export class Keyspace {
       let dbChecked = 0;
       let ttlSum = 0;
       let ttlSamples = 0;
-      let wrapped = false;
+      // True once this slice has started a fresh pass: reaching the end of that pass ends the
+      // slice for this database (a slice that began mid-way may wrap around once).
+      let freshPass = false;
       for (;;) {
         // One batch.
         let batchChecked = 0;
         let batchExpired = 0;
         while (batchChecked < ACTIVE_EXPIRE_KEYS_PER_LOOP && dbChecked < share) {
           if (db.expireCursor === null) {
-            if (wrapped) break; // a whole pass over this database in this slice is enough
+            if (freshPass) break;
             db.expireCursor = db.expires.entries();
+            freshPass = true;
           }
           const step = db.expireCursor.next();
-          if (step.done === true) { db.expireCursor = null; wrapped = true; continue; }
+          if (step.done === true) { db.expireCursor = null; continue; }
           const [key, when] = step.value;
           batchChecked++;
           dbChecked++;
@@ -284,6 +289,7 @@ export class Keyspace {
       const perc = expired / checked;
       this.stats.expiredStalePerc = this.stats.expiredStalePerc * 0.95 + perc * 0.05;
     }
+    this.lastCycleChecked = checked;
     return expired;
   }
 }

@@ -18,6 +18,9 @@ import { parseReply, RespClient, type Decoded } from '../helpers/resp-client.js'
 /** A server node on a virtual clock with one fake client connection; commands run synchronously. */
 class Node {
   now = 1_700_000_000_000;
+  /** How far the monotonic clock moves on each reading (0: frozen while a tick runs). */
+  monoStepUs = 0;
+  private mono = 0;
   readonly server: Server;
   readonly propagated: string[] = [];
   readonly events: string[] = [];
@@ -29,7 +32,7 @@ class Node {
     const rng = new SeededRandom(seed);
     // Start from the real environment (so fields added to the port later are present) and
     // replace everything that makes a run nondeterministic.
-    const clock = { nowMs: () => this.now, monotonicUs: () => this.now * 1000, nowUs: () => this.now * 1000 };
+    const clock = { nowMs: () => this.now, monotonicUs: () => this.now * 1000 + (this.mono += this.monoStepUs), nowUs: () => this.now * 1000 };
     const env: Environment = {
       ...nodeEnvironment(),
       clock,
@@ -68,7 +71,7 @@ class Node {
   }
 }
 
-test('active expiry removes expired keys in bounded slices on tick', () => {
+test('active expiry works in slices and stops at 25% of the tick period', () => {
   const n = new Node();
   for (let i = 0; i < 1000; i++) {
     n.cmd('SET', `v${i}`, 'x');
@@ -81,20 +84,29 @@ test('active expiry removes expired keys in bounded slices on tick', () => {
   n.server.tick(n.now);
   assert.equal(n.dbKeys(), 1010, 'nothing expires before its time');
   n.now += 1;
+  n.monoStepUs = 10_000; // every clock reading 10 ms later: the 25 ms budget (hz 10) allows 3 slices
   n.server.tick(n.now);
-  const afterOne = n.dbKeys();
-  assert.ok(afterOne < 1010 && afterOne >= 1010 - 320, `one tick is a bounded slice (left ${afterOne})`);
-  let ticks = 1;
-  while (n.dbKeys() > 10) {
-    n.server.tick(n.now);
-    assert.ok(++ticks < 100, 'active expiry makes progress');
-  }
-  assert.ok(ticks >= Math.ceil(1000 / 320), `took ${ticks} ticks`);
+  assert.equal(n.dbKeys(), 1010 - 3 * 320, 'three slices of 320 keys, then the time cap');
+  assert.equal(n.server.ks.stats.expiredTimeCapReachedCount, 1);
+  n.server.tick(n.now);
+  assert.equal(n.dbKeys(), 10);
   assert.equal(n.server.ks.stats.expiredKeys, 1000);
   assert.equal(n.propagated.length, 1000);
   assert.ok(n.propagated.every((p) => /^0 DEL v\d+$/.test(p)));
   assert.equal(n.events.filter((e) => e.startsWith('x expired 0:v')).length, 1000);
   assert.equal(n.cmd('DBSIZE'), 10);
+});
+
+test('a mass expiry is worked off in one tick when the time budget allows', () => {
+  const n = new Node();
+  for (let i = 0; i < 1000; i++) {
+    n.cmd('SET', `v${i}`, 'x');
+    n.cmd('PEXPIRE', `v${i}`, '100');
+  }
+  n.now += 100;
+  n.server.tick(n.now);
+  assert.equal(n.dbKeys(), 0);
+  assert.equal(n.server.ks.stats.expiredTimeCapReachedCount, 0);
 });
 
 test('active expiry shares its slice among databases and skips non-volatile ones', () => {
@@ -107,6 +119,7 @@ test('active expiry shares its slice among databases and skips non-volatile ones
     }
   }
   n.now += 10;
+  n.monoStepUs = 30_000; // one slice per tick
   n.server.tick(n.now);
   const removed0 = 200 - n.dbKeys(0);
   const removed5 = 200 - n.dbKeys(5);
