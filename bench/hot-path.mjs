@@ -3,12 +3,12 @@
 // Usage: node bench/hot-path.mjs [set|get|incr|mset] [pipeline=16] [seconds=3]
 import { buildServer } from '../dist/src/node/build.js';
 import { Config } from '../dist/src/server/config/config.js';
-import { systemClock, systemRandom, systemScheduler, tcpTransport, nullSink } from '../dist/src/runtime/node/index.js';
+import { nodeEnvironment, nullSink } from '../dist/src/runtime/node/index.js';
 
 const test = process.argv[2] ?? 'set';
 const P = Number(process.argv[3] ?? 16);
 const secs = Number(process.argv[4] ?? 3);
-const env = { clock: systemClock, random: systemRandom, scheduler: systemScheduler, transport: tcpTransport, pid: process.pid };
+const env = nodeEnvironment();
 const server = buildServer({ env, config: new Config(), logSink: nullSink });
 let written = 0;
 const conn = {

@@ -251,6 +251,8 @@ export class Server {
   processInput(client: Client): void {
     const parser = client.parser;
     this.syncWallClock();
+    // Per read batch, as Redis sets lastinteraction per read (CLIENT LIST idle, `timeout`).
+    client.lastInteractionMs = this.ks.now = Math.floor(this.wallOffsetMs + this.env.clock.monotonicUs() / 1000);
     this.current = client;
     try {
       while (!client.closed && !client.closeAfterReply) {
@@ -316,8 +318,6 @@ export class Server {
 
   /** Looks up argv's command, runs the admission checks and executes or queues it. */
   processCommand(client: Client, argv: string[]): void {
-    const now = this.env.clock.nowMs();
-    client.lastInteractionMs = now;
     const name = argv[0]!;
     let cmd = this.commands.lookup(name);
     if (cmd === undefined) {
