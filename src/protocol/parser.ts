@@ -161,6 +161,34 @@ export class RequestParser {
         this.inCommand = true;
       }
       while (this.multibulkLen > 0) {
+        if (this.bulkLen === -1 && buf[this.pos] === 36 /* '$' */) {
+          // Fast path for the common "$<digits>\r\n" header: parse while scanning for CR (no
+          // native indexOf call per argument). Anything unusual falls through to the exact path.
+          const n = buf.length;
+          let p = this.pos + 1;
+          let v = 0;
+          let c = p < n ? buf[p]! : 0;
+          if (c >= 49 && c <= 57) {
+            while (p < n && (c = buf[p]!) >= 48 && c <= 57 && p - this.pos <= 16) {
+              v = v * 10 + (c - 48);
+              p++;
+            }
+            if (p + 1 < n && c === 13 && v <= this.maxBulkLen && (v <= 16384 || !this.authRequired)) {
+              this.pos = p + 2;
+              this.bulkLen = v;
+            }
+          } else if (c === 48 && p + 2 < n && buf[p + 1] === 13) {
+            this.pos = p + 3;
+            this.bulkLen = 0;
+          }
+          if (this.bulkLen >= PROTO_MBULK_BIG_ARG && buf.length - this.pos < this.bulkLen + 2) {
+            this.big = Buffer.allocUnsafe(this.bulkLen + 2);
+            this.bigFill = buf.copy(this.big, 0, this.pos);
+            this.buf = Buffer.alloc(0);
+            this.pos = 0;
+            return null;
+          }
+        }
         if (this.bulkLen === -1) {
           const cr = buf.indexOf(13, this.pos);
           if (cr < 0) {
