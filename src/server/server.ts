@@ -139,6 +139,7 @@ export class Server {
     numeric('set-max-intset-entries', 'setMaxIntsetEntries');
     numeric('zset-max-listpack-entries', 'zsetMaxListpackEntries');
     numeric('zset-max-listpack-value', 'zsetMaxListpackValue');
+    numeric('hll-sparse-max-bytes', 'hllSparseMaxBytes');
     this.config.watch('loglevel', (v) => { this.logger.level = v as typeof this.logger.level; });
     this.stats.startMs = this.env.clock.nowMs();
   }
@@ -255,7 +256,8 @@ export class Server {
     client.lastInteractionMs = this.ks.now = Math.floor(this.wallOffsetMs + this.env.clock.monotonicUs() / 1000);
     this.current = client;
     try {
-      while (!client.closed && !client.closeAfterReply) {
+      // A blocked client's further commands wait in its parser until it is served or times out.
+      while (!client.closed && !client.closeAfterReply && client.blocked === null) {
         let r: ParseResult = this.postponed.get(client) ?? null;
         if (r !== null) {
           if (this.pauseUntilMs !== 0 && this.env.clock.nowMs() < this.pauseUntilMs) break;
