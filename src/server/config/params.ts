@@ -436,11 +436,11 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   // size_t
   uint('hash-max-listpack-entries', 512, 0n, LONG_MAX, MUT, { aliases: ['hash-max-ziplist-entries'], inert: true }),
   uint('set-max-intset-entries', 512, 0n, LONG_MAX, MUT, inert),
-  uint('zset-max-listpack-entries', 128, 0n, LONG_MAX, MUT, { aliases: ['zset-max-ziplist-entries'], inert: true }),
+  uint('zset-max-listpack-entries', 128, 0n, LONG_MAX, MUT, { aliases: ['zset-max-ziplist-entries'] }),
   umem('active-defrag-ignore-bytes', 100 * 1024 * 1024, 1n, LLONG_MAX, MUT, inert),
   umem('hash-max-listpack-value', 64, 0n, LONG_MAX, MUT, { aliases: ['hash-max-ziplist-value'], inert: true }),
   umem('stream-node-max-bytes', 4096, 0n, LONG_MAX, MUT, inert),
-  umem('zset-max-listpack-value', 64, 0n, LONG_MAX, MUT, { aliases: ['zset-max-ziplist-value'], inert: true }),
+  umem('zset-max-listpack-value', 64, 0n, LONG_MAX, MUT, { aliases: ['zset-max-ziplist-value'] }),
   umem('hll-sparse-max-bytes', 3000, 0n, LONG_MAX, MUT, inert),
   uint('tracking-table-max-keys', 1000000, 0n, LONG_MAX, MUT, inert),
   umem('client-query-buffer-limit', 1024 * 1024 * 1024, 1024n * 1024n, LONG_MAX, MUT),
