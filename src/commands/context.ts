@@ -17,6 +17,8 @@ export interface CommandConfig {
   readonly setMaxIntsetEntries: number;
   readonly zsetMaxListpackEntries: number;
   readonly zsetMaxListpackValue: number;
+  /** hll-sparse-max-bytes: a sparse HyperLogLog that would grow past this becomes dense. */
+  readonly hllSparseMaxBytes: number;
 }
 
 
@@ -29,6 +31,7 @@ export const DEFAULT_COMMAND_CONFIG: CommandConfig = Object.freeze({
   setMaxIntsetEntries: 512,
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
+  hllSparseMaxBytes: 3000,
 });
 
 export interface CommandContext {
@@ -52,6 +55,12 @@ export interface CommandContext {
    * block there and answer as if their timeout had passed, as Redis does.
    */
   readonly inTransaction: boolean;
+  /**
+   * True while the server re-runs a blocked client's command because a key it waits on was
+   * modified. Redis 7.0 serves a blocked BLPOP only from a key that now holds a list: a key of
+   * another type is skipped (the client keeps waiting) instead of answering WRONGTYPE.
+   */
+  readonly reexecuting?: boolean;
   /**
    * Blocks the client on `keys` (of the current db) until one is modified or the timeout passes
    * (`timeoutAtMs`: absolute ms; 0 = forever), then the server runs the same command again for this

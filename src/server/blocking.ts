@@ -20,6 +20,9 @@ import { BLOCKED, error, type Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
 import type { Server } from './server.js';
 
+/** The longest delay a Node timer honours (a longer one fires after 1 ms). */
+const MAX_TIMER_MS = 0x7fffffff;
+
 export interface BlockState {
   /** "dbId\0key" entries the client waits on (empty for WAIT-style blocks). */
   readonly keys: readonly string[];
@@ -166,8 +169,9 @@ export class BlockedClients {
     if (this.cancelTimer !== null && this.timerDeadline <= deadlineMs) return;
     this.cancelTimer?.();
     this.timerDeadline = deadlineMs;
-    const delay = Math.max(0, deadlineMs - this.server.env.clock.nowMs());
-    this.cancelTimer = this.server.env.scheduler.after(delay + 1, () => {
+    // Node timers fire at once beyond 2^31-1 ms: wait at most that long, then re-arm.
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, deadlineMs - this.server.env.clock.nowMs()) + 1);
+    this.cancelTimer = this.server.env.scheduler.after(delay, () => {
       this.cancelTimer = null;
       this.timerDeadline = 0;
       this.checkTimeouts(this.server.env.clock.nowMs());
