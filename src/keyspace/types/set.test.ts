@@ -138,3 +138,14 @@ test('property: SetValue behaves as a JS Set across the intset -> hashtable conv
     },
   ), { numRuns: 300 });
 });
+
+test('MEMORY USAGE estimate equals redis-server 7.0.15 for intsets and hashtables (golden values)', () => {
+  // keyMemoryUsage adds the key sds (8 for these names), a dictEntry (24) and the robj (16).
+  const usage = (s: SetValue): number => 8 + 24 + 16 + s.memoryUsage();
+  assert.equal(usage(SetValue.of(['1', '2', '3'], 512)), 64);
+  assert.equal(usage(SetValue.of(['1', '70000'], 512)), 64);
+  assert.equal(usage(SetValue.of(['1', '5000000000'], 512)), 80);
+  assert.equal(usage(SetValue.of(['a', 'b', 'c'], 512)), 232);
+  assert.equal(usage(SetValue.of([...Array.from({ length: 20 }, (_, i) => String(i + 1)), 'x'], 512)), 1032);
+  assert.equal(usage(SetValue.of(['a'.repeat(41), 'b'], 512)), 240);
+});

@@ -44,6 +44,24 @@ function intWidth(v: Int64): number {
   return 8;
 }
 
+/** sizeof(dict) and sizeof(dictEntry) in Redis 7.0 (64-bit). */
+const DICT_BYTES = 56;
+const DICT_ENTRY_BYTES = 24;
+
+/** jemalloc's size class for `n` bytes. */
+function jemallocSize(n: number): number {
+  if (n <= 8) return 8;
+  if (n <= 128) return Math.ceil(n / 16) * 16;
+  const delta = 2 ** (Math.ceil(Math.log2(n)) - 3);
+  return Math.ceil(n / delta) * delta;
+}
+
+/** Allocation of an sds of `len` bytes (type 5 header below 32 bytes, except the empty string). */
+function sdsAllocBytes(len: number): number {
+  const header = len === 0 ? 3 : len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : 9;
+  return jemallocSize(header + len + 1);
+}
+
 export class SetValue implements CollectionValue, Digestible {
   readonly type = 'set' as const;
   /** Sorted members while intset-encoded; null once converted. */
@@ -203,16 +221,23 @@ export class SetValue implements CollectionValue, Digestible {
     return s;
   }
 
+  /**
+   * What Redis's MEMORY USAGE counts for this value besides the robj: the intset allocation (8-byte
+   * header plus one width for every element), or the dict (struct, bucket table, and per member a
+   * dictEntry plus its sds; Redis averages a sample of members, this averages all of them).
+   */
   memoryUsage(): number {
     const ints = this.ints;
     if (ints !== null) {
-      // As an intset: header plus one fixed width for all elements.
       let w = 2;
-      for (const v of ints) w = Math.max(w, intWidth(v));
-      return 16 + 8 + w * ints.length;
+      for (const v of ints) if (w < 8) w = Math.max(w, intWidth(v));
+      return jemallocSize(8 + w * ints.length);
     }
-    let bytes = 16 + 64;
-    for (const m of this.list!) bytes += 8 + 24 + m.length + 1;
+    const n = this.list!.length;
+    let slots = 0;
+    if (n > 0) { slots = 4; while (slots < n) slots *= 2; }
+    let bytes = DICT_BYTES + 8 * slots;
+    for (const m of this.list!) bytes += DICT_ENTRY_BYTES + sdsAllocBytes(m.length);
     return bytes;
   }
 
