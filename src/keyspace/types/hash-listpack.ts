@@ -108,20 +108,31 @@ export interface LpPairPos {
   valueEnd: number;
 }
 
-/** Locates `field` (byte-exact match), or returns null. */
+/** Locates `field` (byte-exact match), or returns null. The hot loop of HGET/HSET on listpacks. */
 export function lpFind(lp: string, field: string): LpPairPos | null {
   const flen = field.length;
+  // First and last bytes are checked before the full comparison: fields often share a prefix.
+  const f0 = flen === 0 ? -1 : field.charCodeAt(0);
+  const fl = flen === 0 ? -1 : field.charCodeAt(flen - 1);
+  const end = lp.length;
   const p = [0];
   let pos = 0;
-  while (pos < lp.length) {
-    const len = readLen(lp, pos, p);
-    const fstart = p[0]!;
-    const vlen = readLen(lp, fstart + len, p);
-    const vstart = p[0]!;
-    if (len === flen && lp.startsWith(field, fstart)) {
-      return { pairStart: pos, valueStart: vstart, valueEnd: vstart + vlen };
+  while (pos < end) {
+    const pairStart = pos;
+    let len = lp.charCodeAt(pos);
+    if (len < 0x80) pos++;
+    else { len = readLen(lp, pos, p); pos = p[0]!; }
+    const fstart = pos;
+    pos += len;
+    let vlen = lp.charCodeAt(pos);
+    if (vlen < 0x80) pos++;
+    else { vlen = readLen(lp, pos, p); pos = p[0]!; }
+    const vstart = pos;
+    pos += vlen;
+    if (len === flen && (f0 < 0 || (lp.charCodeAt(fstart + len - 1) === fl &&
+        lp.charCodeAt(fstart) === f0)) && lp.startsWith(field, fstart)) {
+      return { pairStart, valueStart: vstart, valueEnd: pos };
     }
-    pos = vstart + vlen;
   }
   return null;
 }
