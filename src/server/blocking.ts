@@ -147,8 +147,26 @@ export class BlockedClients {
   unblockByRequest(client: Client, asError: boolean): boolean {
     const b = client.blocked;
     if (b === null) return false;
-    this.unblock(client, asError ? error('UNBLOCKED client unblocked via CLIENT UNBLOCK') : b.timeoutReply);
+    // Redis 7.0.15 counts the unblocked command as one failed call either way (measured), and
+    // the UNBLOCKED error in errorstats.
+    b.cmd.calls++;
+    b.cmd.failedCalls++;
+    this.server.stats.totalCommandsProcessed++;
+    if (asError) {
+      const e = error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+      this.server.stats.countError(e.s);
+      this.unblock(client, e);
+    } else {
+      this.unblock(client, b.timeoutReply);
+    }
     return true;
+  }
+
+  /** Answers the timeout reply; like Redis's updateStatsOnUnblock, the command counts one call. */
+  private timeOut(client: Client, b: BlockState): void {
+    b.cmd.calls++;
+    this.server.stats.totalCommandsProcessed++;
+    this.unblock(client, b.timeoutReply);
   }
 
   /** Answers every client whose deadline has passed with its timeout reply. */
@@ -158,7 +176,7 @@ export class BlockedClients {
     for (const c of [...this.clients]) {
       const b = c.blocked;
       if (b === null || b.timeoutAtMs === 0) continue;
-      if (b.timeoutAtMs <= nowMs) this.unblock(c, b.timeoutReply);
+      if (b.timeoutAtMs <= nowMs) this.timeOut(c, b);
       else if (next === 0 || b.timeoutAtMs < next) next = b.timeoutAtMs;
     }
     if (next !== 0) this.armTimer(next);

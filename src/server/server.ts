@@ -397,6 +397,15 @@ export class Server {
    * (blocking commands reply later).
    */
   call(client: Client, cmd: Command<Client>, argv: string[]): Reply | undefined {
+    // Redis 7.0's propagatePendingCommands: everything one top-level command propagates leaves
+    // together, wrapped in MULTI/EXEC when it is more than one command (SPOP with a count, EXEC).
+    if (this.callDepth === 0 && this.execPropagation === null && this.propagationSinks.length !== 0) {
+      return this.withPropagationTransaction(client.db.id, () => this.callCommand(client, cmd, argv));
+    }
+    return this.callCommand(client, cmd, argv);
+  }
+
+  private callCommand(client: Client, cmd: Command<Client>, argv: string[]): Reply | undefined {
     const ks = this.ks;
     const clock = this.env.clock;
     const t0 = clock.monotonicUs();
@@ -422,9 +431,15 @@ export class Server {
       client.runningArgv = prevArgv;
     }
     const us = clock.monotonicUs() - t0;
-    cmd.calls++;
-    cmd.usec += us;
-    this.stats.totalCommandsProcessed++;
+    // A blocking command counts once (calls, total_commands_processed), when it is served (re-run)
+    // or times out (blocking.ts), as Redis 7.0 counts it on unblocking; re-runs do not feed
+    // MONITOR/SLOWLOG/LATENCY again.
+    const reexecuting = client.reexecuting;
+    if (reply !== BLOCKED) {
+      cmd.calls++;
+      cmd.usec += us;
+      this.stats.totalCommandsProcessed++;
+    }
     if (reply !== undefined && isError(reply)) {
       cmd.failedCalls++;
       this.stats.countError(reply.s);
@@ -435,7 +450,7 @@ export class Server {
     // The handler may have queued extra propagation (TS cannot see that through the call).
     const extras = client.propExtra as string[][] | null;
     if (extras !== null) for (const extra of extras) this.propagate(client.db.id, extra);
-    for (const h of this.callObservers) h(client, cmd, argv, us);
+    if (!reexecuting) for (const h of this.callObservers) h(client, cmd, argv, us);
     return reply;
   }
 

@@ -314,3 +314,25 @@ test('the same key named twice, and a finite timeout that passes, leave no clien
     }
   });
 });
+
+test('a blocking command counts once in commandstats: served, timed out, or unblocked (as Redis 7.0.15)', async () => {
+  await withServer({}, async (s, admin) => {
+    const [c] = await connect(s, 1);
+    try {
+      await admin.call('CONFIG', 'RESETSTAT');
+      const [r1] = await block(admin, c!, 'BLPOP', 'k', '0');
+      await admin.call('RPUSH', 'k', 'v');
+      await r1;
+      await c!.call('BLPOP', 'k', '0.01');
+      const id = String(await c!.call('CLIENT', 'ID'));
+      const [r2] = await block(admin, c!, 'BLPOP', 'k', '0');
+      await admin.call('CLIENT', 'UNBLOCK', id, 'ERROR');
+      await r2;
+      const stats = String(await admin.call('INFO', 'commandstats'));
+      assert.match(stats, /cmdstat_blpop:calls=3,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=1/);
+      assert.match(String(await admin.call('INFO', 'errorstats')), /errorstat_UNBLOCKED:count=1/);
+    } finally {
+      c!.close();
+    }
+  });
+});
