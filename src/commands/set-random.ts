@@ -6,9 +6,9 @@
  *  - SPOP key count < size: when few elements remain, the remaining ones are picked and rebuilt
  *    into a new set (which restarts from the intset rule, so a hashtable can become an intset
  *    again) and the popped ones are replied in the old set's order; otherwise members are popped
- *    one by one. Each popped member is propagated as its own `SREM key member`, wrapped in
- *    MULTI/EXEC when there are several (Redis's propagatePendingCommands), and the SPOP itself
- *    is not propagated;
+ *    one by one. Each popped member is propagated as its own `SREM key member` (the server wraps
+ *    several in MULTI/EXEC, as Redis's propagatePendingCommands does), and the SPOP itself is
+ *    not propagated;
  *  - SRANDMEMBER key count: negative = with repetitions; count >= size = the whole set in its
  *    own order; otherwise `count` distinct members. Every count form replies an array.
  * Randomness comes from the context's Random port only.
@@ -81,10 +81,8 @@ function spopWithCount(c: CommandContext, argv: string[]): Reply {
     for (const m of s.members()) popped.push(m);
     ks.updateValue(c.db, key, kept!);
   }
-  const wrap = popped.length > 1 && !c.inTransaction;
-  if (wrap) c.alsoPropagate(['MULTI']);
+  // One SREM per member; the server wraps several propagated commands in MULTI/EXEC.
   for (const m of popped) c.alsoPropagate(['SREM', key, m]);
-  if (wrap) c.alsoPropagate(['EXEC']);
   c.preventPropagation();
   ks.signalModifiedKey(c.db, key);
   ks.dirty += count;
