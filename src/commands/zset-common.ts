@@ -111,29 +111,23 @@ export function parseLong(s: string): number | ErrorReply {
   return Number(v);
 }
 
-/** getRangeLongFromObjectOrReply with a custom message (used for numkeys and counts). */
-export function parseRangeLong(s: string, min: number, max: number, msg: string | null): number | ErrorReply {
+/** getRangeLongFromObjectOrReply with a custom message (used for numkeys and counts); bounds exact as bigint. */
+export function parseRangeLong(s: string, min: bigint, max: bigint, msg: string | null): number | ErrorReply {
   const v = parseInt64(s);
   if (v === null) return msg === null ? ERR_NOT_INTEGER : error(`ERR ${msg}`);
-  const n = Number(v);
-  if (typeof v === 'bigint' ? v < BigInt(min) || v > BigInt(max) : n < min || n > max) {
-    return msg === null ? error(`ERR value is out of range, must be between ${fmtBound(min)} and ${fmtBound(max)}`) : error(`ERR ${msg}`);
+  const b = BigInt(v);
+  if (b < min || b > max) {
+    return msg === null ? error(`ERR value is out of range, value must between ${min} and ${max}`) : error(`ERR ${msg}`);
   }
-  return n;
+  return Number(v);
 }
 
-function fmtBound(n: number): string {
-  if (n >= 9.2e18) return '9223372036854775807';
-  if (n <= -9.2e18) return '-9223372036854775807';
-  return String(n);
-}
-
-export const LONG_MAX = 9223372036854775807;
+export const LONG_MAX = 9223372036854775807n;
 
 /** getPositiveLongFromObjectOrReply. */
 export function parsePositiveLong(s: string, msg: string | null): number | ErrorReply {
   const v = parseInt64(s);
-  if (v === null) return msg === null ? ERR_NOT_INTEGER : error(`ERR ${msg}`);
+  if (v === null) return error(msg === null ? 'ERR value is out of range, must be positive' : `ERR ${msg}`);
   if (typeof v === 'bigint' ? v < 0n : v < 0) return error(msg === null ? 'ERR value is out of range, must be positive' : `ERR ${msg}`);
   return Number(v);
 }

@@ -98,7 +98,7 @@ function bzpop(max: boolean) {
 interface MpopArgs { keys: string[]; max: boolean; count: number }
 
 function parseMpop(argv: string[], numkeysIdx: number): MpopArgs | Reply {
-  const n = parseRangeLong(argv[numkeysIdx]!, 1, LONG_MAX, 'numkeys should be greater than 0');
+  const n = parseRangeLong(argv[numkeysIdx]!, 1n, LONG_MAX, 'numkeys should be greater than 0');
   if (isErr(n)) return n;
   const whereIdx = numkeysIdx + n + 1;
   if (whereIdx >= argv.length) return ERR_SYNTAX;
@@ -109,7 +109,7 @@ function parseMpop(argv: string[], numkeysIdx: number): MpopArgs | Reply {
     const more = argv.length - 1 - j;
     if (count === -1 && argv[j]!.toLowerCase() === 'count' && more > 0) {
       j++;
-      const cnt = parseRangeLong(argv[j]!, 1, LONG_MAX, 'count should be greater than 0');
+      const cnt = parseRangeLong(argv[j]!, 1n, LONG_MAX, 'count should be greater than 0');
       if (isErr(cnt)) return cnt;
       count = cnt;
     } else {

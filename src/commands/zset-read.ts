@@ -84,7 +84,8 @@ function zrandmember(c: CommandContext, argv: string[]): Reply {
     if (argv.length > 4 || (argv.length === 4 && argv[3]!.toLowerCase() !== 'withscores')) return ERR_SYNTAX;
     if (argv.length === 4) {
       withScores = true;
-      if (l < -LONG_MAX / 2 || l > LONG_MAX / 2) return error('ERR value is out of range');
+      const b = BigInt(argv[2]!);
+      if (b < -HALF_LONG || b > HALF_LONG) return error('ERR value is out of range');
     }
     return randWithCount(c, argv[1]!, l, withScores);
   }
@@ -104,6 +105,7 @@ function randWithCount(c: CommandContext, key: string, l: number, withScores: bo
   const scores: number[] = [];
   const uniq = l > 0;
   const count = Math.abs(l);
+  if (!uniq && count > MAX_REPEATED) return error('ERR value is out of range');
   if (!uniq || count === 1) {
     for (let i = 0; i < count; i++) {
       const r = randIndex(c, size);
@@ -111,7 +113,8 @@ function randWithCount(c: CommandContext, key: string, l: number, withScores: bo
       scores.push(z.scoreAt(r));
     }
   } else if (count >= size) {
-    z.forEach((m, s) => { members.push(m); scores.push(s); });
+    // The whole set, highest first (Redis 7.0 walks it from the tail).
+    z.walk(size - 1, true, (m, s) => { members.push(m); scores.push(s); return true; });
   } else if (count * 3 > size) {
     // Most of the set: drop random elements until `count` remain (order: the set's own).
     const keep = new Array<boolean>(size).fill(true);
@@ -134,6 +137,14 @@ function randWithCount(c: CommandContext, key: string, l: number, withScores: bo
   }
   return scoredReply(c, members, withScores ? scores : null);
 }
+
+/** LONG_MAX / 2, Redis's bound on a WITHSCORES count. */
+const HALF_LONG = LONG_MAX / 2n;
+/**
+ * Garrison's bound on the replies of a negative count (repetitions allowed): Redis would stream
+ * them until the client's output limit cuts it off; a JS array this long cannot be built.
+ */
+const MAX_REPEATED = 1 << 24;
 
 const EMPTY_SCAN: Reply = ['0', EMPTY_ARRAY];
 

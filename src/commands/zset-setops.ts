@@ -11,7 +11,7 @@ import { EMPTY_ARRAY, error, type Reply } from '../protocol/reply.js';
 import { ZSet } from '../keyspace/types/zset.js';
 import type { Value } from '../keyspace/value.js';
 import type { CommandContext } from './context.js';
-import { isErr, parseLong, parsePositiveLong, parseRangeLong, parseScore, LONG_MAX, scoredReply, storeResult } from './zset-common.js';
+import { isErr, parseLong, parsePositiveLong, parseScore, scoredReply, storeResult } from './zset-common.js';
 
 type SetOp = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
@@ -127,12 +127,7 @@ const ERR_WEIGHT = error('ERR weight value is not a float');
 
 function setOpGeneric(c: CommandContext, argv: string[], numkeysIdx: number, dst: string | null, op: SetOp, cardinalityOnly: boolean): Reply {
   let setnum: number;
-  if (cardinalityOnly) {
-    const n = parseRangeLong(argv[numkeysIdx]!, 1, LONG_MAX, 'numkeys should be greater than 0');
-    if (isErr(n)) return n;
-    setnum = n;
-    if (setnum > argv.length - numkeysIdx - 1) return error("ERR Number of keys can't be greater than number of args");
-  } else {
+  {
     const n = parseLong(argv[numkeysIdx]!);
     if (isErr(n)) return n;
     if (n < 1) return error(`ERR at least 1 input key is needed for '${argv[0]!.toLowerCase()}' command`);
@@ -195,10 +190,10 @@ function setOpGeneric(c: CommandContext, argv: string[], numkeysIdx: number, dst
 /** Key positions of the numkeys forms (for cluster routing and COMMAND GETKEYS). */
 export function numkeysKeys(numkeysIdx: number, withDest: boolean) {
   return (argv: readonly string[]): number[] => {
-    const out: number[] = withDest ? [1] : [];
     const n = Number(argv[numkeysIdx] ?? 0);
-    if (!Number.isInteger(n) || n < 1) return out;
-    for (let i = 0; i < n && numkeysIdx + 1 + i < argv.length; i++) out.push(numkeysIdx + 1 + i);
+    if (!Number.isInteger(n) || n < 1 || n > argv.length - numkeysIdx - 1) return [];
+    const out: number[] = withDest ? [1] : [];
+    for (let i = 0; i < n; i++) out.push(numkeysIdx + 1 + i);
     return out;
   };
 }

@@ -129,7 +129,8 @@ export class ZSet implements CollectionValue, Digestible {
     const flat: Flat = new Array<string | number>(members.length * 2);
     for (let i = 0; i < idx.length; i++) {
       flat[2 * i] = members[idx[i]!]!;
-      flat[2 * i + 1] = scores[idx[i]!]!;
+      const s = scores[idx[i]!]!;
+      flat[2 * i + 1] = s === 0 ? 0 : s;
     }
     z.d = flat;
     return z;
@@ -170,7 +171,8 @@ export class ZSet implements CollectionValue, Digestible {
           if (s > score || (s === score && (d[i] as string) > member)) break;
           i += 2;
         }
-        d.splice(i, 0, member, score);
+        // The listpack stores a score as text without the sign of a zero (Redis 7.0 answers "0").
+        d.splice(i, 0, member, score === 0 ? 0 : score);
         return;
       }
     }
