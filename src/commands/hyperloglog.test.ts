@@ -182,6 +182,18 @@ test('sparse opcodes are merged and split as Redis does', () => {
   assert.equal(h.len, 12304);
 });
 
+test('an element whose run (33) does not fit a sparse VAL makes the value dense', () => {
+  const hs = new HllHasher();
+  hs.patLenString('big6209776902'); // found by search; redis-server agrees (PFDEBUG GETREG)
+  assert.deepEqual([hs.index, hs.count], [2711, 33]);
+  const c = new Ctx();
+  c.r('pfadd', 'h', 'a', 'b');
+  assert.deepEqual(c.run('pfadd', 'h', 'big6209776902'), { reply: 1, dirty: 1 });
+  assert.deepEqual(c.r('pfdebug', 'encoding', 'h'), { t: 'status', s: 'dense' });
+  assert.equal((c.r('pfdebug', 'getreg', 'h') as number[])[2711], 33);
+  assert.equal(c.r('pfcount', 'h'), 3);
+});
+
 test('PFCOUNT caches into the string, signals and counts a change; PFADD invalidates', () => {
   const c = new Ctx();
   c.r('pfadd', 'h', 'x', 'y');
