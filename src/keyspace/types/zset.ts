@@ -171,8 +171,15 @@ export class ZSet implements CollectionValue, Digestible {
           if (s > score || (s === score && (d[i] as string) > member)) break;
           i += 2;
         }
+        // A fresh array of the exact size: splice() would over-allocate the backing store by half,
+        // which is most of the memory of 100k small sets.
+        const nd: Flat = new Array<string | number>(d.length + 2);
+        for (let j = 0; j < i; j++) nd[j] = d[j]!;
+        nd[i] = member;
         // The listpack stores a score as text without the sign of a zero (Redis 7.0 answers "0").
-        d.splice(i, 0, member, score === 0 ? 0 : score);
+        nd[i + 1] = score === 0 ? 0 : score;
+        for (let j = i; j < d.length; j++) nd[j + 2] = d[j]!;
+        this.d = nd;
         return;
       }
     }

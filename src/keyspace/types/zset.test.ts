@@ -1,0 +1,203 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { SkipList } from './skiplist.js';
+import { lexPreds, scorePreds, ZSet, type ZsetLimits } from './zset.js';
+
+function entries(z: ZSet): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  z.forEach((m, s) => out.push([m, s]));
+  return out;
+}
+
+function listEntries(l: SkipList): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (let n = l.first(); n !== null; n = n.next[0]!) out.push([n.member, n.score]);
+  return out;
+}
+
+/** Checks the spans: walking any level, the sum of spans to a node equals its level-0 rank. */
+function checkSpans(l: SkipList): void {
+  const rankOf = new Map<unknown, number>();
+  let r = 0;
+  for (let n = l.first(); n !== null; n = n.next[0]!) rankOf.set(n, ++r);
+  assert.equal(r, l.length);
+  for (let i = 0; i < l.level; i++) {
+    let pos = 0;
+    let x = l.head;
+    while (x.next[i] !== null) {
+      pos += x.span[i]!;
+      x = x.next[i]!;
+      assert.equal(pos, rankOf.get(x), `span mismatch at level ${i}`);
+    }
+  }
+  let back: number[] = [];
+  for (let n = l.tail; n !== null; n = n.backward) back.push(rankOf.get(n)!);
+  back = back.reverse();
+  assert.deepEqual(back, [...Array(l.length).keys()].map((k) => k + 1));
+}
+
+test('skiplist: insert keeps (score, member) order, ranks and spans', () => {
+  const l = new SkipList();
+  const items: Array<[string, number]> = [];
+  for (let i = 0; i < 500; i++) {
+    const s = (i * 7919) % 97;
+    const m = `m${(i * 31) % 500}`;
+    l.insert(s, m);
+    items.push([m, s]);
+  }
+  items.sort((a, b) => (a[1] - b[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  assert.deepEqual(listEntries(l), items);
+  checkSpans(l);
+  for (let i = 0; i < items.length; i += 37) {
+    const [m, s] = items[i]!;
+    assert.equal(l.getRank(s, m), i + 1);
+    assert.equal(l.byRank(i + 1)!.member, m);
+  }
+  assert.equal(l.getRank(1000, 'nope'), 0);
+  assert.equal(l.byRank(0), null);
+  assert.equal(l.byRank(501), null);
+});
+
+test('skiplist: delete, updateScore, range deletions keep spans valid', () => {
+  const l = new SkipList();
+  for (let i = 0; i < 200; i++) l.insert(i, `k${i}`);
+  assert.equal(l.delete(5, 'k5'), true);
+  assert.equal(l.delete(5, 'k5'), false);
+  assert.equal(l.delete(6, 'k7'), false);
+  checkSpans(l);
+  l.updateScore(10, 'k10', 10.5); // in place
+  l.updateScore(11, 'k11', -1); // moves to the front
+  assert.equal(l.first()!.member, 'k11');
+  assert.equal(l.getRank(10.5, 'k10'), 11);
+  checkSpans(l);
+  const removed: string[] = [];
+  const n = l.deleteRangeByRank(3, 7, (x) => removed.push(x.member));
+  assert.equal(n, 5);
+  assert.deepEqual(removed, ['k1', 'k2', 'k3', 'k4', 'k6']); // after k11, k0
+  checkSpans(l);
+  const byScore = l.deleteWhile((x) => x.score >= 100, (x) => x.score < 150, () => {});
+  assert.equal(byScore, 50);
+  checkSpans(l);
+  assert.equal(l.length, 200 - 1 - 5 - 50);
+  assert.equal(l.lastWhere((x) => x.score < 100)!.member, 'k99');
+  assert.equal(l.firstWhere((x) => x.score >= 150)!.member, 'k150');
+});
+
+const small: ZsetLimits = { zsetMaxListpackEntries: 4, zsetMaxListpackValue: 3 };
+
+test('zset: converts to skiplist past the entry and value limits, never back', () => {
+  const z = new ZSet();
+  for (const [s, m] of [[3, 'c'], [1, 'a'], [2, 'b'], [2, 'aa']] as const) z.insert(s, m, small);
+  assert.equal(z.encoding(), 'listpack');
+  assert.deepEqual(entries(z), [['a', 1], ['aa', 2], ['b', 2], ['c', 3]]);
+  z.insert(4, 'd', small);
+  assert.equal(z.encoding(), 'skiplist');
+  z.remove('d');
+  z.remove('c');
+  assert.equal(z.encoding(), 'skiplist');
+  const y = new ZSet();
+  y.insert(1, 'long', small);
+  assert.equal(y.encoding(), 'skiplist');
+  assert.equal(ZSet.fromEntries(['a', 'b'], [2, 1], small).encoding(), 'listpack');
+  assert.equal(ZSet.fromEntries(['a', 'b', 'c', 'd', 'e'], [1, 1, 1, 1, 1], small).encoding(), 'skiplist');
+});
+
+test('zset: a listpack stores a zero score without its sign, a skiplist keeps it', () => {
+  const z = new ZSet();
+  z.insert(-0, 'a', small);
+  assert.ok(Object.is(z.score('a'), 0));
+  const y = new ZSet();
+  y.insert(-0, 'long', small);
+  assert.ok(Object.is(y.score('long'), -0));
+});
+
+type Op =
+  | { k: 'add'; m: string; s: number }
+  | { k: 'rem'; m: string }
+  | { k: 'remrank'; a: number; b: number }
+  | { k: 'remscore'; min: number; max: number; minex: boolean; maxex: boolean };
+
+const memberArb = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'ab', 'ba', '\x00', '\xff', 'xyz1');
+const scoreArb = fc.constantFrom(-Infinity, -2, -1, 0, 0.5, 1, 1, 2, 3, Infinity);
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ k: fc.constant('add' as const), m: memberArb, s: scoreArb }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('rem' as const), m: memberArb }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('remrank' as const), a: fc.nat(12), b: fc.nat(12) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('remscore' as const), min: scoreArb, max: scoreArb, minex: fc.boolean(), maxex: fc.boolean() }) },
+);
+
+function cmp(a: [string, number], b: [string, number]): number {
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+test('zset: random operations agree with a sorted-array model across the conversion', () => {
+  fc.assert(fc.property(fc.array(opArb, { maxLength: 60 }), fc.integer({ min: 0, max: 6 }), (ops, maxEntries) => {
+    const limits: ZsetLimits = { zsetMaxListpackEntries: maxEntries, zsetMaxListpackValue: 3 };
+    const z = new ZSet();
+    let model: Array<[string, number]> = [];
+    for (const op of ops) {
+      if (op.k === 'add') {
+        const cur = z.score(op.m);
+        if (cur === undefined) z.insert(op.s, op.m, limits);
+        else z.update(op.m, cur, op.s, limits);
+        model = model.filter(([m]) => m !== op.m);
+        model.push([op.m, op.s]);
+      } else if (op.k === 'rem') {
+        assert.equal(z.remove(op.m), model.some(([m]) => m === op.m));
+        model = model.filter(([m]) => m !== op.m);
+      } else if (op.k === 'remrank') {
+        const a = Math.min(op.a, op.b), b = Math.max(op.a, op.b);
+        if (a < model.length) {
+          const e = Math.min(b, model.length - 1);
+          assert.equal(z.removeRankRange(a, e), e - a + 1);
+          model.sort(cmp);
+          model.splice(a, e - a + 1);
+        }
+      } else {
+        const r = { min: op.min, max: op.max, minex: op.minex, maxex: op.maxex };
+        const inR = ([, s]: [string, number]): boolean => (r.minex ? s > r.min : s >= r.min) && (r.maxex ? s < r.max : s <= r.max);
+        model.sort(cmp);
+        const expected = model.filter(inR).map(([m]) => m);
+        assert.deepEqual(z.removeRange(scorePreds(r)), expected);
+        model = model.filter((e) => !inR(e));
+      }
+      model.sort(cmp);
+      // Compare everything observable.
+      assert.equal(z.length, model.length);
+      assert.deepEqual(entries(z).map(([m, s]) => [m, s === 0 ? 0 : s]), model.map(([m, s]) => [m, s === 0 ? 0 : s]));
+      model.forEach(([m], i) => {
+        assert.equal(z.rank(m), i);
+        assert.equal(z.memberAt(i), m);
+      });
+      if (model.length > maxEntries || model.some(([m]) => m.length > 3)) assert.equal(z.encoding(), 'skiplist');
+    }
+    // Range queries on the final state.
+    const r = { min: -1, max: 2, minex: true, maxex: false };
+    const inR = model.filter(([, s]) => s > -1 && s <= 2);
+    assert.equal(z.countInRange(scorePreds(r)), inR.length);
+    if (inR.length > 0) {
+      assert.equal(z.firstInRange(scorePreds(r)), model.indexOf(inR[0]!));
+      assert.equal(z.lastInRange(scorePreds(r)), model.indexOf(inR[inR.length - 1]!));
+    } else {
+      assert.equal(z.firstInRange(scorePreds(r)), -1);
+    }
+    assert.deepEqual(entries(z.clone()), entries(z));
+  }), { numRuns: 400 });
+});
+
+test('zset: lex ranges over equal scores in both encodings', () => {
+  for (const maxEntries of [128, 0]) {
+    const z = new ZSet();
+    for (const m of ['a', 'b', 'c', 'd', 'e']) z.insert(0, m, { zsetMaxListpackEntries: maxEntries, zsetMaxListpackValue: 64 });
+    const r = lexPreds({ min: 'b', minex: false, max: 'd', maxex: true });
+    assert.equal(z.countInRange(r), 2);
+    assert.equal(z.firstInRange(r), 1);
+    assert.equal(z.lastInRange(r), 2);
+    assert.equal(z.countInRange(lexPreds({ min: -1, minex: true, max: 1, maxex: true })), 5);
+    assert.equal(z.countInRange(lexPreds({ min: 1, minex: true, max: -1, maxex: true })), 0);
+    assert.deepEqual(z.removeRange(lexPreds({ min: 'c', minex: true, max: 1, maxex: true })), ['d', 'e']);
+    assert.equal(z.length, 3);
+  }
+});
