@@ -58,16 +58,16 @@ const valOp = (value: number, len: number): number => (((value - 1) << 2) | (len
 
 /** A mutable HLL string: `buf[0..len)` is the value, `buf[len]` its terminator. */
 export class HllBuf {
-  constructor(public buf: Uint8Array, public len: number) {}
+  constructor(public buf: Buffer, public len: number) {}
 
   static fromString(s: string): HllBuf {
-    const b = new Uint8Array(s.length + 8);
-    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+    const b = zeroed(s.length + 8);
+    b.write(s, 0, s.length, 'latin1');
     return new HllBuf(b, s.length);
   }
 
   toString(): string {
-    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.len).toString('latin1');
+    return this.buf.toString('latin1', 0, this.len);
   }
 
   get encoding(): number { return this.buf[ENC_OFFSET]!; }
@@ -76,8 +76,8 @@ export class HllBuf {
   reserve(extra: number): void {
     const need = this.len + extra + 1;
     if (this.buf.length >= need) return;
-    const b = new Uint8Array(Math.max(need, this.buf.length * 2));
-    b.set(this.buf.subarray(0, this.len + 1));
+    const b = zeroed(Math.max(need, this.buf.length * 2));
+    this.buf.copy(b, 0, 0, this.len + 1);
     this.buf = b;
   }
 
@@ -101,7 +101,7 @@ export class HllBuf {
 export function createHll(): HllBuf {
   const ops = Math.ceil(HLL_REGISTERS / HLL_SPARSE_XZERO_MAX_LEN);
   const len = HLL_HDR_SIZE + ops * 2;
-  const b = new Uint8Array(len + 8);
+  const b = zeroed(64); // room to grow by a few opcodes before reallocating
   b[0] = 0x48; b[1] = 0x59; b[2] = 0x4c; b[3] = 0x4c; // "HYLL"
   b[ENC_OFFSET] = HLL_SPARSE;
   let p = HLL_HDR_SIZE;
@@ -111,6 +111,11 @@ export function createHll(): HllBuf {
     left -= n;
   }
   return new HllBuf(b, len);
+}
+
+/** A zero-filled Buffer (small ones come from Node's pool). */
+function zeroed(n: number): Buffer {
+  return Buffer.allocUnsafe(n).fill(0);
 }
 
 function writeXzero(b: Uint8Array, p: number, len: number): number {
@@ -132,12 +137,23 @@ export function isHllString(s: string): boolean {
   return enc !== HLL_DENSE || s.length === HLL_DENSE_SIZE;
 }
 
-/** The cached cardinality of an HLL string when valid, else null. */
-export function cachedCard(s: string): bigint | null {
+/** The cached cardinality of an HLL string when valid, else null (a number when exact). */
+export function cachedCard(s: string): number | bigint | null {
   if ((s.charCodeAt(CARD_OFFSET + 7) & 0x80) !== 0) return null;
-  let card = 0n;
-  for (let i = 7; i >= 0; i--) card = (card << 8n) | BigInt(s.charCodeAt(CARD_OFFSET + i));
-  return card;
+  const c = CARD_OFFSET;
+  const lo = (s.charCodeAt(c) | (s.charCodeAt(c + 1) << 8) | (s.charCodeAt(c + 2) << 16) | (s.charCodeAt(c + 3) << 24)) >>> 0;
+  const hi = (s.charCodeAt(c + 4) | (s.charCodeAt(c + 5) << 8) | (s.charCodeAt(c + 6) << 16) | (s.charCodeAt(c + 7) << 24)) >>> 0;
+  if (hi < 0x200000) return hi * 0x100000000 + lo;
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** Register `i` of a dense HLL string, read without copying it. */
+export function denseGetString(s: string, i: number): number {
+  const bit = i * HLL_BITS;
+  const byte = HLL_HDR_SIZE + (bit >> 3);
+  const fb = bit & 7;
+  const b1 = byte + 1 < s.length ? s.charCodeAt(byte + 1) : 0;
+  return ((s.charCodeAt(byte) >> fb) | (b1 << (8 - fb))) & HLL_REGISTER_MAX;
 }
 
 /** The string with its cached-cardinality bytes replaced by `card`. */
@@ -224,8 +240,8 @@ export function sparseToDense(h: HllBuf): boolean {
   if (h.encoding === HLL_DENSE) return true;
   const src = h.buf;
   const end = h.len;
-  const dense = new Uint8Array(HLL_DENSE_SIZE + 1);
-  dense.set(src.subarray(0, HLL_HDR_SIZE));
+  const dense = zeroed(HLL_DENSE_SIZE + 1);
+  src.copy(dense, 0, 0, HLL_HDR_SIZE);
   dense[ENC_OFFSET] = HLL_DENSE;
   let idx = 0;
   let p = HLL_HDR_SIZE;

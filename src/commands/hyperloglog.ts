@@ -22,7 +22,7 @@ import { OK, error, status, type Reply } from '../protocol/reply.js';
 import type { CommandContext } from './context.js';
 import {
   HLL_DENSE, HLL_DENSE_SIZE, HLL_HDR_SIZE, HLL_REGISTERS, HLL_REGISTER_MAX, HLL_SPARSE, HllBuf, HllHasher,
-  cachedCard, countHll, createHll, decodeSparse, denseGet, denseHisto, denseSetRaw, estimate, hllSet,
+  cachedCard, countHll, createHll, decodeSparse, denseGet, denseGetString, denseHisto, denseSetRaw, estimate, hllSet,
   isHllString, mergeInto, rawHisto, sparseToDense, withCachedCard,
 } from './hll-core.js';
 import { keySpec } from './string-common.js';
@@ -39,7 +39,8 @@ function asHll(v: string | object): string | Reply {
 }
 
 /** A uint64 cardinality as Redis replies it (addReplyLongLong of the unsigned value). */
-function cardReply(card: bigint): number | bigint {
+function cardReply(card: number | bigint): number | bigint {
+  if (typeof card === 'number') return card;
   const signed = card >= 1n << 63n ? card - (1n << 64n) : card;
   return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(signed) : signed;
 }
@@ -48,20 +49,26 @@ function pfaddCommand(c: CommandContext, argv: string[]): Reply {
   const key = argv[1]!;
   const ks = c.ks;
   const v = ks.lookupWrite(c.db, key);
-  let h: HllBuf;
+  let h: HllBuf | null = null;
+  let s = '';
   let updated = 0;
   if (v === undefined) {
     h = createHll();
     updated++;
   } else {
-    const s = asHll(v);
-    if (typeof s !== 'string') return s;
-    h = HllBuf.fromString(s);
+    const r = asHll(v);
+    if (typeof r !== 'string') return r;
+    s = r;
   }
   const hs = new HllHasher();
   const maxBytes = c.cfg.hllSparseMaxBytes;
   for (let j = 2; j < argv.length; j++) {
     hs.patLenString(argv[j]!);
+    if (h === null) {
+      // Dense and unchanged so far: most elements change nothing, read the string as it is.
+      if (s.charCodeAt(4) === HLL_DENSE && hs.count <= denseGetString(s, hs.index)) continue;
+      h = HllBuf.fromString(s);
+    }
     const r = hllSet(h, hs.index, hs.count, maxBytes);
     if (r === 1) {
       updated++;
@@ -71,7 +78,7 @@ function pfaddCommand(c: CommandContext, argv: string[]): Reply {
       return ERR_INVALID_HLL;
     }
   }
-  if (updated === 0) return 0;
+  if (updated === 0 || h === null) return 0;
   h.invalidateCache();
   if (v === undefined) ks.setKey(c.db, key, h.toString());
   else ks.updateValue(c.db, key, h.toString());
