@@ -235,7 +235,7 @@ function pfselftestCommand(c: CommandContext): Reply {
     if (hs.count > denseGet(regs, HLL_HDR_SIZE, hs.index)) denseSetRaw(regs, HLL_HDR_SIZE, hs.index, hs.count);
     hllSet(sparse, hs.index, hs.count, maxBytes);
     if (j !== checkpoint) continue;
-    if (j < maxBytes / 2 && sparse.encoding !== HLL_SPARSE) return error('ERR TESTFAILED sparse encoding not used');
+    if (j < Math.floor(maxBytes / 2) && sparse.encoding !== HLL_SPARSE) return error('ERR TESTFAILED sparse encoding not used');
     histo.fill(0);
     denseHisto(regs, HLL_HDR_SIZE, histo);
     const denseCard = estimate(histo);
