@@ -53,3 +53,14 @@ test('histogram report: base-2 levels from 1024 ns, highest equivalent value in 
   assert.equal(highestEquivalent(131072), 132095);
   assert.equal(highestEquivalent(200), 200);
 });
+
+test('dense bucket index agrees with the hdr layout (lowest equivalent value) everywhere', async () => {
+  const { bucketIndex, bucketLowest } = await import('./hdr-histogram.js');
+  let prev = -1;
+  for (let v = 1; v <= 1_000_000_000; v = v < 4096 ? v + 1 : Math.floor(v * 1.0007) + 1) {
+    const i = bucketIndex(v);
+    assert.equal(bucketLowest(i), lowestEquivalent(v), `value ${v}`);
+    assert.ok(i >= prev, 'indexes grow with values');
+    prev = i;
+  }
+});

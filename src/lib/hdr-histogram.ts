@@ -6,8 +6,8 @@
  *
  * Layout (hdr_histogram with unit magnitude 0 and 256 sub-buckets): values below 256 are counted
  * exactly; above, each power-of-two band [2^k, 2^(k+1)) is cut into 128 buckets of 2^(k-7) ns.
- * Only non-empty buckets are kept (a sparse map keyed by the bucket's lowest value), so memory is
- * bounded by the number of buckets up to 1 s: under 3,000.
+ * Counts live in one dense array indexed arithmetically (about 3,000 buckets up to 1 s), so
+ * recording a call is an index computation and an increment.
  */
 
 /** Redis clamps recorded values into this range (LATENCY_HISTOGRAM_{LOWEST,HIGHEST}_TRACKABLE_VALUE). */
@@ -29,19 +29,42 @@ export function highestEquivalent(v: number): number {
   return lowestEquivalent(v) + bucketWidth(v) - 1;
 }
 
+/** Dense bucket index of a value in [1, 2^30): exact below 256, then 128 buckets per power of two. */
+export function bucketIndex(v: number): number {
+  if (v < 256) return v;
+  const bits = 32 - Math.clz32(v);
+  return 256 + (bits - 9) * 128 + Math.floor(v / 2 ** (bits - 8)) - 128;
+}
+
+/** Lowest value of bucket `i` (the inverse of bucketIndex). */
+export function bucketLowest(i: number): number {
+  if (i < 256) return i;
+  const k = Math.floor((i - 256) / 128);
+  return ((i - 256) % 128 + 128) * 2 ** (k + 1);
+}
+
+const BUCKETS = bucketIndex(HISTOGRAM_HIGHEST_NS) + 1;
+
 export class HdrHistogram {
   totalCount = 0;
-  /** Bucket lowest value (ns) -> count. */
-  private readonly counts = new Map<number, number>();
+  /** Count per bucket (dense: about 3,000 buckets, 24 KB, allocated on a command's first call). */
+  private readonly counts = new Float64Array(BUCKETS);
 
   /** Records one duration in nanoseconds (clamped like Redis's updateCommandLatencyHistogram). */
   record(ns: number): void {
     let v = Math.floor(ns);
     if (!(v >= HISTOGRAM_LOWEST_NS)) v = HISTOGRAM_LOWEST_NS;
     if (v > HISTOGRAM_HIGHEST_NS) v = HISTOGRAM_HIGHEST_NS;
-    const k = lowestEquivalent(v);
-    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+    this.counts[bucketIndex(v)]!++;
     this.totalCount++;
+  }
+
+  /** Non-empty buckets in ascending order: [lowest value (ns), count]. */
+  private buckets(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    const c = this.counts;
+    for (let i = 0; i < c.length; i++) if (c[i] !== 0) out.push([bucketLowest(i), c[i]!]);
+    return out;
   }
 
   /**
@@ -50,14 +73,14 @@ export class HdrHistogram {
    * listed only when its cumulative count grew.
    */
   cumulative(): Array<[number, number]> {
-    const keys = [...this.counts.keys()].sort((a, b) => a - b);
+    const buckets = this.buckets();
     const out: Array<[number, number]> = [];
     let cumulative = 0;
     let previous = 0;
     let i = 0;
     for (let level = 1024; cumulative < this.totalCount; level *= 2) {
       const hev = highestEquivalent(level);
-      while (i < keys.length && keys[i]! <= hev) cumulative += this.counts.get(keys[i++]!)!;
+      while (i < buckets.length && buckets[i]![0] <= hev) cumulative += buckets[i++]![1];
       if (cumulative > previous) out.push([Math.floor(hev / 1000), cumulative]);
       previous = cumulative;
     }
@@ -72,10 +95,9 @@ export class HdrHistogram {
     if (this.totalCount === 0) return 0;
     const p = Math.min(percentile, 100);
     const target = Math.max(1, Math.floor((p / 100) * this.totalCount + 0.5));
-    const keys = [...this.counts.keys()].sort((a, b) => a - b);
     let running = 0;
-    for (const k of keys) {
-      running += this.counts.get(k)!;
+    for (const [k, n] of this.buckets()) {
+      running += n;
       if (running >= target) return percentile === 0 ? k : highestEquivalent(k);
     }
     return 0;

@@ -164,7 +164,7 @@ export class LatencyMonitor {
       server.config.watch('latency-tracking', (v) => { mon.trackingEnabled = v as boolean; });
     }
     server.callObservers.push((client, cmd, _argv, us) => {
-      if (mon.deferred.delete(client)) return;
+      if (mon.deferred.size !== 0 && mon.deferred.delete(client)) return;
       mon.recordCall(cmd, us);
     });
     server.latency = mon;

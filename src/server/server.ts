@@ -258,7 +258,7 @@ export class Server {
     try {
       // A blocked client's further commands wait in its parser until it is served or times out.
       while (!client.closed && !client.closeAfterReply && client.blocked === null) {
-        let r: ParseResult = this.postponed.get(client) ?? null;
+        let r: ParseResult = this.postponed.size === 0 ? null : this.postponed.get(client) ?? null;
         if (r !== null) {
           if (this.pauseUntilMs !== 0 && this.env.clock.nowMs() < this.pauseUntilMs) break;
           this.postponed.delete(client);

@@ -59,11 +59,12 @@ export class SlowLog {
   }
 
   /** Adds an entry when `durationUs` reaches the threshold, then trims to `maxLen`. */
-  pushIfNeeded(argv: readonly string[], durationUs: number, nowMs: number, peer: string, clientName: string): void {
+  pushIfNeeded(argv: readonly string[], durationUs: number, nowMs: number, peer: string | (() => string), clientName: string): void {
     if (this.slowerThanUs < 0 || durationUs < this.slowerThanUs) {
-      this.trim();
+      if (this.entries.length > this.maxLen) this.trim();
       return;
     }
+    if (typeof peer === 'function') peer = peer();
     this.entries.push({
       id: this.nextId++, timeSec: Math.floor(nowMs / 1000), durationUs: Math.floor(durationUs),
       argv: trimSlowLogArgv(argv), peer, clientName,
@@ -74,7 +75,8 @@ export class SlowLog {
   /** Logs an executed command (unless flagged skip_slowlog). */
   record(client: Client, cmd: Command<Client>, argv: readonly string[], us: number, nowMs: number): void {
     if (cmd.isSkipSlowlog || this.slowerThanUs < 0) return;
-    this.pushIfNeeded(argv, us, nowMs, client.addr, client.name);
+    // The peer address is formatted only for commands that are actually logged.
+    this.pushIfNeeded(argv, us, nowMs, () => client.addr, client.name);
   }
 
   private trim(): void {
@@ -102,7 +104,7 @@ export class SlowLog {
       log.trim();
     });
     server.callObservers.push((client: Client, cmd: Command<Client>, argv: readonly string[], us: number) => {
-      if (log.deferred.delete(client)) return;
+      if (log.deferred.size !== 0 && log.deferred.delete(client)) return;
       log.record(client, cmd, argv, us, server.ks.now);
     });
     server.slowlog = log;
