@@ -9,6 +9,7 @@
  * notifies its `h` event and counts `dirty` as Redis does (HSET counts every pair given, updates
  * included). HINCRBYFLOAT propagates as `HSET key field <result>`, as 7.0 rewrites it.
  */
+import { parseScanOptions } from './scan-args.js';
 import { globMatch } from '../lib/glob.js';
 import { addInt64, formatInt64, parseInt64, type Int64 } from '../lib/int64.js';
 import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../lib/long-double.js';
@@ -29,7 +30,6 @@ const ERR_HASH_NOT_FLOAT = error('ERR hash value is not a float');
 const ERR_INCR_NAN_INF = error('ERR value is NaN or Infinity');
 const ERR_RESULT_NAN_INF = error('ERR increment would produce NaN or Infinity');
 /** HSCAN's default COUNT, as Redis. */
-const SCAN_DEFAULT_COUNT = 10;
 
 /** HSET (created count) and HMSET (OK). */
 function hsetGeneric(c: CommandContext, argv: string[], isHmset: boolean): Reply {
@@ -181,23 +181,9 @@ function hscanCommand(c: CommandContext, argv: string[]): Reply {
   const h = readHash(c, argv[1]!);
   if (h === undefined) return ['0', []];
   if (!(h instanceof HashValue)) return h;
-  let count = SCAN_DEFAULT_COUNT;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const opt = argv[i]!.toLowerCase();
-    const hasArg = i + 1 < argv.length;
-    if (opt === 'count' && hasArg) {
-      const n = parseInt64(argv[i + 1]!);
-      if (n === null) return ERR_NOT_INTEGER;
-      if (n < 1) return ERR_SYNTAX;
-      count = typeof n === 'bigint' ? Number.MAX_SAFE_INTEGER : n;
-    } else if (opt === 'match' && hasArg) {
-      const p = argv[i + 1]!;
-      pattern = p === '*' ? null : p;
-    } else {
-      return ERR_SYNTAX;
-    }
-  }
+  const opts = parseScanOptions(argv, 3, false);
+  if ('t' in opts) return opts;
+  const { count, pattern } = opts;
   const out: string[] = [];
   const visit = (f: string, v: string): void => {
     if (pattern !== null && !globMatch(pattern, f)) return;

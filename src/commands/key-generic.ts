@@ -7,6 +7,7 @@
  * KEYS never modifies the dataset (expired keys are hidden, not deleted); SCAN deletes expired
  * keys it meets, as Redis's SCAN does through expireIfNeeded.
  */
+import { parseScanOptions } from './scan-args.js';
 import { globMatch } from '../lib/glob.js';
 import { parseInt64 } from '../lib/int64.js';
 import { ERR_INVALID_CURSOR, ERR_NO_SUCH_KEY, ERR_SYNTAX, ERR_NOT_INTEGER } from '../protocol/errors.js';
@@ -18,7 +19,6 @@ import { rangeSpec } from './key-common.js';
 import type { CommandSpec } from './spec.js';
 
 /** SCAN's default COUNT, as Redis. */
-const SCAN_DEFAULT_COUNT = 10;
 
 function delGeneric(c: CommandContext, argv: string[]): Reply {
   const ks = c.ks;
@@ -92,26 +92,9 @@ function keys(c: CommandContext, argv: string[]): Reply {
 function scan(c: CommandContext, argv: string[]): Reply {
   const cursor = parseScanCursor(argv[1]!);
   if (cursor === null) return ERR_INVALID_CURSOR;
-  let count = SCAN_DEFAULT_COUNT;
-  let pattern: string | null = null;
-  let typeName: string | null = null;
-  for (let i = 2; i < argv.length; i += 2) {
-    const opt = argv[i]!.toLowerCase();
-    const hasArg = i + 1 < argv.length;
-    if (opt === 'count' && hasArg) {
-      const n = parseInt64(argv[i + 1]!);
-      if (n === null) return ERR_NOT_INTEGER;
-      if (n < 1) return ERR_SYNTAX;
-      count = typeof n === 'bigint' ? Number.MAX_SAFE_INTEGER : n;
-    } else if (opt === 'match' && hasArg) {
-      const p = argv[i + 1]!;
-      pattern = p === '*' ? null : p;
-    } else if (opt === 'type' && hasArg) {
-      typeName = argv[i + 1]!.toLowerCase();
-    } else {
-      return ERR_SYNTAX;
-    }
-  }
+  const opts = parseScanOptions(argv, 2, true);
+  if ('t' in opts) return opts;
+  const { count, pattern, typeName } = opts;
   const ks = c.ks;
   const db = c.db;
   const dict = db.dict;

@@ -8,6 +8,7 @@
  * per member added or removed); members are byte strings compared bytewise, except that an
  * intset compares canonical integers (which is the same thing for members it can hold).
  */
+import { parseScanOptions } from './scan-args.js';
 import { globMatch } from '../lib/glob.js';
 import { parseInt64 } from '../lib/int64.js';
 import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../protocol/errors.js';
@@ -115,7 +116,6 @@ function smembers(c: CommandContext, argv: string[]): Reply {
 }
 
 /** SSCAN's default COUNT, as Redis's scanGenericCommand. */
-const SCAN_DEFAULT_COUNT = 10;
 
 function sscan(c: CommandContext, argv: string[]): Reply {
   const cursor = parseScanCursor(argv[2]!);
@@ -123,23 +123,9 @@ function sscan(c: CommandContext, argv: string[]): Reply {
   const s = lookupSet(c, argv[1]!, false);
   if (s === null) return ['0', []];
   if (!(s instanceof SetValue)) return s;
-  let count = SCAN_DEFAULT_COUNT;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const opt = argv[i]!.toLowerCase();
-    const hasArg = i + 1 < argv.length;
-    if (opt === 'count' && hasArg) {
-      const n = parseInt64(argv[i + 1]!);
-      if (n === null) return ERR_NOT_INTEGER;
-      if (n < 1) return ERR_SYNTAX;
-      count = typeof n === 'bigint' ? Number.MAX_SAFE_INTEGER : n;
-    } else if (opt === 'match' && hasArg) {
-      const p = argv[i + 1]!;
-      pattern = p === '*' ? null : p;
-    } else {
-      return ERR_SYNTAX;
-    }
-  }
+  const opts = parseScanOptions(argv, 3, false);
+  if ('t' in opts) return opts;
+  const { count, pattern } = opts;
   const out: string[] = [];
   if (s.isIntset()) {
     // Redis returns a small encoding whole, whatever the cursor and COUNT.

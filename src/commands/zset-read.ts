@@ -4,6 +4,7 @@
  * with cursor 0 (as Redis) and walks a skip-list set's member map with the SCAN guarantee of
  * keyspace/scan.ts (cursor values differ from Redis's, which depend on its hash-table layout).
  */
+import { parseScanOptions } from './scan-args.js';
 import { globMatch } from '../lib/glob.js';
 import { ERR_INVALID_CURSOR, ERR_SYNTAX } from '../protocol/errors.js';
 import { double, EMPTY_ARRAY, error, type Reply } from '../protocol/reply.js';
@@ -154,25 +155,10 @@ function zscan(c: CommandContext, argv: string[]): Reply {
   const z = readZset(c, argv[1]!);
   if (z === undefined) return EMPTY_SCAN;
   if (isErr(z)) return z;
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length;) {
-    const left = argv.length - i;
-    const o = argv[i]!.toLowerCase();
-    if (o === 'count' && left >= 2) {
-      const n = parseLong(argv[i + 1]!);
-      if (isErr(n)) return n;
-      if (n < 1) return ERR_SYNTAX;
-      count = n;
-      i += 2;
-    } else if (o === 'match' && left >= 2) {
-      const p = argv[i + 1]!;
-      pattern = p === '*' ? null : p;
-      i += 2;
-    } else {
-      return ERR_SYNTAX;
-    }
-  }
+  const opts = parseScanOptions(argv, 3, false);
+  if ('t' in opts) return opts;
+  const { count, pattern } = opts;
+
   const out: string[] = [];
   const emit = (m: string, s: number): void => {
     if (pattern !== null && !globMatch(pattern, m)) return;

@@ -298,9 +298,9 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   bool('set-proc-title', 'yes', IMM, inert),
   bool('dynamic-hz', 'yes', MUT, inert),
   bool('lazyfree-lazy-eviction', 'no', MUT, inert),
-  bool('lazyfree-lazy-expire', 'no', MUT, inert),
+  bool('lazyfree-lazy-expire', 'no', MUT),
   bool('lazyfree-lazy-server-del', 'no', MUT, inert),
-  bool('lazyfree-lazy-user-del', 'no', MUT, inert),
+  bool('lazyfree-lazy-user-del', 'no', MUT),
   bool('lazyfree-lazy-user-flush', 'no', MUT, inert),
   bool('repl-disable-tcp-nodelay', 'no', MUT, inert),
   bool('repl-diskless-sync', 'yes', MUT, inert),
@@ -329,7 +329,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   bool('disable-thp', 'yes', IMM, inert),
   bool('cluster-allow-replica-migration', 'yes', MUT, inert),
   bool('replica-announced', 'yes', MUT, inert),
-  bool('latency-tracking', 'yes', MUT, inert),
+  bool('latency-tracking', 'yes', MUT),
   bool('aof-disable-auto-gc', 'no', MUT, inert),
   bool('replica-ignore-disk-write-errors', 'no', MUT, inert),
 
@@ -480,7 +480,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   special('notify-keyspace-events', SPECIALS.notify, '', MUT),
   special('bind', SPECIALS.bind, '* -::*', MUT),
   special('replicaof', SPECIALS.replicaof, '', IMM, { aliases: ['slaveof'], inert: true, initial: { none: true } }),
-  special('latency-tracking-info-percentiles', SPECIALS.percentiles, '50 99 99.9', MUT, inert),
+  special('latency-tracking-info-percentiles', SPECIALS.percentiles, '50 99 99.9', MUT),
 ];
 
 /** Kept for callers written against the first skeleton: the full table. */
