@@ -1,6 +1,8 @@
 // Micro benchmark of the command hot path without sockets: a fake connection feeds pipelined
 // redis-benchmark-style SET/GET batches into one Server and we time parse+dispatch+encode.
-// Usage: node bench/hot-path.mjs [set|get|incr|mset] [pipeline=16] [seconds=3]
+// Usage: [BATCHES=256] node bench/hot-path.mjs [set|get|incr|mset] [pipeline=16] [seconds=3]
+// BATCHES x pipeline distinct random keys are replayed: 256 keeps them cache-hot, 8192 spreads
+// them over the 100k keyspace like redis-benchmark -r 100000 (cache misses included).
 import { buildServer } from '../dist/src/node/build.js';
 import { Config } from '../dist/src/server/config/config.js';
 import { nodeEnvironment, nullSink } from '../dist/src/runtime/node/index.js';
@@ -20,7 +22,8 @@ server.acceptConnection(conn);
 const val = 'x'.repeat(32);
 function cmd(args) { return `*${args.length}\r\n` + args.map((a) => `$${a.length}\r\n${a}\r\n`).join(''); }
 const batches = [];
-for (let b = 0; b < 256; b++) {
+const NB = Number(process.env.BATCHES ?? 256);
+for (let b = 0; b < NB; b++) {
   let s = '';
   for (let i = 0; i < P; i++) {
     const k = `key:${String(Math.floor(Math.random() * 100000)).padStart(12, '0')}`;
@@ -35,8 +38,8 @@ if (test === 'get') for (let i = 0; i < 100000; i++) conn.onData(Buffer.from(cmd
 const t0 = performance.now();
 let n = 0;
 while (performance.now() - t0 < secs * 1000) {
-  for (let i = 0; i < 256; i++) conn.onData(batches[i]);
-  n += 256 * P;
+  for (let i = 0; i < NB; i++) conn.onData(batches[i]);
+  n += NB * P;
 }
 const us = ((performance.now() - t0) * 1000) / n;
 console.log(`${test} P=${P}: ${us.toFixed(3)} us/command (${n} commands, ${written} bytes out)`);
