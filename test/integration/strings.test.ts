@@ -7,33 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServer } from '../helpers/server.js';
-import { waitFor, type RespClient } from '../helpers/resp-client.js';
-import type { RunningServer } from '../../src/index.js';
+import { waitFor } from '../helpers/resp-client.js';
+import { drain, record } from '../helpers/recorder.js';
 
-interface Recorder {
-  props: string[][];
-  events: string[];
-}
-
-/** Records what the server propagates and the keyspace events it raises. */
-function record(s: RunningServer): Recorder {
-  const r: Recorder = { props: [], events: [] };
-  s.server.propagationSinks.push({ propagate: (_db, argv) => { r.props.push([...argv]); } });
-  const hooks = s.server.ks.hooks;
-  const original = hooks.notify.bind(hooks);
-  hooks.notify = (type, event, db, key) => {
-    r.events.push(`${type}:${event}:${key}`);
-    original(type, event, db, key);
-  };
-  return r;
-}
-
-async function drain(r: Recorder, c: RespClient, ...cmd: string[]): Promise<{ props: string[][]; events: string[] }> {
-  r.props.length = 0;
-  r.events.length = 0;
-  await c.call(...cmd);
-  return { props: r.props.map((p) => [...p]), events: [...r.events] };
-}
 
 test('SET with a relative TTL propagates an absolute PXAT; GET tokens are dropped', async () => {
   await withServer({}, async (s, c) => {
