@@ -17,6 +17,7 @@
  * stored in the keyspace (commands delete the key with its last field); strings in the hash table
  * are independent of the old packed string after conversion.
  */
+import { jemallocSize, sdsAllocBytes } from '../alloc-size.js';
 import { ScanCursors } from '../scan.js';
 import type { DigestBuilder, Digestible } from '../digest.js';
 import type { CollectionValue } from '../value.js';
@@ -301,16 +302,4 @@ export class HashValue implements CollectionValue, Digestible {
   }
 }
 
-/** jemalloc's size class for `n` bytes (the classes MEMORY USAGE uses everywhere). */
-function jemallocSize(n: number): number {
-  if (n <= 8) return 8;
-  if (n <= 128) return Math.ceil(n / 16) * 16;
-  const delta = 2 ** (Math.ceil(Math.log2(n)) - 3);
-  return Math.ceil(n / delta) * delta;
-}
 
-/** Allocation of an sds of `len` bytes as sdsnewlen sizes it (type 5 below 32 bytes, not when empty). */
-function sdsAllocBytes(len: number): number {
-  const header = len === 0 ? 3 : len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : 9;
-  return jemallocSize(header + len + 1);
-}

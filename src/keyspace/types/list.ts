@@ -20,6 +20,7 @@
  * equality, which is what Redis's listpack compare amounts to: a listpack stores an element as an
  * integer only when it is the canonical decimal form, so comparing values equals comparing bytes.
  */
+import { jemallocSize } from '../alloc-size.js';
 import type { DigestBuilder, Digestible } from '../digest.js';
 import type { CollectionValue } from '../value.js';
 
@@ -351,10 +352,3 @@ function listpackInt(s: string): number | null {
   return Number(s);
 }
 
-/** jemalloc's size class for `n` bytes (same classes as MEMORY USAGE uses for strings). */
-function jemallocSize(n: number): number {
-  if (n <= 8) return 8;
-  if (n <= 128) return Math.ceil(n / 16) * 16;
-  const delta = 2 ** (Math.ceil(Math.log2(n)) - 3);
-  return Math.ceil(n / delta) * delta;
-}

@@ -13,6 +13,7 @@
  * (SPOP's rebuilt set, the result of SINTERSTORE...) starts again from the member rule.
  * In the hashtable, `index.get(list[i]) === i` for every slot.
  */
+import { jemallocSize, sdsAllocBytes } from '../alloc-size.js';
 import { parseInt64, type Int64 } from '../../lib/int64.js';
 import type { DigestBuilder, Digestible } from '../digest.js';
 import { ScanCursors } from '../scan.js';
@@ -48,19 +49,7 @@ function intWidth(v: Int64): number {
 const DICT_BYTES = 56;
 const DICT_ENTRY_BYTES = 24;
 
-/** jemalloc's size class for `n` bytes. */
-function jemallocSize(n: number): number {
-  if (n <= 8) return 8;
-  if (n <= 128) return Math.ceil(n / 16) * 16;
-  const delta = 2 ** (Math.ceil(Math.log2(n)) - 3);
-  return Math.ceil(n / delta) * delta;
-}
 
-/** Allocation of an sds of `len` bytes (type 5 header below 32 bytes, except the empty string). */
-function sdsAllocBytes(len: number): number {
-  const header = len === 0 ? 3 : len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : 9;
-  return jemallocSize(header + len + 1);
-}
 
 export class SetValue implements CollectionValue, Digestible {
   readonly type = 'set' as const;

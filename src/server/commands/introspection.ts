@@ -8,6 +8,7 @@
  * What Garrison cannot measure (allocator and RSS figures in MEMORY STATS) is reported as 0; the
  * HELP and DOCTOR texts are Garrison's own wording.
  */
+import { jemallocSize } from '../../keyspace/alloc-size.js';
 import type { Command } from '../../commands/registry.js';
 import type { AclCategory, CommandSpec, Handler } from '../../commands/spec.js';
 import type { Database } from '../../keyspace/database.js';
@@ -322,12 +323,6 @@ const LATENCY_SPEC: Spec = {
 // MEMORY
 
 /** jemalloc's size class for an allocation of `n` bytes (8, 16, 32, 48 ... then 4 per doubling). */
-export function jemallocSize(n: number): number {
-  if (n <= 8) return 8;
-  if (n <= 128) return Math.ceil(n / 16) * 16;
-  const delta = 2 ** (Math.ceil(Math.log2(n)) - 3);
-  return Math.ceil(n / delta) * delta;
-}
 
 /** Header bytes of an sds string of `len` bytes (type 5 allowed, as for keys). */
 function sdsHeader(len: number): number {
