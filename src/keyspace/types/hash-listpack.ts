@@ -11,6 +11,9 @@
  *
  * Invariants: a packed string is always built with Array.prototype.join (which allocates a flat
  * sequential string, never a cons tree); it holds an even number of entries; every char is a byte.
+ *
+ * The sorted set's listpack (zset.ts) uses the same codec with pairs (member, score as text) kept
+ * in score order: the positional helpers (lpWalkPairs, lpInsertAt, lpCut) serve it.
  */
 
 /** The varint length prefix of an entry of `len` bytes. */
@@ -25,7 +28,7 @@ function header(len: number): string {
 }
 
 /** Reads a varint at `pos`; returns the length and stores the position after it in `out[0]`. */
-function readLen(lp: string, pos: number, out: number[]): number {
+export function lpReadLen(lp: string, pos: number, out: number[]): number {
   let c = lp.charCodeAt(pos++);
   if (c < 0x80) {
     out[0] = pos;
@@ -60,7 +63,7 @@ export function lpUnpack(lp: string): string[] {
   const p = [0];
   let pos = 0;
   while (pos < lp.length) {
-    const len = readLen(lp, pos, p);
+    const len = lpReadLen(lp, pos, p);
     pos = p[0]!;
     out.push(lp.substring(pos, pos + len));
     pos += len;
@@ -79,7 +82,7 @@ export function lpUnpackCopies(lp: string): string[] {
   const p = [0];
   let pos = 0;
   while (pos < lp.length) {
-    const len = readLen(lp, pos, p);
+    const len = lpReadLen(lp, pos, p);
     pos = p[0]!;
     out.push(buf.toString('latin1', pos, pos + len));
     pos += len;
@@ -92,9 +95,9 @@ export function lpForEachPair(lp: string, fn: (field: string, value: string) => 
   const p = [0];
   let pos = 0;
   while (pos < lp.length) {
-    const flen = readLen(lp, pos, p);
+    const flen = lpReadLen(lp, pos, p);
     const fstart = p[0]!;
-    const vlen = readLen(lp, fstart + flen, p);
+    const vlen = lpReadLen(lp, fstart + flen, p);
     const vstart = p[0]!;
     fn(lp.substring(fstart, fstart + flen), lp.substring(vstart, vstart + vlen));
     pos = vstart + vlen;
@@ -121,12 +124,12 @@ export function lpFind(lp: string, field: string): LpPairPos | null {
     const pairStart = pos;
     let len = lp.charCodeAt(pos);
     if (len < 0x80) pos++;
-    else { len = readLen(lp, pos, p); pos = p[0]!; }
+    else { len = lpReadLen(lp, pos, p); pos = p[0]!; }
     const fstart = pos;
     pos += len;
     let vlen = lp.charCodeAt(pos);
     if (vlen < 0x80) pos++;
-    else { vlen = readLen(lp, pos, p); pos = p[0]!; }
+    else { vlen = lpReadLen(lp, pos, p); pos = p[0]!; }
     const vstart = pos;
     pos += vlen;
     if (len === flen && (f0 < 0 || (lp.charCodeAt(fstart + len - 1) === fl &&
@@ -152,16 +155,50 @@ export function lpAppend(lp: string, field: string, value: string): string {
 export function lpReplaceValue(lp: string, at: LpPairPos, value: string): string {
   // The value's header sits just before valueStart: find where it begins by re-reading the field.
   const p = [0];
-  const flen = readLen(lp, at.pairStart, p);
+  const flen = lpReadLen(lp, at.pairStart, p);
   const vheader = p[0]! + flen;
   return [lp.substring(0, vheader), header(value.length), value, lp.substring(at.valueEnd)].join('');
 }
 
 /** `lp` without the pair at `at`. */
 export function lpRemove(lp: string, at: LpPairPos): string {
-  if (at.pairStart === 0) return at.valueEnd === lp.length ? '' : copyFlat(lp.substring(at.valueEnd));
-  if (at.valueEnd === lp.length) return copyFlat(lp.substring(0, at.pairStart));
-  return [lp.substring(0, at.pairStart), lp.substring(at.valueEnd)].join('');
+  return lpCut(lp, at.pairStart, at.valueEnd);
+}
+
+/** `lp` without the bytes [start, end) (which must span whole pairs). */
+export function lpCut(lp: string, start: number, end: number): string {
+  if (start === 0) return end === lp.length ? '' : copyFlat(lp.substring(end));
+  if (end === lp.length) return copyFlat(lp.substring(0, start));
+  if (start === end) return lp;
+  return [lp.substring(0, start), lp.substring(end)].join('');
+}
+
+/** `lp` with the pair (field, value) inserted at byte offset `pos` (a pair boundary). */
+export function lpInsertAt(lp: string, pos: number, field: string, value: string): string {
+  if (pos === lp.length) return lpAppend(lp, field, value);
+  return [lp.substring(0, pos), header(field.length), field, header(value.length), value, lp.substring(pos)].join('');
+}
+
+/**
+ * Calls `fn(field, value, pairStart, pairEnd)` for each pair in order while it returns true;
+ * returns the offset where the walk stopped (the start of the pair refused, or lp.length).
+ */
+export function lpWalkPairs(
+  lp: string,
+  fn: (field: string, value: string, pairStart: number, pairEnd: number) => boolean,
+): number {
+  const p = [0];
+  let pos = 0;
+  while (pos < lp.length) {
+    const flen = lpReadLen(lp, pos, p);
+    const fstart = p[0]!;
+    const vlen = lpReadLen(lp, fstart + flen, p);
+    const vstart = p[0]!;
+    const end = vstart + vlen;
+    if (!fn(lp.substring(fstart, fstart + flen), lp.substring(vstart, end), pos, end)) return pos;
+    pos = end;
+  }
+  return pos;
 }
 
 /** An independent flat copy (join returns a lone part as is, which may be a slice of `lp`). */

@@ -112,6 +112,44 @@ test('zset: a listpack stores a zero score without its sign, a skiplist keeps it
   assert.ok(Object.is(y.score('long'), -0));
 });
 
+const TRICKY_SCORES = [
+  5e-324, -5e-324, 2.2250738585072014e-308, 2.225073858507201e-308, Number.MAX_VALUE, -Number.MAX_VALUE,
+  Infinity, -Infinity, 0.1, 0.30000000000000004, 1 / 3, -2 / 3, 1e21, 1e-7, 123456789012345, 1234567890123456,
+  9007199254740993, -9007199254740991, 1e15 + 0.5, -42, 7, 1e300,
+];
+
+test('zset: listpack scores round-trip bit-exactly (denormals, infinities, long integers)', () => {
+  const big: ZsetLimits = { zsetMaxListpackEntries: 128, zsetMaxListpackValue: 64 };
+  const members = TRICKY_SCORES.map((_, i) => `m${i}`);
+  const sorted = TRICKY_SCORES.map((s, i): [string, number] => [members[i]!, s]).sort(cmp);
+  const z = new ZSet();
+  TRICKY_SCORES.forEach((s, i) => z.insert(s, members[i]!, big));
+  const f = ZSet.fromEntries(members, TRICKY_SCORES, big);
+  for (const y of [z, f, f.clone()]) {
+    assert.equal(y.encoding(), 'listpack');
+    assert.deepEqual(entries(y), sorted);
+    TRICKY_SCORES.forEach((s, i) => assert.ok(Object.is(y.score(members[i]!), s), `score of ${s}`));
+    sorted.forEach(([m, s], r) => { assert.equal(y.memberAt(r), m); assert.ok(Object.is(y.scoreAt(r), s)); });
+    const rev: Array<[string, number]> = [];
+    y.walk(sorted.length - 1, true, (m, s) => { rev.push([m, s]); return true; });
+    assert.deepEqual(rev, sorted.slice().reverse());
+  }
+  // Updates move a member to its new place, keeping every score exact.
+  z.update('m0', 5e-324, -Infinity, big);
+  z.update('m6', Infinity, -0, big);
+  assert.equal(z.memberAt(0), 'm0');
+  assert.ok(Object.is(z.score('m6'), 0));
+  assert.ok(Object.is(z.score('m2'), 2.2250738585072014e-308));
+});
+
+test('zset: an update under lowered limits converts the listpack, as remove + insert', () => {
+  const big: ZsetLimits = { zsetMaxListpackEntries: 128, zsetMaxListpackValue: 64 };
+  const z = ZSet.fromEntries(['a', 'b', 'c'], [1, 2, 3], big);
+  z.update('a', 1, 4, { zsetMaxListpackEntries: 2, zsetMaxListpackValue: 64 });
+  assert.equal(z.encoding(), 'skiplist');
+  assert.deepEqual(entries(z), [['b', 2], ['c', 3], ['a', 4]]);
+});
+
 type Op =
   | { k: 'add'; m: string; s: number }
   | { k: 'rem'; m: string }
@@ -119,7 +157,7 @@ type Op =
   | { k: 'remscore'; min: number; max: number; minex: boolean; maxex: boolean };
 
 const memberArb = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'ab', 'ba', '\x00', '\xff', 'xyz1');
-const scoreArb = fc.constantFrom(-Infinity, -2, -1, 0, 0.5, 1, 1, 2, 3, Infinity);
+const scoreArb = fc.constantFrom(-Infinity, -2, -1, 0, 0.5, 1, 1, 2, 3, Infinity, 5e-324, 0.1, 1e21, 123456789012345680000, -1e-300);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ k: fc.constant('add' as const), m: memberArb, s: scoreArb }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('rem' as const), m: memberArb }) },

@@ -1,10 +1,12 @@
 /**
  * The sorted-set value (Redis's OBJ_ZSET) with Redis 7.0's two encodings:
- * - `listpack`: one flat array [member0, score0, member1, score1, ...] kept sorted by (score,
- *   member bytes). Used while the set has at most zset-max-listpack-entries members, each at most
- *   zset-max-listpack-value bytes long. Lookups are linear, as in Redis's listpack (n is small).
- *   A flat array of strings and numbers is the most compact layout V8 offers (integer scores are
- *   unboxed Smis), which keeps 100k small sets within 2x of Redis's memory.
+ * - `listpack`: ONE packed byte string (hash-listpack.ts's codec) of the pairs (member, score)
+ *   kept sorted by (score, member bytes), the score as its shortest round-trip decimal text
+ *   (String(score), which Number() parses back bit-exactly, infinities and denormals included).
+ *   Used while the set has at most zset-max-listpack-entries members, each at most
+ *   zset-max-listpack-value bytes long. Operations decode the pairs they need, linearly, as
+ *   Redis's listpack does (n is small); one string per set is what keeps 100k small sets near
+ *   Redis's memory (a JS array of members and numbers cost three times Redis's footprint).
  * - `skiplist`: a skip list with spans (skiplist.ts) for O(log n) rank and range operations, plus a
  *   Map member -> score for O(1) lookups. A set converts once and never back, except that the
  *   store commands build their result in the encoding its final size calls for (as Redis does).
@@ -19,6 +21,7 @@ import type { DigestBuilder, Digestible } from '../digest.js';
 import { ScanCursors } from '../scan.js';
 import type { CollectionValue } from '../value.js';
 import { SkipList, type SkipNode } from './skiplist.js';
+import { lpCut, lpFind, lpInsertAt, lpPack, lpReadLen, lpRemove, lpUnpack, lpUnpackCopies, lpWalkPairs } from './hash-listpack.js';
 
 /** The thresholds of the listpack encoding (zset-max-listpack-entries / -value). */
 export interface ZsetLimits {
@@ -82,18 +85,90 @@ class SkipState {
   scans: ScanCursors | null = null;
 }
 
-type Flat = Array<string | number>;
+/**
+ * The text a listpack stores for a score. The listpack keeps no sign on a zero (Redis 7.0 answers
+ * "0" for a member added with -0 to a listpack); String() is the shortest round-trip form.
+ */
+function scoreText(s: number): string {
+  return s === 0 ? '0' : String(s);
+}
 
-function isFlat(d: Flat | SkipState): d is Flat {
-  return Array.isArray(d);
+/** The score whose text lies at lp[start, start+len): integers without a substring, else Number(). */
+function parseScoreAt(lp: string, start: number, len: number): number {
+  if (len <= 15) {
+    let i = start;
+    const end = start + len;
+    const neg = lp.charCodeAt(i) === 45;
+    if (neg) i++;
+    let v = 0;
+    for (; i < end; i++) {
+      const c = lp.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return Number(lp.substring(start, end));
+      v = v * 10 + c;
+    }
+    if (i > start + (neg ? 1 : 0)) return neg ? -v : v;
+  }
+  return Number(lp.substring(start, start + len));
+}
+
+/** Byte comparison of lp[start, start+len) with `s`: negative, 0 or positive. */
+function cmpAt(lp: string, start: number, len: number, s: string): number {
+  const n = len < s.length ? len : s.length;
+  for (let i = 0; i < n; i++) {
+    const d = lp.charCodeAt(start + i) - s.charCodeAt(i);
+    if (d !== 0) return d;
+  }
+  return len - s.length;
+}
+
+/**
+ * Byte offset in a packed listpack where (score, member) belongs: before the first greater pair,
+ * ignoring the bytes [skipStart, skipEnd) (the pair being moved by an update).
+ */
+function insertOffset(lp: string, score: number, member: string, skipStart = -1, skipEnd = -1): number {
+  const p = [0];
+  let pos = 0;
+  while (pos < lp.length) {
+    if (pos === skipStart) { pos = skipEnd; continue; }
+    const mlen = lpReadLen(lp, pos, p);
+    const mstart = p[0]!;
+    const slen = lpReadLen(lp, mstart + mlen, p);
+    const sstart = p[0]!;
+    const s = parseScoreAt(lp, sstart, slen);
+    if (s > score || (s === score && cmpAt(lp, mstart, mlen, member) > 0)) return pos;
+    pos = sstart + slen;
+  }
+  return pos;
+}
+
+/** A packed listpack's pairs, decoded (members are transient substrings of the packed string). */
+interface Pairs { m: string[]; s: number[] }
+
+function unpackPairs(lp: string): Pairs {
+  const items = lpUnpack(lp);
+  const n = items.length >> 1;
+  const m = new Array<string>(n);
+  const s = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    m[i] = items[2 * i]!;
+    s[i] = Number(items[2 * i + 1]!);
+  }
+  return { m, s };
+}
+
+function packPairs(m: readonly string[], s: readonly number[], from: number, to: number, out: string[]): void {
+  for (let i = from; i < to; i++) { out.push(m[i]!, scoreText(s[i]!)); }
 }
 
 export class ZSet implements CollectionValue, Digestible {
-  /** The listpack array, or the skip list state. */
-  private d: Flat | SkipState;
+  /** The packed listpack string, or the skip list state. */
+  private d: string | SkipState;
+  /** Members in the packed string (unused for a skip list). */
+  private n: number;
 
   constructor() {
-    this.d = [];
+    this.d = '';
+    this.n = 0;
   }
 
   get type(): 'zset' {
@@ -101,12 +176,12 @@ export class ZSet implements CollectionValue, Digestible {
   }
 
   encoding(): string {
-    return isFlat(this.d) ? 'listpack' : 'skiplist';
+    return typeof this.d === 'string' ? 'listpack' : 'skiplist';
   }
 
   get length(): number {
     const d = this.d;
-    return isFlat(d) ? d.length >> 1 : d.list.length;
+    return typeof d === 'string' ? this.n : d.list.length;
   }
 
   /** Builds a set from (member, score) pairs sorted or not, members distinct, in the encoding its size calls for. */
@@ -126,60 +201,51 @@ export class ZSet implements CollectionValue, Digestible {
       const ma = members[a]!, mb = members[b]!;
       return ma < mb ? -1 : ma > mb ? 1 : 0;
     });
-    const flat: Flat = new Array<string | number>(members.length * 2);
+    const items = new Array<string>(members.length * 2);
     for (let i = 0; i < idx.length; i++) {
-      flat[2 * i] = members[idx[i]!]!;
-      const s = scores[idx[i]!]!;
-      flat[2 * i + 1] = s === 0 ? 0 : s;
+      items[2 * i] = members[idx[i]!]!;
+      items[2 * i + 1] = scoreText(scores[idx[i]!]!);
     }
-    z.d = flat;
+    z.d = lpPack(items);
+    z.n = members.length;
     return z;
   }
 
   /** Score of `member`, or undefined. */
   score(member: string): number | undefined {
     const d = this.d;
-    if (isFlat(d)) {
-      for (let i = 0; i < d.length; i += 2) if (d[i] === member) return d[i + 1] as number;
-      return undefined;
+    if (typeof d === 'string') {
+      const at = lpFind(d, member);
+      return at === null ? undefined : parseScoreAt(d, at.valueStart, at.valueEnd - at.valueStart);
     }
     return d.dict.get(member);
   }
 
   private toSkiplist(): SkipState {
     const d = this.d;
-    if (!isFlat(d)) return d;
+    if (typeof d !== 'string') return d;
     const s = new SkipState();
-    for (let i = 0; i < d.length; i += 2) {
-      s.list.insert(d[i + 1] as number, d[i] as string);
-      s.dict.set(d[i] as string, d[i + 1] as number);
+    // Independent copies: substrings would keep the packed string alive.
+    const items = lpUnpackCopies(d);
+    for (let i = 0; i < items.length; i += 2) {
+      const m = items[i]!, sc = Number(items[i + 1]!);
+      s.list.insert(sc, m);
+      s.dict.set(m, sc);
     }
     this.d = s;
+    this.n = 0;
     return s;
   }
 
   /** Adds a member known to be absent, converting to a skip list when the listpack would overflow. */
   insert(score: number, member: string, limits: ZsetLimits): void {
     let d = this.d;
-    if (isFlat(d)) {
-      if ((d.length >> 1) + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue) {
+    if (typeof d === 'string') {
+      if (this.n + 1 > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue) {
         d = this.toSkiplist();
       } else {
-        let i = 0;
-        while (i < d.length) {
-          const s = d[i + 1] as number;
-          if (s > score || (s === score && (d[i] as string) > member)) break;
-          i += 2;
-        }
-        // A fresh array of the exact size: splice() would over-allocate the backing store by half,
-        // which is most of the memory of 100k small sets.
-        const nd: Flat = new Array<string | number>(d.length + 2);
-        for (let j = 0; j < i; j++) nd[j] = d[j]!;
-        nd[i] = member;
-        // The listpack stores a score as text without the sign of a zero (Redis 7.0 answers "0").
-        nd[i + 1] = score === 0 ? 0 : score;
-        for (let j = i; j < d.length; j++) nd[j + 2] = d[j]!;
-        this.d = nd;
+        this.d = lpInsertAt(d, insertOffset(d, score, member), member, scoreText(score));
+        this.n++;
         return;
       }
     }
@@ -190,9 +256,21 @@ export class ZSet implements CollectionValue, Digestible {
   /** Changes the score of a present member. */
   update(member: string, oldScore: number, newScore: number, limits: ZsetLimits): void {
     const d = this.d;
-    if (isFlat(d)) {
-      this.remove(member);
-      this.insert(newScore, member, limits);
+    if (typeof d === 'string') {
+      // One rebuild: the pair moves from its old place to where the new score sorts it.
+      const at = lpFind(d, member);
+      if (at === null || this.n > limits.zsetMaxListpackEntries || member.length > limits.zsetMaxListpackValue) {
+        // As remove + insert, which converts when the limits were lowered below the set's size.
+        this.remove(member);
+        this.insert(newScore, member, limits);
+        return;
+      }
+      const from = at.pairStart, to = at.valueEnd;
+      const o = insertOffset(d, newScore, member, from, to);
+      const pair = lpPack([member, scoreText(newScore)]);
+      this.d = o <= from
+        ? [d.substring(0, o), pair, d.substring(o, from), d.substring(to)].join('')
+        : [d.substring(0, from), d.substring(to, o), pair, d.substring(o)].join('');
       return;
     }
     d.list.updateScore(oldScore, member, newScore);
@@ -202,11 +280,12 @@ export class ZSet implements CollectionValue, Digestible {
   /** Removes `member`; false when absent. */
   remove(member: string): boolean {
     const d = this.d;
-    if (isFlat(d)) {
-      for (let i = 0; i < d.length; i += 2) {
-        if (d[i] === member) { d.splice(i, 2); return true; }
-      }
-      return false;
+    if (typeof d === 'string') {
+      const at = lpFind(d, member);
+      if (at === null) return false;
+      this.d = lpRemove(d, at);
+      this.n--;
+      return true;
     }
     const s = d.dict.get(member);
     if (s === undefined) return false;
@@ -218,24 +297,42 @@ export class ZSet implements CollectionValue, Digestible {
   /** 0-based rank of `member` in ascending order, or -1. */
   rank(member: string): number {
     const d = this.d;
-    if (isFlat(d)) {
-      for (let i = 0; i < d.length; i += 2) if (d[i] === member) return i >> 1;
-      return -1;
+    if (typeof d === 'string') {
+      let r = 0;
+      let found = false;
+      lpWalkPairs(d, (m) => {
+        if (m === member) { found = true; return false; }
+        r++;
+        return true;
+      });
+      return found ? r : -1;
     }
     const s = d.dict.get(member);
     if (s === undefined) return -1;
     return d.list.getRank(s, member) - 1;
   }
 
+  /** The pair at a valid 0-based rank of a packed listpack. */
+  private static pairAt(lp: string, rank: number): [string, string] {
+    let r = 0;
+    let out: [string, string] = ['', ''];
+    lpWalkPairs(lp, (m, t) => {
+      if (r++ < rank) return true;
+      out = [m, t];
+      return false;
+    });
+    return out;
+  }
+
   memberAt(rank: number): string {
     const d = this.d;
-    if (isFlat(d)) return d[2 * rank] as string;
+    if (typeof d === 'string') return ZSet.pairAt(d, rank)[0];
     return d.list.byRank(rank + 1)!.member;
   }
 
   scoreAt(rank: number): number {
     const d = this.d;
-    if (isFlat(d)) return d[2 * rank + 1] as number;
+    if (typeof d === 'string') return Number(ZSet.pairAt(d, rank)[1]);
     return d.list.byRank(rank + 1)!.score;
   }
 
@@ -245,11 +342,13 @@ export class ZSet implements CollectionValue, Digestible {
    */
   walk(rank: number, reverse: boolean, fn: (member: string, score: number) => boolean): void {
     const d = this.d;
-    if (isFlat(d)) {
+    if (typeof d === 'string') {
       if (reverse) {
-        for (let i = 2 * rank; i >= 0; i -= 2) if (!fn(d[i] as string, d[i + 1] as number)) return;
+        const { m, s } = unpackPairs(d);
+        for (let i = rank; i >= 0; i--) if (!fn(m[i]!, s[i]!)) return;
       } else {
-        for (let i = 2 * rank; i < d.length; i += 2) if (!fn(d[i] as string, d[i + 1] as number)) return;
+        let r = 0;
+        lpWalkPairs(d, (m, t) => r++ < rank || fn(m, Number(t)));
       }
       return;
     }
@@ -271,9 +370,11 @@ export class ZSet implements CollectionValue, Digestible {
     const n = this.length;
     if (!p.nonEmpty || n === 0) return false;
     const d = this.d;
-    if (isFlat(d)) {
-      if (!p.gteMin(d[d.length - 2] as string, d[d.length - 1] as number)) return false;
-      return p.lteMax(d[0] as string, d[1] as number);
+    if (typeof d === 'string') {
+      const last = ZSet.pairAt(d, n - 1);
+      if (!p.gteMin(last[0], Number(last[1]))) return false;
+      const first = ZSet.pairAt(d, 0);
+      return p.lteMax(first[0], Number(first[1]));
     }
     const tail = d.list.tail!;
     const head = d.list.first()!;
@@ -284,10 +385,10 @@ export class ZSet implements CollectionValue, Digestible {
   firstInRange(p: RangePreds): number {
     if (!this.edgesInRange(p)) return -1;
     const d = this.d;
-    if (isFlat(d)) {
-      for (let i = 0; i < d.length; i += 2) {
-        const m = d[i] as string, s = d[i + 1] as number;
-        if (p.gteMin(m, s)) return p.lteMax(m, s) ? i >> 1 : -1;
+    if (typeof d === 'string') {
+      const { m, s } = unpackPairs(d);
+      for (let i = 0; i < m.length; i++) {
+        if (p.gteMin(m[i]!, s[i]!)) return p.lteMax(m[i]!, s[i]!) ? i : -1;
       }
       return -1;
     }
@@ -300,10 +401,10 @@ export class ZSet implements CollectionValue, Digestible {
   lastInRange(p: RangePreds): number {
     if (!this.edgesInRange(p)) return -1;
     const d = this.d;
-    if (isFlat(d)) {
-      for (let i = d.length - 2; i >= 0; i -= 2) {
-        const m = d[i] as string, s = d[i + 1] as number;
-        if (p.lteMax(m, s)) return p.gteMin(m, s) ? i >> 1 : -1;
+    if (typeof d === 'string') {
+      const { m, s } = unpackPairs(d);
+      for (let i = m.length - 1; i >= 0; i--) {
+        if (p.lteMax(m[i]!, s[i]!)) return p.gteMin(m[i]!, s[i]!) ? i : -1;
       }
       return -1;
     }
@@ -317,7 +418,7 @@ export class ZSet implements CollectionValue, Digestible {
     const first = this.firstInRange(p);
     if (first < 0) return 0;
     const d = this.d;
-    if (isFlat(d)) {
+    if (typeof d === 'string') {
       // Redis's listpack count walks forward while the element is <= max.
       let n = 0;
       this.walk(first, false, (m, s) => { if (!p.lteMax(m, s)) return false; n++; return true; });
@@ -333,13 +434,14 @@ export class ZSet implements CollectionValue, Digestible {
     const first = this.firstInRange(p);
     if (first < 0) return removed;
     const d = this.d;
-    if (isFlat(d)) {
-      let end = 2 * first;
-      while (end < d.length && p.lteMax(d[end] as string, d[end + 1] as number)) {
-        removed.push(d[end] as string);
-        end += 2;
+    if (typeof d === 'string') {
+      const { m, s } = unpackPairs(d);
+      let end = first;
+      while (end < m.length && p.lteMax(m[end]!, s[end]!)) {
+        removed.push(m[end]!);
+        end++;
       }
-      d.splice(2 * first, end - 2 * first);
+      this.cutRanks(m, s, first, end);
       return removed;
     }
     d.list.deleteWhile((n) => p.gteMin(n.member, n.score), (n) => p.lteMax(n.member, n.score), (n) => {
@@ -349,11 +451,31 @@ export class ZSet implements CollectionValue, Digestible {
     return removed;
   }
 
+  /** Drops ranks [from, to) of the packed listpack whose decoded pairs are m, s. */
+  private cutRanks(m: readonly string[], s: readonly number[], from: number, to: number): void {
+    const rest: string[] = [];
+    packPairs(m, s, 0, from, rest);
+    packPairs(m, s, to, m.length, rest);
+    this.d = lpPack(rest);
+    this.n = m.length - (to - from);
+  }
+
   /** ZREMRANGEBYRANK: removes 0-based ranks start..end (valid, inclusive); returns the count. */
   removeRankRange(start: number, end: number): number {
     const d = this.d;
-    if (isFlat(d)) {
-      d.splice(2 * start, 2 * (end - start + 1));
+    if (typeof d === 'string') {
+      // Locate the byte span of the ranks and cut it out (the common case: ZPOPMIN/ZPOPMAX).
+      let r = 0;
+      let from = -1;
+      let to = d.length;
+      lpWalkPairs(d, (_m, _t, pairStart, pairEnd) => {
+        if (r === start) from = pairStart;
+        if (r === end) { to = pairEnd; return false; }
+        r++;
+        return true;
+      });
+      this.d = lpCut(d, from, to);
+      this.n -= end - start + 1;
       return end - start + 1;
     }
     return d.list.deleteRangeByRank(start + 1, end + 1, (n) => d.dict.delete(n.member));
@@ -362,7 +484,7 @@ export class ZSet implements CollectionValue, Digestible {
   /** The skip list's member -> score map (only in the skiplist encoding), for ZSCAN cursors. */
   scanState(): { dict: Map<string, number>; scans: ScanCursors } | null {
     const d = this.d;
-    if (isFlat(d)) return null;
+    if (typeof d === 'string') return null;
     if (d.scans === null) d.scans = new ScanCursors(64);
     return { dict: d.dict, scans: d.scans };
   }
@@ -370,8 +492,10 @@ export class ZSet implements CollectionValue, Digestible {
   clone(): ZSet {
     const z = new ZSet();
     const d = this.d;
-    if (isFlat(d)) {
-      z.d = d.slice();
+    if (typeof d === 'string') {
+      // A packed string is immutable: the copy shares it.
+      z.d = d;
+      z.n = this.n;
     } else {
       const s = new SkipState();
       for (let n = d.list.first(); n !== null; n = n.next[0]!) {
@@ -386,9 +510,9 @@ export class ZSet implements CollectionValue, Digestible {
   memoryUsage(): number {
     const d = this.d;
     let bytes = 16;
-    if (isFlat(d)) {
-      bytes += 16 + d.length * 8;
-      for (let i = 0; i < d.length; i += 2) bytes += 12 + (d[i] as string).length;
+    if (typeof d === 'string') {
+      bytes += 16 + this.n * 16;
+      lpWalkPairs(d, (m) => { bytes += 12 + m.length; return true; });
       return bytes;
     }
     for (let n = d.list.first(); n !== null; n = n.next[0]!) bytes += 96 + n.next.length * 16 + n.member.length;
