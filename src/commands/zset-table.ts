@@ -1,7 +1,8 @@
 /**
- * The sorted-set command rows' metadata (arity, flags, ACL categories, key specs, docs), as Redis
- * 7.0.15's COMMAND INFO and COMMAND DOCS report them; generated from a running redis-server 7.0.15
- * and checked by the differential scripts. Handlers are attached in zsets.ts.
+ * The sorted-set command rows' metadata: arity, flags, ACL categories, key specs, tips and argument
+ * lists exactly as Redis 7.0.15's COMMAND INFO / COMMAND DOCS report them (facts read off a running
+ * redis-server 7.0.15 and checked by the differential scripts); summaries are Garrison's own words
+ * and complexities are the bare formulas. Handlers are attached in zsets.ts.
  */
 import type { CommandSpec } from './spec.js';
 
@@ -18,8 +19,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '1.2.0',
-    summary: 'Add one or more members to a sorted set, or update its score if it already exists',
-    complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
+    summary: 'Adds members with their scores to a sorted set, or changes the scores of existing members',
+    complexity: 'O(log(N)) for each item added',
     history: [['2.4.0', 'Accepts multiple elements.'], ['3.0.2', 'Added the `XX`, `NX`, `CH` and `INCR` options.'], ['6.2.0', 'Added the `GT` and `LT` options.']],
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
@@ -40,8 +41,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '1.2.0',
-    summary: 'Increment the score of a member in a sorted set',
-    complexity: 'O(log(N)) where N is the number of elements in the sorted set.',
+    summary: "Adds an increment to one member's score",
+    complexity: 'O(log(N))',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'increment', type: 'integer' },
@@ -58,8 +59,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '1.2.0',
-    summary: 'Remove one or more members from a sorted set',
-    complexity: 'O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.',
+    summary: 'Deletes members from a sorted set',
+    complexity: 'O(M*log(N))',
     history: [['2.4.0', 'Accepts multiple elements.']],
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
@@ -76,7 +77,7 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '1.2.0',
-    summary: 'Get the number of members in a sorted set',
+    summary: 'Counts the members of a sorted set',
     complexity: 'O(1)',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
@@ -92,7 +93,7 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '1.2.0',
-    summary: 'Get the score associated with the given member in a sorted set',
+    summary: "Reads one member's score",
     complexity: 'O(1)',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
@@ -109,8 +110,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '6.2.0',
-    summary: 'Get the score associated with the given members in a sorted set',
-    complexity: 'O(N) where N is the number of members being requested.',
+    summary: 'Reads the scores of several members',
+    complexity: 'O(N)',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'member', type: 'string', flags: ['multiple'] },
@@ -126,7 +127,7 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.0.0',
-    summary: 'Determine the index of a member in a sorted set',
+    summary: "A member's position in ascending score order",
     complexity: 'O(log(N))',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
@@ -143,7 +144,7 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.0.0',
-    summary: 'Determine the index of a member in a sorted set, with scores ordered from high to low',
+    summary: "A member's position in descending score order",
     complexity: 'O(log(N))',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
@@ -160,8 +161,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.0.0',
-    summary: 'Count the members in a sorted set with scores within the given values',
-    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    summary: 'Counts members whose scores fall in a score interval',
+    complexity: 'O(log(N))',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'min', type: 'double' },
@@ -178,8 +179,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.8.9',
-    summary: 'Count the number of members in a sorted set between a given lexicographical range',
-    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    summary: 'Counts members that fall in a lexicographical interval',
+    complexity: 'O(log(N))',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'min', type: 'string' },
@@ -196,8 +197,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '1.2.0',
-    summary: 'Return a range of members in a sorted set',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.',
+    summary: 'Members by position, score or lexicographical interval, optionally reversed and paged',
+    complexity: 'O(log(N)+M)',
     history: [['6.2.0', 'Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.']],
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
@@ -220,8 +221,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '6.2.0',
-    summary: 'Store a range of members from sorted set into another key',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.',
+    summary: 'Writes a range of a sorted set (as ZRANGE selects it) to another key',
+    complexity: 'O(log(N)+M)',
     args: [
       { name: 'dst', type: 'key', keySpecIndex: 0 },
       { name: 'src', type: 'key', keySpecIndex: 1 },
@@ -242,8 +243,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '1.2.0',
-    summary: 'Return a range of members in a sorted set, by index, with scores ordered from high to low',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.',
+    summary: 'Members by position, highest scores first',
+    complexity: 'O(log(N)+M)',
     docFlags: ['deprecated'],
     deprecatedSince: '6.2.0',
     replacedBy: '`ZRANGE` with the `REV` argument',
@@ -264,8 +265,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '1.0.5',
-    summary: 'Return a range of members in a sorted set, by score',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    summary: 'Members whose scores fall in an interval, lowest first',
+    complexity: 'O(log(N)+M)',
     docFlags: ['deprecated'],
     deprecatedSince: '6.2.0',
     replacedBy: '`ZRANGE` with the `BYSCORE` argument',
@@ -288,8 +289,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.2.0',
-    summary: 'Return a range of members in a sorted set, by score, with scores ordered from high to low',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    summary: 'Members whose scores fall in an interval, highest first',
+    complexity: 'O(log(N)+M)',
     docFlags: ['deprecated'],
     deprecatedSince: '6.2.0',
     replacedBy: '`ZRANGE` with the `REV` and `BYSCORE` arguments',
@@ -312,8 +313,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.8.9',
-    summary: 'Return a range of members in a sorted set, by lexicographical range',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    summary: 'Members in a lexicographical interval, ascending',
+    complexity: 'O(log(N)+M)',
     docFlags: ['deprecated'],
     deprecatedSince: '6.2.0',
     replacedBy: '`ZRANGE` with the `BYLEX` argument',
@@ -334,8 +335,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.8.9',
-    summary: 'Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).',
+    summary: 'Members in a lexicographical interval, descending',
+    complexity: 'O(log(N)+M)',
     docFlags: ['deprecated'],
     deprecatedSince: '6.2.0',
     replacedBy: '`ZRANGE` with the `REV` and `BYLEX` arguments',
@@ -356,8 +357,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.0.0',
-    summary: 'Remove all members in a sorted set within the given indexes',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
+    summary: 'Deletes the members at a range of positions',
+    complexity: 'O(log(N)+M)',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'start', type: 'integer' },
@@ -374,8 +375,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '1.2.0',
-    summary: 'Remove all members in a sorted set within the given scores',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
+    summary: 'Deletes the members whose scores fall in an interval',
+    complexity: 'O(log(N)+M)',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'min', type: 'double' },
@@ -392,8 +393,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.8.9',
-    summary: 'Remove all members in a sorted set between the given lexicographical range',
-    complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.',
+    summary: 'Deletes the members in a lexicographical interval',
+    complexity: 'O(log(N)+M)',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'min', type: 'string' },
@@ -410,8 +411,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '6.2.0',
-    summary: 'Add multiple sorted sets',
-    complexity: 'O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
+    summary: 'Union of sorted sets, with weights and an aggregate function',
+    complexity: 'O(N)+O(M*log(M))',
     args: [
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
@@ -430,8 +431,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '6.2.0',
-    summary: 'Intersect multiple sorted sets',
-    complexity: 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.',
+    summary: 'Intersection of sorted sets, with weights and an aggregate function',
+    complexity: 'O(N*K)+O(M*log(M))',
     args: [
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
@@ -450,8 +451,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '6.2.0',
-    summary: 'Subtract multiple sorted sets',
-    complexity: 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.',
+    summary: 'Members of the first sorted set that no other input has',
+    complexity: 'O(L + (N-K)log(N))',
     args: [
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
@@ -469,8 +470,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.0.0',
-    summary: 'Add multiple sorted sets and store the resulting sorted set in a new key',
-    complexity: 'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
+    summary: 'Stores the union of sorted sets in a key',
+    complexity: 'O(N)+O(M log(M))',
     args: [
       { name: 'destination', type: 'key', keySpecIndex: 0 },
       { name: 'numkeys', type: 'integer' },
@@ -490,8 +491,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '2.0.0',
-    summary: 'Intersect multiple sorted sets and store the resulting sorted set in a new key',
-    complexity: 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.',
+    summary: 'Stores the intersection of sorted sets in a key',
+    complexity: 'O(N*K)+O(M*log(M))',
     args: [
       { name: 'destination', type: 'key', keySpecIndex: 0 },
       { name: 'numkeys', type: 'integer' },
@@ -511,8 +512,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '6.2.0',
-    summary: 'Subtract multiple sorted sets and store the resulting sorted set in a new key',
-    complexity: 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.',
+    summary: 'Stores the difference of sorted sets in a key',
+    complexity: 'O(L + (N-K)log(N))',
     args: [
       { name: 'destination', type: 'key', keySpecIndex: 0 },
       { name: 'numkeys', type: 'integer' },
@@ -529,8 +530,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '7.0.0',
-    summary: 'Intersect multiple sorted sets and return the cardinality of the result',
-    complexity: 'O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.',
+    summary: 'Size of the intersection of sorted sets, optionally capped',
+    complexity: 'O(N*K)',
     args: [
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
@@ -548,8 +549,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     tips: ['nondeterministic_output'],
     group: 'sorted-set',
     since: '6.2.0',
-    summary: 'Get one or multiple random elements from a sorted set',
-    complexity: 'O(N) where N is the number of elements returned',
+    summary: 'Random members of a sorted set, with or without repetition',
+    complexity: 'O(N)',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'options', type: 'block', flags: ['optional'], args: [{ name: 'count', type: 'integer' }, { name: 'withscores', type: 'pure-token', token: 'WITHSCORES', flags: ['optional'] }] },
@@ -565,8 +566,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '5.0.0',
-    summary: 'Remove and return members with the lowest scores in a sorted set',
-    complexity: 'O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.',
+    summary: 'Pops the members with the lowest scores',
+    complexity: 'O(log(N)*M)',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'count', type: 'integer', flags: ['optional'] },
@@ -582,8 +583,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '5.0.0',
-    summary: 'Remove and return members with the highest scores in a sorted set',
-    complexity: 'O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.',
+    summary: 'Pops the members with the highest scores',
+    complexity: 'O(log(N)*M)',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'count', type: 'integer', flags: ['optional'] },
@@ -599,8 +600,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '7.0.0',
-    summary: 'Remove and return members with scores in a sorted set',
-    complexity: 'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
+    summary: 'Pops the lowest or highest members of the first non-empty sorted set among several keys',
+    complexity: 'O(K) + O(M*log(N))',
     args: [
       { name: 'numkeys', type: 'integer' },
       { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
@@ -619,8 +620,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     tips: ['nondeterministic_output'],
     group: 'sorted-set',
     since: '2.8.0',
-    summary: 'Incrementally iterate sorted sets elements and associated scores',
-    complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..',
+    summary: 'Cursor-based iteration over the members and scores of a sorted set',
+    complexity: 'O(1)',
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'cursor', type: 'integer' },
@@ -638,8 +639,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '5.0.0',
-    summary: 'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available',
-    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    summary: 'Pops the lowest member of the first non-empty key, waiting for one if all are empty',
+    complexity: 'O(log(N))',
     history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
@@ -656,8 +657,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '5.0.0',
-    summary: 'Remove and return the member with the highest score from one or more sorted sets, or block until one is available',
-    complexity: 'O(log(N)) with N being the number of elements in the sorted set.',
+    summary: 'Pops the highest member of the first non-empty key, waiting for one if all are empty',
+    complexity: 'O(log(N))',
     history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0, flags: ['multiple'] },
@@ -674,8 +675,8 @@ export const ZSET_META: Readonly<Record<string, ZsetMeta>> = {
     ],
     group: 'sorted-set',
     since: '7.0.0',
-    summary: 'Remove and return members with scores in a sorted set or block until one is available',
-    complexity: 'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.',
+    summary: 'Pops lowest or highest members of the first non-empty key, waiting for one if all are empty',
+    complexity: 'O(K) + O(M*log(N))',
     args: [
       { name: 'timeout', type: 'double' },
       { name: 'numkeys', type: 'integer' },
