@@ -1,49 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_COMMAND_CONFIG, type CommandConfig, type CommandContext } from './context.js';
+import { DEFAULT_COMMAND_CONFIG } from './context.js';
 import { HASH_COMMANDS } from './hashes.js';
-import { Keyspace } from '../keyspace/keyspace.js';
-import type { Database } from '../keyspace/database.js';
 import { HashValue } from '../keyspace/types/hash.js';
 import { isError, type Reply } from '../protocol/reply.js';
+import { FakeContext } from '../../test/helpers/fake-context.js';
 
-class Ctx implements CommandContext {
-  readonly ks: Keyspace;
-  db: Database;
-  resp = 2;
-  cfg: CommandConfig = DEFAULT_COMMAND_CONFIG;
-  readonly inTransaction = false;
-  propArgv: string[] | null = null;
-  events: string[] = [];
-  modified: string[] = [];
+class Ctx extends FakeContext {
   randoms: number[] = [];
 
-  constructor() {
-    this.ks = new Keyspace(16, {
-      onExpired: () => undefined,
-      onKeyModified: (db, key) => this.modified.push(`${db.id}:${key}`),
-      notify: (type, event, db, key) => this.events.push(`${type} ${event} ${db.id}:${key}`),
-      expiryMode: () => 'delete',
-    });
-    this.db = this.ks.dbs[0]!;
-  }
-
-  rewriteArgv(argv: string[]): void { this.propArgv = argv; }
-  alsoPropagate(): void { assert.fail('hash commands never add propagation'); }
-  preventPropagation(): void { assert.fail('hash commands never prevent propagation'); }
-  block(): Reply { return assert.fail('hash commands never block'); }
-  random(): number { return this.randoms.shift() ?? 0; }
+  override alsoPropagate(): void { assert.fail('hash commands never add propagation'); }
+  override preventPropagation(): void { assert.fail('hash commands never prevent propagation'); }
+  override block(): Reply { return assert.fail('hash commands never block'); }
+  override random(): number { return this.randoms.shift() ?? 0; }
 
   run(...argv: string[]): { reply: Reply; prop: string[] | null; dirty: number } {
-    const spec = HASH_COMMANDS.find((s) => s.name === argv[0]!.toLowerCase());
-    assert.ok(spec?.handler, `no command ${argv[0]}`);
-    assert.ok(spec.arity > 0 ? argv.length === spec.arity : argv.length >= -spec.arity, 'arity');
-    this.propArgv = null;
-    const dirty = this.ks.dirty;
-    const reply = spec.handler(this, argv);
-    const d = this.ks.dirty - dirty;
-    return { reply, prop: d !== 0 ? this.propArgv ?? argv : null, dirty: d };
+    const e = this.exec(HASH_COMMANDS, argv);
+    return { reply: e.reply, prop: e.dirty !== 0 ? e.propArgv ?? argv : null, dirty: e.dirty };
   }
 
   r(...argv: string[]): Reply {

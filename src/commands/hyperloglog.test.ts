@@ -2,49 +2,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { DEFAULT_COMMAND_CONFIG, type CommandConfig, type CommandContext } from './context.js';
 import { HLL_COMMANDS } from './hyperloglog.js';
 import { HLL_REGISTERS, HllBuf, HllHasher, createHll, estimate, hllSet, sparseSet } from './hll-core.js';
-import type { CommandSpec } from './spec.js';
-import { Keyspace } from '../keyspace/keyspace.js';
-import type { Database } from '../keyspace/database.js';
 import type { CollectionValue } from '../keyspace/value.js';
 import { isError, type Reply } from '../protocol/reply.js';
+import { FakeContext } from '../../test/helpers/fake-context.js';
 
-class Ctx implements CommandContext {
-  readonly ks: Keyspace;
-  db: Database;
-  resp = 2;
-  cfg: CommandConfig = DEFAULT_COMMAND_CONFIG;
-  readonly inTransaction = false;
-  events: string[] = [];
-  modified: string[] = [];
-
+class Ctx extends FakeContext {
   constructor(sparseMaxBytes = 3000) {
-    this.cfg = { ...DEFAULT_COMMAND_CONFIG, hllSparseMaxBytes: sparseMaxBytes };
-    this.ks = new Keyspace(16, {
-      onExpired: () => {},
-      onKeyModified: (db, key) => this.modified.push(`${db.id}:${key}`),
-      notify: (type, event, db, key) => this.events.push(`${type} ${event} ${db.id}:${key}`),
-      expiryMode: () => 'delete',
-    });
-    this.db = this.ks.dbs[0]!;
+    super({ hllSparseMaxBytes: sparseMaxBytes });
   }
 
-  rewriteArgv(): void { assert.fail('HLL commands propagate verbatim'); }
-  alsoPropagate(): void { assert.fail('HLL commands propagate verbatim'); }
-  preventPropagation(): void { assert.fail('HLL commands propagate verbatim'); }
-  block(): Reply { return assert.fail('HLL commands never block'); }
-  random(): number { return 0.25; }
+  override rewriteArgv(): void { assert.fail('HLL commands propagate verbatim'); }
+  override alsoPropagate(): void { assert.fail('HLL commands propagate verbatim'); }
+  override preventPropagation(): void { assert.fail('HLL commands propagate verbatim'); }
+  override block(): Reply { return assert.fail('HLL commands never block'); }
+  override random(): number { return 0.25; }
 
   /** Runs a command; `dirty` is how much the dirty counter grew (non-zero = propagated). */
   run(...argv: string[]): { reply: Reply; dirty: number } {
-    const spec: CommandSpec | undefined = HLL_COMMANDS.find((s) => s.name === argv[0]!.toLowerCase());
-    assert.ok(spec?.handler, `no command ${argv[0]}`);
-    assert.ok(spec.arity > 0 ? argv.length === spec.arity : argv.length >= -spec.arity, 'arity');
-    const before = this.ks.dirty;
-    const reply = spec.handler(this, argv);
-    return { reply, dirty: this.ks.dirty - before };
+    const e = this.exec(HLL_COMMANDS, argv);
+    return { reply: e.reply, dirty: e.dirty };
   }
 
   r(...argv: string[]): Reply { return this.run(...argv).reply; }

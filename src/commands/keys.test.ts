@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_COMMAND_CONFIG, type CommandContext } from './context.js';
 import { KEY_COMMANDS } from './keys.js';
-import type { CommandSpec } from './spec.js';
-import { Keyspace } from '../keyspace/keyspace.js';
 import type { Database } from '../keyspace/database.js';
 import type { CollectionValue } from '../keyspace/value.js';
 import { isError, type Reply } from '../protocol/reply.js';
+import { FakeContext } from '../../test/helpers/fake-context.js';
 
 /** A minimal list value, to prove the commands handle collections through CollectionValue. */
 class FakeList implements CollectionValue {
@@ -18,50 +16,26 @@ class FakeList implements CollectionValue {
   memoryUsage(): number { return 16 * this.items.length; }
 }
 
-class Ctx implements CommandContext {
-  readonly ks: Keyspace;
-  db: Database;
-  resp = 2;
-  cfg = DEFAULT_COMMAND_CONFIG;
-  readonly inTransaction = false;
-  propArgv: string[] | null = null;
-  events: string[] = [];
-  expired: string[] = [];
-  modified: string[] = [];
+class Ctx extends FakeContext {
   touchedDbs: Array<{ id: number; keys: string[] }> = [];
   config = new Map<string, string>();
-  mode: 'delete' | 'hide' | 'keep' = 'delete';
   rnd = 0;
 
-  constructor() {
-    this.ks = new Keyspace(16, {
-      onExpired: (db, key) => this.expired.push(`${db.id}:${key}`),
-      onKeyModified: (db, key) => this.modified.push(`${db.id}:${key}`),
-      notify: (type, event, db, key) => this.events.push(`${type} ${event} ${db.id}:${key}`),
-      expiryMode: () => this.mode,
-    });
-    this.db = this.ks.dbs[0]!;
-  }
+  /** Lazy-expiry behaviour the keyspace sees (master, replica, master stream). */
+  get mode(): 'delete' | 'hide' | 'keep' { return this.expiryMode; }
+  set mode(m: 'delete' | 'hide' | 'keep') { this.expiryMode = m; }
 
-  rewriteArgv(argv: string[]): void { this.propArgv = argv; }
-  alsoPropagate(): void { assert.fail('not used by key commands'); }
-  preventPropagation(): void { assert.fail('not used by key commands'); }
-  block(): Reply { return assert.fail('key commands never block'); }
+  override alsoPropagate(): void { assert.fail('not used by key commands'); }
+  override preventPropagation(): void { assert.fail('not used by key commands'); }
+  override block(): Reply { return assert.fail('key commands never block'); }
   touchAllWatchedKeysInDb(db: Database): void { this.touchedDbs.push({ id: db.id, keys: [...db.dict.keys()] }); }
   configValue(name: string): string | undefined { return this.config.get(name); }
-  random(): number { return this.rnd; }
+  override random(): number { return this.rnd; }
 
   /** Runs a command as the server's call() would: returns the reply and what would propagate. */
   run(...argv: string[]): { reply: Reply; prop: string[] | null } {
-    let spec: CommandSpec | undefined = KEY_COMMANDS.find((s) => s.name === argv[0]!.toLowerCase());
-    assert.ok(spec, `no command ${argv[0]}`);
-    if (spec.subcommands) spec = spec.subcommands.find((s) => s.name === argv[1]!.toLowerCase());
-    assert.ok(spec?.handler);
-    assert.ok(spec.arity > 0 ? argv.length === spec.arity : argv.length >= -spec.arity, 'arity');
-    this.propArgv = null;
-    const dirty = this.ks.dirty;
-    const reply = spec.handler(this, argv);
-    return { reply, prop: this.ks.dirty !== dirty ? this.propArgv ?? argv : null };
+    const e = this.exec(KEY_COMMANDS, argv);
+    return { reply: e.reply, prop: e.dirty !== 0 ? e.propArgv ?? argv : null };
   }
 
   r(...argv: string[]): Reply {

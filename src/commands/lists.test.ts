@@ -1,54 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_COMMAND_CONFIG, type CommandConfig, type CommandContext } from './context.js';
 import { LIST_COMMANDS } from './lists.js';
-import { Keyspace } from '../keyspace/keyspace.js';
-import type { Database } from '../keyspace/database.js';
 import { ListValue } from '../keyspace/types/list.js';
 import { BLOCKED, NULL_ARRAY, isError, type Reply } from '../protocol/reply.js';
+import { FakeContext } from '../../test/helpers/fake-context.js';
 
-interface BlockCall { keys: readonly string[]; timeoutAtMs: number; timeoutReply: Reply }
-
-class Ctx implements CommandContext {
-  readonly ks: Keyspace;
-  db: Database;
-  resp = 2;
-  cfg: CommandConfig = DEFAULT_COMMAND_CONFIG;
-  inTransaction = false;
-  reexecuting = false;
-  propArgv: string[] | null = null;
-  events: string[] = [];
-  modified: string[] = [];
-  blocks: BlockCall[] = [];
-
+class Ctx extends FakeContext {
   constructor() {
-    this.ks = new Keyspace(16, {
-      onExpired: () => {},
-      onKeyModified: (db, key) => this.modified.push(`${db.id}:${key}`),
-      notify: (type, event, db, key) => this.events.push(`${type} ${event} ${key}`),
-      expiryMode: () => 'delete',
-    });
-    this.db = this.ks.dbs[0]!;
+    super({}, (type, event, _db, key) => `${type} ${event} ${key}`);
   }
 
-  rewriteArgv(argv: string[]): void { this.propArgv = argv; }
-  alsoPropagate(): void { assert.fail('list commands rewrite, they do not add'); }
-  preventPropagation(): void { assert.fail('not used by list commands'); }
-  block(keys: readonly string[], timeoutAtMs: number, timeoutReply: Reply): Reply {
-    this.blocks.push({ keys: [...keys], timeoutAtMs, timeoutReply });
-    return BLOCKED;
-  }
+  override alsoPropagate(): void { assert.fail('list commands rewrite, they do not add'); }
+  override preventPropagation(): void { assert.fail('not used by list commands'); }
 
   /** Runs a command as call() would: the reply, and what would propagate (null: nothing). */
   run(...argv: string[]): { reply: Reply; prop: string[] | null } {
-    const spec = LIST_COMMANDS.find((s) => s.name === argv[0]!.toLowerCase());
-    assert.ok(spec?.handler, `no command ${argv[0]}`);
-    assert.ok(spec.arity > 0 ? argv.length === spec.arity : argv.length >= -spec.arity, 'arity');
-    this.propArgv = null;
     this.events = [];
-    const dirty = this.ks.dirty;
-    const reply = spec.handler(this, argv);
-    return { reply, prop: this.ks.dirty !== dirty ? this.propArgv ?? argv : null };
+    const e = this.exec(LIST_COMMANDS, argv);
+    return { reply: e.reply, prop: e.dirty !== 0 ? e.propArgv ?? argv : null };
   }
 
   r(...argv: string[]): Reply {
@@ -67,7 +36,7 @@ const errText = (r: Reply): string => (isError(r) ? r.s : assert.fail(`not an er
 
 test('pushes: one dirty per element, the push event, new lists take the configured fill', () => {
   const c = new Ctx();
-  c.cfg = { ...DEFAULT_COMMAND_CONFIG, listMaxListpackSize: 7 };
+  c.cfg = { ...c.cfg, listMaxListpackSize: 7 };
   const before = c.ks.dirty;
   assert.deepEqual(c.run('RPUSH', 'l', 'a', 'b', 'c'), { reply: 3, prop: ['RPUSH', 'l', 'a', 'b', 'c'] });
   assert.equal(c.ks.dirty - before, 3);

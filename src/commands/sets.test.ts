@@ -1,59 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_COMMAND_CONFIG, type CommandConfig, type CommandContext } from './context.js';
 import { SET_COMMANDS } from './sets.js';
-import type { CommandSpec } from './spec.js';
-import { Keyspace } from '../keyspace/keyspace.js';
-import type { Database } from '../keyspace/database.js';
 import { SetValue } from '../keyspace/types/set.js';
 import { isError, type Reply } from '../protocol/reply.js';
+import { FakeContext } from '../../test/helpers/fake-context.js';
 
 /** A fake client context recording everything a set command can do besides its reply. */
-class Ctx implements CommandContext {
-  readonly ks: Keyspace;
-  db: Database;
-  resp = 2;
-  cfg: CommandConfig = DEFAULT_COMMAND_CONFIG;
-  inTransaction = false;
-  propArgv: string[] | null = null;
-  extra: string[][] = [];
-  prevented = false;
-  events: string[] = [];
-  modified: string[] = [];
+class Ctx extends FakeContext {
   rnd: () => number = () => 0;
 
   constructor(maxIntset?: number) {
-    if (maxIntset !== undefined) this.cfg = { ...DEFAULT_COMMAND_CONFIG, setMaxIntsetEntries: maxIntset };
-    this.ks = new Keyspace(16, {
-      onExpired: () => {},
-      onKeyModified: (db, key) => this.modified.push(`${db.id}:${key}`),
-      notify: (type, event, db, key) => this.events.push(`${type} ${event} ${key}`),
-      expiryMode: () => 'delete',
-    });
-    this.db = this.ks.dbs[0]!;
+    super(maxIntset === undefined ? {} : { setMaxIntsetEntries: maxIntset }, (type, event, _db, key) => `${type} ${event} ${key}`);
   }
 
-  rewriteArgv(argv: string[]): void { this.propArgv = argv; }
-  alsoPropagate(argv: string[]): void { this.extra.push(argv); }
-  preventPropagation(): void { this.prevented = true; }
-  block(): Reply { return assert.fail('set commands never block'); }
-  random(): number { return this.rnd(); }
+  override block(): Reply { return assert.fail('set commands never block'); }
+  override random(): number { return this.rnd(); }
 
   /** Runs a command as call() would; `prop` is what replicas would receive. */
   run(...argv: string[]): { reply: Reply; prop: string[][] } {
-    const spec: CommandSpec | undefined = SET_COMMANDS.find((s) => s.name === argv[0]!.toLowerCase());
-    assert.ok(spec?.handler, `no command ${argv[0]}`);
-    assert.ok(spec.arity > 0 ? argv.length === spec.arity : argv.length >= -spec.arity, 'arity');
-    this.propArgv = null;
-    this.extra = [];
-    this.prevented = false;
-    const dirty = this.ks.dirty;
-    const reply = spec.handler(this, argv);
+    const e = this.exec(SET_COMMANDS, argv);
     const prop: string[][] = [];
-    if (this.ks.dirty !== dirty && !this.prevented) prop.push(this.propArgv ?? argv);
-    prop.push(...this.extra);
-    return { reply, prop };
+    if (e.dirty !== 0 && !e.prevented) prop.push(e.propArgv ?? argv);
+    prop.push(...e.extra);
+    return { reply: e.reply, prop };
   }
 
   r(...argv: string[]): Reply {
