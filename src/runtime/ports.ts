@@ -75,8 +75,61 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+/** Where an outgoing connection goes: a TCP host and port, or a unix socket path. */
+export type DialTarget = { host: string; port: number } | { path: string };
+
 export interface Transport {
   listen(opts: ListenOptions, onConnection: (c: Connection) => void): Promise<Listener>;
+  /**
+   * Opens an outgoing connection (a replica dialling its master, a sentinel its instances).
+   * Rejects with an Error whose `message` is the system's text (e.g. `Connection refused`)
+   * when it cannot connect within `timeoutMs`.
+   */
+  connect(target: DialTarget, timeoutMs: number): Promise<Connection>;
+}
+
+/** What `FileSystem.stat` tells about a path. */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  isDirectory: boolean;
+}
+
+/**
+ * An open file, written sequentially. Writes go to the operating system at once (synchronously,
+ * so their order and the bytes counted are exact); durability needs `sync()`, which runs off the
+ * event loop.
+ */
+export interface FileHandle {
+  write(data: Buffer): void;
+  /** Bytes written through this handle plus the size the file had when opened for append. */
+  size(): number;
+  /** fsync: resolves once what was written is durable. */
+  sync(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * The files a node reads and writes (RDB, AOF, config rewrite, nodes.conf). Paths are as the
+ * configuration gives them, relative to the node's working directory. Errors are thrown as
+ * Errors whose `code` is the errno name (ENOENT, EACCES...) and whose `message` is the system's
+ * text, which Redis's log lines quote. The simulator implements it in memory, with a notion of
+ * what was synced, so that crashes lose exactly the unsynced tail.
+ */
+export interface FileSystem {
+  /** The whole file, or null when it does not exist. */
+  readFile(path: string): Buffer | null;
+  /** Opens for writing from the start (`w`, truncates or creates) or at the end (`a`). */
+  open(path: string, mode: 'w' | 'a'): FileHandle;
+  /** Atomically replaces `to` by `from`. */
+  rename(from: string, to: string): void;
+  /** Removes a file; no error when it does not exist. */
+  unlink(path: string): void;
+  stat(path: string): FileStat | null;
+  /** Creates a directory (and its parents); no error when it exists. */
+  mkdir(path: string): void;
+  /** Names in a directory, sorted; empty when it does not exist. */
+  readdir(path: string): string[];
 }
 
 /** Memory of the process, in bytes (Node's process.memoryUsage()), for INFO memory. */
@@ -113,6 +166,7 @@ export interface Environment {
   random: Random;
   scheduler: Scheduler;
   transport: Transport;
+  fs: FileSystem;
   /** Process id shown in logs and INFO (the simulator invents one). */
   pid: number;
   /** Current memory figures of the process (the simulator reports fixed numbers). */

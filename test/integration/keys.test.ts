@@ -38,7 +38,7 @@ class Node {
       clock,
       random: { float: () => rng.nextU32() / 2 ** 32, bytes: (n) => Buffer.from(Array.from({ length: n }, () => rng.nextU32() & 255)) },
       scheduler: { every: () => () => {}, soon: (fn) => { fn(); return () => {}; }, after: () => () => {} },
-      transport: { listen: () => Promise.reject(new Error('no sockets in this test')) },
+      transport: { listen: () => Promise.reject(new Error('no sockets in this test')), connect: () => Promise.reject(new Error('no sockets in this test')) },
       pid: 4242,
     };
     this.server = buildServer({ env, config: new Config(), logSink: { write: () => {} } });

@@ -4,14 +4,15 @@ import { systemClock } from './clock.js';
 import { systemRandom } from './random.js';
 import { systemScheduler } from './scheduler.js';
 import { tcpTransport } from './tcp.js';
+import { nodeFileSystem } from './fs.js';
 import { hostInfo, processCpu, processMemory } from './process-stats.js';
 
-export { systemClock, systemRandom, systemScheduler, tcpTransport };
+export { systemClock, systemRandom, systemScheduler, tcpTransport, nodeFileSystem };
 export { stdoutSink, fileSink, nullSink } from './log-sink.js';
 
 export function nodeEnvironment(): Environment {
   return {
-    clock: systemClock, random: systemRandom, scheduler: systemScheduler, transport: tcpTransport, pid: process.pid,
+    clock: systemClock, random: systemRandom, scheduler: systemScheduler, transport: tcpTransport, fs: nodeFileSystem, pid: process.pid,
     memory: processMemory, cpu: processCpu, host: hostInfo(),
   };
 }

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { chmodSync, unlinkSync } from 'node:fs';
-import type { Connection, ListenOptions, Listener, Transport } from '../ports.js';
+import type { Connection, DialTarget, ListenOptions, Listener, Transport } from '../ports.js';
 
 class SocketConnection implements Connection {
   readonly remoteAddress: string;
@@ -55,7 +55,45 @@ function stripV4Mapped(a: string): string {
   return a.startsWith('::ffff:') ? a.slice(7) : a;
 }
 
+/** The system's text for a failed connect (strerror), as Redis logs it. */
+function connectErrorText(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ECONNREFUSED': return 'Connection refused';
+    case 'EHOSTUNREACH': return 'No route to host';
+    case 'ENETUNREACH': return 'Network is unreachable';
+    case 'ETIMEDOUT': return 'Connection timed out';
+    case 'ENOENT': return 'No such file or directory';
+    case 'EACCES': return 'Permission denied';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN': return 'Name or service not known';
+    default: return err.message;
+  }
+}
+
 export const tcpTransport: Transport = {
+  connect(target: DialTarget, timeoutMs: number): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const isUnix = 'path' in target;
+      const socket = isUnix
+        ? net.createConnection({ path: target.path })
+        : net.createConnection({ host: target.host, port: target.port, noDelay: true });
+      socket.setTimeout(Math.max(1, timeoutMs));
+      const fail = (err: NodeJS.ErrnoException): void => {
+        socket.destroy();
+        const e = new Error(connectErrorText(err)) as NodeJS.ErrnoException;
+        e.code = err.code;
+        reject(e);
+      };
+      socket.once('error', fail);
+      socket.once('timeout', () => fail(Object.assign(new Error('Connection timed out'), { code: 'ETIMEDOUT' })));
+      socket.once('connect', () => {
+        socket.off('error', fail);
+        socket.setTimeout(0);
+        socket.removeAllListeners('timeout');
+        resolve(new SocketConnection(socket, isUnix));
+      });
+    });
+  },
   listen(opts: ListenOptions, onConnection: (c: Connection) => void): Promise<Listener> {
     return new Promise((resolve, reject) => {
       const isUnix = opts.path !== undefined;
