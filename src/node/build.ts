@@ -15,6 +15,7 @@ import type { OutputLimits } from '../server/config/params.js';
 import { Logger } from '../server/log.js';
 import { Server } from '../server/server.js';
 import { installServerModules } from '../server/install.js';
+import { installReplication } from '../replication/index.js';
 
 export interface BuildOptions {
   env: Environment;
@@ -33,6 +34,7 @@ export function buildServer(opts: BuildOptions): Server {
   const logger = new Logger(opts.env.clock, opts.env.pid, opts.logSink);
   const server = new Server({ env: opts.env, config: opts.config, logger, commands: allCommandSpecs() });
   installServerModules(server);
+  installReplication(server);
   for (const [from, to] of opts.config.directives.renameCommands) {
     if (!server.commands.rename(from, to)) throw new Error(`rename-command: no such command ${from}`);
   }

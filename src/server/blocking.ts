@@ -29,7 +29,8 @@ export interface BlockState {
   readonly dbId: number;
   /** Absolute ms; 0 = no timeout. */
   readonly timeoutAtMs: number;
-  readonly timeoutReply: Reply;
+  /** What the client gets on timeout or CLIENT UNBLOCK (a function when computed then: WAIT). */
+  readonly timeoutReply: Reply | (() => Reply);
   readonly cmd: Command<Client>;
   readonly argv: string[];
 }
@@ -47,7 +48,7 @@ export class BlockedClients {
   constructor(private readonly server: Server) {}
 
   /** Blocks `client` running `cmd argv` (called through Client.block from a handler). */
-  block(client: Client, cmd: Command<Client>, argv: string[], keys: readonly string[], timeoutAtMs: number, timeoutReply: Reply): Reply {
+  block(client: Client, cmd: Command<Client>, argv: string[], keys: readonly string[], timeoutAtMs: number, timeoutReply: Reply | (() => Reply)): Reply {
     if (client.reexecuting) return BLOCKED; // still waiting: keeps its place and first deadline
     const dbId = client.db.id;
     const composite = keys.map((k) => `${dbId}\0${k}`);
@@ -157,16 +158,28 @@ export class BlockedClients {
       this.server.stats.countError(e.s);
       this.unblock(client, e);
     } else {
-      this.unblock(client, b.timeoutReply);
+      this.unblock(client, timeoutReplyOf(b));
     }
     return true;
+  }
+
+  /**
+   * Answers a client blocked on an event (not on keys) now that the event happened (WAIT's
+   * replicas acknowledged); the command counts one call, as on timeout.
+   */
+  complete(client: Client, reply: Reply): void {
+    const b = client.blocked;
+    if (b === null) return;
+    b.cmd.calls++;
+    this.server.stats.totalCommandsProcessed++;
+    this.unblock(client, reply);
   }
 
   /** Answers the timeout reply; like Redis's updateStatsOnUnblock, the command counts one call. */
   private timeOut(client: Client, b: BlockState): void {
     b.cmd.calls++;
     this.server.stats.totalCommandsProcessed++;
-    this.unblock(client, b.timeoutReply);
+    this.unblock(client, timeoutReplyOf(b));
   }
 
   /** Answers every client whose deadline has passed with its timeout reply. */
@@ -201,4 +214,8 @@ export class BlockedClients {
     this.cancelTimer?.();
     this.cancelTimer = null;
   }
+}
+
+function timeoutReplyOf(b: BlockState): Reply {
+  return typeof b.timeoutReply === 'function' ? b.timeoutReply() : b.timeoutReply;
 }

@@ -65,6 +65,8 @@ export class Client implements CommandContext {
   propSuppressed = false;
   /** Per-client flags as CLIENT LIST prints them (S replica, M master, ...), owned by subsystems. */
   roleFlags = '';
+  /** Run after each command this client sends (the master link's offset accounting). */
+  afterCommand: (() => void) | null = null;
 
   constructor(
     readonly id: number,

@@ -49,12 +49,15 @@ export interface InfoCounters {
   pubsubShardChannels(): number;
   evictedKeys(): number;
   cachedScripts(): number;
+  /** Bytes held by the replication backlog. */
+  replBacklogMemory(): number;
 }
 
 export class InfoState {
   readonly counters: InfoCounters = {
     blockedClients: () => 0, clientsInTimeoutTable: () => 0, trackingClients: () => 0, pubsubChannels: () => 0,
     pubsubPatterns: () => 0, pubsubShardChannels: () => 0, evictedKeys: () => 0, cachedScripts: () => 0,
+    replBacklogMemory: () => 0,
   };
   /** ROLE's reply when replication provides it (null: a master without replicas). */
   roleReply: (() => Reply) | null = null;
@@ -280,8 +283,8 @@ function memorySection(server: Server, state: InfoState): string[] {
     `mem_fragmentation_ratio:${ratio(rss, used)}`,
     `mem_fragmentation_bytes:${rss - used}`,
     'mem_not_counted_for_evict:0',
-    'mem_replication_backlog:0',
-    'mem_total_replication_buffers:0',
+    `mem_replication_backlog:${state.counters.replBacklogMemory()}`,
+    `mem_total_replication_buffers:${state.counters.replBacklogMemory()}`,
     `mem_clients_slaves:${replicas}`,
     `mem_clients_normal:${normal}`,
     'mem_cluster_links:0',
@@ -340,16 +343,16 @@ function statsSection(server: Server, state: InfoState): string[] {
     `instantaneous_ops_per_sec:${Math.floor(st.opsSampler.average())}`,
     `total_net_input_bytes:${st.netInputBytes}`,
     `total_net_output_bytes:${st.netOutputBytes}`,
-    'total_net_repl_input_bytes:0',
-    'total_net_repl_output_bytes:0',
+    `total_net_repl_input_bytes:${st.netReplInputBytes}`,
+    `total_net_repl_output_bytes:${st.netReplOutputBytes}`,
     `instantaneous_input_kbps:${formatFixed(Math.fround(Math.floor(st.inputSampler.average()) / 1024), 2)}`,
     `instantaneous_output_kbps:${formatFixed(Math.fround(Math.floor(st.outputSampler.average()) / 1024), 2)}`,
     'instantaneous_input_repl_kbps:0.00',
     'instantaneous_output_repl_kbps:0.00',
     `rejected_connections:${st.rejectedConnections}`,
-    'sync_full:0',
-    'sync_partial_ok:0',
-    'sync_partial_err:0',
+    `sync_full:${st.syncFull}`,
+    `sync_partial_ok:${st.syncPartialOk}`,
+    `sync_partial_err:${st.syncPartialErr}`,
     `expired_keys:${ks.expiredKeys}`,
     `expired_stale_perc:${formatFixed(ks.expiredStalePerc * 100, 2)}`,
     `expired_time_cap_reached_count:${ks.expiredTimeCapReachedCount}`,

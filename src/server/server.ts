@@ -68,8 +68,8 @@ export class Server {
   role: RoleProvider = { isReplica: () => false, isMasterClient: () => false };
   /** How many call()s are running (EXEC and scripts nest them). */
   private callDepth = 0;
-  /** The client whose command is running (its replies go to `writer`). */
-  private current: Client | null = null;
+  /** The client whose input is being processed, its replies going to `writer` (null on the tick and timers). */
+  current: Client | null = null;
   /** WATCH index: "dbId\0key" -> watching clients. */
   readonly watchedKeys = new Map<string, Set<Client>>();
   /** Clients waiting in blocking commands (BLPOP...), and the keys they wait on. */
@@ -204,6 +204,19 @@ export class Server {
     conn.onDrain = () => this.checkOutputLimits(client);
   }
 
+  /**
+   * Registers a connection this node opened itself as a client (the replica's link to its master,
+   * whose stream is applied as commands). The caller installs `conn.onData`.
+   */
+  adoptConnection(conn: Connection): Client {
+    const client = new Client(this.nextClientId++, conn, this, this.env.clock.nowMs());
+    client.authenticated = true;
+    this.clients.set(client.id, client);
+    conn.onClose = () => this.freeClient(client, false);
+    conn.onDrain = () => this.checkOutputLimits(client);
+    return client;
+  }
+
   /** Removes a client; `closeSocket` also closes its connection (without flushing). */
   freeClient(client: Client, closeSocket: boolean): void {
     if (client.closed) return;
@@ -273,6 +286,7 @@ export class Server {
           break;
         }
         this.processCommand(client, r);
+        if (client.afterCommand !== null) client.afterCommand();
         if (this.blocking.hasReady()) this.blocking.serveReady();
         if (this.postponed.has(client) || client.blocked !== null) break;
       }

@@ -38,6 +38,12 @@ export class ServerStats {
   clientOutputBufferLimitDisconnections = 0;
   totalErrorReplies = 0;
   unexpectedErrorReplies = 0;
+  /** Replication (INFO stats): full and partial resyncs served, replication stream bytes. */
+  syncFull = 0;
+  syncPartialOk = 0;
+  syncPartialErr = 0;
+  netReplInputBytes = 0;
+  netReplOutputBytes = 0;
   /** Error prefix (ERR, WRONGTYPE...) -> count, for INFO errorstats. */
   readonly errors = new Map<string, number>();
   readonly opsSampler = new Sampler();
@@ -61,6 +67,11 @@ export class ServerStats {
     this.clientOutputBufferLimitDisconnections = 0;
     this.totalErrorReplies = 0;
     this.unexpectedErrorReplies = 0;
+    this.syncFull = 0;
+    this.syncPartialOk = 0;
+    this.syncPartialErr = 0;
+    this.netReplInputBytes = 0;
+    this.netReplOutputBytes = 0;
     this.errors.clear();
   }
 }

@@ -1,0 +1,142 @@
+/**
+ * A node's replication module: its replication identity and offset, the backlog, the master half
+ * (replicas attached here) and, when this node is a replica, the link to its master. It plugs into
+ * the server's seams: a propagation sink (the stream), admission checks (READONLY, NOREPLICAS,
+ * MASTERDOWN), the role provider (lazy expiry on replicas), the tick (a once-a-second cron) and
+ * client cleanup. REPLICAOF moves the node between the two roles as Redis's replicationSetMaster
+ * and replicationUnsetMaster do.
+ */
+import { error, type Reply } from '../protocol/reply.js';
+import type { Client } from '../server/client.js';
+import { clientInfoString } from '../server/commands/client.js';
+import type { Server } from '../server/server.js';
+import type { ReplicationBacklog } from './backlog.js';
+import { ReplicationIds } from './ids.js';
+import { MasterSide, type ReplicationCore } from './master.js';
+import type { DatasetLoader, SnapshotProvider } from './ports.js';
+import { ReplicaLink } from './replica.js';
+
+export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
+export const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
+export const MASTERDOWN_ERROR = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+export class Replication implements ReplicationCore {
+  readonly ids: ReplicationIds;
+  offset = 0;
+  backlog: ReplicationBacklog | null = null;
+  readonly master: MasterSide;
+  link: ReplicaLink | null = null;
+  /** The offset after each client's last propagated write (Redis's c->woff), for WAIT. */
+  readonly writeOffsets = new WeakMap<Client, number>();
+  private lastCronMs = 0;
+  private loader: DatasetLoader | null = null;
+
+  constructor(readonly server: Server) {
+    this.ids = new ReplicationIds(() => server.env.random.bytes(20).toString('hex'));
+    this.master = new MasterSide(server, this);
+  }
+
+  isReplica(): boolean {
+    return this.link !== null;
+  }
+
+  /** Plugs in persistence: RDB images for full resyncs and loading received ones. */
+  setPersistence(snapshot: SnapshotProvider, loader: DatasetLoader): void {
+    this.master.snapshot = snapshot;
+    this.loader = loader;
+    if (this.link !== null) this.link.loader = loader;
+  }
+
+  install(): void {
+    const server = this.server;
+    server.propagationSinks.push({
+      propagate: (dbId, argv) => {
+        // A replica's stream is its master's, forwarded verbatim by the link.
+        if (this.link !== null) return;
+        this.master.feedCommand(dbId, argv);
+        const c = server.current;
+        if (c !== null) this.writeOffsets.set(c, this.offset);
+      },
+    });
+    server.role = {
+      isReplica: () => this.link !== null,
+      isMasterClient: (c) => c !== null && this.link !== null && c === this.link.masterClient,
+    };
+    server.admissionChecks.push((c, cmd, argv) => this.admit(c, cmd.isWrite || this.execWrites(c, cmd.name), cmd.isStaleOk, argv));
+    server.clientFreeHandlers.push((c) => this.master.detach(c));
+    server.tickHandlers.push((now) => {
+      if (now - this.lastCronMs < 1000) return;
+      this.lastCronMs = now;
+      this.cron(now);
+    });
+    server.config.watch('repl-backlog-size', (v) => this.backlog?.resize(Number(v)));
+  }
+
+  private execWrites(c: Client, name: string): boolean {
+    return name === 'exec' && c.multi !== null && c.multi.queue.some((q) => q.cmd.isWrite);
+  }
+
+  /** READONLY / NOREPLICAS / MASTERDOWN, in Redis's processCommand order. */
+  private admit(c: Client, isWrite: boolean, staleOk: boolean, argv: readonly string[]): Reply | null {
+    void argv;
+    const link = this.link;
+    if (link === null) {
+      if (isWrite) {
+        const minReplicas = this.server.config.int('min-replicas-to-write');
+        if (minReplicas > 0 && this.server.config.int('min-replicas-max-lag') > 0 && this.master.goodReplicas < minReplicas) {
+          return error(NOREPLICAS_ERROR);
+        }
+      }
+      return null;
+    }
+    if (c === link.masterClient) return null;
+    if (isWrite && this.server.config.bool('replica-read-only')) return error(READONLY_ERROR);
+    if (!link.linkUp && !this.server.config.bool('replica-serve-stale-data') && !staleOk) return error(MASTERDOWN_ERROR);
+    return null;
+  }
+
+  private cron(nowMs: number): void {
+    this.link?.cron(nowMs);
+    this.master.cron(nowMs);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Role changes
+
+  /** REPLICAOF host port (replicationSetMaster); the cron connects when `connectNow` is false. */
+  setMaster(host: string, port: number, connectNow = true): void {
+    const wasMaster = this.link === null;
+    const old = this.link;
+    if (old !== null) old.close();
+    // Blocked clients cannot stay blocked on a dataset that now follows another node.
+    for (const c of [...this.server.blocking.clients]) {
+      this.server.blocking.unblock(c, error('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)'));
+    }
+    // A former master offers its own history, so it can continue partially with the new master
+    // (not at startup: a node that loaded nothing has no history to offer).
+    const cached = !connectNow ? null : wasMaster ? { replid: this.ids.replid, offset: this.offset } : old!.cachedState();
+    this.link = new ReplicaLink(this.server, this, this.master, host, port, cached);
+    this.link.loader = this.loader;
+    this.server.logger.role = 'S';
+    if (connectNow) this.link.connect();
+  }
+
+  /** REPLICAOF NO ONE (replicationUnsetMaster). */
+  unsetMaster(): void {
+    const link = this.link;
+    if (link === null) return;
+    link.close();
+    this.link = null;
+    this.server.logger.role = 'M';
+    this.ids.shift(this.offset);
+    this.server.logger.notice(`Setting secondary replication ID to ${this.ids.replid2}, valid up to offset: ${this.ids.secondOffset}. New replication ID is ${this.ids.replid}`);
+    this.master.detachAll();
+    this.master.selectedDb = -1;
+    this.master.resetNoReplicasSince();
+  }
+
+  /** The user-request text of REPLICAOF's log lines (Redis's catClientInfoString). */
+  describe(c: Client): string {
+    return clientInfoString(this.server, c, this.server.env.clock.nowMs(), c.runningArgv);
+  }
+}
