@@ -6,6 +6,7 @@ import { buildServer, listen } from './node/build.js';
 import { nodeEnvironment, nullSink, stdoutSink } from './runtime/node/index.js';
 import { Config } from './server/config/config.js';
 import type { Server } from './server/server.js';
+import { replicationOf } from './replication/index.js';
 
 export interface StartServerOptions {
   /** Configuration directives, as on the command line: { 'requirepass': 'x', 'save': '' }. */
@@ -39,6 +40,64 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const a = listeners[0]!.address;
   const address = 'port' in a ? { host: a.host, port: a.port } : { host: opts.host ?? '127.0.0.1', port: 0 };
   return { address, server, close: () => server.close() };
+}
+
+export interface ReplicationGroupOptions {
+  /** Number of replicas (default 2). */
+  replicas?: number;
+  /** Directives for every node (the replicas also get `replicaof`). */
+  config?: Record<string, string | number | boolean>;
+  host?: string;
+  log?: boolean;
+}
+
+export interface ReplicationGroup {
+  readonly master: RunningServer;
+  readonly replicas: readonly RunningServer[];
+  /** Closes every node. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a master and `replicas` replicas of it in this process, each on a free port, and resolves
+ * once every replica has completed its first synchronization (its link is up).
+ */
+export async function startReplicationGroup(opts: ReplicationGroupOptions = {}): Promise<ReplicationGroup> {
+  const host = opts.host ?? '127.0.0.1';
+  const base = { 'repl-diskless-sync-delay': 0, ...opts.config };
+  const common = opts.log === undefined ? { host } : { host, log: opts.log };
+  const master = await startServer({ ...common, config: base });
+  const replicas: RunningServer[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const r of replicas) await r.close();
+    await master.close();
+  };
+  try {
+    for (let i = 0; i < (opts.replicas ?? 2); i++) {
+      replicas.push(await startServer({ ...common, config: { ...base, replicaof: `${master.address.host} ${master.address.port}` } }));
+    }
+    await Promise.all(replicas.map((r) => whenLinkUp(r.server)));
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+  return { master, replicas, close: closeAll };
+}
+
+/** Resolves when the replica's link to its master is up (polled on the server's own scheduler). */
+function whenLinkUp(server: Server, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const cancel = server.env.scheduler.every(10, () => {
+      if (replicationOf(server)?.link?.linkUp === true) {
+        cancel();
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        cancel();
+        reject(new Error('replica did not complete its first synchronization in time'));
+      }
+    });
+  });
 }
 
 export type { Server } from './server/server.js';

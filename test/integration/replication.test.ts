@@ -1,0 +1,210 @@
+/**
+ * Replication between in-process Garrison nodes over real sockets: full resync of every type,
+ * the live stream, partial resync after a dropped link, backlog overflow, promotion with the other
+ * replica continuing partially, chained replicas, WAIT, READONLY, min-replicas-to-write, expiry.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type RunningServer } from '../../src/index.js';
+import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
+
+const open: Array<{ close(): unknown }> = [];
+after(async () => {
+  for (const o of open.reverse()) await o.close();
+});
+
+async function node(config: Record<string, string | number> = {}): Promise<{ s: RunningServer; c: RespClient }> {
+  const s = await startServer({ config: { 'repl-diskless-sync-delay': 0, ...config } });
+  open.push(s);
+  const c = await RespClient.connect(s.address.port);
+  open.push(c);
+  return { s, c };
+}
+
+function info(text: Decoded): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of String(text).split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+async function repl(c: RespClient): Promise<Record<string, string>> {
+  return info(await c.call('INFO', 'replication'));
+}
+
+async function stats(c: RespClient): Promise<Record<string, string>> {
+  return info(await c.call('INFO', 'stats'));
+}
+
+/** Waits until the replica is connected and has applied everything the master has produced. */
+async function caughtUp(master: RespClient, replica: RespClient): Promise<void> {
+  await waitFor(async () => {
+    const m = await repl(master);
+    const r = await repl(replica);
+    return r['master_link_status'] === 'up' && r['master_repl_offset'] === m['master_repl_offset'];
+  }, 10_000, 'replica caught up');
+}
+
+async function populate(c: RespClient, prefix: string): Promise<void> {
+  await c.call('SET', `${prefix}:str`, 'hello');
+  await c.call('SET', `${prefix}:int`, '12345');
+  await c.call('SET', `${prefix}:ttl`, 'v', 'PX', '100000');
+  await c.call('RPUSH', `${prefix}:list`, 'a', 'b', 'c', '1', '2');
+  await c.call('SADD', `${prefix}:intset`, '1', '2', '3');
+  await c.call('SADD', `${prefix}:set`, 'x', 'y', 'z');
+  await c.call('HSET', `${prefix}:hash`, 'f1', 'v1', 'f2', 'v2');
+  await c.call('ZADD', `${prefix}:zset`, '1', 'a', '2.5', 'b', '-inf', 'c');
+  await c.call('PFADD', `${prefix}:hll`, 'a', 'b', 'c');
+  // Big encodings too.
+  const many: string[] = [];
+  for (let i = 0; i < 300; i++) many.push(`member-${i}`, String(i));
+  await c.call('HSET', `${prefix}:bighash`, ...many);
+  const zmany: string[] = [];
+  for (let i = 0; i < 300; i++) zmany.push(String(i / 7), `m${i}`);
+  await c.call('ZADD', `${prefix}:bigzset`, ...zmany);
+  await c.call('SELECT', '5');
+  await c.call('SET', `${prefix}:db5`, 'five');
+  await c.call('SELECT', '0');
+}
+
+async function digest(c: RespClient): Promise<Decoded> {
+  return c.call('DEBUG', 'DIGEST');
+}
+
+test('full resync of every type, then the live stream; INFO and ROLE on both sides', async () => {
+  const m = await node();
+  await populate(m.c, 'pre');
+  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await caughtUp(m.c, r.c);
+  assert.deepEqual(await digest(r.c), await digest(m.c));
+  await populate(m.c, 'post');
+  await m.c.call('MULTI');
+  await m.c.call('INCR', 'counter');
+  await m.c.call('LPUSH', 'post:list', 'z');
+  await m.c.call('EXEC');
+  await caughtUp(m.c, r.c);
+  assert.deepEqual(await digest(r.c), await digest(m.c));
+  assert.equal(await r.c.call('GET', 'counter'), '1');
+
+  const mi = await repl(m.c);
+  assert.equal(mi['role'], 'master');
+  assert.equal(mi['connected_slaves'], '1');
+  assert.match(mi['slave0']!, new RegExp(`^ip=127\\.0\\.0\\.1,port=${r.s.address.port},state=online,offset=\\d+,lag=\\d+$`));
+  assert.equal(mi['repl_backlog_active'], '1');
+  const ri = await repl(r.c);
+  assert.equal(ri['role'], 'slave');
+  assert.equal(ri['master_port'], String(m.s.address.port));
+  assert.equal(ri['master_replid'], mi['master_replid']);
+  assert.equal(ri['slave_repl_offset'], mi['master_repl_offset']);
+  assert.deepEqual(await r.c.call('ROLE'), ['slave', '127.0.0.1', m.s.address.port, 'connected', Number(mi['master_repl_offset'])]);
+  const role = await m.c.call('ROLE') as Decoded[];
+  assert.equal(role[0], 'master');
+  assert.deepEqual(role[2], [['127.0.0.1', String(r.s.address.port), mi['master_repl_offset']]]);
+  assert.equal((await stats(m.c))['sync_full'], '1');
+});
+
+test('a dropped link resumes with a partial resync from the backlog', async () => {
+  const m = await node();
+  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await m.c.call('SET', 'a', '1');
+  await caughtUp(m.c, r.c);
+  assert.equal(await m.c.call('CLIENT', 'KILL', 'TYPE', 'replica'), 1);
+  for (let i = 0; i < 50; i++) await m.c.call('INCR', 'a');
+  await caughtUp(m.c, r.c);
+  assert.equal(await r.c.call('GET', 'a'), '51');
+  const st = await stats(m.c);
+  assert.equal(st['sync_full'], '1');
+  assert.equal(st['sync_partial_ok'], '1');
+});
+
+test('a replica that fell behind the backlog gets a full resync', async () => {
+  const m = await node({ 'repl-backlog-size': 16384 });
+  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await caughtUp(m.c, r.c);
+  // Stop the replica from reconnecting while the master writes more than its backlog holds.
+  await r.c.call('REPLICAOF', '127.0.0.1', '1');
+  const big = 'x'.repeat(1000);
+  for (let i = 0; i < 40; i++) await m.c.call('SET', `k${i}`, big);
+  await r.c.call('REPLICAOF', '127.0.0.1', String(m.s.address.port));
+  await caughtUp(m.c, r.c);
+  assert.deepEqual(await digest(r.c), await digest(m.c));
+  const st = await stats(m.c);
+  assert.equal(st['sync_full'], '2');
+  assert.equal(st['sync_partial_err'], '1');
+});
+
+test('promotion: the other replica follows the new master with a partial resync (PSYNC2)', async () => {
+  const m = await node();
+  const a = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  const b = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await m.c.call('SET', 'k', 'v1');
+  await caughtUp(m.c, a.c);
+  await caughtUp(m.c, b.c);
+  const oldId = (await repl(m.c))['master_replid'];
+  assert.equal(await a.c.call('REPLICAOF', 'NO', 'ONE'), 'OK');
+  const ai = await repl(a.c);
+  assert.equal(ai['role'], 'master');
+  assert.equal(ai['master_replid2'], oldId);
+  assert.equal(ai['second_repl_offset'], String(Number(ai['master_repl_offset']) + 1));
+  assert.equal(await b.c.call('REPLICAOF', '127.0.0.1', String(a.s.address.port)), 'OK');
+  await a.c.call('SET', 'k', 'v2');
+  await caughtUp(a.c, b.c);
+  assert.equal(await b.c.call('GET', 'k'), 'v2');
+  const st = await stats(a.c);
+  assert.equal(st['sync_partial_ok'], '1');
+  assert.equal(st['sync_full'], '0');
+  // The old master rejoins as a replica of the new one, partially too.
+  assert.equal(await m.c.call('REPLICAOF', '127.0.0.1', String(a.s.address.port)), 'OK');
+  await caughtUp(a.c, m.c);
+  assert.equal(await m.c.call('GET', 'k'), 'v2');
+  assert.equal((await stats(a.c))['sync_full'], '0');
+});
+
+test('chained replicas carry the top master\'s stream with the same id and offsets', async () => {
+  const m = await node();
+  const r1 = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await caughtUp(m.c, r1.c);
+  const r2 = await node({ replicaof: `127.0.0.1 ${r1.s.address.port}` });
+  await populate(m.c, 'chain');
+  await caughtUp(m.c, r1.c);
+  await caughtUp(r1.c, r2.c);
+  const [mi, i2] = [await repl(m.c), await repl(r2.c)];
+  assert.equal(i2['master_replid'], mi['master_replid']);
+  assert.equal(i2['master_repl_offset'], mi['master_repl_offset']);
+  assert.deepEqual(await digest(r2.c), await digest(m.c));
+});
+
+test('WAIT counts acknowledging replicas; READONLY, NOREPLICAS and WAIT on a replica', async () => {
+  const m = await node();
+  assert.equal(await m.c.call('SET', 'w', '1'), 'OK');
+  assert.equal(await m.c.call('WAIT', '1', '50'), 0);
+  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await caughtUp(m.c, r.c);
+  await m.c.call('SET', 'w', '2');
+  assert.equal(await m.c.call('WAIT', '1', '0'), 1);
+  assert.equal(await m.c.call('WAIT', '2', '100'), 1);
+  assert.deepEqual(await r.c.call('SET', 'x', '1'), { error: "READONLY You can't write against a read only replica." });
+  assert.match((await r.c.call('WAIT', '1', '0') as { error: string }).error, /^ERR WAIT cannot be used with replica instances/);
+  await m.c.call('CONFIG', 'SET', 'min-replicas-to-write', '2');
+  await waitFor(async () => JSON.stringify(await m.c.call('SET', 'y', '1')).includes('NOREPLICAS'), 3000, 'NOREPLICAS');
+  assert.deepEqual(await m.c.call('SET', 'y', '1'), { error: 'NOREPLICAS Not enough good replicas to write.' });
+  await m.c.call('CONFIG', 'SET', 'min-replicas-to-write', '1');
+  assert.equal(await m.c.call('SET', 'y', '1'), 'OK');
+});
+
+test('keys expire on the master and the replica receives the DEL; the replica hides them before', async () => {
+  const m = await node();
+  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await caughtUp(m.c, r.c);
+  await m.c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+  await m.c.call('SET', 'e', 'v', 'PX', '30');
+  await caughtUp(m.c, r.c);
+  await waitFor(async () => (await r.c.call('GET', 'e')) === null, 2000, 'replica hides the expired key');
+  // Still stored on the replica: the master has not deleted it yet.
+  assert.equal(await r.c.call('DBSIZE'), 1);
+  assert.equal(await m.c.call('GET', 'e'), null); // lazy expiry on the master propagates DEL
+  await caughtUp(m.c, r.c);
+  assert.equal(await r.c.call('DBSIZE'), 0);
+});

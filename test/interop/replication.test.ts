@@ -1,0 +1,150 @@
+/**
+ * Mixed replication topologies with the real redis-server 7.0: a Redis replica of a Garrison
+ * master, a Garrison replica of a Redis master, and the chain Redis -> Garrison -> Redis. Each
+ * does a full resync of a dataset with every type, streams more writes, survives a dropped link
+ * with a partial resync, and ends with DEBUG DIGEST equal on every node.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
+import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
+import { requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
+
+const skip = requireBinaries('redis-server');
+
+interface Node {
+  port: number;
+  c: RespClient;
+}
+
+const cleanup: Array<() => Promise<void> | void> = [];
+after(async () => {
+  for (const f of cleanup.reverse()) await f();
+});
+
+async function redis(extra: string[] = []): Promise<Node> {
+  const r: RedisProcess = await startRedis(['--repl-diskless-sync-delay', '0', ...extra]);
+  cleanup.push(() => r.stop());
+  const c = await RespClient.connect(r.port);
+  cleanup.push(() => c.close());
+  return { port: r.port, c };
+}
+
+async function garrison(extra: Record<string, string> = {}): Promise<Node> {
+  const g: GarrisonHandle = await startGarrison({ save: '', appendonly: 'no', 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes', ...extra });
+  cleanup.push(() => g.close());
+  const c = await RespClient.connect(g.port);
+  cleanup.push(() => c.close());
+  return { port: g.port, c };
+}
+
+function fields(text: Decoded): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of String(text).split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+const replInfo = async (n: Node): Promise<Record<string, string>> => fields(await n.c.call('INFO', 'replication'));
+const statInfo = async (n: Node): Promise<Record<string, string>> => fields(await n.c.call('INFO', 'stats'));
+
+async function caughtUp(master: Node, replica: Node): Promise<void> {
+  await waitFor(async () => {
+    const [m, r] = [await replInfo(master), await replInfo(replica)];
+    return r['master_link_status'] === 'up' && r['master_repl_offset'] === m['master_repl_offset'];
+  }, 20_000, `replica ${replica.port} caught up with ${master.port}`);
+}
+
+async function populate(n: Node, p: string): Promise<void> {
+  const c = n.c;
+  await c.call('SET', `${p}:s`, 'text');
+  await c.call('SET', `${p}:i`, '-42');
+  await c.call('SET', `${p}:long`, 'y'.repeat(5000));
+  await c.call('SET', `${p}:ttl`, 'v', 'EX', '1000');
+  await c.call('RPUSH', `${p}:l`, 'a', 'b', '3');
+  const many: string[] = [];
+  for (let i = 0; i < 200; i++) many.push(`v${i}`);
+  await c.call('RPUSH', `${p}:bigl`, ...many);
+  await c.call('SADD', `${p}:is`, '1', '2', '-3');
+  await c.call('SADD', `${p}:ss`, 'x', 'y');
+  await c.call('SADD', `${p}:bigs`, ...many);
+  await c.call('HSET', `${p}:h`, 'f', 'v', 'g', '12');
+  const h: string[] = [];
+  for (let i = 0; i < 200; i++) h.push(`f${i}`, `v${i}`);
+  await c.call('HSET', `${p}:bigh`, ...h);
+  await c.call('ZADD', `${p}:z`, '1.5', 'a', '2', 'b');
+  const z: string[] = [];
+  for (let i = 0; i < 200; i++) z.push(String(i * 1.25), `m${i}`);
+  await c.call('ZADD', `${p}:bigz`, ...z);
+  await c.call('PFADD', `${p}:hll`, 'a', 'b');
+  await c.call('SELECT', '3');
+  await c.call('SET', `${p}:db3`, 'three');
+  await c.call('SELECT', '0');
+}
+
+async function sameDigest(nodes: Node[]): Promise<void> {
+  const ds = await Promise.all(nodes.map((n) => n.c.call('DEBUG', 'DIGEST')));
+  for (const d of ds) assert.deepEqual(d, ds[0], `digests ${JSON.stringify(ds)}`);
+  assert.notEqual(ds[0], '0'.repeat(40));
+}
+
+describe('replication with real redis-server 7.0', { skip: skip ?? false }, () => {
+  test('a Redis replica of a Garrison master: full sync, stream, partial resync', async () => {
+    const m = await garrison();
+    await populate(m, 'pre');
+    const r = await redis();
+    await r.c.call('REPLICAOF', '127.0.0.1', String(m.port));
+    await caughtUp(m, r);
+    await sameDigest([m, r]);
+    await populate(m, 'post');
+    await caughtUp(m, r);
+    await sameDigest([m, r]);
+    assert.equal(await m.c.call('CLIENT', 'KILL', 'TYPE', 'replica'), 1);
+    await m.c.call('INCR', 'after-kill');
+    await caughtUp(m, r);
+    await sameDigest([m, r]);
+    const st = await statInfo(m);
+    assert.equal(st['sync_full'], '1');
+    assert.equal(st['sync_partial_ok'], '1');
+  });
+
+  test('a Garrison replica of a Redis master: full sync, stream, partial resync', async () => {
+    const m = await redis();
+    await populate(m, 'pre');
+    const r = await garrison({ replicaof: `127.0.0.1 ${m.port}` });
+    await caughtUp(m, r);
+    await sameDigest([m, r]);
+    await populate(m, 'post');
+    await m.c.call('MULTI');
+    await m.c.call('INCR', 'tx');
+    await m.c.call('SADD', 'post:ss', 'w');
+    await m.c.call('EXEC');
+    await caughtUp(m, r);
+    await sameDigest([m, r]);
+    assert.equal(await m.c.call('CLIENT', 'KILL', 'TYPE', 'replica'), 1);
+    await m.c.call('INCR', 'after-kill');
+    await caughtUp(m, r);
+    await sameDigest([m, r]);
+    const st = await statInfo(m);
+    assert.equal(st['sync_full'], '1');
+    assert.equal(st['sync_partial_ok'], '1');
+    assert.deepEqual(await r.c.call('SET', 'x', '1'), { error: "READONLY You can't write against a read only replica." });
+  });
+
+  test('the chain Redis -> Garrison -> Redis carries one history', async () => {
+    const top = await redis();
+    const mid = await garrison({ replicaof: `127.0.0.1 ${top.port}` });
+    await caughtUp(top, mid);
+    const leaf = await redis();
+    await leaf.c.call('REPLICAOF', '127.0.0.1', String(mid.port));
+    await populate(top, 'chain');
+    await caughtUp(top, mid);
+    await caughtUp(mid, leaf);
+    await sameDigest([top, mid, leaf]);
+    const [ti, li] = [await replInfo(top), await replInfo(leaf)];
+    assert.equal(li['master_replid'], ti['master_replid']);
+    assert.equal(li['master_repl_offset'], ti['master_repl_offset']);
+  });
+});
