@@ -46,6 +46,15 @@ export function parseInt64(s: string): Int64 | null {
   return normalize(big);
 }
 
+/**
+ * parseInt64 as a JS number (rounded beyond 2^53): for arguments that are range-checked after
+ * parsing (ports, timeouts, offsets), where Redis's getLongLongFromObject accepts the same text.
+ */
+export function parseInt64Number(s: string): number | null {
+  const v = parseInt64(s);
+  return v === null ? null : Number(v);
+}
+
 /** Brings a bigint back to a number when it is a safe integer. */
 export function normalize(v: bigint): Int64 {
   return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;

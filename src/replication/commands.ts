@@ -3,6 +3,7 @@
  * sends, and WAIT. Their rows follow Redis 7.0's COMMAND INFO (flags, ACL categories); the
  * summaries are ours.
  */
+import { parseInt64Number } from '../lib/int64.js';
 import type { CommandArg, CommandSpec, Handler } from '../commands/spec.js';
 import { BLOCKED, error, OK, status, type Reply } from '../protocol/reply.js';
 import type { Client } from '../server/client.js';
@@ -18,12 +19,6 @@ const REPLICAOF_ARGS: readonly CommandArg[] = [{
   ],
 }];
 
-/** Strict int64 parse (string2ll): null when not a canonical integer. */
-function parseInteger(s: string): number | null {
-  if (!/^-?(0|[1-9][0-9]{0,18})$/.test(s)) return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : null;
-}
 
 export function replicationCommands(repl: Replication): Spec[] {
   const replicaof = (c: Client, argv: string[]): Reply => {
@@ -38,7 +33,7 @@ export function replicationCommands(repl: Replication): Spec[] {
       return OK;
     }
     if (c.roleFlags.includes('S')) return error('ERR Command is not valid when client is a replica.');
-    const port = parseInteger(portText);
+    const port = parseInt64Number(portText);
     if (port === null || port < 0 || port > 65535) return error('ERR Invalid master port');
     const link = repl.link;
     if (link !== null && link.host.toLowerCase() === host.toLowerCase() && link.port === port) {
@@ -58,7 +53,7 @@ export function replicationCommands(repl: Replication): Spec[] {
       const val = argv[i + 1]!;
       switch (opt) {
         case 'listening-port': {
-          const p = parseInteger(val);
+          const p = parseInt64Number(val);
           if (p === null) return error('ERR value is not an integer or out of range');
           hs.listeningPort = p;
           break;
@@ -74,7 +69,7 @@ export function replicationCommands(repl: Replication): Spec[] {
         case 'ack': {
           // Sent by replicas only; never answered.
           if (!c.roleFlags.includes('S')) return undefined;
-          const off = parseInteger(val);
+          const off = parseInt64Number(val);
           if (off !== null) repl.master.ack(c, off);
           return undefined;
         }
@@ -95,6 +90,13 @@ export function replicationCommands(repl: Replication): Spec[] {
 
   const sync = (c: Client, argv: string[]): Reply | undefined => {
     if (c.roleFlags.includes('S')) return undefined; // already a replica: ignore
+    // PSYNC <replid> <offset> FAILOVER: our master hands its role over to us (FAILOVER command).
+    if (argv.length > 3 && argv[0]!.toLowerCase() === 'psync' && argv[3]!.toLowerCase() === 'failover') {
+      if (repl.link === null || argv[1]!.toLowerCase() !== repl.ids.replid) return error('ERR PSYNC FAILOVER replid must match my replid.');
+      repl.unsetMaster();
+      c.server.logger.notice(`MASTER MODE enabled (failover request from '${repl.describe(c)}')`);
+    }
+    if (repl.failover.state !== 'no-failover') return error("NOMASTERLINK Can't SYNC while failing over");
     const link = repl.link;
     if (link !== null && !link.linkUp) return error("NOMASTERLINK Can't SYNC while not connected with my master");
     // Replies to earlier commands of the same batch leave first: the stream is written directly.
@@ -107,9 +109,9 @@ export function replicationCommands(repl: Replication): Spec[] {
     if (repl.link !== null) {
       return error('ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.');
     }
-    const num = parseInteger(argv[1]!);
+    const num = parseInt64Number(argv[1]!);
     if (num === null) return error('ERR value is not an integer or out of range');
-    const timeout = parseInteger(argv[2]!);
+    const timeout = parseInt64Number(argv[2]!);
     if (timeout === null) return error('ERR timeout is not an integer or out of range');
     if (timeout < 0) return error('ERR timeout is negative');
     const offset = repl.writeOffsets.get(c) ?? 0;
@@ -149,6 +151,19 @@ export function replicationCommands(repl: Replication): Spec[] {
     {
       name: 'sync', arity: 1, flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'], ...adminFlags,
       since: '1.0.0', summary: 'Internal: the pre-PSYNC way for a replica to ask for the whole dataset.', handler: sync as Handler<Client>,
+    },
+    {
+      name: 'failover', arity: -1, flags: ['admin', 'noscript', 'stale'], ...adminFlags,
+      since: '6.2.0', summary: 'Hands the master role over to a replica once it has every write.', complexity: 'O(1)',
+      args: [
+        { name: 'target', type: 'block', token: 'TO', flags: ['optional'], args: [
+          { name: 'host', type: 'string' }, { name: 'port', type: 'integer' },
+          { name: 'force', type: 'pure-token', token: 'FORCE', flags: ['optional'] },
+        ] },
+        { name: 'abort', type: 'pure-token', token: 'ABORT', flags: ['optional'] },
+        { name: 'milliseconds', type: 'integer', token: 'TIMEOUT', flags: ['optional'] },
+      ],
+      handler: (c, argv) => repl.failover.command(c, argv),
     },
     {
       name: 'wait', arity: 3, flags: ['noscript'], acl: ['slow', 'connection'], group: 'generic',

@@ -64,7 +64,7 @@ export function replicationInfo(server: Server, repl: Replication): string[] {
   out.push(...replicaLines(repl, now));
   const b = repl.backlog;
   out.push(
-    'master_failover_state:no-failover',
+    `master_failover_state:${repl.failover.state}`,
     `master_replid:${repl.ids.replid}`,
     `master_replid2:${repl.ids.replid2}`,
     `master_repl_offset:${repl.offset}`,

@@ -86,6 +86,8 @@ export class MasterSide {
   private readonly waiting = new Map<Client, { offset: number; numReplicas: number }>();
   private getAckScheduled = false;
   snapshot: SnapshotProvider | null = null;
+  /** Called after every REPLCONF ACK (a FAILOVER in progress watches them). */
+  onAck: () => void = () => {};
 
   constructor(private readonly server: Server, private readonly core: ReplicationCore) {
     this.noReplicasSinceMs = server.env.clock.nowMs();
@@ -318,6 +320,7 @@ export class MasterSide {
       this.log.notice(`Synchronization with replica ${r.name()} succeeded`);
     }
     this.checkWaiting();
+    this.onAck();
   }
 
   /** Replicas whose acknowledged offset reached `offset`. */

@@ -3,6 +3,7 @@
  * the node's replication ids, its backlog and the replica's request, with the log line Redis
  * writes for each outcome.
  */
+import { parseInt64Number } from '../lib/int64.js';
 import type { ReplicationBacklog } from './backlog.js';
 import type { ReplicationIds } from './ids.js';
 
@@ -19,7 +20,7 @@ export function decidePsync(
   replicaName: string,
 ): PsyncDecision {
   const asked = reqReplid !== '?';
-  const offset = parseOffset(reqOffsetText);
+  const offset = parseInt64Number(reqOffsetText);
   const full = (log: string[]): PsyncDecision => ({ kind: 'full', log, countsAsPartialError: asked });
   if (offset === null) return full([]);
   const sameId = reqReplid.toLowerCase() === ids.replid;
@@ -46,9 +47,3 @@ export function decidePsync(
   };
 }
 
-/** getLongLongFromObjectOrReply semantics for the offset argument: null when not an integer. */
-function parseOffset(s: string): number | null {
-  if (!/^-?(0|[1-9][0-9]{0,18})$/.test(s)) return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : null;
-}

@@ -69,6 +69,10 @@ export class ReplicaLink {
   private lastAckMs = 0;
   private closed = false;
   loader: DatasetLoader | null = null;
+  /** PSYNC with the FAILOVER flag (this node hands its master role to the target). */
+  failoverPsync = false;
+  /** Told whether the master accepted the PSYNC (a FAILOVER waits for it). */
+  onPsyncResult: (accepted: boolean) => void = () => {};
 
   constructor(
     private readonly server: Server,
@@ -229,7 +233,7 @@ export class ReplicaLink {
     if (c !== null) {
       const off = String(c.offset + 1);
       this.log.notice(`Trying a partial resynchronization (request ${c.replid}:${off}).`);
-      this.send(['PSYNC', c.replid, off]);
+      this.send(this.failoverPsync ? ['PSYNC', c.replid, off, 'FAILOVER'] : ['PSYNC', c.replid, off]);
     } else {
       this.log.notice('Partial resynchronization not possible (no cached master)');
       this.send(['PSYNC', '?', '-1']);
@@ -261,6 +265,7 @@ export class ReplicaLink {
       this.master.detachAll();
       this.core.backlog = null;
       this.state = 'transfer';
+      this.onPsyncResult(true);
       this.transferSize = -1;
       this.eofMark = null;
       this.payload.length = 0;
@@ -286,6 +291,7 @@ export class ReplicaLink {
       this.cached = null;
       this.log.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
       this.startStream();
+      this.onPsyncResult(true);
       return false; // the rest of the bytes belong to the master client
     }
     if (line.startsWith('-NOMASTERLINK') || line.startsWith('-LOADING')) {
@@ -294,6 +300,7 @@ export class ReplicaLink {
       this.log.warning(`Unexpected reply to PSYNC from master: ${line}`);
     }
     this.dropLink();
+    this.onPsyncResult(false);
     return false;
   }
 

@@ -11,6 +11,7 @@ import type { Client } from '../server/client.js';
 import { clientInfoString } from '../server/commands/client.js';
 import type { Server } from '../server/server.js';
 import type { ReplicationBacklog } from './backlog.js';
+import { Failover } from './failover.js';
 import { ReplicationIds } from './ids.js';
 import { MasterSide, type ReplicationCore } from './master.js';
 import type { DatasetLoader, SnapshotProvider } from './ports.js';
@@ -26,6 +27,7 @@ export class Replication implements ReplicationCore {
   backlog: ReplicationBacklog | null = null;
   readonly master: MasterSide;
   link: ReplicaLink | null = null;
+  readonly failover: Failover;
   /** The offset after each client's last propagated write (Redis's c->woff), for WAIT. */
   readonly writeOffsets = new WeakMap<Client, number>();
   private lastCronMs = 0;
@@ -34,6 +36,8 @@ export class Replication implements ReplicationCore {
   constructor(readonly server: Server) {
     this.ids = new ReplicationIds(() => server.env.random.bytes(20).toString('hex'));
     this.master = new MasterSide(server, this);
+    this.failover = new Failover(this);
+    this.master.onAck = () => this.failover.update(server.env.clock.nowMs());
   }
 
   isReplica(): boolean {
@@ -65,6 +69,7 @@ export class Replication implements ReplicationCore {
     server.admissionChecks.push((c, cmd, argv) => this.admit(c, cmd.isWrite || this.execWrites(c, cmd.name), cmd.isStaleOk, argv));
     server.clientFreeHandlers.push((c) => this.master.detach(c));
     server.tickHandlers.push((now) => {
+      this.failover.update(now);
       if (now - this.lastCronMs < 1000) return;
       this.lastCronMs = now;
       this.cron(now);
@@ -103,8 +108,11 @@ export class Replication implements ReplicationCore {
   // -------------------------------------------------------------------------------------------
   // Role changes
 
-  /** REPLICAOF host port (replicationSetMaster); the cron connects when `connectNow` is false. */
-  setMaster(host: string, port: number, connectNow = true): void {
+  /**
+   * REPLICAOF host port (replicationSetMaster); the cron connects when `connectNow` is false.
+   * `failoverPsync`: the link asks the target to take over (PSYNC ... FAILOVER).
+   */
+  setMaster(host: string, port: number, connectNow = true, failoverPsync = false): void {
     const wasMaster = this.link === null;
     const old = this.link;
     if (old !== null) old.close();
@@ -115,8 +123,14 @@ export class Replication implements ReplicationCore {
     // A former master offers its own history, so it can continue partially with the new master
     // (not at startup: a node that loaded nothing has no history to offer).
     const cached = !connectNow ? null : wasMaster ? { replid: this.ids.replid, offset: this.offset } : old!.cachedState();
+    // Our own replicas resync with us (partially, normally): they must learn of the change.
+    this.master.detachAll();
     this.link = new ReplicaLink(this.server, this, this.master, host, port, cached);
     this.link.loader = this.loader;
+    if (failoverPsync) {
+      this.link.failoverPsync = true;
+      this.link.onPsyncResult = (accepted) => this.failover.psyncResult(accepted);
+    }
     this.server.logger.role = 'S';
     if (connectNow) this.link.connect();
   }

@@ -91,6 +91,8 @@ export class Server {
   /** CLIENT PAUSE: until when, and whether only writes are paused. */
   pauseUntilMs = 0;
   pauseWritesOnly = false;
+  /** Writes held back while a FAILOVER hands the master role over (see setFailoverPause). */
+  failoverPause = false;
   /**
    * Commands held back by CLIENT PAUSE (Redis's postponed clients): each paused client's one parsed
    * command, re-run through processCommand when the pause ends; its later bytes wait in its parser.
@@ -273,7 +275,7 @@ export class Server {
       while (!client.closed && !client.closeAfterReply && client.blocked === null) {
         let r: ParseResult = this.postponed.size === 0 ? null : this.postponed.get(client) ?? null;
         if (r !== null) {
-          if (this.pauseUntilMs !== 0 && this.env.clock.nowMs() < this.pauseUntilMs) break;
+          if (this.pauseActive(this.env.clock.nowMs())) break;
           this.postponed.delete(client);
         } else {
           r = parser.next();
@@ -303,12 +305,12 @@ export class Server {
    * Replicas and MONITOR clients (Redis's CLIENT_SLAVE) are never paused.
    */
   private mustPostpone(client: Client, cmd: Command<Client>): boolean {
-    if (this.env.clock.nowMs() >= this.pauseUntilMs) {
-      this.unpauseClients();
-      return false;
-    }
+    const now = this.env.clock.nowMs();
+    if (this.pauseUntilMs !== 0 && now >= this.pauseUntilMs) this.unpauseClients();
+    if (!this.pauseActive(now)) return false;
     if (client.roleFlags.includes('S') || client.isMonitor) return false;
-    if (!this.pauseWritesOnly) return true;
+    const clientPauseAll = this.pauseUntilMs !== 0 && !this.pauseWritesOnly;
+    if (clientPauseAll) return true;
     if (cmd.isWrite || cmd.isMayReplicate) return true;
     return cmd.name === 'exec' && client.multi !== null && client.multi.queue.some((q) => q.cmd.isWrite || q.cmd.isMayReplicate);
   }
@@ -318,11 +320,29 @@ export class Server {
     return this.postponed.has(client);
   }
 
+  /** True while a CLIENT PAUSE or a FAILOVER pause holds commands back. */
+  private pauseActive(nowMs: number): boolean {
+    return this.failoverPause || (this.pauseUntilMs !== 0 && nowMs < this.pauseUntilMs);
+  }
+
+  /**
+   * FAILOVER's own pause of writes (Redis's PAUSE_DURING_FAILOVER): no deadline, independent of
+   * CLIENT PAUSE / UNPAUSE; the failover ends it.
+   */
+  setFailoverPause(on: boolean): void {
+    this.failoverPause = on;
+    if (!on) this.resumePostponed();
+  }
+
   /** Ends a pause; the postponed clients resume after the current I/O batch, outside any command. */
   unpauseClients(): void {
     this.pauseUntilMs = 0;
     this.pauseWritesOnly = false;
-    if (this.postponed.size === 0) return;
+    this.resumePostponed();
+  }
+
+  private resumePostponed(): void {
+    if (this.postponed.size === 0 || this.pauseActive(this.env.clock.nowMs())) return;
     const list = [...this.postponed.keys()];
     this.env.scheduler.soon(() => {
       for (const c of list) if (!c.closed) this.processInput(c);
@@ -359,7 +379,7 @@ export class Server {
     if (client.resp === 2 && client.subscriptionCount() > 0 && !PUBSUB_ALLOWED.has(cmd.name)) {
       return this.reject(client, error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`), cmd);
     }
-    if (this.pauseUntilMs !== 0 && this.mustPostpone(client, cmd)) {
+    if ((this.pauseUntilMs !== 0 || this.failoverPause) && this.mustPostpone(client, cmd)) {
       this.postponed.set(client, argv);
       return;
     }

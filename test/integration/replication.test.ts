@@ -208,3 +208,24 @@ test('keys expire on the master and the replica receives the DEL; the replica hi
   await caughtUp(m.c, r.c);
   assert.equal(await r.c.call('DBSIZE'), 0);
 });
+
+test('FAILOVER hands the master role to the replica without a full resync; errors', async () => {
+  const m = await node();
+  assert.deepEqual(await m.c.call('FAILOVER'), { error: 'ERR FAILOVER requires connected replicas.' });
+  assert.deepEqual(await m.c.call('FAILOVER', 'ABORT'), { error: 'ERR No failover in progress.' });
+  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await m.c.call('SET', 'f', '1');
+  await caughtUp(m.c, r.c);
+  assert.deepEqual(await m.c.call('FAILOVER', 'FORCE'), { error: 'ERR FAILOVER with force option requires both a timeout and target HOST and IP.' });
+  assert.deepEqual(await m.c.call('FAILOVER', 'TO', '127.0.0.1', '1'), { error: 'ERR FAILOVER target HOST and PORT is not a replica.' });
+  assert.deepEqual(await r.c.call('FAILOVER'), { error: 'ERR FAILOVER is not valid when server is a replica.' });
+  assert.equal(await m.c.call('FAILOVER', 'TO', '127.0.0.1', String(r.s.address.port), 'TIMEOUT', '5000'), 'OK');
+  await waitFor(async () => (await repl(r.c))['role'] === 'master' && (await repl(m.c))['master_link_status'] === 'up', 10_000, 'roles swapped');
+  assert.equal((await repl(m.c))['master_failover_state'], 'no-failover');
+  assert.equal(await r.c.call('SET', 'f', '2'), 'OK');
+  await caughtUp(r.c, m.c);
+  assert.equal(await m.c.call('GET', 'f'), '2');
+  const st = await stats(r.c);
+  assert.equal(st['sync_full'], '0');
+  assert.equal(st['sync_partial_ok'], '1');
+});
