@@ -25,6 +25,8 @@ export interface SnapshotProvider {
 export interface LoadedReplInfo {
   replId: string | null;
   replOffset: number | null;
+  /** `repl-stream-db`: the database the stream continues in. */
+  replStreamDb: number | null;
 }
 
 export interface DatasetLoader {

@@ -36,9 +36,11 @@ export function roleStateName(s: LinkState): string {
 }
 
 /** The master history this replica can offer in PSYNC. */
-interface CachedMaster {
+export interface CachedMaster {
   replid: string;
   offset: number;
+  /** The database the master's stream had selected (a partial resync continues without SELECT). */
+  db: number;
 }
 
 export class ReplicaLink {
@@ -290,7 +292,7 @@ export class ReplicaLink {
       }
       this.cached = null;
       this.log.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
-      this.startStream();
+      this.startStream(cached.db);
       this.onPsyncResult(true);
       return false; // the rest of the bytes belong to the master client
     }
@@ -367,7 +369,7 @@ export class ReplicaLink {
       this.dropLink();
       return;
     }
-    loader.load(rdb, (err) => {
+    loader.load(rdb, (err, info) => {
       if (this.closed || this.state !== 'loading') return;
       if (err !== null) {
         this.log.warning(`Failed trying to load the MASTER synchronization DB from disk, check server logs. ${err}`);
@@ -379,7 +381,7 @@ export class ReplicaLink {
       ids.clearSecond();
       this.core.offset = this.initialOffset;
       this.log.notice('MASTER <-> REPLICA sync: Finished with success');
-      this.startStream();
+      this.startStream(info.replStreamDb ?? 0);
     });
   }
 
@@ -387,9 +389,10 @@ export class ReplicaLink {
   // The master client
 
   /** The link carries the command stream from now on: it becomes the master client. */
-  private startStream(): void {
+  private startStream(db: number): void {
     const conn = this.conn!;
     const client = this.server.adoptConnection(conn);
+    client.db = this.server.ks.dbs[db] ?? this.server.ks.dbs[0]!;
     client.roleFlags = 'M';
     client.replyMode = 'off';
     client.parser.maxBulkLen = Infinity;
@@ -451,7 +454,7 @@ export class ReplicaLink {
     if (this.state === 'connected') {
       this.log.notice('Connection with master lost.');
       this.log.notice('Caching the disconnected master state.');
-      this.cached = { replid: this.core.ids.replid, offset: this.core.offset };
+      this.cached = this.currentState();
     } else if (this.state !== 'connect' && this.state !== 'connecting') {
       this.log.notice(`Connection with master lost.`);
     }
@@ -461,7 +464,7 @@ export class ReplicaLink {
   /** Closes the link (after an error) and waits for the cron to reconnect. */
   private dropLink(): void {
     const wasConnected = this.state === 'connected';
-    if (wasConnected) this.cached = { replid: this.core.ids.replid, offset: this.core.offset };
+    if (wasConnected) this.cached = this.currentState();
     const conn = this.conn;
     const mc = this.masterClient;
     this.resetLink();
@@ -516,8 +519,12 @@ export class ReplicaLink {
 
   /** The history this link would offer in PSYNC now (its master's, when it had one). */
   cachedState(): CachedMaster | null {
-    if (this.state === 'connected') return { replid: this.core.ids.replid, offset: this.core.offset };
+    if (this.state === 'connected') return this.currentState();
     return this.cached;
+  }
+
+  private currentState(): CachedMaster {
+    return { replid: this.core.ids.replid, offset: this.core.offset, db: this.masterClient?.db.id ?? 0 };
   }
 
   /** INFO's master_sync_* figures while a transfer runs. */

@@ -122,7 +122,7 @@ export class Replication implements ReplicationCore {
     }
     // A former master offers its own history, so it can continue partially with the new master
     // (not at startup: a node that loaded nothing has no history to offer).
-    const cached = !connectNow ? null : wasMaster ? { replid: this.ids.replid, offset: this.offset } : old!.cachedState();
+    const cached = !connectNow ? null : wasMaster ? { replid: this.ids.replid, offset: this.offset, db: 0 } : old!.cachedState();
     // Our own replicas resync with us (partially, normally): they must learn of the change.
     this.master.detachAll();
     this.link = new ReplicaLink(this.server, this, this.master, host, port, cached);
