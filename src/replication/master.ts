@@ -38,6 +38,8 @@ export class AttachedReplica {
   held: Buffer[] | null = null;
   heldBytes = 0;
   waitFirstAck = false;
+  /** Bytes queued for the next write (see MasterSide.write). */
+  readonly out: Buffer[] = [];
   /** Old SYNC (no PSYNC): no +FULLRESYNC line, and no REPLCONF ACKs to expect. */
   oldSync = false;
   waitingSinceMs: number;
@@ -137,14 +139,37 @@ export class MasterSide {
     }
   }
 
+  /**
+   * Queues bytes for a replica; every replica's queue is written once per turn of the event loop
+   * (one write per replica per batch of commands, not one per command).
+   */
   private write(r: AttachedReplica, data: Buffer): void {
     if (r.client.closed) return;
+    r.out.push(data);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.server.env.scheduler.soon(() => this.flushAll());
+  }
+
+  private flushAll(): void {
+    this.flushScheduled = false;
+    for (const r of this.replicas.values()) this.flush(r);
+  }
+
+  /** Writes what is queued for `r` (also called before its connection is closed). */
+  flush(r: AttachedReplica): void {
+    const out = r.out;
+    if (out.length === 0 || r.client.closed) return;
+    const data = out.length === 1 ? out[0]! : Buffer.concat(out);
+    out.length = 0;
     r.client.conn.write(data);
     this.server.stats.netReplOutputBytes += data.length;
     this.server.stats.netOutputBytes += data.length;
     r.client.totalNetOutput += data.length;
     this.server.checkOutputLimits(r.client);
   }
+
+  private flushScheduled = false;
 
   /** Held stream bytes count against the replica output-buffer limit, as Redis's buffers do. */
   private checkHeldLimit(r: AttachedReplica): void {
@@ -270,7 +295,10 @@ export class MasterSide {
           size += chunk.length;
         }
       },
-      ready: () => live().every((r) => r.client.conn.pendingWriteBytes() < SNAPSHOT_BACKPRESSURE_BYTES),
+      ready: () => live().every((r) => {
+        this.flush(r);
+        return r.client.conn.pendingWriteBytes() < SNAPSHOT_BACKPRESSURE_BYTES;
+      }),
       end: () => {
         this.transfer = null;
         this.log.notice('Background RDB transfer terminated with success');

@@ -86,7 +86,15 @@ export class Server {
   private nextClientId = 1;
   private cancelTick: (() => void) | null = null;
   /** Set while EXEC runs its queue: propagation is wrapped in MULTI/EXEC. */
-  private execPropagation: { ops: Array<{ dbId: number; argv: readonly string[] }> } | null = null;
+  /**
+   * What the running top-level command has propagated so far (Redis 7.0's also_propagate array):
+   * the first command in two fields (no allocation for the usual single command), the rest in a
+   * list. `collecting` is true while a top-level command (or an EXEC) runs.
+   */
+  private collecting = false;
+  private propFirstDb = 0;
+  private propFirstArgv: readonly string[] | null = null;
+  private propMore: Array<{ dbId: number; argv: readonly string[] }> | null = null;
   private closing = false;
   /** CLIENT PAUSE: until when, and whether only writes are paused. */
   pauseUntilMs = 0;
@@ -433,10 +441,14 @@ export class Server {
   call(client: Client, cmd: Command<Client>, argv: string[]): Reply | undefined {
     // Redis 7.0's propagatePendingCommands: everything one top-level command propagates leaves
     // together, wrapped in MULTI/EXEC when it is more than one command (SPOP with a count, EXEC).
-    if (this.callDepth === 0 && this.execPropagation === null && this.propagationSinks.length !== 0) {
-      return this.withPropagationTransaction(client.db.id, () => this.callCommand(client, cmd, argv));
+    if (this.callDepth !== 0 || this.collecting || this.propagationSinks.length === 0) return this.callCommand(client, cmd, argv);
+    this.collecting = true;
+    try {
+      return this.callCommand(client, cmd, argv);
+    } finally {
+      this.collecting = false;
+      if (this.propFirstArgv !== null) this.flushPropagation();
     }
-    return this.callCommand(client, cmd, argv);
   }
 
   private callCommand(client: Client, cmd: Command<Client>, argv: string[]): Reply | undefined {
@@ -496,34 +508,54 @@ export class Server {
 
   propagate(dbId: number, argv: readonly string[]): void {
     if (this.propagationSinks.length === 0) return;
-    const exec = this.execPropagation;
-    if (exec !== null) {
-      exec.ops.push({ dbId, argv });
+    if (this.collecting) {
+      if (this.propFirstArgv === null) {
+        this.propFirstDb = dbId;
+        this.propFirstArgv = argv;
+      } else {
+        (this.propMore ??= []).push({ dbId, argv });
+      }
       return;
     }
     for (const s of this.propagationSinks) s.propagate(dbId, argv);
   }
 
   /**
-   * Runs fn collecting what it propagates, then emits it as Redis 7.0's propagatePendingCommands
+   * Emits what the finished top-level command propagated, as Redis 7.0's propagatePendingCommands
    * does: two or more commands are wrapped in MULTI (with the first command's db) ... EXEC (with
-   * the last one's, so no SELECT precedes it); a single command goes out unwrapped. `dbId` is
-   * kept for callers; the databases come from the propagated commands.
+   * the last one's, so no SELECT precedes it); a single command goes out unwrapped.
+   */
+  private flushPropagation(): void {
+    const first = this.propFirstArgv!;
+    const firstDb = this.propFirstDb;
+    const more = this.propMore;
+    this.propFirstArgv = null;
+    this.propMore = null;
+    const sinks = this.propagationSinks;
+    if (more === null) {
+      for (const s of sinks) s.propagate(firstDb, first);
+      return;
+    }
+    for (const s of sinks) s.propagate(firstDb, ['MULTI']);
+    for (const s of sinks) s.propagate(firstDb, first);
+    for (const op of more) for (const s of sinks) s.propagate(op.dbId, op.argv);
+    const lastDb = more[more.length - 1]!.dbId;
+    for (const s of sinks) s.propagate(lastDb, ['EXEC']);
+  }
+
+  /**
+   * Runs fn collecting what it propagates, emitted afterwards as one unit (see flushPropagation).
+   * `dbId` is kept for callers; the databases come from the propagated commands.
    */
   withPropagationTransaction<T>(dbId: number, fn: () => T): T {
     void dbId;
-    if (this.execPropagation !== null) return fn();
-    const exec: { ops: Array<{ dbId: number; argv: readonly string[] }> } = { ops: [] };
-    this.execPropagation = exec;
+    if (this.collecting) return fn();
+    this.collecting = true;
     try {
       return fn();
     } finally {
-      this.execPropagation = null;
-      const ops = exec.ops;
-      const wrap = ops.length > 1;
-      if (wrap) for (const s of this.propagationSinks) s.propagate(ops[0]!.dbId, ['MULTI']);
-      for (const op of ops) for (const s of this.propagationSinks) s.propagate(op.dbId, op.argv);
-      if (wrap) for (const s of this.propagationSinks) s.propagate(ops[ops.length - 1]!.dbId, ['EXEC']);
+      this.collecting = false;
+      if (this.propFirstArgv !== null) this.flushPropagation();
     }
   }
 
