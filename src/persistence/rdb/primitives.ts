@@ -172,16 +172,10 @@ export function readString(r: ByteReader): string {
     if (l.len > MAX_STRING_BYTES) throw new RdbError(`rdbGenericLoadStringObject failed allocating ${l.len} bytes`);
     return r.latin1(l.len);
   }
-  switch (l.len) {
-    case RDB_ENC_INT8: return String((r.u8() << 24) >> 24);
-    case RDB_ENC_INT16: return String(r.i16le());
-    case RDB_ENC_INT32: return String(r.i32le());
-    default: {
-      r.pos--;
-      const b = readBytes(r);
-      return b.toString('latin1', 0, b.length);
-    }
-  }
+  // Encoded forms (integers, LZF) are rare on the hot path: one decoder for both readers.
+  r.pos--;
+  const b = readBytes(r);
+  return b.toString('latin1', 0, b.length);
 }
 
 export function readBinaryDouble(r: ByteReader): number {
