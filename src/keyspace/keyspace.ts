@@ -68,6 +68,12 @@ export class Keyspace {
    * a not-yet-saved key's old state there). Null when no snapshot runs.
    */
   writeBarrier: ((db: Database, key: string) => void) | null = null;
+  /**
+   * Called by FLUSHALL once the databases are empty, before it counts its own change (Redis's
+   * flushAllDataAndResetRDB: stop a background save, save the empty dataset when save points
+   * are configured). Installed by the persistence module.
+   */
+  onFlushAll: (() => void) | null = null;
 
   constructor(count: number, public hooks: KeyspaceHooks) {
     this.dbs = [];

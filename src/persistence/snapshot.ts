@@ -192,11 +192,12 @@ export class Snapshot {
     if (this.walkIndex >= this.dbs.length) {
       this.encoder.end();
       this.flush();
-      this.finish('done');
+      // A consumer may have aborted the snapshot while taking the last bytes.
+      if (this.state === 'running') this.finish('done');
       return true;
     }
     this.flush();
-    return false;
+    return this.state !== 'running';
   }
 
   /** Produces the rest at once (SAVE, SHUTDOWN, DEBUG RELOAD: the server is not serving). */
