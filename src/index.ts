@@ -3,6 +3,7 @@
  * free port by default, with its address and `close()`. Many can run in one process.
  */
 import { buildServer, listen } from './node/build.js';
+import { loadAtStart } from './node/load-at-start.js';
 import { nodeEnvironment, nullSink, stdoutSink } from './runtime/node/index.js';
 import { Config } from './server/config/config.js';
 import type { Server } from './server/server.js';
@@ -36,6 +37,13 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const server = buildServer({ env: nodeEnvironment(), config, logSink: opts.log ? stdoutSink : nullSink });
   const listeners = await listen(server);
   server.startTicking();
+  // An RDB file in `dir` is loaded while the listeners answer -LOADING; a corrupt one rejects.
+  try {
+    await loadAtStart(server);
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   const a = listeners[0]!.address;
   const address = 'port' in a ? { host: a.host, port: a.port } : { host: opts.host ?? '127.0.0.1', port: 0 };
   return { address, server, close: () => server.close() };

@@ -15,6 +15,8 @@ import type { OutputLimits } from '../server/config/params.js';
 import { Logger } from '../server/log.js';
 import { Server } from '../server/server.js';
 import { installServerModules } from '../server/install.js';
+import type { RdbCodec } from '../persistence/codec.js';
+import { installPersistence } from '../server/persistence.js';
 
 export interface BuildOptions {
   env: Environment;
@@ -22,6 +24,8 @@ export interface BuildOptions {
   logSink: LogSink;
   /** What `port 0` means for this node's listeners (default: a free port). */
   portZero?: ListenModes['portZero'];
+  /** The RDB codec persistence uses; null builds a node without persistence. */
+  rdbCodec?: RdbCodec | null;
 }
 
 /** Every command family, data and server. */
@@ -33,6 +37,8 @@ export function buildServer(opts: BuildOptions): Server {
   const logger = new Logger(opts.env.clock, opts.env.pid, opts.logSink);
   const server = new Server({ env: opts.env, config: opts.config, logger, commands: allCommandSpecs() });
   installServerModules(server);
+  const codec = opts.rdbCodec ?? null;
+  if (codec !== null) installPersistence(server, codec);
   for (const [from, to] of opts.config.directives.renameCommands) {
     if (!server.commands.rename(from, to)) throw new Error(`rename-command: no such command ${from}`);
   }
