@@ -6,6 +6,7 @@ import { buildServer, listen } from './node/build.js';
 import { loadAtStart } from './node/load-at-start.js';
 import { nodeEnvironment, nullSink, stdoutSink } from './runtime/node/index.js';
 import { Config } from './server/config/config.js';
+import type { RdbCodec } from './persistence/codec.js';
 import type { Server } from './server/server.js';
 
 export interface StartServerOptions {
@@ -17,6 +18,8 @@ export interface StartServerOptions {
   host?: string;
   /** Write logs to stdout (default: discard). */
   log?: boolean;
+  /** The RDB codec persistence uses (null: no persistence). */
+  rdbCodec?: RdbCodec | null;
 }
 
 export interface RunningServer {
@@ -34,7 +37,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const err = config.set(k, [text]);
     if (err !== null) throw new Error(`config ${k}: ${err}`);
   }
-  const server = buildServer({ env: nodeEnvironment(), config, logSink: opts.log ? stdoutSink : nullSink });
+  const server = buildServer({
+    env: nodeEnvironment(), config, logSink: opts.log ? stdoutSink : nullSink, rdbCodec: opts.rdbCodec ?? null,
+  });
   const listeners = await listen(server);
   server.startTicking();
   // An RDB file in `dir` is loaded while the listeners answer -LOADING; a corrupt one rejects.
