@@ -30,9 +30,14 @@ export function loadAtStart(server: Server): Promise<void> {
   const t0 = clock.monotonicUs();
   return new Promise((resolve, reject) => {
     p.loadInSlices(bytes, (err, load) => {
+      if (err !== null && load === null) {
+        // The header itself was refused (signature, version): Redis logs why, then errno's text.
+        reject(new LoadFailure([err, 'Fatal error loading the DB: Invalid argument. Exiting.']));
+        return;
+      }
       if (err !== null) {
         reject(new LoadFailure([
-          `Internal error in RDB reading offset ${load.loadedBytes()} -> ${err}`,
+          `Internal error in RDB reading offset ${load!.loadedBytes()} -> ${err}`,
           'Terminating server after rdb file reading failure.',
         ]));
         return;

@@ -25,6 +25,7 @@ function setup(savePoints: Array<[number, number]> = []) {
       savePoints: () => savePoints, stopWritesOnBgsaveError: () => true,
     },
     usedMemory: () => 1024 * 1024, redisVersion: '7.0.15', isMaster: () => true,
+    decodeLimits: () => ({ listMaxListpackSize: -2, setMaxIntsetEntries: 512, hashMaxListpackEntries: 128, hashMaxListpackValue: 64, zsetMaxListpackEntries: 128, zsetMaxListpackValue: 64 }),
   });
   p.sliceLimits = { keys: 2, bytes: 1 << 20 };
   return { ctx, time, fs, codec, logs, p };

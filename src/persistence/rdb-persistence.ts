@@ -14,7 +14,7 @@
  */
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Clock, FileSystem, Scheduler } from '../runtime/ports.js';
-import type { RdbCodec } from './codec.js';
+import type { DecodeLimits, RdbCodec } from './codec.js';
 import { RdbFileSink, pathIn, type PersistenceLog } from './rdb-file.js';
 import { DatasetLoad } from './rdb-load.js';
 import { Snapshot, type SliceLimits, type SnapshotSink, DEFAULT_SLICE_LIMITS } from './snapshot.js';
@@ -49,6 +49,8 @@ export interface PersistenceDeps {
   redisVersion: string;
   /** False on a replica: loading keeps keys whose time has passed (the master expires them). */
   isMaster(): boolean;
+  /** The encoding thresholds loaded values are packed by. */
+  decodeLimits(): DecodeLimits;
 }
 
 /** What SAVE-like callers get back: null when saved, else the error text. */
@@ -308,8 +310,15 @@ export class RdbPersistence {
    * Loads `bytes` in slices on the scheduler; `done` gets null or the error text. While it runs,
    * `loading` is set (INFO loading:1, -LOADING for clients).
    */
-  loadInSlices(bytes: Buffer, done: (err: string | null, load: DatasetLoad) => void): void {
-    const load = this.beginLoad(bytes);
+  loadInSlices(bytes: Buffer, done: (err: string | null, load: DatasetLoad | null) => void): void {
+    let load: DatasetLoad;
+    try {
+      load = this.beginLoad(bytes);
+    } catch (e) {
+      this.loading = null;
+      this.d.scheduler.soon(() => done(e instanceof Error ? e.message : String(e), null));
+      return;
+    }
     const turn = (): void => {
       const t0 = this.d.clock.monotonicUs();
       try {
@@ -343,7 +352,7 @@ export class RdbPersistence {
   }
 
   private beginLoad(bytes: Buffer, merge = false): DatasetLoad {
-    const load = new DatasetLoad(this.d.ks, this.d.codec.decoder(bytes), bytes.length, this.d.clock.nowMs(), {
+    const load = new DatasetLoad(this.d.ks, this.d.codec.decoder(bytes, this.d.decodeLimits()), bytes.length, this.d.clock.nowMs(), {
       isMaster: this.d.isMaster(), log: this.d.log, nowMs: () => this.d.clock.nowMs(), allowDuplicates: merge,
     });
     this.loading = load;

@@ -50,6 +50,7 @@ export function installPersistence(server: Server, codec: RdbCodec): RdbPersiste
     usedMemory: () => usedMemory(server),
     redisVersion: REDIS_VERSION,
     isMaster: () => !server.role.isReplica(),
+    decodeLimits: () => server.commandConfig,
   });
   MODULES.set(server, p);
   server.tickHandlers.push((now) => p.cron(now));
