@@ -205,3 +205,21 @@ test('images for other consumers: sinks that ask in the same turn share one snap
   assert.deepEqual(Buffer.concat(a.bytes), Buffer.concat(b.bytes));
   assert.ok(Buffer.concat(a.bytes).toString('latin1').includes('"repl-offset","5"'));
 });
+
+test('BGSAVE into a directory that cannot be written starts, then fails like a child would', async () => {
+  const { ctx, p, fs, time, logs } = setup([[3600, 1]]);
+  ctx.exec(TABLE, ['SET', 'a', '1']);
+  fs.failOpen = '/data/';
+  assert.equal(p.startBgsave(), null);
+  assert.notEqual(p.bgsave, null);
+  time.runSoon();
+  await settle();
+  assert.equal(p.bgsave, null);
+  assert.equal(p.lastBgsaveOk, false);
+  assert.equal(p.writesDenied(), true);
+  assert.deepEqual(logs, [
+    'Background saving started by pid 42',
+    'Failed opening the temp RDB file temp-42-t.rdb (in server root dir /data) for saving: No such file or directory',
+    'Background saving error',
+  ]);
+});

@@ -143,11 +143,8 @@ export class RdbPersistence {
     const sink = new RdbFileSink(this.d.fs, s.dir(), this.tempName(), s.dbfilename(), this.d.log, (err) => {
       if (job !== null) this.bgsaveDone(job, err);
     });
-    const openErr = sink.open();
-    if (openErr !== null) {
-      this.lastBgsaveOk = false;
-      return openErr;
-    }
+    // The file is opened by the first slice: like Redis's child, a bad directory shows up after
+    // "Background saving started", as a failed background save.
     const snap = this.newSnapshot(this.auxFields());
     snap.attach(sink);
     sink.abortSnapshot = (why) => snap.abort(why);
