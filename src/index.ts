@@ -10,7 +10,10 @@ import type { RdbCodec } from './persistence/codec.js';
 import type { Server } from './server/server.js';
 
 export interface StartServerOptions {
-  /** Configuration directives, as on the command line: { 'requirepass': 'x', 'save': '' }. */
+  /**
+   * Configuration directives, as on the command line: { 'requirepass': 'x', 'save': '3600 1' }.
+   * Unlike redis-server, `save` defaults to no save points; `dir/dbfilename` is loaded when present.
+   */
   config?: Record<string, string | number | boolean>;
   /** Port to bind; default 0 (a free port). */
   port?: number;
@@ -18,7 +21,7 @@ export interface StartServerOptions {
   host?: string;
   /** Write logs to stdout (default: discard). */
   log?: boolean;
-  /** The RDB codec persistence uses (null: no persistence). */
+  /** The RDB codec persistence uses (default: Redis 7.0's format; null: no persistence). */
   rdbCodec?: RdbCodec | null;
 }
 
@@ -32,13 +35,16 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const config = new Config();
   config.set('port', [String(opts.port ?? 0)]);
   config.set('bind', [opts.host ?? '127.0.0.1']);
+  // An embedded server saves only when asked to: no save points unless the caller sets `save`.
+  config.set('save', ['']);
   for (const [k, v] of Object.entries(opts.config ?? {})) {
     const text = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
     const err = config.set(k, [text]);
     if (err !== null) throw new Error(`config ${k}: ${err}`);
   }
   const server = buildServer({
-    env: nodeEnvironment(), config, logSink: opts.log ? stdoutSink : nullSink, rdbCodec: opts.rdbCodec ?? null,
+    env: nodeEnvironment(), config, logSink: opts.log ? stdoutSink : nullSink,
+    ...(opts.rdbCodec !== undefined ? { rdbCodec: opts.rdbCodec } : {}),
   });
   const listeners = await listen(server);
   server.startTicking();

@@ -17,6 +17,7 @@ import { Server } from '../server/server.js';
 import { installServerModules } from '../server/install.js';
 import type { RdbCodec } from '../persistence/codec.js';
 import { installPersistence } from '../server/persistence.js';
+import { RDB_CODEC } from '../persistence/rdb-codec.js';
 
 export interface BuildOptions {
   env: Environment;
@@ -24,7 +25,7 @@ export interface BuildOptions {
   logSink: LogSink;
   /** What `port 0` means for this node's listeners (default: a free port). */
   portZero?: ListenModes['portZero'];
-  /** The RDB codec persistence uses; null builds a node without persistence. */
+  /** The RDB codec persistence uses (default: Redis 7.0's format); null: no persistence. */
   rdbCodec?: RdbCodec | null;
 }
 
@@ -37,7 +38,7 @@ export function buildServer(opts: BuildOptions): Server {
   const logger = new Logger(opts.env.clock, opts.env.pid, opts.logSink);
   const server = new Server({ env: opts.env, config: opts.config, logger, commands: allCommandSpecs() });
   installServerModules(server);
-  const codec = opts.rdbCodec ?? null;
+  const codec = opts.rdbCodec === undefined ? RDB_CODEC : opts.rdbCodec;
   if (codec !== null) installPersistence(server, codec);
   for (const [from, to] of opts.config.directives.renameCommands) {
     if (!server.commands.rename(from, to)) throw new Error(`rename-command: no such command ${from}`);

@@ -69,7 +69,7 @@ export class RdbFileSink implements SnapshotSink {
       }
     }
     try {
-      this.handle.write(chunk);
+      this.handle!.write(chunk);
     } catch (e) {
       const why = reasonOf(e);
       this.log.warning(`Write error saving DB on disk: ${why}`);

@@ -7,6 +7,8 @@ import type { Value } from '../../keyspace/value.js';
 import { RDB_VERSION } from './constants.js';
 import { Crc64 } from './crc64.js';
 import { encodeValue } from './encoder.js';
+import { ByteReader } from './byte-reader.js';
+import { readValue, type DecodeLimits } from './value-decoder.js';
 
 export function createDumpPayload(value: Value, compression = true): Buffer {
   const body = encodeValue(value, compression);
@@ -27,4 +29,15 @@ export function verifyDumpPayload(p: Buffer, skipChecksum = false): boolean {
   if (skipChecksum) return true;
   const crc = new Crc64().update(p, 0, footer + 2).bytesLE();
   return crc.equals(p.subarray(footer + 2));
+}
+
+/**
+ * The value inside a verified payload (rdbLoadObjectType + rdbLoadObject over the body), or null
+ * for an empty collection. Throws RdbError on anything malformed (RESTORE's "Bad data format").
+ */
+export function decodeDumpPayload(p: Buffer, limits: DecodeLimits): Value | null {
+  // Like Redis, the reader sees the whole payload: a value may run into the footer bytes.
+  const r = new ByteReader(p);
+  const type = r.u8();
+  return readValue(r, type, limits);
 }

@@ -4,7 +4,7 @@
  *   LLLooooo oooooooo            back reference of L+2 bytes at distance o+1 (L in 1..6)
  *   111ooooo LLLLLLLL oooooooo   back reference of L+9 bytes at distance o+1
  *
- * The compressor follows liblzf's "very fast" configuration as Redis builds it (16-bit hash table
+ * The compressor follows liblzf 3.5's "very fast" configuration as Redis 7.0 builds it (16-bit hash table
  * of 3-byte prefixes, the same hash, the same match extension and re-hashing after a match, the
  * same output-space checks), so the bytes it produces — and whether it gives up — are what Redis
  * produces: DUMP payloads and RDB files compare byte for byte. The decompressor validates every
@@ -45,7 +45,6 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
     if (
       ref >= 0 && ref < ip &&
       (off = ip - ref - 1) < MAX_OFF &&
-      ip + 4 < inEnd &&
       ref > 0 &&
       input[ref] === input[ip] && input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]
     ) {
