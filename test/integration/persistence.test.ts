@@ -4,15 +4,13 @@
  * large file loads, MISCONF after a failed background save, DEBUG RELOAD, SHUTDOWN SAVE, FLUSHALL.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src/index.js';
-import type { RdbCodec } from '../../src/persistence/codec.js';
 import { freePort } from '../helpers/free-port.js';
 import { RespClient, waitFor } from '../helpers/resp-client.js';
-import { RecordingCodec } from '../helpers/persistence-doubles.js';
 
 const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
@@ -23,11 +21,8 @@ function tempDir(): string {
   return d;
 }
 
-/** The codec every server of this file uses (one instance, so restarts can read earlier files). */
-const CODEC: RdbCodec = new RecordingCodec();
-
 async function start(dir: string, config: StartServerOptions['config'] = {}, port?: number): Promise<RunningServer> {
-  return startServer({ config: { dir, save: '', 'enable-debug-command': 'yes', ...config }, rdbCodec: CODEC, ...(port !== undefined ? { port } : {}) });
+  return startServer({ config: { dir, save: '', 'enable-debug-command': 'yes', ...config }, ...(port !== undefined ? { port } : {}) });
 }
 
 async function info(c: RespClient, field: string): Promise<string> {
@@ -160,11 +155,20 @@ test('clients get -LOADING while a large file loads; INFO shows the loading fiel
   }
 });
 
-test('a corrupt file makes startServer reject', async () => {
+test('a file that is not an RDB, or is cut short, makes startServer reject', async () => {
   const dir = tempDir();
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(join(dir, 'dump.rdb'), 'garbage');
-  await assert.rejects(start(dir), /Internal error in RDB reading offset/);
+  writeFileSync(join(dir, 'dump.rdb'), 'this is not an RDB file');
+  await assert.rejects(start(dir), /Wrong signature trying to load DB from file\nFatal error loading the DB: Invalid argument. Exiting./);
+  const good = tempDir();
+  const g = await start(good);
+  const c = await RespClient.connect(g.address.port);
+  await c.call('DEBUG', 'POPULATE', '1000');
+  assert.deepEqual(await c.call('SAVE'), { status: 'OK' });
+  c.close();
+  await g.close();
+  const bytes = readFileSync(join(good, 'dump.rdb'));
+  writeFileSync(join(good, 'dump.rdb'), bytes.subarray(0, bytes.length - 100));
+  await assert.rejects(start(good), /Internal error in RDB reading offset \d+ -> .*\nTerminating server after rdb file reading failure./);
 });
 
 test('MISCONF after a failed background save, until a save succeeds', async () => {
