@@ -189,18 +189,7 @@ export class RdbPersistence {
    * when `dbfilename` was replaced, else the error text.
    */
   saveNow(): Promise<SaveResult> {
-    if (this.isSaving()) return Promise.resolve('Background save already in progress');
-    const s = this.d.settings;
-    const dirtyAtStart = this.d.ks.dirty;
-    return new Promise((resolve) => {
-      const sink = new RdbFileSink(this.d.fs, s.dir(), this.tempName(), s.dbfilename(), this.d.log, (err) => {
-        this.foregroundSave = false;
-        if (err === null) this.recordGoodSave(dirtyAtStart);
-        resolve(err);
-      });
-      const openErr = sink.open();
-      if (openErr !== null) return resolve(openErr);
-      this.foregroundSave = true;
+    return this.foregroundWrite(this.d.ks.dirty, (sink) => {
       const snap = this.newSnapshot(this.auxFields());
       snap.attach(sink);
       sink.abortSnapshot = (why) => snap.abort(why);
@@ -222,19 +211,26 @@ export class RdbPersistence {
    * good save made when the dataset was at `dirtyAtImage` changes.
    */
   writeImage(image: Buffer, dirtyAtImage: number): Promise<SaveResult> {
+    return this.foregroundWrite(dirtyAtImage, (sink) => {
+      sink.write(image);
+      sink.end();
+    });
+  }
+
+  /** A foreground save: opens the temporary file, lets `produce` fill it, resolves once renamed. */
+  private foregroundWrite(dirtyAtStart: number, produce: (sink: RdbFileSink) => void): Promise<SaveResult> {
     if (this.isSaving()) return Promise.resolve('Background save already in progress');
     const s = this.d.settings;
     return new Promise((resolve) => {
       const sink = new RdbFileSink(this.d.fs, s.dir(), this.tempName(), s.dbfilename(), this.d.log, (err) => {
         this.foregroundSave = false;
-        if (err === null) this.recordGoodSave(dirtyAtImage);
+        if (err === null) this.recordGoodSave(dirtyAtStart);
         resolve(err);
       });
       const openErr = sink.open();
       if (openErr !== null) return resolve(openErr);
       this.foregroundSave = true;
-      sink.write(image);
-      sink.end();
+      produce(sink);
     });
   }
 
