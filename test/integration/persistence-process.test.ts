@@ -40,6 +40,8 @@ test('SIGTERM saves the final snapshot; the next start loads it before accepting
     await waitFor(() => a.out().includes('Ready to accept connections'), 10_000, 'ready');
     const c = await RespClient.connect(port);
     await c.call('DEBUG', 'POPULATE', '5000');
+    // Kept in memory (no active expiry) so that the file holds it and the loader skips it.
+    await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
     await c.call('SET', 'gone', 'x', 'PX', '1');
     const digestBefore = await c.call('DEBUG', 'DIGEST');
     c.close();
