@@ -6,6 +6,7 @@ import { datasetDigest } from '../keyspace/digest.js';
 import { FakeContext } from '../../test/helpers/fake-context.js';
 import { ManualTime, MemoryFileSystem, RecordingCodec } from '../../test/helpers/persistence-doubles.js';
 import { RdbPersistence } from './rdb-persistence.js';
+import { datasetLoader, snapshotProvider } from './replication-ports.js';
 import type { SnapshotSink } from './snapshot.js';
 
 const TABLE = DATA_COMMANDS as readonly CommandSpec[];
@@ -222,4 +223,22 @@ test('BGSAVE into a directory that cannot be written starts, then fails like a c
     'Failed opening the temp RDB file temp-42-t.rdb (in server root dir /data) for saving: No such file or directory',
     'Background saving error',
   ]);
+});
+
+test('replication ports: an image with repl aux fields, loaded back with them', () => {
+  const src = setup();
+  for (let i = 0; i < 5; i++) src.ctx.exec(TABLE, ['SET', `k${i}`, 'v']);
+  const chunks: Buffer[] = [];
+  let ended = false;
+  const sink: SnapshotSink = { write: (b) => { chunks.push(b); }, ready: () => true, end: () => { ended = true; }, fail: () => {} };
+  snapshotProvider(src.p).start(sink, { replId: 'abc', replOffset: 77, replStreamDb: 3 });
+  src.time.runSoon();
+  assert.ok(ended);
+  const dst = setup();
+  const q = new RdbPersistence({ ...(dst.p as unknown as { d: ConstructorParameters<typeof RdbPersistence>[0] }).d, codec: src.codec });
+  let info: unknown = null;
+  datasetLoader(q).load(Buffer.concat(chunks), (err, i) => { assert.equal(err, null); info = i; });
+  dst.time.runSoon();
+  assert.deepEqual(info, { replId: 'abc', replOffset: 77, replStreamDb: 3 });
+  assert.equal(dst.ctx.ks.dbs[0]!.dict.size, 5);
 });
