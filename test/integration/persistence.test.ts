@@ -44,6 +44,7 @@ test('SAVE, LASTSAVE, BGSAVE replies and errors; restart loads the file', async 
     assert.ok(existsSync(join(dir, 'dump.rdb')));
     assert.equal(await info(c, 'rdb_changes_since_last_save'), '0');
     assert.equal(await info(c, 'rdb_saves'), '1');
+    assert.match(await c.call('INFO', 'commandstats') as string, /cmdstat_save:calls=1,/);
     const last = await c.call('LASTSAVE') as number;
     assert.ok(Math.abs(last - Date.now() / 1000) < 5);
     assert.deepEqual(await c.call('BGSAVE', 'foo'), { error: 'ERR syntax error' });
