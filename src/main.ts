@@ -8,6 +8,7 @@
  * report for uncaught exceptions. Parsing is pure (server/config); this file does the I/O.
  */
 import { allCommandSpecs, buildServer, listen, ListenFailure } from './node/build.js';
+import { loadAtStart, LoadFailure } from './node/load-at-start.js';
 import { parseShutdownFlags, shutdownNode } from './node/shutdown.js';
 import { startupBanner, writeCrashReport } from './node/reports.js';
 import { nodeEnvironment, stdoutSink, fileSink, systemClock } from './runtime/node/index.js';
@@ -206,6 +207,13 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   else log.notice(`Running mode=standalone, port=${port}.`);
   log.warning('Server initialized');
   server.startTicking();
+  try {
+    await loadAtStart(server);
+  } catch (e) {
+    if (!(e instanceof LoadFailure)) throw e;
+    for (const line of e.logLines) log.warning(line);
+    return proc.exit(1);
+  }
   if (hasTcp) log.notice('Ready to accept connections');
   if (unixsocket !== '') log.notice(`The server is now ready to accept connections at ${unixsocket}`);
 
@@ -219,7 +227,7 @@ async function start(server: Server, config: Config, version: string, pid: numbe
     if (shuttingDown) return;
     shuttingDown = true;
     const flags = parseShutdownFlags(config.str(sig === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'));
-    void shutdownNode(server, flags, { save: null, removePidFile: () => proc.removeFile(pidfile) }).then((done) => {
+    void shutdownNode(server, flags, { removePidFile: () => proc.removeFile(pidfile) }).then((done) => {
       if (done) return proc.exit(0);
       shuttingDown = false;
     });
@@ -227,7 +235,7 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   proc.onSignal('SIGTERM', () => onSignal('SIGTERM'));
   proc.onSignal('SIGINT', () => onSignal('SIGINT'));
   // The SHUTDOWN command runs the same sequence with its own flags, then the process exits.
-  server.onShutdown = (flags) => shutdownNode(server, flags, { save: null, removePidFile: () => proc.removeFile(pidfile) })
+  server.onShutdown = (flags) => shutdownNode(server, flags, { removePidFile: () => proc.removeFile(pidfile) })
     .then((done) => {
       if (done) proc.exit(0);
       return done;

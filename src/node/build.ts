@@ -16,6 +16,10 @@ import { Logger } from '../server/log.js';
 import { Server } from '../server/server.js';
 import { installServerModules } from '../server/install.js';
 import { installReplication } from '../replication/index.js';
+import type { RdbCodec } from '../persistence/codec.js';
+import { installPersistence } from '../server/persistence.js';
+import { RDB_CODEC } from '../persistence/rdb-codec.js';
+import { datasetLoader, snapshotProvider } from '../persistence/replication-ports.js';
 
 export interface BuildOptions {
   env: Environment;
@@ -23,6 +27,8 @@ export interface BuildOptions {
   logSink: LogSink;
   /** What `port 0` means for this node's listeners (default: a free port). */
   portZero?: ListenModes['portZero'];
+  /** The RDB codec persistence uses (default: Redis 7.0's format); null: no persistence. */
+  rdbCodec?: RdbCodec | null;
 }
 
 /** Every command family, data and server. */
@@ -34,7 +40,13 @@ export function buildServer(opts: BuildOptions): Server {
   const logger = new Logger(opts.env.clock, opts.env.pid, opts.logSink);
   const server = new Server({ env: opts.env, config: opts.config, logger, commands: allCommandSpecs() });
   installServerModules(server);
-  installReplication(server);
+  const repl = installReplication(server);
+  const codec = opts.rdbCodec === undefined ? RDB_CODEC : opts.rdbCodec;
+  if (codec !== null) {
+    const p = installPersistence(server, codec);
+    // Full resyncs stream the slice-based snapshot; a replica loads what it receives.
+    repl.setPersistence(snapshotProvider(p), datasetLoader(p));
+  }
   for (const [from, to] of opts.config.directives.renameCommands) {
     if (!server.commands.rename(from, to)) throw new Error(`rename-command: no such command ${from}`);
   }
