@@ -9,8 +9,10 @@
  * - Nothing to serve: with BLOCK the client waits on every key (inside MULTI it answers the
  *   timeout reply at once: a null array); without it the reply is a null array. A blocked client
  *   is re-run when a key changes and served at most COUNT (1000 when no COUNT) entries per key. On
- *   a re-run a key of another type is skipped; for XREADGROUP a stream whose group is gone answers
- *   Redis 7.0's "-NOGROUP the consumer group this client was blocked on no longer exists".
+ *   a re-run a key of another type is skipped by XREAD (it keeps waiting); XREADGROUP answers
+ *   "-UNBLOCKED the stream key no longer exists" when its stream was deleted or overwritten and
+ *   "-NOGROUP the consumer group this client was blocked on no longer exists" when the group went,
+ *   as 7.0.15 does.
  * - XREADGROUP itself never propagates; its effects do (stream-deliver.ts).
  */
 import { parseInt64 } from '../lib/int64.js';
@@ -93,6 +95,8 @@ function xreadGeneric(c: CommandContext, argv: string[], isGroup: boolean): Repl
     let g: StreamGroup | null = null;
     if (groupName !== null) {
       g = s?.groups.get(groupName) ?? null;
+      // 7.0.15 answers a blocked XREADGROUP whose stream was deleted or overwritten at once.
+      if (serving && s === null) return error('UNBLOCKED the stream key no longer exists');
       if (g === null) {
         if (serving && s !== null) return error('NOGROUP the consumer group this client was blocked on no longer exists');
         if (!serving) return error(`NOGROUP No such key '${key}' or consumer group '${groupName}' in XREADGROUP with GROUP option`);

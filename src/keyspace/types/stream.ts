@@ -385,7 +385,8 @@ export class StreamValue implements CollectionValue, Digestible {
   /** Rough bytes: the listpacks as Redis sizes them, plus rax and group bookkeeping. */
   memoryUsage(): number {
     let bytes = 64; // struct stream + rax header
-    for (const n of this.nodes) bytes += jemallocSize(n.lpBytes()) + 32;
+    // Redis preallocates a new node's listpack at stream-node-max-bytes (4096 by default).
+    for (const n of this.nodes) bytes += Math.max(4096, jemallocSize(n.lpBytes())) + 32;
     for (const [name, g] of this.groups) {
       bytes += 64 + name.length + g.pel.size * 48;
       for (const c of g.consumers.values()) bytes += 48 + c.name.length + c.pel.size * 24;
