@@ -54,7 +54,7 @@ test('XADD: generated IDs come from the command time and propagate; dirty and ev
   assert.equal(c.r('XADD', 's', '1000-*', 'f', 'v'), '1000-3');
   assert.equal(errText(c.r('XADD', 's', '999-*', 'f', 'v')), 'ERR The ID specified in XADD is equal or smaller than the target stream top item');
   assert.deepEqual(c.events, ['t xadd 0:s', 't xadd 0:s', 't xadd 0:s', 't xadd 0:s']);
-  assert.equal(errText(c.r('XADD', 's', 'f', 'v')), 'ERR Invalid stream ID specified as stream command argument');
+  assert.equal(errText(c.r('XADD', 's', 'f', 'v', 'w')), 'ERR Invalid stream ID specified as stream command argument');
   assert.equal(errText(c.r('XADD', 's', '*', 'f', 'v', 'g')), "ERR wrong number of arguments for 'xadd' command");
 });
 
