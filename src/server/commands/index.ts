@@ -7,6 +7,7 @@ import { CLIENT_COMMANDS } from './client.js';
 import { CONFIG_COMMANDS } from './config.js';
 import { CONNECTION_COMMANDS } from './connection.js';
 import { DEBUG_COMMANDS } from './debug.js';
+import { DUMP_COMMANDS } from './dump.js';
 import { INFO_COMMANDS } from './info.js';
 import { INTROSPECTION_COMMANDS } from './introspection.js';
 import { MULTI_COMMANDS } from './multi.js';
@@ -23,4 +24,5 @@ export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...ADMIN_COMMANDS,
   ...INTROSPECTION_COMMANDS,
   ...DEBUG_COMMANDS,
+  ...DUMP_COMMANDS,
 ];
