@@ -60,6 +60,8 @@ class StreamNode {
   entryBytes = 0;
   /** Bytes of the master fields, apart from the counters. */
   private readonly masterFieldBytes: number;
+  /** Deleted entries still inside Redis's listpack (IDs ascending), kept for RDB/DUMP bytes. */
+  tombs: { id: StreamId; packed: string }[] = [];
   /** The last ID ever appended here (deleted or not), as Redis reads the listpack's tail. */
   lastMs: bigint;
   lastSeq: bigint;
@@ -136,7 +138,21 @@ class StreamNode {
     this.entryBytes += b;
   }
 
+  private bury(i: number): void {
+    const id = this.idAt(i);
+    const t = { id, packed: this.vals[i]! };
+    let lo = 0;
+    let hi = this.tombs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmpId(this.tombs[mid]!.id, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.tombs.splice(lo, 0, t);
+  }
+
   removeAt(i: number): void {
+    this.bury(i);
     this.ids.copyWithin(2 * i, 2 * i + 2, 2 * this.live);
     this.vals.splice(i, 1);
     this.live--;
@@ -145,10 +161,40 @@ class StreamNode {
 
   /** Marks the first k live entries deleted (exact trimming inside a node). */
   removeFirst(k: number): void {
+    for (let i = 0; i < k; i++) this.bury(i);
     this.ids.copyWithin(0, 2 * k, 2 * this.live);
     this.vals.splice(0, k);
     this.live -= k;
     this.deleted += k;
+  }
+
+  /**
+   * The node's listpack as Redis lays it out, element by element (integers as decimal text):
+   * master entry (count, deleted, field names, 0), then every entry in ID order, tombstones
+   * included (flags, ms and seq deltas, fields or values only, lp-count).
+   */
+  listpackItems(): string[] {
+    const out = [String(this.live), String(this.deleted), String(this.masterFields.length), ...this.masterFields, '0'];
+    let t = 0;
+    let i = 0;
+    while (i < this.live || t < this.tombs.length) {
+      const tomb = this.tombs[t];
+      const takeTomb = tomb !== undefined && (i >= this.live || this.cmpAt(i, tomb.id) > 0);
+      const id = takeTomb ? tomb.id : this.idAt(i);
+      const fields = lpUnpack(takeTomb ? tomb.packed : this.vals[i]!);
+      if (takeTomb) t++;
+      else i++;
+      const same = this.sameFields(fields);
+      out.push(String((takeTomb ? 1 : 0) | (same ? 2 : 0)), String(asInt64(id.ms - this.masterMs)), String(asInt64(id.seq - this.masterSeq)));
+      const n = fields.length / 2;
+      if (same) {
+        for (let k = 1; k < fields.length; k += 2) out.push(fields[k]!);
+        out.push(String(n + 3));
+      } else {
+        out.push(String(n), ...fields, String(2 * n + 4));
+      }
+    }
+    return out;
   }
 
   clone(): StreamNode {
@@ -158,6 +204,7 @@ class StreamNode {
     n.live = this.live;
     n.deleted = this.deleted;
     n.entryBytes = this.entryBytes;
+    n.tombs = this.tombs.slice();
     n.lastMs = this.lastMs;
     n.lastSeq = this.lastSeq;
     return n;
@@ -196,6 +243,25 @@ export class StreamValue implements CollectionValue, Digestible {
   firstId(): StreamId {
     const n = this.nodes[0];
     return n === undefined ? ZERO_ID : n.idAt(0);
+  }
+
+  /** Each node's master ID and listpack elements (the RDB form of the stream's rax). */
+  listpackNodes(): { key: StreamId; items: string[] }[] {
+    return this.nodes.map((n) => ({ key: { ms: n.masterMs, seq: n.masterSeq }, items: n.listpackItems() }));
+  }
+
+  /**
+   * Adds a node read from an RDB file or a DUMP payload (after the nodes already there): its
+   * master ID and fields, and its entries in order, deleted ones flagged. Counters (length,
+   * entries-added, last ID) are the caller's to set from the payload.
+   */
+  loadNode(key: StreamId, masterFields: string[], entries: { id: StreamId; fields: string[]; deleted: boolean }[]): void {
+    const node = new StreamNode(key.ms, key.seq, masterFields, Math.max(1, entries.length));
+    for (const e of entries) node.append(e.id, e.fields);
+    for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.deleted) node.removeAt(i);
+    if (node.live === 0) return;
+    this.nodes.push(node);
+    this.len += node.live;
   }
 
   /** Every node's master ID (the stream rax's keys), ascending. */
