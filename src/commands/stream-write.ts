@@ -252,7 +252,7 @@ export function xsetidCommand(c: CommandContext, argv: string[]): Reply {
   if (isErr(s)) return s;
   if (cmpId(id, s.maxDeletedId) < 0) return error('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
   if (s.length > 0) {
-    if (cmpId(id, s.edge(true)!.id) < 0) return error('ERR The ID specified in XSETID is smaller than the target stream top item');
+    if (cmpId(id, s.lastLiveId()!) < 0) return error('ERR The ID specified in XSETID is smaller than the target stream top item');
     if (entriesAdded !== -1 && s.length > entriesAdded) return error('ERR The entries_added specified in XSETID is smaller than the target stream length');
   }
   s.lastId = id;

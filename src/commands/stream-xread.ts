@@ -134,11 +134,11 @@ function xreadGeneric(c: CommandContext, argv: string[], isGroup: boolean): Repl
       if (cmpId(gt, MAX_ID) !== 0) {
         sync = true;
         history = true;
-      } else if (s.length > 0 && cmpId(s.edge(true)!.id, g.lastId) > 0) {
+      } else if (s.length > 0 && cmpId(s.lastLiveId()!, g.lastId) > 0) {
         sync = true;
         gt = g.lastId;
       }
-    } else if (s.length > 0 && cmpId(s.edge(true)!.id, gt) > 0) {
+    } else if (s.length > 0 && cmpId(s.lastLiveId()!, gt) > 0) {
       sync = true;
     }
     if (!sync) continue;

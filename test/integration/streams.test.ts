@@ -143,3 +143,24 @@ test('propagation and events of writes: generated IDs, exact trims, claims of de
     assert.deepEqual((await drain(rec, admin, 'XREADGROUP', 'GROUP', 'g', 'c3', 'STREAMS', 's', '0')).props, []);
   });
 });
+
+test('keyspace events of every stream command, in the order redis-server 7.0.15 publishes them', async () => {
+  await withServer({}, async (s, admin) => {
+    const rec = record(s);
+    const seq = [
+      ['XADD', 'ev', '1-1', 'a', '1'], ['XADD', 'ev', 'MAXLEN', '1', '2-1', 'a', '2'], ['XTRIM', 'ev', 'MAXLEN', '0'],
+      ['XADD', 'ev', '3-1', 'a', '1'], ['XDEL', 'ev', '3-1'], ['XDEL', 'ev', '3-1'],
+      ['XGROUP', 'CREATE', 'ev', 'g', '0'], ['XGROUP', 'CREATE', 'ev2', 'g', '0', 'MKSTREAM'], ['XGROUP', 'SETID', 'ev', 'g', '0'],
+      ['XGROUP', 'CREATECONSUMER', 'ev', 'g', 'c'], ['XGROUP', 'DELCONSUMER', 'ev', 'g', 'c'], ['XGROUP', 'DELCONSUMER', 'ev', 'g', 'zz'],
+      ['XADD', 'ev', '4-1', 'a', '1'], ['XREADGROUP', 'GROUP', 'g', 'c2', 'STREAMS', 'ev', '>'], ['XCLAIM', 'ev', 'g', 'c3', '0', '4-1'],
+      ['XAUTOCLAIM', 'ev', 'g', 'c4', '0', '0'], ['XACK', 'ev', 'g', '4-1'], ['XSETID', 'ev', '9-9'], ['XGROUP', 'DESTROY', 'ev', 'g'],
+    ];
+    rec.events.length = 0;
+    for (const c of seq) await admin.call(...c);
+    assert.deepEqual(rec.events.map((e) => e.split(':')[1]), [
+      'xadd', 'xadd', 'xtrim', 'xtrim', 'xadd', 'xdel', 'xgroup-create', 'xgroup-create', 'xgroup-setid',
+      'xgroup-createconsumer', 'xgroup-delconsumer', 'xadd', 'xgroup-createconsumer', 'xgroup-createconsumer',
+      'xgroup-createconsumer', 'xsetid', 'xgroup-destroy',
+    ]);
+  });
+});

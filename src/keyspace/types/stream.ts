@@ -269,6 +269,12 @@ export class StreamValue implements CollectionValue, Digestible {
     return this.nodes.map((n) => ({ ms: n.masterMs, seq: n.masterSeq }));
   }
 
+  /** The last live entry's ID (streamLastValidID), undefined when empty. */
+  lastLiveId(): StreamId | undefined {
+    const n = this.nodes[this.nodes.length - 1];
+    return n === undefined ? undefined : n.idAt(n.live - 1);
+  }
+
   /** The first node's master ID (its first entry, deleted or not); undefined when empty. */
   firstNodeId(): StreamId | undefined {
     const n = this.nodes[0];
