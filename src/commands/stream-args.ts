@@ -6,7 +6,7 @@
 import { parseInt64 } from '../lib/int64.js';
 import { ERR_NOT_INTEGER, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { error, type ErrorReply, type Reply } from '../protocol/reply.js';
-import { cmpId, formatId, MAX_ID, U64_MAX, ZERO_ID, type StreamId } from '../keyspace/types/stream-id.js';
+import { cmpId, decrId, formatId, incrId, MAX_ID, U64_MAX, ZERO_ID, type StreamId } from '../keyspace/types/stream-id.js';
 import { StreamValue, type StreamEntry } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
 
@@ -73,6 +73,25 @@ export function parseIntervalId(arg: string, missingSeq: bigint): { id: StreamId
   const exclusive = arg.length > 1 && arg.charCodeAt(0) === 40;
   const r = exclusive ? parseIdOnly(arg.slice(1), missingSeq, true) : parseIdOnly(arg, missingSeq, false);
   return isErr(r) ? r : { id: r, exclusive };
+}
+
+/** An inclusive range start: "(" bounds move to the next ID (XRANGE, XPENDING, XAUTOCLAIM). */
+export function parseRangeStart(arg: string): StreamId | ErrorReply {
+  const r = parseIntervalId(arg, 0n);
+  if (isErr(r) || !r.exclusive) return isErr(r) ? r : r.id;
+  return incrId(r.id) ?? error('ERR invalid start ID for the interval');
+}
+
+/** An inclusive range end: a missing sequence is the largest, "(" moves to the previous ID. */
+export function parseRangeEnd(arg: string): StreamId | ErrorReply {
+  const r = parseIntervalId(arg, U64_MAX);
+  if (isErr(r) || !r.exclusive) return isErr(r) ? r : r.id;
+  return decrId(r.id) ?? error('ERR invalid end ID for the interval');
+}
+
+/** addReplySubcommandSyntaxError of a container command (XGROUP, XINFO). */
+export function errSubcommandSyntax(sub: string, container: string): ErrorReply {
+  return error(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${container} HELP.`);
 }
 
 /** getLongLongFromObjectOrReply. */

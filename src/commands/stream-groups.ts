@@ -13,7 +13,7 @@ import { ENTRIES_READ_INVALID, StreamGroup } from '../keyspace/types/stream-grou
 import { ZERO_ID, type StreamId } from '../keyspace/types/stream-id.js';
 import { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
-import { isErr, lookupStreamRead, lookupStreamWrite, parseIdOnly, parseLongLong } from './stream-args.js';
+import { errSubcommandSyntax, isErr, lookupStreamRead, lookupStreamWrite, parseIdOnly, parseLongLong } from './stream-args.js';
 
 const XGROUP_HELP: readonly string[] = [
   'XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -35,10 +35,6 @@ const XGROUP_HELP: readonly string[] = [
   '    Prints this help.',
 ];
 
-function subcommandSyntax(sub: string): ErrorReply {
-  return error(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try XGROUP HELP.`);
-}
-
 interface Target { s: StreamValue | undefined; group: StreamGroup | undefined; mkstream: boolean; entriesRead: number }
 
 /** The shared prologue of xgroupCommand for subcommands with a key and a group name. */
@@ -59,7 +55,7 @@ function prologue(c: CommandContext, argv: string[]): Target | ErrorReply {
         entriesRead = n;
         i += 2;
       } else {
-        return subcommandSyntax(argv[1]!);
+        return errSubcommandSyntax(argv[1]!, 'XGROUP');
       }
     }
   }
@@ -82,7 +78,7 @@ function prologue(c: CommandContext, argv: string[]): Target | ErrorReply {
 function xgroupCreate(c: CommandContext, argv: string[]): Reply {
   const t = prologue(c, argv);
   if (isErr(t)) return t;
-  if (argv.length > 8) return subcommandSyntax(argv[1]!);
+  if (argv.length > 8) return errSubcommandSyntax(argv[1]!, 'XGROUP');
   let id: StreamId;
   if (argv[4] === '$') {
     id = t.s !== undefined ? t.s.lastId : ZERO_ID;
@@ -108,7 +104,7 @@ function xgroupCreate(c: CommandContext, argv: string[]): Reply {
 function xgroupSetid(c: CommandContext, argv: string[]): Reply {
   const t = prologue(c, argv);
   if (isErr(t)) return t;
-  if (argv.length !== 5 && argv.length !== 7) return subcommandSyntax(argv[1]!);
+  if (argv.length !== 5 && argv.length !== 7) return errSubcommandSyntax(argv[1]!, 'XGROUP');
   let id: StreamId;
   if (argv[4] === '$') {
     id = t.s!.lastId;

@@ -12,7 +12,7 @@ import { groupLag } from '../keyspace/types/stream-lag.js';
 import { raxNodeCount } from '../keyspace/types/stream-rax.js';
 import type { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
-import { entryReply, isErr, lookupStreamRead, parseLongLong } from './stream-args.js';
+import { entryReply, errSubcommandSyntax, isErr, lookupStreamRead, parseLongLong } from './stream-args.js';
 
 const XINFO_HELP: readonly string[] = [
   'XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -25,10 +25,6 @@ const XINFO_HELP: readonly string[] = [
   'HELP',
   '    Prints this help.',
 ];
-
-function subcommandSyntax(sub: string): ErrorReply {
-  return error(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try XINFO HELP.`);
-}
 
 function lookup(c: CommandContext, key: string): StreamValue | ErrorReply {
   const s = lookupStreamRead(c, key);
@@ -48,10 +44,10 @@ function xinfoStream(c: CommandContext, argv: string[]): Reply {
   let count = 10;
   const extra = argv.length - 3;
   if (extra !== 0) {
-    if (extra !== 1 && extra !== 3) return subcommandSyntax(argv[1]!);
-    if (argv[3]!.toLowerCase() !== 'full') return subcommandSyntax(argv[1]!);
+    if (extra !== 1 && extra !== 3) return errSubcommandSyntax(argv[1]!, 'XINFO');
+    if (argv[3]!.toLowerCase() !== 'full') return errSubcommandSyntax(argv[1]!, 'XINFO');
     if (extra === 3) {
-      if (argv[4]!.toLowerCase() !== 'count') return subcommandSyntax(argv[1]!);
+      if (argv[4]!.toLowerCase() !== 'count') return errSubcommandSyntax(argv[1]!, 'XINFO');
       const n = parseLongLong(argv[5]!);
       if (isErr(n)) return n;
       count = n < 0 ? 0 : n;

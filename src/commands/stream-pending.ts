@@ -11,10 +11,10 @@
 import { ERR_SYNTAX } from '../protocol/errors.js';
 import { error, NULL_ARRAY, type Reply } from '../protocol/reply.js';
 import { StreamNack, type StreamConsumer, type StreamGroup } from '../keyspace/types/stream-group.js';
-import { cmpId, decrId, formatId, incrId, U64_MAX, ZERO_ID, type StreamId } from '../keyspace/types/stream-id.js';
+import { cmpId, formatId, ZERO_ID, type StreamId } from '../keyspace/types/stream-id.js';
 import type { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
-import { isErr, lookupStreamRead, parseIdOnly, parseIntervalId, parseLongLong } from './stream-args.js';
+import { isErr, lookupStreamRead, parseIdOnly, parseLongLong, parseRangeEnd, parseRangeStart } from './stream-args.js';
 import { setIdPropagation, xclaimPropagation } from './stream-deliver.js';
 import { parseInt64 } from '../lib/int64.js';
 
@@ -63,22 +63,12 @@ export function xpendingCommand(c: CommandContext, argv: string[]): Reply {
     const n = parseLongLong(argv[si + 2]!);
     if (isErr(n)) return n;
     count = n < 0 ? 0 : n;
-    const st = parseIntervalId(argv[si]!, 0n);
+    const st = parseRangeStart(argv[si]!);
     if (isErr(st)) return st;
-    start = st.id;
-    if (st.exclusive) {
-      const x = incrId(start);
-      if (x === null) return error('ERR invalid start ID for the interval');
-      start = x;
-    }
-    const en = parseIntervalId(argv[si + 1]!, U64_MAX);
+    start = st;
+    const en = parseRangeEnd(argv[si + 1]!);
     if (isErr(en)) return en;
-    end = en.id;
-    if (en.exclusive) {
-      const x = decrId(end);
-      if (x === null) return error('ERR invalid end ID for the interval');
-      end = x;
-    }
+    end = en;
     if (si + 3 < argv.length) consumerName = argv[si + 3]!;
   }
   const s = lookupStreamRead(c, argv[1]!);
@@ -217,14 +207,8 @@ export function xautoclaimCommand(c: CommandContext, argv: string[]): Reply {
   const mi = optInt(argv[4]!, 'Invalid min-idle-time argument for XAUTOCLAIM');
   if (typeof mi !== 'number') return mi;
   const minIdle = mi < 0 ? 0 : mi;
-  const st = parseIntervalId(argv[5]!, 0n);
-  if (isErr(st)) return st;
-  let start = st.id;
-  if (st.exclusive) {
-    const x = incrId(start);
-    if (x === null) return error('ERR invalid start ID for the interval');
-    start = x;
-  }
+  const start = parseRangeStart(argv[5]!);
+  if (isErr(start)) return start;
   let count = 100;
   let justId = false;
   for (let j = 6; j < argv.length; j++) {

@@ -3,30 +3,17 @@
  * (Redis 7.0's xrangeGenericCommand and xlenCommand). COUNT 0 answers a null array.
  */
 import { ERR_SYNTAX } from '../protocol/errors.js';
-import { error, NULL_ARRAY, type Reply } from '../protocol/reply.js';
-import { decrId, incrId, U64_MAX } from '../keyspace/types/stream-id.js';
+import { NULL_ARRAY, type Reply } from '../protocol/reply.js';
 import type { CommandContext } from './context.js';
-import { entryReply, isErr, lookupStreamRead, parseIntervalId, parseLongLong } from './stream-args.js';
+import { entryReply, isErr, lookupStreamRead, parseLongLong, parseRangeEnd, parseRangeStart } from './stream-args.js';
 
 function rangeGeneric(c: CommandContext, argv: string[], rev: boolean): Reply {
   const startArg = rev ? argv[3]! : argv[2]!;
   const endArg = rev ? argv[2]! : argv[3]!;
-  const st = parseIntervalId(startArg, 0n);
-  if (isErr(st)) return st;
-  let start = st.id;
-  if (st.exclusive) {
-    const n = incrId(start);
-    if (n === null) return error('ERR invalid start ID for the interval');
-    start = n;
-  }
-  const en = parseIntervalId(endArg, U64_MAX);
-  if (isErr(en)) return en;
-  let end = en.id;
-  if (en.exclusive) {
-    const p = decrId(end);
-    if (p === null) return error('ERR invalid end ID for the interval');
-    end = p;
-  }
+  const start = parseRangeStart(startArg);
+  if (isErr(start)) return start;
+  const end = parseRangeEnd(endArg);
+  if (isErr(end)) return end;
   let count = -1;
   for (let j = 4; j < argv.length; j++) {
     if (argv[j]!.toLowerCase() === 'count' && argv.length - j - 1 >= 1) {
