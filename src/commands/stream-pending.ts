@@ -9,7 +9,7 @@
  * commands themselves never propagate.
  */
 import { ERR_SYNTAX } from '../protocol/errors.js';
-import { error, NULL_ARRAY, type Reply } from '../protocol/reply.js';
+import { error, NULL_ARRAY, type ErrorReply, type Reply } from '../protocol/reply.js';
 import { StreamNack, type StreamConsumer, type StreamGroup } from '../keyspace/types/stream-group.js';
 import { cmpId, formatId, ZERO_ID, type StreamId } from '../keyspace/types/stream-id.js';
 import type { StreamValue } from '../keyspace/types/stream.js';
@@ -18,8 +18,16 @@ import { isErr, lookupStreamRead, parseIdOnly, parseLongLong, parseRangeEnd, par
 import { setIdPropagation, xclaimPropagation } from './stream-deliver.js';
 import { parseInt64 } from '../lib/int64.js';
 
-function noGroup(key: string, group: string): Reply {
+function noGroup(key: string, group: string): ErrorReply {
   return error(`NOGROUP No such key '${key}' or consumer group '${group}'`);
+}
+
+/** The stream and its group, WRONGTYPE, or Redis's NOGROUP for a missing key or group. */
+function lookupGroup(c: CommandContext, key: string, groupName: string): { s: StreamValue; g: StreamGroup } | ErrorReply {
+  const s = lookupStreamRead(c, key);
+  if (isErr(s)) return s;
+  const g = s?.groups.get(groupName);
+  return s === undefined || g === undefined ? noGroup(key, groupName) : { s, g };
 }
 
 /** The consumer `name`, created (with its event) when missing; a lookup refreshes seen-time as 7.0 does. */
@@ -71,10 +79,9 @@ export function xpendingCommand(c: CommandContext, argv: string[]): Reply {
     end = en;
     if (si + 3 < argv.length) consumerName = argv[si + 3]!;
   }
-  const s = lookupStreamRead(c, argv[1]!);
-  if (isErr(s)) return s;
-  const g = s?.groups.get(argv[2]!);
-  if (g === undefined) return noGroup(argv[1]!, argv[2]!);
+  const found = lookupGroup(c, argv[1]!, argv[2]!);
+  if (isErr(found)) return found;
+  const g = found.g;
   if (justInfo) {
     if (g.pel.size === 0) return [0, null, null, NULL_ARRAY];
     const owners: Reply[] = [];
@@ -108,10 +115,9 @@ function optInt(arg: string, msg: string): number | Reply {
 export function xclaimCommand(c: CommandContext, argv: string[]): Reply {
   const key = argv[1]!;
   const groupName = argv[2]!;
-  const s = lookupStreamRead(c, key);
-  if (isErr(s)) return s;
-  const g = s?.groups.get(groupName);
-  if (s === undefined || g === undefined) return noGroup(key, groupName);
+  const found = lookupGroup(c, key, groupName);
+  if (isErr(found)) return found;
+  const { s, g } = found;
   const mi = optInt(argv[4]!, 'Invalid min-idle-time argument for XCLAIM');
   if (typeof mi !== 'number') return mi;
   const minIdle = mi < 0 ? 0 : mi;
@@ -227,10 +233,9 @@ export function xautoclaimCommand(c: CommandContext, argv: string[]): Reply {
   }
   const key = argv[1]!;
   const groupName = argv[2]!;
-  const s = lookupStreamRead(c, key);
-  if (isErr(s)) return s;
-  const g = s?.groups.get(groupName);
-  if (s === undefined || g === undefined) return noGroup(key, groupName);
+  const found = lookupGroup(c, key, groupName);
+  if (isErr(found)) return found;
+  const { s, g } = found;
   let attempts = count * 10;
   const now = c.ks.now;
   let consumer: StreamConsumer | null = null;
