@@ -19,6 +19,9 @@ export interface CommandConfig {
   readonly zsetMaxListpackValue: number;
   /** hll-sparse-max-bytes: a sparse HyperLogLog that would grow past this becomes dense. */
   readonly hllSparseMaxBytes: number;
+  /** stream-node-max-entries / stream-node-max-bytes: when a stream starts a new node (0 = no limit). */
+  readonly streamNodeMaxEntries: number;
+  readonly streamNodeMaxBytes: number;
 }
 
 
@@ -32,6 +35,8 @@ export const DEFAULT_COMMAND_CONFIG: CommandConfig = Object.freeze({
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
   hllSparseMaxBytes: 3000,
+  streamNodeMaxEntries: 100,
+  streamNodeMaxBytes: 4096,
 });
 
 export interface CommandContext {

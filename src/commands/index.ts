@@ -6,6 +6,7 @@ import { HLL_COMMANDS } from './hyperloglog.js';
 import { KEY_COMMANDS } from './keys.js';
 import { LIST_COMMANDS } from './lists.js';
 import { SET_COMMANDS } from './sets.js';
+import { STREAM_COMMANDS } from './streams.js';
 import { STRING_COMMANDS } from './strings.js';
 import { ZSET_COMMANDS } from './zsets.js';
 
@@ -18,6 +19,7 @@ export const DATA_COMMANDS: readonly CommandSpec[] = [
   ...SET_COMMANDS,
   ...ZSET_COMMANDS,
   ...HLL_COMMANDS,
+  ...STREAM_COMMANDS,
 ];
 
 export { CommandTable, Command } from './registry.js';

@@ -150,6 +150,8 @@ export class Server {
     numeric('zset-max-listpack-entries', 'zsetMaxListpackEntries');
     numeric('zset-max-listpack-value', 'zsetMaxListpackValue');
     numeric('hll-sparse-max-bytes', 'hllSparseMaxBytes');
+    numeric('stream-node-max-entries', 'streamNodeMaxEntries');
+    numeric('stream-node-max-bytes', 'streamNodeMaxBytes');
     this.config.watch('loglevel', (v) => { this.logger.level = v as typeof this.logger.level; });
     this.stats.startMs = this.env.clock.nowMs();
   }

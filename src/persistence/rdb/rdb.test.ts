@@ -84,7 +84,7 @@ test('checksum: verified when present, zeros skip it, a flipped byte is caught',
   assert.equal(readAll(nosum).filter((i) => i.kind === 'entry').length, 3);
 });
 
-test('reader: versions, opcodes, empty keys skipped, streams and modules refused by name', () => {
+test('reader: versions, opcodes, empty keys skipped, 7.2 streams and modules refused by name', () => {
   // REDIS0003 (no checksum), seconds expiry (253), idle (248), freq (249), a zset type 3 with text doubles.
   const f = Buffer.concat([Buffer.from('REDIS0003'), Buffer.from([0xfe, 0x01, 0xfd, 0x10, 0x00, 0x00, 0x00, 0xf8, 0x05, 0xf9, 0x07,
     0x03, 0x01, 0x7a, 0x02, 0x01, 0x61, 0x03, 0x31, 0x2e, 0x35, 0x01, 0x62, 0xfe,
@@ -103,7 +103,7 @@ test('reader: versions, opcodes, empty keys skipped, streams and modules refused
   assert.equal(r.next()!.kind, 'end');
   assert.equal(r.emptyKeysSkipped, 1);
   assert.equal(r.next(), null);
-  for (const [t, word] of [[15, 'Stream'], [19, 'Stream'], [21, 'Stream'], [6, 'Module'], [7, 'Module'], [42, 'Unknown RDB encoding type 42']] as const) {
+  for (const [t, word] of [[21, 'Stream'], [6, 'Module'], [7, 'Module'], [42, 'Unknown RDB encoding type 42']] as const) {
     const bytes = Buffer.concat([Buffer.from('REDIS0010'), Buffer.from([t, 0x01, 0x6b, 0x00])]);
     assert.throws(() => readAll(bytes), (err: unknown) => err instanceof RdbError && err.message.includes(word));
   }

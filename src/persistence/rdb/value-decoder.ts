@@ -24,6 +24,7 @@ import { decodeListpack } from './listpack.js';
 import { readBinaryDouble, readBytes, readLen, readOldDouble, readString } from './primitives.js';
 import { decodeZiplist } from './ziplist.js';
 import { decodeZipmap } from './zipmap.js';
+import { readStream } from './stream-codec.js';
 
 /** The encoding thresholds a loader applies (the commands' CommandConfig satisfies it). */
 export interface DecodeLimits extends HashLimits, ZsetLimits {
@@ -91,8 +92,10 @@ export function readValue(r: ByteReader, type: number, limits: DecodeLimits): Va
       throw new RdbError(`Module value (RDB type ${type}) not supported: Garrison loads no modules`);
     case RdbType.STREAM_LISTPACKS:
     case RdbType.STREAM_LISTPACKS_2:
+      // An empty stream is a valid value (groups may live on it): never null.
+      return readStream(r, type);
     case 21:
-      throw new RdbError(`Stream value (RDB type ${type}) not supported yet`);
+      throw new RdbError(`Stream value (RDB type ${type}, Redis 7.2+) not supported`);
     default:
       throw new RdbError(`Unknown RDB encoding type ${type}`);
   }

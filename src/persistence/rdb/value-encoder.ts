@@ -8,6 +8,7 @@
  *   hash   -> HASH_LISTPACK when listpack-encoded, else HASH (field, value pairs)
  *   zset   -> ZSET_LISTPACK when listpack-encoded, else ZSET_2 (member, binary double), written
  *             from the highest element down, as Redis walks its skip list from the tail
+ *   stream -> STREAM_LISTPACKS_2 (stream-codec.ts)
  * Listpack scores are written as Redis's d2string writes them (integers in decimal, otherwise
  * %.17g), so the bytes equal Redis's DUMP of the same value in the same encoding.
  */
@@ -18,6 +19,8 @@ import { ListValue } from '../../keyspace/types/list.js';
 import { SetValue } from '../../keyspace/types/set.js';
 import { HashValue } from '../../keyspace/types/hash.js';
 import { ZSet } from '../../keyspace/types/zset.js';
+import { StreamValue } from '../../keyspace/types/stream.js';
+import { writeStream } from './stream-codec.js';
 import type { ByteWriter } from './byte-writer.js';
 import { QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, QUICKLIST_PACKED_THRESHOLD, RdbType } from './constants.js';
 import { encodeIntset } from './intset.js';
@@ -48,6 +51,7 @@ export function writeValue(w: ByteWriter, value: Value, compression: boolean): v
   if (value instanceof SetValue) return writeSet(w, value, compression);
   if (value instanceof HashValue) return writeHash(w, value, compression);
   if (value instanceof ZSet) return writeZset(w, value, compression);
+  if (value instanceof StreamValue) return writeStream(w, value, compression);
   throw new RdbError(`Cannot serialize a value of type ${value.type}`);
 }
 

@@ -428,7 +428,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   int('slowlog-log-slower-than', 10000, -1n, LLONG_MAX, MUT),
   int('latency-monitor-threshold', 0, 0n, LLONG_MAX, MUT),
   mem('proto-max-bulk-len', 512 * 1024 * 1024, 1024n * 1024n, LONG_MAX, MUT),
-  int('stream-node-max-entries', 100, 0n, LLONG_MAX, MUT, inert),
+  int('stream-node-max-entries', 100, 0n, LLONG_MAX, MUT),
   mem('repl-backlog-size', 1024 * 1024, 1n, LLONG_MAX, MUT),
   // Unsigned long long
   umem('maxmemory', 0, 0n, ULLONG_MAX, MUT, inert),
@@ -439,7 +439,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   uint('zset-max-listpack-entries', 128, 0n, LONG_MAX, MUT, { aliases: ['zset-max-ziplist-entries'] }),
   umem('active-defrag-ignore-bytes', 100 * 1024 * 1024, 1n, LLONG_MAX, MUT, inert),
   umem('hash-max-listpack-value', 64, 0n, LONG_MAX, MUT, { aliases: ['hash-max-ziplist-value'] }),
-  umem('stream-node-max-bytes', 4096, 0n, LONG_MAX, MUT, inert),
+  umem('stream-node-max-bytes', 4096, 0n, LONG_MAX, MUT),
   umem('zset-max-listpack-value', 64, 0n, LONG_MAX, MUT, { aliases: ['zset-max-ziplist-value'] }),
   umem('hll-sparse-max-bytes', 3000, 0n, LONG_MAX, MUT),
   uint('tracking-table-max-keys', 1000000, 0n, LONG_MAX, MUT, inert),
