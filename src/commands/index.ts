@@ -8,6 +8,7 @@ import { LIST_COMMANDS } from './lists.js';
 import { SET_COMMANDS } from './sets.js';
 import { STRING_COMMANDS } from './strings.js';
 import { ZSET_COMMANDS } from './zsets.js';
+import { GEO_COMMANDS } from './geo.js';
 
 export const DATA_COMMANDS: readonly CommandSpec[] = [
   ...STRING_COMMANDS,
@@ -18,6 +19,7 @@ export const DATA_COMMANDS: readonly CommandSpec[] = [
   ...SET_COMMANDS,
   ...ZSET_COMMANDS,
   ...HLL_COMMANDS,
+  ...GEO_COMMANDS,
 ];
 
 export { CommandTable, Command } from './registry.js';
