@@ -161,7 +161,7 @@ const F_MEMBER = 1, F_NOSTORE = 2, F_SEARCH = 4, F_SEARCHSTORE = 8;
 
 /** georadiusGeneric of Redis 7.0: `srcIdx` is the source key's position in argv. */
 function search(c: CommandContext, argv: string[], srcIdx: number, flags: number): Reply {
-  const name = argv[0]!.toLowerCase();
+  const name = argv[0]!;
   const z = readZset(c, argv[srcIdx]!);
   if (isErr(z)) return z;
   let baseArgs: number;

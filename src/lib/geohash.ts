@@ -21,11 +21,14 @@ export interface Cell { lat: number; lon: number; step: number }
 
 export interface Area { lonMin: number; lonMax: number; latMin: number; latMax: number }
 
-/** Spreads the low 26 bits of v onto the even bit positions of a 52-bit number. */
+/**
+ * Spreads the bits of v onto the even bit positions. v has at most 27 bits: an offset of exactly
+ * 2^step (a coordinate on the upper limit) keeps its carry bit, as Redis's uint32 interleave does.
+ */
 function spread(v: number): number {
   let out = 0;
   let p = 1;
-  for (let i = 0; i < 26; i++) {
+  for (let i = 0; i < 27; i++) {
     if (v % 2 === 1) out += p;
     v = Math.floor(v / 2);
     p *= 4;
@@ -84,15 +87,16 @@ function compactEven(hi: number, lo: number): number {
 }
 
 /**
- * The 64-bit integer a score becomes when Redis casts it to uint64_t (fraction dropped; observed
- * on the real server: negative scores act as 0, scores past 2^64 as all ones), as two words.
+ * The 64-bit integer a score becomes when Redis casts it to uint64_t on x86-64 (fraction dropped;
+ * checked on the real server: -1 becomes all ones, scores from 2^64 up become 0, below -2^63 the
+ * conversion yields 2^63), as two 32-bit words [high, low].
  */
 function scoreWords(score: number): [number, number] {
-  if (!(score > 0)) return [0, 0];
-  if (score >= 2 ** 64) return [0xffffffff, 0xffffffff];
+  if (Number.isNaN(score) || score >= 2 ** 64) return [0, 0];
+  if (score < -(2 ** 63)) return [0x80000000, 0];
   const v = Math.trunc(score);
-  if (v < 2 ** 53) return [Math.floor(v / 2 ** 32), v % 2 ** 32];
-  const b = BigInt(v);
+  if (v >= 0 && v < 2 ** 53) return [Math.floor(v / 2 ** 32), v % 2 ** 32];
+  const b = BigInt.asUintN(64, BigInt(v));
   return [Number(b >> 32n), Number(b & 0xffffffffn)];
 }
 
@@ -121,7 +125,8 @@ export function geohashString(score: number): string {
   let out = '';
   for (let i = 0; i < 11; i++) {
     const shift = 52 - (i + 1) * 5;
-    const idx = shift >= 0 ? Math.floor(bits / 2 ** shift) % 32 : (bits * 2 ** -shift) % 32;
+    // The last character shifts by a negative count, which x86 masks to 6 bits (always '0' here).
+    const idx = Math.floor(bits / 2 ** (shift & 63)) % 32;
     out += ALPHABET[idx];
   }
   return out;
