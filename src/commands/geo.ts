@@ -271,7 +271,6 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
   if (z === undefined) {
     if (storeKey === null) return [];
     if (c.ks.deleteKey(c.db, storeKey)) {
-      c.ks.signalModifiedKey(c.db, storeKey);
       c.ks.notify('g', 'del', c.db, storeKey);
       c.ks.dirty++;
     }
@@ -310,10 +309,8 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
     scores.push(storeDist ? pts[i]!.dist / conv : pts[i]!.score);
   }
   const event = (flags & F_SEARCHSTORE) !== 0 ? 'geosearchstore' : 'georadiusstore';
-  if (n > 0) c.ks.signalModifiedKey(c.db, storeKey);
   const r = storeResult(c, storeKey, members, scores, event);
-  if (n > 0) c.ks.dirty += n - 1;
-  else c.ks.signalModifiedKey(c.db, storeKey);
+  if (n > 0) c.ks.dirty += n - 1; // Redis counts every stored member
   return r;
 }
 

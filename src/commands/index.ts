@@ -9,6 +9,7 @@ import { SET_COMMANDS } from './sets.js';
 import { STRING_COMMANDS } from './strings.js';
 import { ZSET_COMMANDS } from './zsets.js';
 import { GEO_COMMANDS } from './geo.js';
+import { SORT_COMMANDS } from './sort.js';
 
 export const DATA_COMMANDS: readonly CommandSpec[] = [
   ...STRING_COMMANDS,
@@ -20,6 +21,7 @@ export const DATA_COMMANDS: readonly CommandSpec[] = [
   ...ZSET_COMMANDS,
   ...HLL_COMMANDS,
   ...GEO_COMMANDS,
+  ...SORT_COMMANDS,
 ];
 
 export { CommandTable, Command } from './registry.js';
