@@ -329,15 +329,15 @@ const HANDLERS: Readonly<Record<string, Handler<CommandContext>>> = {
 
 /** GEORADIUS[BYMEMBER] keys: the source, then STORE/STOREDIST targets (as Redis's georadiusGetKeys). */
 function georadiusKeys(argv: readonly string[]): number[] {
-  const out = [1];
+  let stored = -1;
   for (let i = 5; i < argv.length; i++) {
     const a = argv[i]!.toLowerCase();
     if ((a === 'store' || a === 'storedist') && i + 1 < argv.length) {
-      out.push(i + 1);
+      stored = i + 1;
       i++;
     }
   }
-  return out.length > 2 ? [1, out[out.length - 1]!] : out;
+  return stored < 0 ? [1] : [1, stored];
 }
 
 const GET_KEYS: Readonly<Record<string, (argv: readonly string[]) => number[]>> = {

@@ -208,7 +208,7 @@ export function sortKeys(argv: readonly string[]): number[] {
     const a = argv[i]!.toLowerCase();
     if (a === 'limit') i += 2;
     else if (a === 'get' || a === 'by') i += 1;
-    else if (a === 'store' && i + 1 < argv.length) { store = i + 1; i += 1; }
+    else if (a === 'store' && i + 1 < argv.length) store = i + 1; // Redis does not skip the operand
   }
   if (store > 0) out.push(store);
   return out;

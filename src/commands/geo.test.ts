@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeContext } from '../../test/helpers/fake-context.js';
+import { DATA_COMMANDS } from './index.js';
+
+function ctx(): FakeContext {
+  return new FakeContext();
+}
+
+test('GEOADD propagates as ZADD with the integer scores and notifies zadd', () => {
+  const c = ctx();
+  const e = c.exec(DATA_COMMANDS, ['GEOADD', 'g', 'CH', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania']);
+  assert.equal(e.reply, 2);
+  assert.deepEqual(e.propArgv, ['zadd', 'g', 'CH', '3479099956230698', 'Palermo', '3479447370796909', 'Catania']);
+  assert.equal(e.dirty, 2);
+  assert.deepEqual(c.events, ['z zadd 0:g']);
+  const bad = c.exec(DATA_COMMANDS, ['GEOADD', 'g', '200', '1', 'x']);
+  assert.deepEqual(bad.reply, { t: 'error', s: 'ERR invalid longitude,latitude pair 200.000000,1.000000' });
+  assert.equal(bad.dirty, 0);
+});
+
+test('GEORADIUS STORE writes a zset (georadiusstore), counts dirty per member, deletes on empty', () => {
+  const c = ctx();
+  c.exec(DATA_COMMANDS, ['GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania']);
+  c.events = [];
+  const e = c.exec(DATA_COMMANDS, ['GEORADIUS', 'g', '15', '37', '200', 'km', 'STOREDIST', 'd']);
+  assert.equal(e.reply, 2);
+  assert.equal(e.dirty, 2);
+  assert.equal(e.propArgv, null); // propagated verbatim, as Redis 7.0 does
+  assert.deepEqual(c.events, ['z georadiusstore 0:d']);
+  const z = c.exec(DATA_COMMANDS, ['ZRANGE', 'd', '0', '-1', 'WITHSCORES']).reply as unknown[];
+  assert.equal(z[0], 'Catania');
+  c.events = [];
+  const gone = c.exec(DATA_COMMANDS, ['GEOSEARCHSTORE', 'd', 'g', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'm']);
+  assert.equal(gone.reply, 0);
+  assert.equal(gone.dirty, 1);
+  assert.deepEqual(c.events, ['g del 0:d']);
+});
+
+test('search replies: WITHDIST/WITHHASH/WITHCOORD shape and COUNT ordering', () => {
+  const c = ctx();
+  c.exec(DATA_COMMANDS, ['GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania']);
+  const r = c.exec(DATA_COMMANDS, ['GEOSEARCH', 'g', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'WITHDIST', 'WITHHASH', 'WITHCOORD', 'COUNT', '1']).reply;
+  assert.deepEqual(r, [['Catania', '56.4413', 3479447370796909, ['15.08726745843887329', '37.50266842333162032']]]);
+  assert.deepEqual(c.exec(DATA_COMMANDS, ['GEORADIUSBYMEMBER', 'g', 'nosuch', '1', 'km']).reply,
+    { t: 'error', s: 'ERR could not decode requested zset member' });
+  assert.deepEqual(c.exec(DATA_COMMANDS, ['GEODIST', 'g', 'Palermo', 'Catania', 'km']).reply, '166.2742');
+});
