@@ -4,7 +4,16 @@
  * 7.0.15, checked by test/interop/scripts/geo.redis); summaries are Garrison's own words and
  * complexities the bare formulas. Handlers are attached in geo.ts.
  */
-import type { CommandSpec } from './spec.js';
+import type { CommandArg, CommandSpec, KeySpec } from './spec.js';
+
+const UNIT: CommandArg = { name: 'unit', type: 'oneof', args: [{ name: 'm', type: 'pure-token', token: 'M' }, { name: 'km', type: 'pure-token', token: 'KM' }, { name: 'ft', type: 'pure-token', token: 'FT' }, { name: 'mi', type: 'pure-token', token: 'MI' }] };
+const ORDER: CommandArg = { name: 'order', type: 'oneof', flags: ['optional'], args: [{ name: 'asc', type: 'pure-token', token: 'ASC' }, { name: 'desc', type: 'pure-token', token: 'DESC' }] };
+const RO_KEY: KeySpec = { flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } };
+const WITH_OPTS: readonly CommandArg[] = [
+  { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', flags: ['optional'] },
+  { name: 'withdist', type: 'pure-token', token: 'WITHDIST', flags: ['optional'] },
+  { name: 'withhash', type: 'pure-token', token: 'WITHHASH', flags: ['optional'] },
+];
 
 export type GeoMeta = Omit<CommandSpec, 'handler' | 'getKeys'>;
 
@@ -35,7 +44,7 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
     flags: ['readonly'],
     acl: ['read', 'geo', 'slow'],
     keySpecs: [
-      { flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
+      RO_KEY,
     ],
     group: 'geo',
     since: '3.2.0',
@@ -54,7 +63,7 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
     flags: ['readonly'],
     acl: ['read', 'geo', 'slow'],
     keySpecs: [
-      { flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
+      RO_KEY,
     ],
     group: 'geo',
     since: '3.2.0',
@@ -71,7 +80,7 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
     flags: ['readonly'],
     acl: ['read', 'geo', 'slow'],
     keySpecs: [
-      { flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
+      RO_KEY,
     ],
     group: 'geo',
     since: '3.2.0',
@@ -88,7 +97,7 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
     flags: ['readonly'],
     acl: ['read', 'geo', 'slow'],
     keySpecs: [
-      { flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
+      RO_KEY,
     ],
     group: 'geo',
     since: '6.2.0',
@@ -98,12 +107,10 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
     args: [
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'from', type: 'oneof', args: [{ name: 'member', type: 'string', token: 'FROMMEMBER' }, { name: 'longitude_latitude', type: 'block', token: 'FROMLONLAT', args: [{ name: 'longitude', type: 'double' }, { name: 'latitude', type: 'double' }] }] },
-      { name: 'by', type: 'oneof', args: [{ name: 'circle', type: 'block', args: [{ name: 'radius', type: 'double', token: 'BYRADIUS' }, { name: 'unit', type: 'oneof', args: [{ name: 'm', type: 'pure-token', token: 'M' }, { name: 'km', type: 'pure-token', token: 'KM' }, { name: 'ft', type: 'pure-token', token: 'FT' }, { name: 'mi', type: 'pure-token', token: 'MI' }] }] }, { name: 'box', type: 'block', args: [{ name: 'width', type: 'double', token: 'BYBOX' }, { name: 'height', type: 'double' }, { name: 'unit', type: 'oneof', args: [{ name: 'm', type: 'pure-token', token: 'M' }, { name: 'km', type: 'pure-token', token: 'KM' }, { name: 'ft', type: 'pure-token', token: 'FT' }, { name: 'mi', type: 'pure-token', token: 'MI' }] }] }] },
-      { name: 'order', type: 'oneof', flags: ['optional'], args: [{ name: 'asc', type: 'pure-token', token: 'ASC' }, { name: 'desc', type: 'pure-token', token: 'DESC' }] },
+      { name: 'by', type: 'oneof', args: [{ name: 'circle', type: 'block', args: [{ name: 'radius', type: 'double', token: 'BYRADIUS' }, UNIT] }, { name: 'box', type: 'block', args: [{ name: 'width', type: 'double', token: 'BYBOX' }, { name: 'height', type: 'double' }, UNIT] }] },
+      ORDER,
       { name: 'count', type: 'block', flags: ['optional'], args: [{ name: 'count', type: 'integer', token: 'COUNT' }, { name: 'any', type: 'pure-token', token: 'ANY', flags: ['optional'] }] },
-      { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', flags: ['optional'] },
-      { name: 'withdist', type: 'pure-token', token: 'WITHDIST', flags: ['optional'] },
-      { name: 'withhash', type: 'pure-token', token: 'WITHHASH', flags: ['optional'] },
+      ...WITH_OPTS,
     ],
   },
   geosearchstore: {
@@ -124,8 +131,8 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
       { name: 'destination', type: 'key', keySpecIndex: 0 },
       { name: 'source', type: 'key', keySpecIndex: 1 },
       { name: 'from', type: 'oneof', args: [{ name: 'member', type: 'string', token: 'FROMMEMBER' }, { name: 'longitude_latitude', type: 'block', token: 'FROMLONLAT', args: [{ name: 'longitude', type: 'double' }, { name: 'latitude', type: 'double' }] }] },
-      { name: 'by', type: 'oneof', args: [{ name: 'circle', type: 'block', args: [{ name: 'radius', type: 'double', token: 'BYRADIUS' }, { name: 'unit', type: 'oneof', args: [{ name: 'm', type: 'pure-token', token: 'M' }, { name: 'km', type: 'pure-token', token: 'KM' }, { name: 'ft', type: 'pure-token', token: 'FT' }, { name: 'mi', type: 'pure-token', token: 'MI' }] }] }, { name: 'box', type: 'block', args: [{ name: 'width', type: 'double', token: 'BYBOX' }, { name: 'height', type: 'double' }, { name: 'unit', type: 'oneof', args: [{ name: 'm', type: 'pure-token', token: 'M' }, { name: 'km', type: 'pure-token', token: 'KM' }, { name: 'ft', type: 'pure-token', token: 'FT' }, { name: 'mi', type: 'pure-token', token: 'MI' }] }] }] },
-      { name: 'order', type: 'oneof', flags: ['optional'], args: [{ name: 'asc', type: 'pure-token', token: 'ASC' }, { name: 'desc', type: 'pure-token', token: 'DESC' }] },
+      { name: 'by', type: 'oneof', args: [{ name: 'circle', type: 'block', args: [{ name: 'radius', type: 'double', token: 'BYRADIUS' }, UNIT] }, { name: 'box', type: 'block', args: [{ name: 'width', type: 'double', token: 'BYBOX' }, { name: 'height', type: 'double' }, UNIT] }] },
+      ORDER,
       { name: 'count', type: 'block', flags: ['optional'], args: [{ name: 'count', type: 'integer', token: 'COUNT' }, { name: 'any', type: 'pure-token', token: 'ANY', flags: ['optional'] }] },
       { name: 'storedist', type: 'pure-token', token: 'STOREDIST', flags: ['optional'] },
     ],
@@ -136,7 +143,7 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
     flags: ['write', 'denyoom'],
     acl: ['write', 'geo', 'slow'],
     keySpecs: [
-      { flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
+      RO_KEY,
       { flags: ['OW', 'update'], beginSearch: { keyword: 'STORE', startFrom: 6 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
       { flags: ['OW', 'update'], beginSearch: { keyword: 'STOREDIST', startFrom: 6 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
     ],
@@ -153,12 +160,10 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
       { name: 'longitude', type: 'double' },
       { name: 'latitude', type: 'double' },
       { name: 'radius', type: 'double' },
-      { name: 'unit', type: 'oneof', args: [{ name: 'm', type: 'pure-token', token: 'M' }, { name: 'km', type: 'pure-token', token: 'KM' }, { name: 'ft', type: 'pure-token', token: 'FT' }, { name: 'mi', type: 'pure-token', token: 'MI' }] },
-      { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', flags: ['optional'] },
-      { name: 'withdist', type: 'pure-token', token: 'WITHDIST', flags: ['optional'] },
-      { name: 'withhash', type: 'pure-token', token: 'WITHHASH', flags: ['optional'] },
+      UNIT,
+      ...WITH_OPTS,
       { name: 'count', type: 'block', flags: ['optional'], args: [{ name: 'count', type: 'integer', token: 'COUNT' }, { name: 'any', type: 'pure-token', token: 'ANY', since: '6.2.0', flags: ['optional'] }] },
-      { name: 'order', type: 'oneof', flags: ['optional'], args: [{ name: 'asc', type: 'pure-token', token: 'ASC' }, { name: 'desc', type: 'pure-token', token: 'DESC' }] },
+      ORDER,
       { name: 'key', type: 'key', keySpecIndex: 1, token: 'STORE', flags: ['optional'] },
       { name: 'key', type: 'key', keySpecIndex: 2, token: 'STOREDIST', flags: ['optional'] },
     ],
@@ -169,7 +174,7 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
     flags: ['write', 'denyoom'],
     acl: ['write', 'geo', 'slow'],
     keySpecs: [
-      { flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
+      RO_KEY,
       { flags: ['OW', 'update'], beginSearch: { keyword: 'STORE', startFrom: 5 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
       { flags: ['OW', 'update'], beginSearch: { keyword: 'STOREDIST', startFrom: 5 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
     ],
@@ -185,12 +190,10 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'member', type: 'string' },
       { name: 'radius', type: 'double' },
-      { name: 'unit', type: 'oneof', args: [{ name: 'm', type: 'pure-token', token: 'M' }, { name: 'km', type: 'pure-token', token: 'KM' }, { name: 'ft', type: 'pure-token', token: 'FT' }, { name: 'mi', type: 'pure-token', token: 'MI' }] },
-      { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', flags: ['optional'] },
-      { name: 'withdist', type: 'pure-token', token: 'WITHDIST', flags: ['optional'] },
-      { name: 'withhash', type: 'pure-token', token: 'WITHHASH', flags: ['optional'] },
+      UNIT,
+      ...WITH_OPTS,
       { name: 'count', type: 'block', flags: ['optional'], args: [{ name: 'count', type: 'integer', token: 'COUNT' }, { name: 'any', type: 'pure-token', token: 'ANY', flags: ['optional'] }] },
-      { name: 'order', type: 'oneof', flags: ['optional'], args: [{ name: 'asc', type: 'pure-token', token: 'ASC' }, { name: 'desc', type: 'pure-token', token: 'DESC' }] },
+      ORDER,
       { name: 'key', type: 'key', keySpecIndex: 1, token: 'STORE', flags: ['optional'] },
       { name: 'key', type: 'key', keySpecIndex: 2, token: 'STOREDIST', flags: ['optional'] },
     ],
@@ -201,7 +204,7 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
     flags: ['readonly'],
     acl: ['read', 'geo', 'slow'],
     keySpecs: [
-      { flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
+      RO_KEY,
     ],
     group: 'geo',
     since: '3.2.10',
@@ -216,12 +219,10 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
       { name: 'longitude', type: 'double' },
       { name: 'latitude', type: 'double' },
       { name: 'radius', type: 'double' },
-      { name: 'unit', type: 'oneof', args: [{ name: 'm', type: 'pure-token', token: 'M' }, { name: 'km', type: 'pure-token', token: 'KM' }, { name: 'ft', type: 'pure-token', token: 'FT' }, { name: 'mi', type: 'pure-token', token: 'MI' }] },
-      { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', flags: ['optional'] },
-      { name: 'withdist', type: 'pure-token', token: 'WITHDIST', flags: ['optional'] },
-      { name: 'withhash', type: 'pure-token', token: 'WITHHASH', flags: ['optional'] },
+      UNIT,
+      ...WITH_OPTS,
       { name: 'count', type: 'block', flags: ['optional'], args: [{ name: 'count', type: 'integer', token: 'COUNT' }, { name: 'any', type: 'pure-token', token: 'ANY', since: '6.2.0', flags: ['optional'] }] },
-      { name: 'order', type: 'oneof', flags: ['optional'], args: [{ name: 'asc', type: 'pure-token', token: 'ASC' }, { name: 'desc', type: 'pure-token', token: 'DESC' }] },
+      ORDER,
     ],
   },
   georadiusbymember_ro: {
@@ -230,7 +231,7 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
     flags: ['readonly'],
     acl: ['read', 'geo', 'slow'],
     keySpecs: [
-      { flags: ['RO', 'access'], beginSearch: { index: 1 }, findKeys: { range: { lastKey: 0, step: 1, limit: 0 } } },
+      RO_KEY,
     ],
     group: 'geo',
     since: '3.2.10',
@@ -243,12 +244,10 @@ export const GEO_META: Readonly<Record<string, GeoMeta>> = {
       { name: 'key', type: 'key', keySpecIndex: 0 },
       { name: 'member', type: 'string' },
       { name: 'radius', type: 'double' },
-      { name: 'unit', type: 'oneof', args: [{ name: 'm', type: 'pure-token', token: 'M' }, { name: 'km', type: 'pure-token', token: 'KM' }, { name: 'ft', type: 'pure-token', token: 'FT' }, { name: 'mi', type: 'pure-token', token: 'MI' }] },
-      { name: 'withcoord', type: 'pure-token', token: 'WITHCOORD', flags: ['optional'] },
-      { name: 'withdist', type: 'pure-token', token: 'WITHDIST', flags: ['optional'] },
-      { name: 'withhash', type: 'pure-token', token: 'WITHHASH', flags: ['optional'] },
+      UNIT,
+      ...WITH_OPTS,
       { name: 'count', type: 'block', flags: ['optional'], args: [{ name: 'count', type: 'integer', token: 'COUNT' }, { name: 'any', type: 'pure-token', token: 'ANY', flags: ['optional'] }] },
-      { name: 'order', type: 'oneof', flags: ['optional'], args: [{ name: 'asc', type: 'pure-token', token: 'ASC' }, { name: 'desc', type: 'pure-token', token: 'DESC' }] },
+      ORDER,
     ],
   },
 };
