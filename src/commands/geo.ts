@@ -296,7 +296,7 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
       if (!opt) { out.push(p.member); continue; }
       const row: Reply[] = [p.member];
       if (withDist) row.push(formatDistance(p.dist / conv));
-      if (withHash) row.push(p.score);
+      if (withHash) row.push(Math.trunc(p.score)); // addReplyLongLong of the score
       if (withCoord) row.push(coordReply(c, p.lon, p.lat));
       out.push(row);
     }
