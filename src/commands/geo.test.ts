@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { FakeContext } from '../../test/helpers/fake-context.js';
+import { decodeScore, distanceIfWithin, geoScore, type Shape } from '../lib/geohash.js';
 import { DATA_COMMANDS } from './index.js';
 
 function ctx(): FakeContext {
@@ -45,4 +47,42 @@ test('search replies: WITHDIST/WITHHASH/WITHCOORD shape and COUNT ordering', () 
   assert.deepEqual(c.exec(DATA_COMMANDS, ['GEORADIUSBYMEMBER', 'g', 'nosuch', '1', 'km']).reply,
     { t: 'error', s: 'ERR could not decode requested zset member' });
   assert.deepEqual(c.exec(DATA_COMMANDS, ['GEODIST', 'g', 'Palermo', 'Catania', 'km']).reply, '166.2742');
+});
+
+test('property: GEOSEARCH returns exactly the members a brute-force filter keeps, nearest first', () => {
+  const lat = fc.double({ min: -85, max: 85, noNaN: true });
+  const lon = fc.double({ min: -180, max: 180, noNaN: true });
+  fc.assert(fc.property(
+    lon, lat,
+    fc.array(fc.tuple(fc.double({ min: -4, max: 4, noNaN: true }), fc.double({ min: -4, max: 4, noNaN: true })), { minLength: 1, maxLength: 150 }),
+    fc.boolean(),
+    fc.double({ min: 0, max: 600, noNaN: true }),
+    fc.double({ min: 0, max: 600, noNaN: true }),
+    (cx, cy, offs, box, a, b) => {
+      const c = new FakeContext();
+      const argv = ['GEOADD', 'g'];
+      const pts: Array<[string, number, number]> = [];
+      offs.forEach(([dx, dy], i) => {
+        const x = Math.max(-180, Math.min(180, cx + dx));
+        const y = Math.max(-85, Math.min(85, cy + dy));
+        pts.push([`m${i}`, x, y]);
+        argv.push(String(x), String(y), `m${i}`);
+      });
+      c.exec(DATA_COMMANDS, argv);
+      const shapeArgs = box ? ['BYBOX', String(a), String(b), 'km'] : ['BYRADIUS', String(a), 'km'];
+      const got = c.exec(DATA_COMMANDS, ['GEOSEARCH', 'g', 'FROMLONLAT', String(cx), String(cy), ...shapeArgs, 'ASC']).reply as string[];
+      const shape: Shape = box
+        ? { kind: 'box', lon: cx, lat: cy, conv: 1000, width: a, height: b }
+        : { kind: 'circle', lon: cx, lat: cy, conv: 1000, radius: a };
+      const want: Array<[string, number]> = [];
+      for (const [m, x, y] of pts) {
+        const [dx, dy] = decodeScore(geoScore(x, y)!);
+        const d = distanceIfWithin(shape, dx, dy);
+        if (d !== null) want.push([m, d]);
+      }
+      assert.deepEqual([...got].sort(), want.map((w) => w[0]).sort());
+      const dist = new Map(want);
+      for (let i = 1; i < got.length; i++) assert.ok(dist.get(got[i - 1]!)! <= dist.get(got[i]!)!);
+    },
+  ), { numRuns: 150 });
 });
