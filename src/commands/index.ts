@@ -9,6 +9,8 @@ import { SET_COMMANDS } from './sets.js';
 import { STREAM_COMMANDS } from './streams.js';
 import { STRING_COMMANDS } from './strings.js';
 import { ZSET_COMMANDS } from './zsets.js';
+import { GEO_COMMANDS } from './geo.js';
+import { SORT_COMMANDS } from './sort.js';
 
 export const DATA_COMMANDS: readonly CommandSpec[] = [
   ...STRING_COMMANDS,
@@ -20,6 +22,8 @@ export const DATA_COMMANDS: readonly CommandSpec[] = [
   ...ZSET_COMMANDS,
   ...HLL_COMMANDS,
   ...STREAM_COMMANDS,
+  ...GEO_COMMANDS,
+  ...SORT_COMMANDS,
 ];
 
 export { CommandTable, Command } from './registry.js';

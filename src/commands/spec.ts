@@ -23,10 +23,12 @@ export interface KeySpec {
   /** COMMAND INFO "notes" (e.g. why SET's key is RW and ACCESS). */
   readonly notes?: string;
   readonly flags: readonly string[];
-  readonly beginSearch: { readonly index: number } | { readonly keyword: string; readonly startFrom: number };
+  /** `unknown`: the keys cannot be found from argv alone (SORT's BY/GET patterns and STORE). */
+  readonly beginSearch: { readonly index: number } | { readonly keyword: string; readonly startFrom: number } | { readonly unknown: true };
   readonly findKeys:
     | { readonly range: { readonly lastKey: number; readonly step: number; readonly limit: number } }
-    | { readonly keynum: { readonly keyNumIdx: number; readonly firstKey: number; readonly step: number } };
+    | { readonly keynum: { readonly keyNumIdx: number; readonly firstKey: number; readonly step: number } }
+    | { readonly unknown: true };
 }
 
 /** One argument as COMMAND DOCS describes it (Redis 7.0 fields; `args` for oneof/block). */

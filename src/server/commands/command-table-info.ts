@@ -127,10 +127,14 @@ function keySpecFlagsReply(flags: readonly string[]): Reply {
 function keySpecReply(ks: KeySpec): Reply {
   const bs = 'index' in ks.beginSearch
     ? map(['type', 'index', 'spec', map(['index', ks.beginSearch.index])])
-    : map(['type', 'keyword', 'spec', map(['keyword', ks.beginSearch.keyword, 'startfrom', ks.beginSearch.startFrom])]);
+    : 'keyword' in ks.beginSearch
+      ? map(['type', 'keyword', 'spec', map(['keyword', ks.beginSearch.keyword, 'startfrom', ks.beginSearch.startFrom])])
+      : map(['type', 'unknown', 'spec', map([])]);
   const fk = 'range' in ks.findKeys
     ? map(['type', 'range', 'spec', map(['lastkey', ks.findKeys.range.lastKey, 'keystep', ks.findKeys.range.step, 'limit', ks.findKeys.range.limit])])
-    : map(['type', 'keynum', 'spec', map(['keynumidx', ks.findKeys.keynum.keyNumIdx, 'firstkey', ks.findKeys.keynum.firstKey, 'keystep', ks.findKeys.keynum.step])]);
+    : 'keynum' in ks.findKeys
+      ? map(['type', 'keynum', 'spec', map(['keynumidx', ks.findKeys.keynum.keyNumIdx, 'firstkey', ks.findKeys.keynum.firstKey, 'keystep', ks.findKeys.keynum.step])])
+      : map(['type', 'unknown', 'spec', map([])]);
   const kv: Reply[] = [];
   if (ks.notes !== undefined) kv.push('notes', ks.notes);
   kv.push('flags', keySpecFlagsReply(ks.flags), 'begin_search', bs, 'find_keys', fk);
@@ -196,6 +200,7 @@ function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[]): KeyR
   for (const ks of specs) {
     if (ks.flags.includes('not_key')) continue;
     let first = 0;
+    if ('unknown' in ks.beginSearch || 'unknown' in ks.findKeys) return null;
     if ('index' in ks.beginSearch) {
       first = ks.beginSearch.index;
     } else {
