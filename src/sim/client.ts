@@ -38,7 +38,7 @@ export class SimClient {
 
   /** Sends a command; `cb` gets the reply, or an Error when the connection is lost first. */
   send(args: ReadonlyArray<string | number | Buffer>, cb: ReplyCallback = () => {}): void {
-    const shown = args.map((a) => (Buffer.isBuffer(a) ? `<${a.length}B>` : String(a))).join(' ').slice(0, 100);
+    const shown = args.map((a) => (Buffer.isBuffer(a) ? `<${a.length}B>` : printable(String(a)))).join(' ').slice(0, 100);
     if (this.state === 'closed') {
       cb(null, new Error(`${this.name}: ${this.closeReason}`));
       return;
@@ -107,4 +107,9 @@ export class SimClient {
     for (const w of [...this.waiting.splice(0), ...this.queued.splice(0)]) w.cb(null, err);
     this.onClosed();
   }
+}
+
+/** Control characters escaped, so that one trace entry stays on one line. */
+function printable(s: string): string {
+  return /[\x00-\x1f\x7f]/.test(s) ? JSON.stringify(s) : s;
 }

@@ -387,6 +387,8 @@ export class SimNetwork {
           this.pump(server);
         });
         this.loop.at(back, proc, () => {
+          // Reset (or closed by the peer's crash) before the handshake completed.
+          if (client.closed) return fail('ECONNRESET', 'Connection reset by peer');
           client.accepted = true;
           resolve(client);
           this.pump(client);

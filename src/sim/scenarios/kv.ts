@@ -49,6 +49,8 @@ class Driver {
   readonly model = new Map<string, string>();
   readonly uncertain = new Set<string>();
   inflight = 0;
+  /** Read-backs of uncertain keys in flight. */
+  resyncing = 0;
   incarnation = 0;
   lastCounter = 0;
   readonly keys: string[];
@@ -127,14 +129,23 @@ export async function kvScenario(opts: KvOptions): Promise<ScenarioResult> {
   };
 
   const issue = (d: Driver): void => {
-    // Re-learn keys whose last command was lost with its connection.
-    for (const key of d.uncertain) {
-      d.uncertain.delete(key);
-      send(d, ['GET', key], (r) => {
-        if (r === null) d.model.delete(key);
-        else if (typeof r === 'string') d.model.set(key, r);
-        else fail(`${d.id} GET ${key} (resync): ${showReply(r)}`);
-      }, () => d.uncertain.add(key));
+    // Re-learn keys whose last command was lost with its connection, before anything else: the
+    // model is only trusted again once every read-back has come.
+    if (d.resyncing > 0) return;
+    if (d.uncertain.size > 0) {
+      for (const key of [...d.uncertain]) {
+        d.uncertain.delete(key);
+        d.resyncing++;
+        send(d, ['GET', key], (r) => {
+          d.resyncing--;
+          if (r === null) d.model.delete(key);
+          else if (typeof r === 'string') d.model.set(key, r);
+          else fail(`${d.id} GET ${key} (resync): ${showReply(r)}`);
+        }, () => {
+          d.resyncing--;
+          d.uncertain.add(key);
+        });
+      }
       return;
     }
     const key = d.keys[rng.int(d.keys.length)]!;
@@ -185,8 +196,9 @@ export async function kvScenario(opts: KvOptions): Promise<ScenarioResult> {
       // Reconnect (refused while the node is down: the next tick tries again).
       d.client = world.client(d.nm.node, { name: `${d.id}.${world.loop.executed}` });
     } else if (c.state === 'open') {
-      while (state.issuing && d.inflight < d.pipeline) issue(d);
-      if (!state.issuing && d.inflight === 0 && d.uncertain.size > 0) issue(d);
+      if (state.issuing || d.uncertain.size > 0) {
+        for (let i = d.inflight; i < d.pipeline && d.resyncing === 0; i++) issue(d);
+      }
     }
     world.loop.after(1000 + rng.int(20_000), null, () => tick(d));
   };
@@ -197,7 +209,7 @@ export async function kvScenario(opts: KvOptions): Promise<ScenarioResult> {
   await world.runFor(duration);
   state.issuing = false;
   world.heal();
-  const quiet = await world.runUntil(() => drivers.every((d) => d.client?.state === 'open' && d.inflight === 0 && d.uncertain.size === 0), 20_000);
+  const quiet = await world.runUntil(() => drivers.every((d) => d.client?.state === 'open' && d.inflight === 0 && d.uncertain.size === 0 && d.resyncing === 0), 20_000);
   if (!quiet) fail('clients did not settle within 20s after the faults stopped');
 
   // Final read-back of every key through a fresh connection per node.
