@@ -1,12 +1,14 @@
 /**
  * A Garrison server node in the simulated world: a host (name, IP), a disk that outlives its
  * processes, and the current process running a real Server built by `buildServer` and bound by
- * `listen`, exactly as the library does it. `crash()` kills the process (events dropped,
- * connections reset, unsynced disk bytes lost, in-memory state gone); `restart()` builds a fresh
+ * `listen`, exactly as the library does it. `crash()` is a machine crash (events dropped,
+ * connections reset, unsynced disk bytes lost, in-memory state gone), `kill()` a killed process
+ * (the disk keeps what was written), SHUTDOWN an orderly exit; `restart()` builds a fresh
  * server from the same configuration over the same disk; `pause(ms)` stops the process (its
  * events wait, the kernel keeps buffering bytes).
  */
 import { buildServer, listen, allCommandSpecs } from '../node/build.js';
+import { shutdownNode } from '../node/shutdown.js';
 import type { Listener, LogSink } from '../runtime/ports.js';
 import { parseArgv, assembleConfigText } from '../server/config/argv.js';
 import { Config } from '../server/config/config.js';
@@ -26,7 +28,6 @@ export type NodeConfigSource = readonly string[] | Config;
 export class SimNode {
   /** The server of the running incarnation; null while crashed. */
   server: Server | null = null;
-  listeners: Listener[] = [];
   process: SimProcess;
   incarnation = 0;
   /** Working directory of the process (`dir`). */
@@ -47,6 +48,11 @@ export class SimNode {
 
   get ip(): string {
     return this.host.ip;
+  }
+
+  /** The server's listeners now (CONFIG SET port/bind rebind them); empty while down. */
+  get listeners(): readonly Listener[] {
+    return this.server?.listeners ?? [];
   }
 
   /** The node's TCP address: its first TCP listener (the last one it had while it is down). */
@@ -90,11 +96,21 @@ export class SimNode {
         if (!proc.alive) return;
         const text = line.replace(/\n$/, '');
         this.log.push(`${this.name}: ${text}`);
-        w.trace.add(`log ${this.name} ${text}`);
+        // The trace has virtual time already; the line's own stamp is in the host's time zone.
+        w.trace.add(`log ${this.name} ${text.replace(/^(\d+:[A-Z]) \d\d \w{3} \d{4} [\d:.]+ /, '$1 ')}`);
       },
     };
     const server = buildServer({ env, config, logSink: sink });
-    this.listeners = await listen(server);
+    // SHUTDOWN runs the process's shutdown sequence, then the process exits (as main.ts does).
+    server.onShutdown = async (flags) => {
+      const done = await shutdownNode(server, flags, { save: null, removePidFile: () => fs.unlink(config.str('pidfile')) });
+      if (done && proc === this.process) {
+        w.trace.add(`node ${this.name} exited`);
+        this.die('exit', false);
+      }
+      return done;
+    };
+    await listen(server);
     server.startTicking();
     this.server = server;
     w.trace.add(`node ${this.name} started (incarnation ${this.incarnation}) at ${this.addr}`);
@@ -126,19 +142,30 @@ export class SimNode {
     return config;
   }
 
-  /** Kills the process: no more events, connections reset, unsynced bytes lost, memory gone. */
+  /**
+   * The machine crashes (power loss): the process dies (no more events, connections reset, memory
+   * gone) and the disk keeps only what was synced.
+   */
   crash(): void {
-    if (!this.process.alive) return;
-    this.world.trace.add(`fault crash ${this.name}`);
-    this.process.alive = false;
-    this.world.net.processDied(this.host, this.process);
-    this.disk.crash();
-    if (this.listeners.length > 0) this.lastAddress = this.address;
-    this.server = null;
-    this.listeners = [];
+    this.die('crash', true);
   }
 
-  /** Crashes the node if it runs, then starts a fresh server over the same disk. */
+  /** The process is killed (SIGKILL): like crash, but the disk keeps every byte written (page cache). */
+  kill(): void {
+    this.die('kill', false);
+  }
+
+  private die(what: string, loseUnsynced: boolean): void {
+    if (!this.process.alive) return;
+    this.world.trace.add(`fault ${what} ${this.name}`);
+    this.process.alive = false;
+    this.world.net.processDied(this.host, this.process);
+    if (loseUnsynced) this.disk.crash();
+    if (this.listeners.length > 0) this.lastAddress = this.address;
+    this.server = null;
+  }
+
+  /** Crashes the node if it runs (a machine crash), then starts a fresh server over the same disk. */
   async restart(): Promise<void> {
     this.crash();
     this.world.trace.add(`fault restart ${this.name}`);

@@ -78,3 +78,30 @@ test('determinism: the same seed gives the identical trace, another seed a diffe
   assert.equal(b.world.loop.executed, a.world.loop.executed);
   assert.notEqual(c.world.trace.digest(), a.world.trace.digest());
 });
+
+test('SHUTDOWN exits the process; CONFIG SET port moves the address; kill keeps unsynced bytes, crash loses them', async () => {
+  const w = new World({ seed: 8 });
+  const n = await w.addNode();
+  const c = w.client(n);
+  assert.deepEqual(await w.settle(c.call('CONFIG', 'SET', 'port', '7000')), { status: 'OK' });
+  assert.equal(n.addr, '10.0.0.1:7000');
+  const c2 = w.client(n);
+  assert.deepEqual(await w.settle(c2.call('PING')), { status: 'PONG' });
+  await assert.rejects(w.settle(c2.call('SHUTDOWN', 'NOSAVE')), /closed by peer/);
+  assert.equal(n.isUp(), false);
+  assert.ok(n.log.some((l) => l.includes('ready to exit')));
+  await n.restart();
+  assert.equal(n.addr, '10.0.0.1:6379', 'a restart reads the configuration afresh');
+
+  const write = (name: string): void => {
+    const h = n.server!.env.fs.open(name, 'w');
+    h.write(Buffer.from('written'));
+  };
+  write('a.txt');
+  n.kill();
+  assert.equal(n.disk.peek('/data/a.txt')!.toString(), 'written');
+  await n.restart();
+  write('b.txt');
+  n.crash();
+  assert.equal(n.disk.peek('/data/b.txt')!.toString(), '');
+});
