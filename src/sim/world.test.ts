@@ -105,3 +105,12 @@ test('SHUTDOWN exits the process; CONFIG SET port moves the address; kill keeps 
   n.crash();
   assert.equal(n.disk.peek('/data/b.txt')!.toString(), '');
 });
+
+test('one run at a time: a concurrent run is refused', async () => {
+  const w = new World({ seed: 1 });
+  await w.addNode();
+  const first = w.runFor(100);
+  await assert.rejects(w.runFor(10), /already running/);
+  await first;
+  assert.equal(w.nowMs(), 100);
+});

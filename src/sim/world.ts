@@ -43,6 +43,7 @@ export class World {
   private readonly nodeList: SimNode[] = [];
   private readonly nodesByName = new Map<string, SimNode>();
   private clientCount = 0;
+  private running = false;
 
   constructor(opts: WorldOptions) {
     this.seed = opts.seed;
@@ -114,38 +115,47 @@ export class World {
 
   /** Runs the next event; false when nothing is left to run. */
   async step(): Promise<boolean> {
-    const ran = this.runOneEvent();
-    await yieldToHost();
-    return ran;
+    return this.exclusive(async () => {
+      const ran = this.runOneEvent();
+      await yieldToHost();
+      return ran;
+    });
   }
 
   /** Runs every event due within the next `ms` of virtual time, then sets the time to its end. */
   async runFor(ms: number): Promise<void> {
-    const end = this.loop.nowUs + Math.round(ms * 1000);
-    await yieldToHost();
-    for (let next = this.loop.peekUs(); next !== null && next <= end; next = this.loop.peekUs()) {
-      this.runOneEvent();
-      await yieldToHost();
-    }
-    this.loop.nowUs = Math.max(this.loop.nowUs, end);
+    await this.runUntil(() => false, ms);
   }
 
   /**
    * Runs until `predicate` holds (checked before each event); false when `timeoutMs` of virtual
-   * time pass first (the world then stands at the deadline).
+   * time pass first (the world then stands at the deadline). One run at a time: the world is
+   * single-threaded, so a second concurrent run is an error in the scenario.
    */
   async runUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
-    const end = this.loop.nowUs + Math.round(timeoutMs * 1000);
-    await yieldToHost();
-    for (;;) {
-      if (predicate()) return true;
-      const next = this.loop.peekUs();
-      if (next === null || next > end) {
-        this.loop.nowUs = Math.max(this.loop.nowUs, end);
-        return predicate();
-      }
-      this.runOneEvent();
+    return this.exclusive(async () => {
+      const end = this.loop.nowUs + Math.round(timeoutMs * 1000);
       await yieldToHost();
+      for (;;) {
+        if (predicate()) return true;
+        const next = this.loop.peekUs();
+        if (next === null || next > end) {
+          this.loop.nowUs = Math.max(this.loop.nowUs, end);
+          return predicate();
+        }
+        this.runOneEvent();
+        await yieldToHost();
+      }
+    });
+  }
+
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running) throw new Error('sim: the world is already running (await the current run first)');
+    this.running = true;
+    try {
+      return await fn();
+    } finally {
+      this.running = false;
     }
   }
 
