@@ -3,7 +3,7 @@
  * simulator scenario with a seed (or K seeds from N) and prints the failures with the end of the
  * trace; `--trace` prints the whole kept trace even on success. Exit status 1 on failure.
  */
-import { SCENARIOS } from '../sim/scenarios/index.js';
+import { SCENARIOS } from './scenarios/index.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
