@@ -93,6 +93,8 @@ export async function kvScenario(opts: KvOptions): Promise<ScenarioResult> {
       d.incarnation = nm.incarnation;
       d.model.clear();
       d.uncertain.clear();
+      // Read-backs sent to the dead incarnation never report back (see send()).
+      d.resyncing = 0;
       d.lastCounter = 0;
     }
   };
