@@ -20,8 +20,8 @@ export interface ProcessEnvParts {
   loop: EventLoop;
   process: SimProcess;
   seed: number;
-  /** Wall-clock time at virtual time zero, in ms (plus this host's clock skew). */
-  epochMs: number;
+  /** Wall-clock time at virtual time zero, in ms, for this host (the world's epoch plus its skew; may jump). */
+  epochMs: () => number;
   transport: Transport;
   fs: FileSystem;
   pid: number;
@@ -30,11 +30,10 @@ export interface ProcessEnvParts {
 export function processEnvironment(p: ProcessEnvParts): Environment {
   const { loop, process: proc } = p;
   const rng = new SeededRandom(p.seed);
-  const epochUs = p.epochMs * 1000;
   return {
     clock: {
-      nowMs: () => Math.floor(p.epochMs + loop.nowUs / 1000),
-      nowUs: () => epochUs + loop.nowUs,
+      nowMs: () => Math.floor(p.epochMs() + loop.nowUs / 1000),
+      nowUs: () => Math.floor(p.epochMs() * 1000) + loop.nowUs,
       monotonicUs: () => loop.nowUs,
     },
     random: {

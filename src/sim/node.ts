@@ -30,6 +30,11 @@ export class SimNode {
   server: Server | null = null;
   process: SimProcess;
   incarnation = 0;
+  /**
+   * This host's wall clock minus the world's, in ms: a skew, or a jump when changed while running
+   * (the monotonic clock is not affected), e.g. to drive Sentinel's TILT.
+   */
+  wallOffsetMs = 0;
   /** Working directory of the process (`dir`). */
   cwd = '/data';
   /** Log lines of every incarnation, for checks and failure reports. */
@@ -85,7 +90,7 @@ export class SimNode {
       loop: w.loop,
       process: proc,
       seed: w.deriveSeed(),
-      epochMs: w.epochMs,
+      epochMs: () => w.epochMs + this.wallOffsetMs,
       transport: w.net.transport(this.host, () => proc),
       fs,
       pid: 100 + this.incarnation * 1000 + w.nodeIndex(this),

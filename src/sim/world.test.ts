@@ -17,6 +17,9 @@ test('a real Garrison node runs in the world: commands, virtual TIME, expiry in 
   await w.runFor(150);
   assert.equal(await w.settle(c.call('GET', 'k')), null);
   assert.ok(w.nowMs() >= 150 && w.nowMs() < 200);
+  n.wallOffsetMs = 3_600_000;
+  const later = (await w.settle(c.call('TIME'))) as string[];
+  assert.equal(Number(later[0]), 1_700_003_600 + Math.floor(w.nowMs() / 1000), 'a clock jump moves TIME');
 });
 
 test('runUntil stops at its deadline with false; step runs one event', async () => {
