@@ -25,3 +25,8 @@ test('kv swarm: 20 seeds x 2s of virtual time', async () => {
   assert.equal(r.failed.length, 0, r.failed.map((f) => `seed ${f.seed}:\n${f.failures.join('\n')}\n${f.report}`).join('\n\n'));
   assert.ok(r.checked > 20 * 1000, `checked ${r.checked}`);
 });
+
+test('kv-harsh swarm: 5 seeds x 2s with tiny windows, many pieces per write, up to 20ms latency', async () => {
+  const r = await runSwarm('kv-harsh', [1, 2, 3, 4, 5], 2000);
+  assert.equal(r.failed.length, 0, r.failed.map((f) => `seed ${f.seed}:\n${f.failures.join('\n')}\n${f.report}`).join('\n\n'));
+});
