@@ -196,3 +196,31 @@ test('a crashed process: its peer is reset after the latency; no callbacks run i
   assert.equal(server.closed, 0);
   await assert.rejects(p.world.settle(p.a.connect({ host: 'b', port: 7000 }, 1000)), { message: 'Connection refused' });
 });
+
+test('loopback and unix sockets reach only listeners on the same host', async () => {
+  const p = await pair();
+  const got: string[] = [];
+  await p.b.listen({ host: '127.0.0.1', port: 7100 }, (c) => { c.onData = (d) => got.push(`tcp:${c.remoteAddress}:${d.toString()}`); });
+  await p.b.listen({ path: '/tmp/s.sock' }, (c) => { c.onData = (d) => got.push(`unix:${c.isUnixSocket}:${d.toString()}`); });
+  const lo = await p.world.settle(p.b.connect({ host: '127.0.0.1', port: 7100 }, 100));
+  assert.equal(lo.remoteAddress, '127.0.0.1');
+  lo.write(Buffer.from('x'));
+  const unix = await p.world.settle(p.b.connect({ path: '/tmp/s.sock' }, 100));
+  unix.write(Buffer.from('y'));
+  await p.world.runFor(5);
+  assert.deepEqual(got, ['tcp:127.0.0.1:x', 'unix:true:y']);
+  await assert.rejects(p.world.settle(p.a.connect({ host: '10.0.9.2', port: 7100 }, 100)), { message: 'Connection refused' });
+  await assert.rejects(p.world.settle(p.a.connect({ path: '/tmp/s.sock' }, 100)), { code: 'ENOENT' });
+});
+
+test('a paused process reads nothing until it resumes; the sender backs up meanwhile', async () => {
+  const p = await pair(5, { windowBytes: 100 });
+  const { client, server } = await p.open();
+  p.pb.pausedUntilUs = p.world.loop.nowUs + 50_000;
+  client.conn.write(Buffer.alloc(300, 7));
+  await p.world.runFor(40);
+  assert.equal(server.got.length, 0);
+  assert.equal(client.conn.pendingWriteBytes(), 200);
+  await p.world.runUntil(() => Buffer.concat(server.got).length === 300, 100);
+  assert.ok(server.at[0]! >= 50);
+});
