@@ -219,7 +219,7 @@ async function start(server: Server, config: Config, version: string, pid: numbe
     if (shuttingDown) return;
     shuttingDown = true;
     const flags = parseShutdownFlags(config.str(sig === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'));
-    void shutdownNode(server, flags, { save: null, removePidFile: () => proc.removeFile(pidfile) }).then((done) => {
+    void shutdownNode(server, flags, { removePidFile: () => proc.removeFile(pidfile) }).then((done) => {
       if (done) return proc.exit(0);
       shuttingDown = false;
     });
@@ -227,7 +227,7 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   proc.onSignal('SIGTERM', () => onSignal('SIGTERM'));
   proc.onSignal('SIGINT', () => onSignal('SIGINT'));
   // The SHUTDOWN command runs the same sequence with its own flags, then the process exits.
-  server.onShutdown = (flags) => shutdownNode(server, flags, { save: null, removePidFile: () => proc.removeFile(pidfile) })
+  server.onShutdown = (flags) => shutdownNode(server, flags, { removePidFile: () => proc.removeFile(pidfile) })
     .then((done) => {
       if (done) proc.exit(0);
       return done;

@@ -74,7 +74,7 @@ function pfaddCommand(c: CommandContext, argv: string[]): Reply {
       updated++;
     } else if (r === -1) {
       // Redis edits the value in place: what earlier elements changed stays, unsignalled.
-      if (updated > 0) c.db.dict.set(key, h.toString());
+      if (updated > 0) ks.updateValue(c.db, key, h.toString(), false);
       return ERR_INVALID_HLL;
     }
   }

@@ -46,7 +46,9 @@ function flushall(c: CommandContext, argv: string[]): Reply {
   if (!flushArgsOk(argv)) return ERR_SYNTAX;
   let removed = 0;
   for (const db of c.ks.dbs) removed += flushOne(c, db);
-  c.ks.dirty += removed + 1;
+  c.ks.dirty += removed;
+  c.ks.onFlushAll?.();
+  c.ks.dirty++;
   return OK;
 }
 

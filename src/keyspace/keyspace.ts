@@ -7,6 +7,11 @@
  * It knows nothing of clients or sockets: the server injects `KeyspaceHooks` for the effects that
  * leave the keyspace (propagating a DEL for an expired key, publishing notifications,
  * invalidating WATCHes).
+ *
+ * Every change to a key's value, existence or TTL passes `writeBarrier` first (null unless a
+ * snapshot is running: one null check on the hot path). `lookupWrite` counts as a change when the
+ * key exists, because callers edit collections in place after it. Commands must not write
+ * `db.dict`/`db.expires` themselves: they go through the methods here.
  */
 import type { Int64 } from '../lib/int64.js';
 import { Database } from './database.js';
@@ -58,6 +63,17 @@ export class Keyspace {
   lastCycleChecked = 0;
   /** DEBUG SET-ACTIVE-EXPIRE */
   activeExpireEnabled = true;
+  /**
+   * Called before any change to `key`'s value, existence or TTL (persistence/snapshot.ts copies
+   * a not-yet-saved key's old state there). Null when no snapshot runs.
+   */
+  writeBarrier: ((db: Database, key: string) => void) | null = null;
+  /**
+   * Called by FLUSHALL once the databases are empty, before it counts its own change (Redis's
+   * flushAllDataAndResetRDB: stop a background save, save the empty dataset when save points
+   * are configured). Installed by the persistence module.
+   */
+  onFlushAll: (() => void) | null = null;
 
   constructor(count: number, public hooks: KeyspaceHooks) {
     this.dbs = [];
@@ -79,6 +95,7 @@ export class Keyspace {
   }
 
   private deleteExpired(db: Database, key: string): void {
+    if (this.writeBarrier !== null) this.writeBarrier(db, key);
     db.dict.delete(key);
     db.removeExpire(key);
     this.stats.expiredKeys++;
@@ -102,7 +119,10 @@ export class Keyspace {
   /** Lookup for a write command (or an internal read that must not count as a hit). */
   lookupWrite(db: Database, key: string): Value | undefined {
     if (db.expires.size !== 0 && this.expireIfNeeded(db, key)) return undefined;
-    return db.dict.get(key);
+    const v = db.dict.get(key);
+    // The caller may edit a collection in place from here on.
+    if (v !== undefined && this.writeBarrier !== null) this.writeBarrier(db, key);
+    return v;
   }
 
   /** True when the key exists (after lazy expiry), without touching statistics. */
@@ -116,19 +136,25 @@ export class Keyspace {
    * event names differ by command.
    */
   setKey(db: Database, key: string, value: Value, keepTtl = false): void {
+    if (this.writeBarrier !== null) this.writeBarrier(db, key);
     db.dict.set(key, value);
     if (!keepTtl && db.expires.size !== 0) db.removeExpire(key);
     this.hooks.onKeyModified(db, key);
   }
 
-  /** Replaces the value of an existing key in place (keeps the TTL), e.g. APPEND, INCR. */
-  updateValue(db: Database, key: string, value: Value): void {
+  /**
+   * Replaces the value of an existing key in place (keeps the TTL), e.g. APPEND, INCR. `signal`
+   * false skips WATCH invalidation (a partial edit Redis leaves unsignalled, see PFADD).
+   */
+  updateValue(db: Database, key: string, value: Value, signal = true): void {
+    if (this.writeBarrier !== null) this.writeBarrier(db, key);
     db.dict.set(key, value);
-    this.hooks.onKeyModified(db, key);
+    if (signal) this.hooks.onKeyModified(db, key);
   }
 
   /** Deletes a key; true when it existed. Signals WATCH but does not notify (callers do). */
   deleteKey(db: Database, key: string): boolean {
+    if (this.writeBarrier !== null && db.dict.has(key)) this.writeBarrier(db, key);
     if (!db.dict.delete(key)) return false;
     if (db.expires.size !== 0) db.removeExpire(key);
     this.hooks.onKeyModified(db, key);
@@ -137,6 +163,7 @@ export class Keyspace {
 
   /** Sets the absolute expiry in ms (int64: exact even beyond 2^53). */
   setExpire(db: Database, key: string, whenMs: Int64): void {
+    if (this.writeBarrier !== null) this.writeBarrier(db, key);
     db.setExpire(key, whenMs);
   }
 
@@ -151,6 +178,7 @@ export class Keyspace {
   }
 
   removeExpire(db: Database, key: string): boolean {
+    if (this.writeBarrier !== null && db.expires.has(key)) this.writeBarrier(db, key);
     return db.removeExpire(key);
   }
 

@@ -4,10 +4,11 @@
  *   default - save if save points are configured; save - always; nosave - never;
  *   now - do not wait for lagging replicas; force - exit even if saving fails.
  * Log lines follow Redis's ("User requested shutdown...", "Removing the pid file.", ...), with
- * Garrison's own wording for the closing line. Process effects come in through `ShutdownHost`.
+ * Garrison's own wording for the closing line. Saving is server/persistence.ts's saveForShutdown;
+ * process effects come in through `ShutdownHost`.
  */
 import type { Server } from '../server/server.js';
-import type { SavePoints } from '../server/config/params.js';
+import { saveForShutdown } from '../server/persistence.js';
 
 export interface ShutdownFlags {
   save: boolean;
@@ -23,8 +24,6 @@ export function parseShutdownFlags(text: string): ShutdownFlags {
 }
 
 export interface ShutdownHost {
-  /** Saves the dataset (the persistence module); null when there is none to call. Returns an error text or null. */
-  save: (() => string | null) | null;
   removePidFile(): void;
 }
 
@@ -33,25 +32,7 @@ export async function shutdownNode(server: Server, flags: ShutdownFlags, host: S
   const log = server.logger;
   const cfg = server.config;
   log.warning('User requested shutdown...');
-  const savePoints = cfg.get('save') as SavePoints;
-  const wantSave = !flags.nosave && (flags.save || savePoints.length > 0);
-  if (wantSave) {
-    if (host.save === null) {
-      log.warning('No persistence module in this build: the dataset is not saved before exiting.');
-    } else {
-      log.notice('Saving the final RDB snapshot before exiting.');
-      const err = host.save();
-      if (err !== null) {
-        if (!flags.force) {
-          log.warning("Error trying to save the DB, can't exit.");
-          return false;
-        }
-        log.warning('Error trying to save the DB, exiting anyway (force).');
-      } else {
-        log.notice('DB saved on disk');
-      }
-    }
-  }
+  if (!(await saveForShutdown(server, flags))) return false;
   if (cfg.str('pidfile') !== '') {
     log.notice('Removing the pid file.');
     host.removePidFile();

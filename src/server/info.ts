@@ -63,6 +63,11 @@ export class InfoState {
   roleReply: (() => Reply) | null = null;
   /** Whole sections provided by the subsystem that owns them: lines without the `# Header`. */
   readonly sections = new Map<InfoSection, () => string[]>();
+  /**
+   * The RDB share of the persistence section (server/persistence.ts): the lines from `loading:`
+   * to `rdb_last_load_keys_loaded:`, and the `loading_*` lines Redis appends while loading.
+   */
+  rdbInfo: { lines(): string[]; loadingLines(): string[] } | null = null;
   /** used_memory when the server was set up, and the highest value seen since. */
   startupMemory = 0;
   peakMemory = 0;
@@ -296,8 +301,31 @@ function memorySection(server: Server, state: InfoState): string[] {
   ];
 }
 
-/** No RDB or AOF yet: nothing has been saved, loaded or rewritten; changes since start are ks.dirty. */
-function persistenceSection(server: Server): string[] {
+/**
+ * The RDB lines come from the persistence module when installed; without it nothing has been
+ * saved or loaded and changes since start are ks.dirty. No AOF yet.
+ */
+function persistenceSection(server: Server, state: InfoState): string[] {
+  const rdb = state.rdbInfo;
+  return [
+    ...(rdb !== null ? rdb.lines() : rdbDefaultLines(server)),
+    'aof_enabled:0',
+    'aof_rewrite_in_progress:0',
+    'aof_rewrite_scheduled:0',
+    'aof_last_rewrite_time_sec:-1',
+    'aof_current_rewrite_time_sec:-1',
+    'aof_last_bgrewrite_status:ok',
+    'aof_rewrites:0',
+    'aof_rewrites_consecutive_failures:0',
+    'aof_last_write_status:ok',
+    'aof_last_cow_size:0',
+    'module_fork_in_progress:0',
+    'module_fork_last_cow_size:0',
+    ...(rdb !== null ? rdb.loadingLines() : []),
+  ];
+}
+
+function rdbDefaultLines(server: Server): string[] {
   return [
     'loading:0',
     'async_loading:0',
@@ -318,18 +346,6 @@ function persistenceSection(server: Server): string[] {
     'rdb_last_cow_size:0',
     'rdb_last_load_keys_expired:0',
     'rdb_last_load_keys_loaded:0',
-    'aof_enabled:0',
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
-    'aof_last_write_status:ok',
-    'aof_last_cow_size:0',
-    'module_fork_in_progress:0',
-    'module_fork_last_cow_size:0',
   ];
 }
 
@@ -481,7 +497,7 @@ function isReplica(c: Client): boolean {
   return c.roleFlags.includes('S') && !c.isMonitor;
 }
 
-function usedMemory(server: Server): number {
+export function usedMemory(server: Server): number {
   const m = server.env.memory();
   return m.heapUsed + m.external;
 }

@@ -14,6 +14,7 @@ import type { Client } from '../client.js';
 import { infoState } from '../info.js';
 import { startMonitoring } from '../monitor.js';
 import type { Server } from '../server.js';
+import { saveForShutdown } from '../persistence.js';
 
 type Spec = CommandSpec<Client>;
 
@@ -27,25 +28,20 @@ export interface ShutdownFlags {
   force: boolean;
 }
 
-function savePointsConfigured(server: Server): boolean {
-  return server.config.def('save') !== undefined && server.config.format('save').trim() !== '';
-}
-
 /**
  * The shutdown of a server without a process around it (Redis's finishShutdown, minus what only a
- * process does): Garrison has no persistence module yet, so a save that is asked for cannot
- * happen — that is logged, and the shutdown goes on, as the process entry's sequence does.
+ * process does): saves as asked or per save points (server/persistence.ts), then closes. Resolves
+ * false when saving failed without FORCE: the server stays up.
  */
-export function closeForShutdown(server: Server, flags: ShutdownFlags): void {
+export async function closeForShutdown(server: Server, flags: ShutdownFlags): Promise<boolean> {
   const log = server.logger;
   log.warning('User requested shutdown...');
-  if (flags.save || (!flags.nosave && savePointsConfigured(server))) {
-    log.warning('No persistence module in this build: the dataset is not saved before exiting.');
-  }
+  if (!(await saveForShutdown(server, flags))) return false;
   const unix = server.config.def('unixsocket') !== undefined ? server.config.get('unixsocket') : null;
   if (typeof unix === 'string' && unix !== '') log.notice('Removing the unix socket file.');
   log.warning('Redis is now ready to exit, bye bye...');
   void server.close();
+  return true;
 }
 
 function shutdown(c: Client, argv: string[]): Reply {
@@ -66,13 +62,10 @@ function shutdown(c: Client, argv: string[]): Reply {
   // shutdown is ever pending.
   if (abort) return error('ERR No shutdown in progress.');
   const server = c.server;
-  if (server.onShutdown === null) {
-    closeForShutdown(server, flags);
-    return NOTHING;
-  }
-  // The process sequence is asynchronous (it waits for the listeners to close): the client hears
-  // back only if the shutdown is refused.
-  void server.onShutdown(flags).then((done) => {
+  // The sequence is asynchronous (the final save's fsync, closing the listeners): the client
+  // hears back only if the shutdown is refused.
+  const run = server.onShutdown ?? ((f: ShutdownFlags) => closeForShutdown(server, f));
+  void run(flags).then((done) => {
     if (!done && !c.closed) server.send(c, error('ERR Errors trying to SHUTDOWN. Check logs.'));
   });
   return NOTHING;

@@ -11,7 +11,7 @@
  * commands it pipelined after DEBUG SLEEP wait behind it. Replication links and the tick keep
  * running (Redis's would stall).
  *
- * RELOAD and LOADAOF need persistence, which does not exist yet: they answer an explicit error.
+ * RELOAD is in debug-reload.ts; LOADAOF needs the AOF, which does not exist yet: it answers an explicit error.
  */
 import type { CommandSpec } from '../../commands/spec.js';
 import { datasetDigest, keyValueDigest } from '../../keyspace/digest.js';
@@ -22,6 +22,7 @@ import { ERR_NO_SUCH_KEY } from '../../protocol/errors.js';
 import { bool, double, error, map, OK, set, status, verbatim, type RawReply, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
+import { debugReload } from './debug-reload.js';
 import { helpReply } from './introspection.js';
 
 export const ERR_DEBUG_NOT_ALLOWED = error(
@@ -278,8 +279,9 @@ function debugCommand(c: Client, argv: string[]): Reply {
       if (argc === 3) return error(argv[2]!.replace(/[\r\n]/g, ' '));
       break;
     case 'reload':
+      return debugReload(c, argv);
     case 'loadaof':
-      return error(`ERR DEBUG ${sub.toUpperCase()} is not supported: Garrison has no persistence yet`);
+      return error(`ERR DEBUG ${sub.toUpperCase()} is not supported: Garrison has no AOF yet`);
     default:
       break;
   }

@@ -10,6 +10,7 @@ import { DEBUG_COMMANDS } from './debug.js';
 import { INFO_COMMANDS } from './info.js';
 import { INTROSPECTION_COMMANDS } from './introspection.js';
 import { MULTI_COMMANDS } from './multi.js';
+import { PERSISTENCE_COMMANDS } from './persistence.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
 
 export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
@@ -23,4 +24,5 @@ export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...ADMIN_COMMANDS,
   ...INTROSPECTION_COMMANDS,
   ...DEBUG_COMMANDS,
+  ...PERSISTENCE_COMMANDS,
 ];

@@ -1,0 +1,34 @@
+/**
+ * The RDB codec as the snapshot, save and load machinery sees it: a writer (ImageEncoder, in
+ * snapshot.ts) and a reader of items. The composition root plugs in persistence/rdb's RdbWriter
+ * and RdbReader through `RdbCodec`; tests plug in small fakes. Keeping this seam narrow lets the
+ * engine be tested without the byte format, and the format without the engine.
+ */
+import type { Value } from '../keyspace/value.js';
+import type { Int64 } from '../lib/int64.js';
+import type { ImageEncoder } from './snapshot.js';
+
+/** One item of an RDB image, in file order. */
+export type ImageItem =
+  | { kind: 'aux'; key: string; value: string }
+  | { kind: 'select-db'; db: number }
+  | { kind: 'resize-db'; dbSize: number; expiresSize: number }
+  | { kind: 'entry'; db: number; key: string; value: Value; expireMs: Int64 | null }
+  | { kind: 'end' };
+
+export interface ImageDecoder {
+  /** The next item; throws an Error whose message says what is wrong with the bytes. */
+  next(): ImageItem;
+  /** Bytes consumed so far (INFO loading_loaded_bytes). */
+  position(): number;
+}
+
+export interface EncoderOptions {
+  compression: boolean;
+  checksum: boolean;
+}
+
+export interface RdbCodec {
+  encoder(opts: EncoderOptions): ImageEncoder;
+  decoder(bytes: Buffer): ImageDecoder;
+}

@@ -1,0 +1,97 @@
+/**
+ * Drives the running snapshots of one keyspace: installs the keyspace's write barrier while at
+ * least one runs (and removes it after, so the hot path pays one null check), and advances them
+ * in slices on the event loop. Each turn runs slices until a time budget is spent, then yields
+ * (Scheduler.soon) so that I/O is served between turns, as the active expiry cycle bounds itself.
+ * A snapshot whose consumers are not ready waits; `kick()` (on the server tick) and a short
+ * timer re-check.
+ */
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Clock, Scheduler } from '../runtime/ports.js';
+import type { Snapshot } from './snapshot.js';
+
+/** Time one turn may spend producing snapshot bytes, in microseconds. */
+export const DEFAULT_TURN_BUDGET_US = 2000;
+/** How long a snapshot waits for a slow consumer before asking again. */
+const NOT_READY_RETRY_MS = 5;
+
+export class SnapshotRunner {
+  readonly active: Snapshot[] = [];
+  private scheduled: (() => void) | null = null;
+  turnBudgetUs = DEFAULT_TURN_BUDGET_US;
+
+  constructor(
+    private readonly ks: Keyspace,
+    private readonly clock: Clock,
+    private readonly scheduler: Scheduler,
+  ) {}
+
+  /** Starts driving `snap` (already created, with its consumers attached). */
+  start(snap: Snapshot): void {
+    this.active.push(snap);
+    snap.onFinish = () => this.remove(snap);
+    this.installBarrier();
+    this.schedule(0);
+  }
+
+  /** Re-checks stalled snapshots (called on the server tick). */
+  kick(): void {
+    if (this.active.length !== 0 && this.scheduled === null) this.schedule(0);
+  }
+
+  private remove(snap: Snapshot): void {
+    const i = this.active.indexOf(snap);
+    if (i >= 0) this.active.splice(i, 1);
+    this.installBarrier();
+    if (this.active.length === 0 && this.scheduled !== null) {
+      this.scheduled();
+      this.scheduled = null;
+    }
+  }
+
+  private installBarrier(): void {
+    const list = this.active;
+    if (list.length === 0) this.ks.writeBarrier = null;
+    else if (list.length === 1) {
+      const only = list[0]!;
+      this.ks.writeBarrier = (db, key) => only.beforeWrite(db, key);
+    } else {
+      this.ks.writeBarrier = (db, key) => {
+        for (const s of list) s.beforeWrite(db, key);
+      };
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.scheduled !== null) return;
+    const run = (): void => {
+      this.scheduled = null;
+      this.turn();
+    };
+    this.scheduled = delayMs === 0 ? this.scheduler.soon(run) : this.scheduler.after(delayMs, run);
+  }
+
+  /** One turn: slices of every ready snapshot until the budget is spent. */
+  private turn(): void {
+    const t0 = this.clock.monotonicUs();
+    let waiting = false;
+    for (;;) {
+      let progressed = false;
+      for (const snap of [...this.active]) {
+        if (snap.state !== 'running') continue;
+        if (!snap.isReady()) {
+          waiting = true;
+          continue;
+        }
+        snap.step();
+        progressed = true;
+      }
+      if (!progressed || this.active.length === 0) break;
+      if (this.clock.monotonicUs() - t0 >= this.turnBudgetUs) break;
+    }
+    if (this.active.length === 0) return;
+    const anyReady = this.active.some((s) => s.state === 'running' && s.isReady());
+    if (anyReady) this.schedule(0);
+    else if (waiting) this.schedule(NOT_READY_RETRY_MS);
+  }
+}
