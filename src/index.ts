@@ -7,6 +7,7 @@ import { nodeEnvironment, nullSink, stdoutSink } from './runtime/node/index.js';
 import { Config } from './server/config/config.js';
 import type { Server } from './server/server.js';
 import { replicationOf } from './replication/index.js';
+import { startAof } from './server/aof.js';
 
 export interface StartServerOptions {
   /** Configuration directives, as on the command line: { 'requirepass': 'x', 'save': '' }. */
@@ -37,6 +38,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   const server = buildServer({ env: nodeEnvironment(), config, logSink: opts.log ? stdoutSink : nullSink });
   const listeners = await listen(server);
   server.startTicking();
+  const aofErr = await startAof(server);
+  if (aofErr !== null) {
+    await server.close();
+    throw new Error(`appendonly: ${aofErr} (see the log)`);
+  }
   const a = listeners[0]!.address;
   const address = 'port' in a ? { host: a.host, port: a.port } : { host: opts.host ?? '127.0.0.1', port: 0 };
   return { address, server, close: () => server.close() };
