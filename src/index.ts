@@ -7,7 +7,7 @@ import { nodeEnvironment, nullSink, stdoutSink } from './runtime/node/index.js';
 import { Config } from './server/config/config.js';
 import type { Server } from './server/server.js';
 import { replicationOf } from './replication/index.js';
-import { startAof } from './server/aof.js';
+import { aofOf, startAof } from './server/aof.js';
 
 export interface StartServerOptions {
   /** Configuration directives, as on the command line: { 'requirepass': 'x', 'save': '' }. */
@@ -45,7 +45,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   }
   const a = listeners[0]!.address;
   const address = 'port' in a ? { host: a.host, port: a.port } : { host: opts.host ?? '127.0.0.1', port: 0 };
-  return { address, server, close: () => server.close() };
+  const close = async (): Promise<void> => {
+    aofOf(server)?.close(true);
+    await server.close();
+  };
+  return { address, server, close };
 }
 
 export interface ReplicationGroupOptions {

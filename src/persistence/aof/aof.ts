@@ -841,15 +841,57 @@ export class Aof {
     this.bufLen = 0;
   }
 
-  /** Flushes and fsyncs at once (SHUTDOWN: "Calling fsync() on the AOF file."). */
-  flushAndSyncNow(): void {
-    if (this.fd === null) return;
-    this.flush(true);
-    try {
-      this.fd.syncNow();
-    } catch (e) {
-      this.d.log.warning(`Fail to fsync the AOF file: ${(e as Error).message}`);
+  /**
+   * The AOF share of a shutdown (Redis's prepareForShutdown): a running rewrite is stopped, unless
+   * it is the one writing the initial AOF (refused without `force`); then the buffer is written
+   * and fsynced. False when the shutdown must be refused.
+   */
+  prepareShutdown(force: boolean): boolean {
+    const log = this.d.log;
+    if (this.rewrite !== null) {
+      if (this.state === 'wait_rewrite') {
+        if (!force) {
+          log.warning("Writing initial AOF, can't exit.");
+          return false;
+        }
+        log.warning('Writing initial AOF. Exit anyway.');
+      }
+      log.warning('There is a child rewriting the AOF. Killing it!');
+      this.killRewrite();
     }
+    if (this.state !== 'off' && this.fd !== null) {
+      log.notice('Calling fsync() on the AOF file.');
+      this.flush(true);
+      try {
+        this.fd.syncNow();
+      } catch (e) {
+        log.warning(`Fail to fsync the AOF file: ${(e as Error).message}.`);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Releases the files when the node is closed (the library's close). `orderly` false is what a
+   * crash leaves: the buffer is dropped, a running rewrite stops where it is (its temporary file
+   * stays), nothing is fsynced.
+   */
+  close(orderly: boolean): void {
+    if (orderly) this.flush(true);
+    this.buf = [];
+    this.bufLen = 0;
+    this.flushSoon?.();
+    this.flushSoon = null;
+    const job = this.rewrite;
+    if (job !== null) {
+      this.rewrite = null;
+      job.snap.abort('closed');
+      job.handle.close();
+      if (orderly) this.d.fs.unlink(pathIn(this.s.dir(), job.tempName));
+    }
+    this.fd?.close();
+    this.fd = null;
+    this.state = 'off';
   }
 
   /** DEBUG LOADAOF's preparation: reread the manifest and drop history files. */

@@ -34,6 +34,8 @@ export function debugLoadAof(c: Client): Reply {
   const server = c.server;
   const aof = aofOf(server);
   if (aof === null) return ERR_NO_MODULE;
+  // Loading changes the dataset, but nothing of it must reach the AOF or replicas (Redis sets dirty to 0).
+  c.preventPropagation();
   if (aof.state === 'on') aof.flush(true);
   for (const db of server.ks.dbs) {
     server.touchAllWatchedKeysInDb(db, true);
