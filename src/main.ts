@@ -8,7 +8,8 @@
  * report for uncaught exceptions. Parsing is pure (server/config); this file does the I/O.
  */
 import { allCommandSpecs, buildServer, listen, ListenFailure } from './node/build.js';
-import { FATAL_HANDLERS, startAof } from './server/aof.js';
+import { FATAL_HANDLERS } from './server/aof.js';
+import { loadAtStart, LoadFailure } from './node/load-at-start.js';
 import { parseShutdownFlags, shutdownNode } from './node/shutdown.js';
 import { startupBanner, writeCrashReport } from './node/reports.js';
 import { nodeEnvironment, stdoutSink, fileSink, systemClock } from './runtime/node/index.js';
@@ -207,9 +208,15 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   else log.notice(`Running mode=standalone, port=${port}.`);
   log.warning('Server initialized');
   server.startTicking();
-  // Redis exits when the AOF cannot be loaded or written with appendfsync always.
+  // Redis exits when the AOF cannot be written with appendfsync always.
   FATAL_HANDLERS.set(server, () => proc.exit(1));
-  if ((await startAof(server)) !== null) return proc.exit(1);
+  try {
+    await loadAtStart(server);
+  } catch (e) {
+    if (!(e instanceof LoadFailure)) throw e;
+    for (const line of e.logLines) log.warning(line);
+    return proc.exit(1);
+  }
   if (hasTcp) log.notice('Ready to accept connections');
   if (unixsocket !== '') log.notice(`The server is now ready to accept connections at ${unixsocket}`);
 

@@ -17,6 +17,9 @@ import { Server } from '../server/server.js';
 import { installServerModules } from '../server/install.js';
 import { installReplication } from '../replication/index.js';
 import { installAof } from '../server/aof.js';
+import type { RdbCodec } from '../persistence/codec.js';
+import { installPersistence } from '../server/persistence.js';
+import { RDB_CODEC } from '../persistence/rdb-codec.js';
 
 export interface BuildOptions {
   env: Environment;
@@ -24,6 +27,8 @@ export interface BuildOptions {
   logSink: LogSink;
   /** What `port 0` means for this node's listeners (default: a free port). */
   portZero?: ListenModes['portZero'];
+  /** The RDB codec persistence uses (default: Redis 7.0's format); null: no persistence. */
+  rdbCodec?: RdbCodec | null;
 }
 
 /** Every command family, data and server. */
@@ -36,9 +41,10 @@ export function buildServer(opts: BuildOptions): Server {
   const server = new Server({ env: opts.env, config: opts.config, logger, commands: allCommandSpecs() });
   installServerModules(server);
   installReplication(server);
-  // After the RDB persistence module when there is one (they share the snapshot runner); no RDB
-  // codec yet: RDB-preamble bases are written and read once one is plugged in here.
-  installAof(server, null);
+  const codec = opts.rdbCodec === undefined ? RDB_CODEC : opts.rdbCodec;
+  if (codec !== null) installPersistence(server, codec);
+  // After the RDB persistence module: they share its snapshot runner (one write barrier) and codec.
+  installAof(server, codec);
   for (const [from, to] of opts.config.directives.renameCommands) {
     if (!server.commands.rename(from, to)) throw new Error(`rename-command: no such command ${from}`);
   }

@@ -14,6 +14,8 @@ export type ImageItem =
   | { kind: 'select-db'; db: number }
   | { kind: 'resize-db'; dbSize: number; expiresSize: number }
   | { kind: 'entry'; db: number; key: string; value: Value; expireMs: Int64 | null }
+  /** A function library (Redis 7.0 FUNCTION): Garrison has no functions and skips it. */
+  | { kind: 'function' }
   | { kind: 'end' };
 
 export interface ImageDecoder {
@@ -28,7 +30,18 @@ export interface EncoderOptions {
   checksum: boolean;
 }
 
+/** Encoding thresholds loaded collections are packed by (the server's *-max-listpack-* settings). */
+export interface DecodeLimits {
+  readonly listMaxListpackSize: number;
+  readonly setMaxIntsetEntries: number;
+  readonly hashMaxListpackEntries: number;
+  readonly hashMaxListpackValue: number;
+  readonly zsetMaxListpackEntries: number;
+  readonly zsetMaxListpackValue: number;
+}
+
 export interface RdbCodec {
   encoder(opts: EncoderOptions): ImageEncoder;
-  decoder(bytes: Buffer): ImageDecoder;
+  /** A decoder over a whole image; may throw at once (wrong signature, unknown version). */
+  decoder(bytes: Buffer, limits: DecodeLimits): ImageDecoder;
 }

@@ -53,15 +53,23 @@ export class RdbFileSink implements SnapshotSink {
     } catch (e) {
       const why = reasonOf(e);
       this.log.warning(`Failed opening the temp RDB file ${this.tempName} (in server root dir ${this.dir === '' ? '.' : this.dir}) for saving: ${why}`);
-      this.finished = true;
       return why;
     }
   }
 
   write(chunk: Buffer): void {
-    if (this.finished || this.handle === null) return;
+    if (this.finished) return;
+    if (this.handle === null) {
+      // Opened by the first write (a background save learns of a bad directory as Redis's child
+      // does: after "Background saving started").
+      const err = this.open();
+      if (err !== null) {
+        this.abortSnapshot(err);
+        return;
+      }
+    }
     try {
-      this.handle.write(chunk);
+      this.handle!.write(chunk);
     } catch (e) {
       const why = reasonOf(e);
       this.log.warning(`Write error saving DB on disk: ${why}`);

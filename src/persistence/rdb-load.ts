@@ -48,6 +48,9 @@ export class DatasetLoad {
           break;
         case 'resize-db':
           break;
+        case 'function':
+          this.opts.log.warning('The RDB file holds a function library: Garrison has no functions, it is skipped');
+          break;
         case 'entry': {
           const db = ks.dbs[item.db];
           if (db === undefined) throw new Error(`Invalid database ${item.db} in the RDB file`);

@@ -14,7 +14,7 @@
  */
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Clock, FileSystem, Scheduler } from '../runtime/ports.js';
-import type { RdbCodec } from './codec.js';
+import type { DecodeLimits, RdbCodec } from './codec.js';
 import { RdbFileSink, pathIn, type PersistenceLog } from './rdb-file.js';
 import { DatasetLoad } from './rdb-load.js';
 import { Snapshot, type SliceLimits, type SnapshotSink, DEFAULT_SLICE_LIMITS } from './snapshot.js';
@@ -49,6 +49,8 @@ export interface PersistenceDeps {
   redisVersion: string;
   /** False on a replica: loading keeps keys whose time has passed (the master expires them). */
   isMaster(): boolean;
+  /** The encoding thresholds loaded values are packed by. */
+  decodeLimits(): DecodeLimits;
 }
 
 /** What SAVE-like callers get back: null when saved, else the error text. */
@@ -141,11 +143,8 @@ export class RdbPersistence {
     const sink = new RdbFileSink(this.d.fs, s.dir(), this.tempName(), s.dbfilename(), this.d.log, (err) => {
       if (job !== null) this.bgsaveDone(job, err);
     });
-    const openErr = sink.open();
-    if (openErr !== null) {
-      this.lastBgsaveOk = false;
-      return openErr;
-    }
+    // The file is opened by the first slice: like Redis's child, a bad directory shows up after
+    // "Background saving started", as a failed background save.
     const snap = this.newSnapshot(this.auxFields());
     snap.attach(sink);
     sink.abortSnapshot = (why) => snap.abort(why);
@@ -190,18 +189,7 @@ export class RdbPersistence {
    * when `dbfilename` was replaced, else the error text.
    */
   saveNow(): Promise<SaveResult> {
-    if (this.isSaving()) return Promise.resolve('Background save already in progress');
-    const s = this.d.settings;
-    const dirtyAtStart = this.d.ks.dirty;
-    return new Promise((resolve) => {
-      const sink = new RdbFileSink(this.d.fs, s.dir(), this.tempName(), s.dbfilename(), this.d.log, (err) => {
-        this.foregroundSave = false;
-        if (err === null) this.recordGoodSave(dirtyAtStart);
-        resolve(err);
-      });
-      const openErr = sink.open();
-      if (openErr !== null) return resolve(openErr);
-      this.foregroundSave = true;
+    return this.foregroundWrite(this.d.ks.dirty, (sink) => {
       const snap = this.newSnapshot(this.auxFields());
       snap.attach(sink);
       sink.abortSnapshot = (why) => snap.abort(why);
@@ -223,19 +211,26 @@ export class RdbPersistence {
    * good save made when the dataset was at `dirtyAtImage` changes.
    */
   writeImage(image: Buffer, dirtyAtImage: number): Promise<SaveResult> {
+    return this.foregroundWrite(dirtyAtImage, (sink) => {
+      sink.write(image);
+      sink.end();
+    });
+  }
+
+  /** A foreground save: opens the temporary file, lets `produce` fill it, resolves once renamed. */
+  private foregroundWrite(dirtyAtStart: number, produce: (sink: RdbFileSink) => void): Promise<SaveResult> {
     if (this.isSaving()) return Promise.resolve('Background save already in progress');
     const s = this.d.settings;
     return new Promise((resolve) => {
       const sink = new RdbFileSink(this.d.fs, s.dir(), this.tempName(), s.dbfilename(), this.d.log, (err) => {
         this.foregroundSave = false;
-        if (err === null) this.recordGoodSave(dirtyAtImage);
+        if (err === null) this.recordGoodSave(dirtyAtStart);
         resolve(err);
       });
       const openErr = sink.open();
       if (openErr !== null) return resolve(openErr);
       this.foregroundSave = true;
-      sink.write(image);
-      sink.end();
+      produce(sink);
     });
   }
 
@@ -308,8 +303,15 @@ export class RdbPersistence {
    * Loads `bytes` in slices on the scheduler; `done` gets null or the error text. While it runs,
    * `loading` is set (INFO loading:1, -LOADING for clients).
    */
-  loadInSlices(bytes: Buffer, done: (err: string | null, load: DatasetLoad) => void): void {
-    const load = this.beginLoad(bytes);
+  loadInSlices(bytes: Buffer, done: (err: string | null, load: DatasetLoad | null) => void): void {
+    let load: DatasetLoad;
+    try {
+      load = this.beginLoad(bytes);
+    } catch (e) {
+      this.loading = null;
+      this.d.scheduler.soon(() => done(e instanceof Error ? e.message : String(e), null));
+      return;
+    }
     const turn = (): void => {
       const t0 = this.d.clock.monotonicUs();
       try {
@@ -343,7 +345,7 @@ export class RdbPersistence {
   }
 
   private beginLoad(bytes: Buffer, merge = false): DatasetLoad {
-    const load = new DatasetLoad(this.d.ks, this.d.codec.decoder(bytes), bytes.length, this.d.clock.nowMs(), {
+    const load = new DatasetLoad(this.d.ks, this.d.codec.decoder(bytes, this.d.decodeLimits()), bytes.length, this.d.clock.nowMs(), {
       isMaster: this.d.isMaster(), log: this.d.log, nowMs: () => this.d.clock.nowMs(), allowDuplicates: merge,
     });
     this.loading = load;

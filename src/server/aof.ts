@@ -44,6 +44,8 @@ export function installAof(server: Server, codec: RdbCodec | null): Aof {
     tag: server.runId.slice(0, 8),
     log: server.logger,
     codec,
+    decodeLimits: () => server.commandConfig,
+    rdbOptions: () => ({ compression: cfg.bool('rdbcompression'), checksum: cfg.bool('rdbchecksum') }),
     runner,
     settings: {
       dir: () => cfg.str('dir'),

@@ -8,7 +8,8 @@
 import type { RdbCodec } from '../persistence/codec.js';
 import { RdbPersistence } from '../persistence/rdb-persistence.js';
 import { ERR_LOADING } from '../protocol/errors.js';
-import { error } from '../protocol/reply.js';
+import { error, type Reply } from '../protocol/reply.js';
+import type { Client } from './client.js';
 import type { SavePoints } from './config/params.js';
 import { infoState, REDIS_VERSION, usedMemory } from './info.js';
 import type { Server } from './server.js';
@@ -50,6 +51,7 @@ export function installPersistence(server: Server, codec: RdbCodec): RdbPersiste
     usedMemory: () => usedMemory(server),
     redisVersion: REDIS_VERSION,
     isMaster: () => !server.role.isReplica(),
+    decodeLimits: () => server.commandConfig,
   });
   MODULES.set(server, p);
   server.tickHandlers.push((now) => p.cron(now));
@@ -151,4 +153,21 @@ export async function saveForShutdown(server: Server, flags: ShutdownSaveFlags):
   }
   log.warning("Error trying to save the DB, can't exit.");
   return false;
+}
+
+/**
+ * Holds `c` (blocked, without keys) until `done` settles, then answers `reply(result)` and counts
+ * the command once, as a served blocking command is counted. SAVE and DEBUG RELOAD use it to
+ * answer only once their file is durable; the client's pipelined commands wait behind it.
+ */
+export function replyWhenDone<T>(c: Client, done: Promise<T>, reply: (result: T) => Reply): Reply {
+  const cmd = c.runningCmd;
+  const held = c.block([], 0, error('ERR'));
+  void done.then((result) => {
+    if (c.blocked === null) return;
+    if (cmd !== null) cmd.calls++;
+    c.server.stats.totalCommandsProcessed++;
+    c.server.blocking.unblock(c, reply(result));
+  });
+  return held;
 }

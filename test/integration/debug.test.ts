@@ -139,6 +139,6 @@ test('DEBUG HELP, LOG, ERROR and unknown subcommands', async () => {
     assert.deepEqual(await c.call('DEBUG', 'LOG', 'hello'), { status: 'OK' });
     assert.deepEqual(await c.call('DEBUG', 'ERROR', 'MYERR a\r\nb'), { error: 'MYERR a  b' });
     assert.deepEqual(await c.call('DEBUG', 'FOO'), { error: "ERR unknown subcommand or wrong number of arguments for 'FOO'. Try DEBUG HELP." });
-    assert.match((await c.call('DEBUG', 'RELOAD') as { error: string }).error, /^ERR DEBUG RELOAD is not supported/);
+    assert.match((await c.call('DEBUG', 'LOADAOF') as { error: string }).error, /^ERR DEBUG LOADAOF is not supported/);
   });
 });

@@ -41,7 +41,10 @@ class Node {
       transport: { listen: () => Promise.reject(new Error('no sockets in this test')), connect: () => Promise.reject(new Error('no sockets in this test')) },
       pid: 4242,
     };
-    this.server = buildServer({ env, config: new Config(), logSink: { write: () => {} } });
+    // No save points: FLUSHALL would otherwise save a dump.rdb into the working directory.
+    const config = new Config();
+    config.set('save', ['']);
+    this.server = buildServer({ env, config, logSink: { write: () => {} } });
     this.server.propagationSinks.push({ propagate: (db, argv) => { this.propagated.push(`${db} ${argv.join(' ')}`); } });
     this.server.notifier = (type, event, db, key) => { this.events.push(`${type} ${event} ${db.id}:${key}`); };
     const out = this.out;

@@ -24,7 +24,7 @@
 import type { Keyspace } from '../../keyspace/keyspace.js';
 import { encodeCommand } from '../../protocol/command-encode.js';
 import type { Clock, FileHandle, FileSystem, Scheduler } from '../../runtime/ports.js';
-import type { RdbCodec } from '../codec.js';
+import type { DecodeLimits, RdbCodec } from '../codec.js';
 import { pathIn, type PersistenceLog } from '../rdb-file.js';
 import { Snapshot, DEFAULT_SLICE_LIMITS, type ImageEncoder, type SnapshotSink } from '../snapshot.js';
 import type { SnapshotRunner } from '../snapshot-runner.js';
@@ -63,6 +63,9 @@ export interface AofDeps {
   tag: string;
   log: PersistenceLog;
   codec: RdbCodec | null;
+  decodeLimits(): DecodeLimits;
+  /** rdbcompression / rdbchecksum for an RDB base. */
+  rdbOptions(): { compression: boolean; checksum: boolean };
   runner: SnapshotRunner;
   settings: AofSettings;
   /** Aux fields of an RDB base (aof-base 1). */
@@ -416,7 +419,7 @@ export class Aof {
     }
     if (sizes.reduce((a, b) => a + b, 0) === 0) return 'empty';
     const load = new AofLoad({
-      fs, clock: this.d.clock, log: this.d.log, ks: this.d.ks, codec: this.d.codec, target,
+      fs, clock: this.d.clock, log: this.d.log, ks: this.d.ks, codec: this.d.codec, decodeLimits: this.d.decodeLimits(), target,
       dir: this.dirPath(), fileName, loadTruncated: this.s.loadTruncated(), isMaster: this.d.isMaster(),
     }, files, sizes, man.base !== null);
     this.loading = load;
@@ -508,7 +511,7 @@ export class Aof {
   }
 
   private newEncoder(): ImageEncoder {
-    if (this.useRdbBase()) return this.d.codec!.encoder({ compression: true, checksum: true });
+    if (this.useRdbBase()) return this.d.codec!.encoder(this.d.rdbOptions());
     return new AofCommandEncoder(this.s.timestamps() ? this.nowSec() : null);
   }
 

@@ -15,7 +15,7 @@
  */
 import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { Clock, FileSystem } from '../../runtime/ports.js';
-import type { RdbCodec } from '../codec.js';
+import type { DecodeLimits, RdbCodec } from '../codec.js';
 import type { PersistenceLog } from '../rdb-file.js';
 import { pathIn } from '../rdb-file.js';
 import { DatasetLoad } from '../rdb-load.js';
@@ -38,6 +38,8 @@ export interface AofLoaderDeps {
   ks: Keyspace;
   /** The RDB codec for RDB bases and preambles (null: such files cannot be loaded). */
   codec: RdbCodec | null;
+  /** Encodings loaded collections are packed by (the server's *-max-listpack-* settings). */
+  decodeLimits: DecodeLimits;
   target: AofReplayTarget;
   /** The AOF directory and `appendfilename` (a base with that exact name is a pre-7.0 file). */
   dir: string;
@@ -157,9 +159,17 @@ export class AofLoad {
         log.warning('Garrison was built without the RDB codec: RDB-format AOF files cannot be loaded');
         return 'failed';
       }
-      st.rdb = new DatasetLoad(this.d.ks, this.d.codec.decoder(bytes), bytes.length, this.d.clock.nowMs(), {
-        isMaster: this.d.isMaster, log, nowMs: () => this.d.clock.nowMs(),
-      });
+      try {
+        st.rdb = new DatasetLoad(this.d.ks, this.d.codec.decoder(bytes, this.d.decodeLimits), bytes.length, this.d.clock.nowMs(), {
+          isMaster: this.d.isMaster, log, nowMs: () => this.d.clock.nowMs(),
+        });
+      } catch (e) {
+        log.warning((e as Error).message);
+        log.warning(oldStyle
+          ? `Error reading the RDB preamble of the AOF file ${info.name}, AOF loading aborted`
+          : `Error reading the RDB base file ${info.name}, AOF loading aborted`);
+        return 'failed';
+      }
     } else {
       st.reader = new AofCommandReader(bytes);
     }

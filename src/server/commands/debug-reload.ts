@@ -6,7 +6,7 @@
  */
 import { error, OK, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
-import { persistenceOf } from '../persistence.js';
+import { persistenceOf, replyWhenDone } from '../persistence.js';
 
 const ERR_LOAD = error('ERR Error trying to load the RDB dump, check server logs.');
 
@@ -54,7 +54,5 @@ export function debugReload(c: Client, argv: readonly string[]): Reply {
   }
   server.logger.warning('DB reloaded by DEBUG RELOAD');
   if (durable === null) return OK;
-  const held = c.block([], 0, error('ERR'));
-  void durable.then((err) => server.blocking.unblock(c, err === null ? OK : error('ERR')));
-  return held;
+  return replyWhenDone(c, durable, (err) => (err === null ? OK : error('ERR')));
 }

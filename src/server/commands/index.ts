@@ -8,6 +8,7 @@ import { CLIENT_COMMANDS } from './client.js';
 import { CONFIG_COMMANDS } from './config.js';
 import { CONNECTION_COMMANDS } from './connection.js';
 import { DEBUG_COMMANDS } from './debug.js';
+import { DUMP_COMMANDS } from './dump.js';
 import { INFO_COMMANDS } from './info.js';
 import { INTROSPECTION_COMMANDS } from './introspection.js';
 import { MULTI_COMMANDS } from './multi.js';
@@ -26,5 +27,6 @@ export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...INTROSPECTION_COMMANDS,
   ...DEBUG_COMMANDS,
   ...PERSISTENCE_COMMANDS,
+  ...DUMP_COMMANDS,
   ...AOF_COMMANDS,
 ];

@@ -10,7 +10,7 @@ import type { CommandSpec } from '../../commands/spec.js';
 import { ERR_SYNTAX } from '../../protocol/errors.js';
 import { error, OK, status, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
-import { persistenceOf } from '../persistence.js';
+import { persistenceOf, replyWhenDone } from '../persistence.js';
 
 type Spec = CommandSpec<Client>;
 
@@ -23,10 +23,7 @@ function save(c: Client): Reply {
   const p = persistenceOf(c.server);
   if (p === null) return ERR_NO_MODULE;
   if (p.isSaving()) return ERR_IN_PROGRESS;
-  const result = p.saveNow();
-  const held = c.block([], 0, ERR_BARE);
-  void result.then((err) => c.server.blocking.unblock(c, err === null ? OK : ERR_BARE));
-  return held;
+  return replyWhenDone(c, p.saveNow(), (err) => (err === null ? OK : ERR_BARE));
 }
 
 function bgsave(c: Client, argv: string[]): Reply {

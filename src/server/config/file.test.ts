@@ -61,6 +61,9 @@ test('multi-argument directives and aliases', () => {
   assert.equal(c.format('replicaof'), '10.0.0.1 6380');
   assert.equal(c.format('client-output-buffer-limit'), 'normal 0 0 0 slave 1073741824 536870912 30 pubsub 33554432 8388608 60');
   assert.equal(c.int('hash-max-listpack-entries'), 7);
+  // One quoted argument of a multi-argument directive is split at spaces (--save "3600 1").
+  assert.equal(load('save "60 100 300 10"\nbind "127.0.0.1 ::1"\n').format('save'), '60 100 300 10');
+  assert.equal(load('bind "127.0.0.1 ::1"\n').format('bind'), '127.0.0.1 ::1');
 });
 
 test('save lines: the first replaces the defaults, later ones add, save "" clears, and after an include they replace', () => {

@@ -95,11 +95,14 @@ export function loadConfigText(text: string, config: Config, host: ConfigFileHos
     const args = argv!;
     if (args.length === 0) continue;
     const name = args[0]!.toLowerCase();
-    const rest = args.slice(1);
+    let rest = args.slice(1);
 
     const p = config.def(name);
     if (p) {
       if (!config.isMultiArg(p) && args.length !== 2) fail('wrong number of arguments');
+      // Redis splits a single non-empty argument of a multi-argument directive at spaces, so
+      // `--save "3600 1"` and `save "60 100"` work like `save 3600 1`.
+      if (config.isMultiArg(p) && rest.length === 1 && rest[0] !== '') rest = splitArgs(rest[0]!) ?? rest;
       if (p.name === 'dir') {
         const err = host.chdir(rest[0]!);
         if (err !== null) fail(err);

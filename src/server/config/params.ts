@@ -286,15 +286,15 @@ function shutdownFlagsValid(v: ConfigValue): string | null {
 
 export const ALL_PARAMS: readonly ParamDef[] = [
   // Bool
-  bool('rdbchecksum', 'yes', IMM, inert),
+  bool('rdbchecksum', 'yes', IMM),
   bool('daemonize', 'no', IMM, inert),
   bool('io-threads-do-reads', 'no', IMM, inert),
   bool('always-show-logo', 'no', IMM),
   bool('protected-mode', 'yes', MUT),
-  bool('rdbcompression', 'yes', MUT, inert),
+  bool('rdbcompression', 'yes', MUT),
   bool('rdb-del-sync-files', 'no', MUT, inert),
   bool('activerehashing', 'yes', MUT, inert),
-  bool('stop-writes-on-bgsave-error', 'yes', MUT, inert),
+  bool('stop-writes-on-bgsave-error', 'yes', MUT),
   bool('set-proc-title', 'yes', IMM, inert),
   bool('dynamic-hz', 'yes', MUT, inert),
   bool('lazyfree-lazy-eviction', 'no', MUT, inert),
@@ -343,7 +343,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   str('cluster-config-file', 'nodes.conf', IMM, inert),
   nstr('cluster-announce-hostname', MUT, { inert: true, validate: validateHostname }),
   str('syslog-ident', 'redis', IMM, inert),
-  str('dbfilename', 'dump.rdb', MUT, { protected: true, inert: true, validate: (v) => (isBaseName(String(v)) ? null : "dbfilename can't be a path, just a filename") }),
+  str('dbfilename', 'dump.rdb', MUT, { protected: true, validate: (v) => (isBaseName(String(v)) ? null : "dbfilename can't be a path, just a filename") }),
   str('appendfilename', 'appendonly.aof', IMM, { validate: (v) => (v === '' ? "appendfilename can't be empty" : isBaseName(String(v)) ? null : "appendfilename can't be a path, just a filename") }),
   str('appenddirname', 'appendonlydir', IMM, { validate: (v) => (v === '' ? "appenddirname can't be empty" : isBaseName(String(v)) ? null : "appenddirname can't be a path, just a dirname") }),
   nstr('server_cpulist', IMM, inert),
@@ -474,7 +474,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
 
   // Special
   special('dir', SPECIALS.dir, '', MUT, { protected: true }),
-  special('save', SPECIALS.save, '3600 1 300 100 60 10000', MUT, { accumulate: true, inert: true }),
+  special('save', SPECIALS.save, '3600 1 300 100 60 10000', MUT, { accumulate: true }),
   special('client-output-buffer-limit', SPECIALS.obuf, 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', MUT),
   special('oom-score-adj-values', SPECIALS.oomValues, '0 200 800', MUT, inert),
   special('notify-keyspace-events', SPECIALS.notify, '', MUT),
