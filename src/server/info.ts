@@ -73,7 +73,7 @@ export class InfoState {
    * (plus the aof_* sizes when on), and the load in progress, which sets `loading:1` and the
    * `loading_*` lines.
    */
-  aofInfo: { lines(): string[]; loading(): AofLoadProgress | null } | null = null;
+  aofInfo: { lines(): string[]; loading(): LoadProgress | null } | null = null;
   /** used_memory when the server was set up, and the highest value seen since. */
   startupMemory = 0;
   peakMemory = 0;
@@ -307,8 +307,8 @@ function memorySection(server: Server, state: InfoState): string[] {
   ];
 }
 
-/** What INFO shows of an AOF load in progress. */
-export interface AofLoadProgress {
+/** What INFO shows of a load in progress. */
+export interface LoadProgress {
   readonly startedAtMs: number;
   readonly totalBytes: number;
   loadedBytes(): number;
@@ -323,7 +323,7 @@ function persistenceSection(server: Server, state: InfoState): string[] {
   const rdbLines = rdb !== null ? rdb.lines() : rdbDefaultLines(server);
   const aof = state.aofInfo;
   const aofLoad = aof?.loading() ?? null;
-  if (aofLoad !== null) return [...rdbLines.map((l) => (l === 'loading:0' ? 'loading:1' : l)), ...aof!.lines(), ...aofLoadingLines(server, aofLoad)];
+  if (aofLoad !== null) return [...rdbLines.map((l) => (l === 'loading:0' ? 'loading:1' : l)), ...aof!.lines(), ...loadingProgressLines(server, aofLoad)];
   if (aof !== null) return [...rdbLines, ...aof.lines(), ...(rdb !== null ? rdb.loadingLines() : [])];
   return [
     ...rdbLines,
@@ -343,7 +343,8 @@ function persistenceSection(server: Server, state: InfoState): string[] {
   ];
 }
 
-function aofLoadingLines(server: Server, load: AofLoadProgress): string[] {
+/** The `loading_*` lines Redis appends to the section while a dataset loads (RDB or AOF). */
+export function loadingProgressLines(server: Server, load: LoadProgress, rdbUsedMem = 0): string[] {
   const elapsedS = Math.floor((server.env.clock.nowMs() - load.startedAtMs) / 1000);
   const loaded = load.loadedBytes();
   const total = load.totalBytes;
@@ -351,7 +352,7 @@ function aofLoadingLines(server: Server, load: AofLoadProgress): string[] {
   return [
     `loading_start_time:${Math.floor(load.startedAtMs / 1000)}`,
     `loading_total_bytes:${total}`,
-    'loading_rdb_used_mem:0',
+    `loading_rdb_used_mem:${rdbUsedMem}`,
     `loading_loaded_bytes:${loaded}`,
     `loading_loaded_perc:${(total > 0 ? (loaded / total) * 100 : 0).toFixed(2)}`,
     `loading_eta_seconds:${eta}`,

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { aofOf } from '../../src/server/aof.js';
 import { RespClient, waitFor } from '../helpers/resp-client.js';
+import { datasetDigest, infoField } from '../helpers/dataset.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'garrison-aof-'));
@@ -25,17 +26,8 @@ async function start(dir: string, extra: Record<string, string> = {}): Promise<{
   return { s, c };
 }
 
-async function info(c: RespClient, field: string): Promise<string> {
-  const text = (await c.call('INFO', 'persistence')) as string;
-  const m = new RegExp(`^${field}:(.*)$`, 'm').exec(text);
-  return m === null ? '' : m[1]!.trim();
-}
-
-async function digest(c: RespClient): Promise<string> {
-  const r = await c.call('DEBUG', 'DIGEST');
-  assert.ok(typeof r === 'object' && r !== null && 'status' in r, JSON.stringify(r));
-  return r.status;
-}
+const info = (c: RespClient, field: string): Promise<string> => infoField(c, 'persistence', field);
+const digest = datasetDigest;
 
 async function fill(c: RespClient, n: number, prefix = 'k'): Promise<void> {
   const cmds: string[][] = [];

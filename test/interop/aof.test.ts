@@ -13,21 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../src/index.js';
 import { RespClient, waitFor } from '../helpers/resp-client.js';
+import { datasetDigest, infoField } from '../helpers/dataset.js';
 import { requireBinaries, runTool, startRedis } from './helpers/redis-process.js';
 
 const skip = requireBinaries('redis-server', 'redis-check-aof');
 
-async function info(c: RespClient, field: string): Promise<string> {
-  const text = (await c.call('INFO', 'persistence')) as string;
-  const m = new RegExp(`^${field}:(.*)$`, 'm').exec(text);
-  return m === null ? '' : m[1]!.trim();
-}
-
-async function digest(c: RespClient): Promise<string> {
-  const r = await c.call('DEBUG', 'DIGEST');
-  assert.ok(typeof r === 'object' && r !== null && 'status' in r, JSON.stringify(r));
-  return r.status;
-}
+const info = (c: RespClient, field: string): Promise<string> => infoField(c, 'persistence', field);
+const digest = datasetDigest;
 
 /** The same data on either server: every type, big collections, binary bytes, TTLs, two databases. */
 async function populate(c: RespClient, tag: string): Promise<void> {
