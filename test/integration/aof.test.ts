@@ -13,6 +13,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { aofOf } from '../../src/server/aof.js';
+import { buildServer, listen } from '../../src/node/build.js';
+import { loadAtStart } from '../../src/node/load-at-start.js';
+import { nodeEnvironment, nullSink } from '../../src/runtime/node/index.js';
+import { Config } from '../../src/server/config/config.js';
 import { RespClient, waitFor } from '../helpers/resp-client.js';
 import { datasetDigest, infoField } from '../helpers/dataset.js';
 
@@ -70,6 +74,26 @@ test('a restart with appendonly yes keeps the data, across databases and TTLs', 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+for (const policy of ['always', 'everysec', 'no']) {
+  test(`appendfsync ${policy}: a write is in the incr file before its reply arrives`, async () => {
+    const dir = tempDir();
+    try {
+      const { s, c } = await start(dir, { appendfsync: policy });
+      const incr = join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
+      for (let i = 0; i < 20; i++) {
+        await c.call('SET', `key${i}`, `value${i}`);
+        assert.ok(readFileSync(incr, 'latin1').endsWith(`$${`key${i}`.length}\r\nkey${i}\r\n$${`value${i}`.length}\r\nvalue${i}\r\n`), `write ${i}`);
+      }
+      assert.equal(await info(c, 'aof_buffer_length'), '0');
+      assert.equal(await info(c, 'aof_current_size'), String(statSync(incr).size + statSync(join(dir, 'appendonlydir', 'appendonly.aof.1.base.rdb')).size));
+      c.close();
+      await s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test('BGREWRITEAOF while clients write loses nothing; history files are removed', async () => {
   const dir = tempDir();
@@ -230,6 +254,35 @@ test('property: random command sequences come back identical through DEBUG LOADA
   } finally {
     c.close();
     await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('while the AOF loads at start, clients get -LOADING and INFO shows the progress', async () => {
+  const dir = tempDir();
+  try {
+    const first = await start(dir, { 'aof-use-rdb-preamble': 'no' });
+    await fill(first.c, 100_000);
+    first.c.close();
+    await first.s.close();
+    const config = new Config();
+    for (const [k, v] of Object.entries({ port: '0', bind: '127.0.0.1', dir, appendonly: 'yes', save: '' })) config.set(k, [v]);
+    const server = buildServer({ env: nodeEnvironment(), config, logSink: nullSink });
+    const listeners = await listen(server);
+    server.startTicking();
+    const loaded = loadAtStart(server);
+    const a = listeners[0]!.address;
+    const c = await RespClient.connect('port' in a ? a.port : 0);
+    assert.deepEqual(await c.call('GET', 'k0'), { error: 'LOADING Redis is loading the dataset in memory' });
+    assert.equal(await info(c, 'loading'), '1');
+    assert.ok(Number(await info(c, 'loading_total_bytes')) > 0);
+    await loaded;
+    assert.equal(await c.call('GET', 'k0'), 'v0');
+    assert.equal(await c.call('DBSIZE'), 100_000);
+    c.close();
+    aofOf(server)!.close(true);
+    await server.close();
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
