@@ -33,6 +33,21 @@ async function start(dir: string, extra: Record<string, string> = {}): Promise<{
 const info = (c: RespClient, field: string): Promise<string> => infoField(c, 'persistence', field);
 const digest = datasetDigest;
 
+/** Closes the node, starts it again on the same directory and checks the dataset came back. */
+async function restartKeeps(dir: string, node: { s: RunningServer; c: RespClient } | null, digestBefore: string): Promise<void> {
+  if (node !== null) {
+    node.c.close();
+    await node.s.close();
+  }
+  const { s, c } = await start(dir);
+  try {
+    assert.equal(await digest(c), digestBefore);
+  } finally {
+    c.close();
+    await s.close();
+  }
+}
+
 async function fill(c: RespClient, n: number, prefix = 'k'): Promise<void> {
   const cmds: string[][] = [];
   for (let i = 0; i < n; i++) {
@@ -98,7 +113,7 @@ for (const policy of ['always', 'everysec', 'no']) {
 test('BGREWRITEAOF while clients write loses nothing; history files are removed', async () => {
   const dir = tempDir();
   try {
-    let { s, c } = await start(dir, { 'aof-use-rdb-preamble': 'no' });
+    const { s, c } = await start(dir, { 'aof-use-rdb-preamble': 'no' });
     await fill(c, 20_000);
     const writer = await RespClient.connect(s.address.port);
     assert.deepEqual(await c.call('BGREWRITEAOF'), { status: 'Background append only file rewriting started' });
@@ -116,12 +131,7 @@ test('BGREWRITEAOF while clients write loses nothing; history files are removed'
     assert.deepEqual(await c.call('DEBUG', 'LOADAOF'), { status: 'OK' });
     assert.equal(await digest(c), before);
     writer.close();
-    c.close();
-    await s.close();
-    ({ s, c } = await start(dir));
-    assert.equal(await digest(c), before);
-    c.close();
-    await s.close();
+    await restartKeeps(dir, { s, c }, before);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -130,7 +140,7 @@ test('BGREWRITEAOF while clients write loses nothing; history files are removed'
 test('a crash in the middle of a rewrite leaves a loadable AOF with every acknowledged write', async () => {
   const dir = tempDir();
   try {
-    let { s, c } = await start(dir, { 'aof-use-rdb-preamble': 'no' });
+    const { s, c } = await start(dir, { 'aof-use-rdb-preamble': 'no' });
     await fill(c, 30_000);
     const replies = await c.pipeline([['BGREWRITEAOF'], ['SET', 'during', '1'], ['INCR', 'counter']]);
     assert.deepEqual(replies[0]!.value, { status: 'Background append only file rewriting started' });
@@ -141,10 +151,7 @@ test('a crash in the middle of a rewrite leaves a loadable AOF with every acknow
     aofOf(s.server)!.close(false);
     await s.server.close();
     assert.ok(readdirSync(dir).some((f) => f.startsWith('temp-rewriteaof-bg-')));
-    ({ s, c } = await start(dir));
-    assert.equal(await digest(c), before);
-    c.close();
-    await s.close();
+    await restartKeeps(dir, null, before);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
