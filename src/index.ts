@@ -9,6 +9,7 @@ import { Config } from './server/config/config.js';
 import type { RdbCodec } from './persistence/codec.js';
 import type { Server } from './server/server.js';
 import { replicationOf } from './replication/index.js';
+import { aofOf } from './server/aof.js';
 
 export interface StartServerOptions {
   /**
@@ -49,7 +50,8 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   });
   const listeners = await listen(server);
   server.startTicking();
-  // An RDB file in `dir` is loaded while the listeners answer -LOADING; a corrupt one rejects.
+  // The AOF (appendonly yes) or an RDB file in `dir` is loaded while the listeners answer
+  // -LOADING; a corrupt one rejects.
   try {
     await loadAtStart(server);
   } catch (e) {
@@ -58,7 +60,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   }
   const a = listeners[0]!.address;
   const address = 'port' in a ? { host: a.host, port: a.port } : { host: opts.host ?? '127.0.0.1', port: 0 };
-  return { address, server, close: () => server.close() };
+  const close = async (): Promise<void> => {
+    aofOf(server)?.close(true);
+    await server.close();
+  };
+  return { address, server, close };
 }
 
 export interface ReplicationGroupOptions {

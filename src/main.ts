@@ -8,6 +8,7 @@
  * report for uncaught exceptions. Parsing is pure (server/config); this file does the I/O.
  */
 import { allCommandSpecs, buildServer, listen, ListenFailure } from './node/build.js';
+import { FATAL_HANDLERS } from './server/aof.js';
 import { loadAtStart, LoadFailure } from './node/load-at-start.js';
 import { parseShutdownFlags, shutdownNode } from './node/shutdown.js';
 import { startupBanner, writeCrashReport } from './node/reports.js';
@@ -207,6 +208,8 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   else log.notice(`Running mode=standalone, port=${port}.`);
   log.warning('Server initialized');
   server.startTicking();
+  // Redis exits when the AOF cannot be written with appendfsync always.
+  FATAL_HANDLERS.set(server, () => proc.exit(1));
   try {
     await loadAtStart(server);
   } catch (e) {

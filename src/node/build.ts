@@ -20,6 +20,7 @@ import type { RdbCodec } from '../persistence/codec.js';
 import { installPersistence } from '../server/persistence.js';
 import { RDB_CODEC } from '../persistence/rdb-codec.js';
 import { datasetLoader, snapshotProvider } from '../persistence/replication-ports.js';
+import { installAof } from '../server/aof.js';
 
 export interface BuildOptions {
   env: Environment;
@@ -47,6 +48,8 @@ export function buildServer(opts: BuildOptions): Server {
     // Full resyncs stream the slice-based snapshot; a replica loads what it receives.
     repl.setPersistence(snapshotProvider(p), datasetLoader(p));
   }
+  // After the RDB persistence module: they share its snapshot runner (one write barrier) and codec.
+  installAof(server, codec);
   for (const [from, to] of opts.config.directives.renameCommands) {
     if (!server.commands.rename(from, to)) throw new Error(`rename-command: no such command ${from}`);
   }

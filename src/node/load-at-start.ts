@@ -7,6 +7,7 @@
  */
 import type { Server } from '../server/server.js';
 import { persistenceOf } from '../server/persistence.js';
+import { startAof } from '../server/aof.js';
 
 export class LoadFailure extends Error {
   constructor(readonly logLines: readonly string[]) {
@@ -14,8 +15,18 @@ export class LoadFailure extends Error {
   }
 }
 
-/** Loads the RDB file if there is one; resolves once the dataset is in memory. */
-export function loadAtStart(server: Server): Promise<void> {
+/**
+ * Loads the dataset; resolves once it is in memory. With appendonly yes the AOF is loaded instead
+ * of the RDB file (Redis's rule); the AOF manifest is read in either case (a bad one is fatal).
+ */
+export async function loadAtStart(server: Server): Promise<void> {
+  if (!server.config.bool('appendonly')) await loadRdbAtStart(server);
+  // The AOF module logs its own fatal lines.
+  if ((await startAof(server)) !== null) throw new LoadFailure([]);
+}
+
+/** Loads the RDB file if there is one. */
+function loadRdbAtStart(server: Server): Promise<void> {
   const p = persistenceOf(server);
   if (p === null) return Promise.resolve();
   let bytes: Buffer | null;

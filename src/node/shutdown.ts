@@ -9,6 +9,7 @@
  */
 import type { Server } from '../server/server.js';
 import { saveForShutdown } from '../server/persistence.js';
+import { aofOf } from '../server/aof.js';
 
 export interface ShutdownFlags {
   save: boolean;
@@ -32,6 +33,7 @@ export async function shutdownNode(server: Server, flags: ShutdownFlags, host: S
   const log = server.logger;
   const cfg = server.config;
   log.warning('User requested shutdown...');
+  if (!(aofOf(server)?.prepareShutdown(flags.force) ?? true)) return false;
   if (!(await saveForShutdown(server, flags))) return false;
   if (cfg.str('pidfile') !== '') {
     log.notice('Removing the pid file.');

@@ -16,7 +16,7 @@ import { ReplicationBacklog } from './backlog.js';
 import type { ReplicationIds } from './ids.js';
 import type { SnapshotProvider, SnapshotSink } from './ports.js';
 import { decidePsync } from './psync.js';
-import { encodeCommand } from './stream-encode.js';
+import { encodeCommand } from '../protocol/command-encode.js';
 
 export type ReplicaSyncState = 'wait_bgsave_start' | 'wait_bgsave_end' | 'online';
 

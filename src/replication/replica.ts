@@ -18,7 +18,7 @@ import { ByteQueue } from './byte-queue.js';
 import type { ReplicationCore } from './master.js';
 import type { MasterSide } from './master.js';
 import type { DatasetLoader } from './ports.js';
-import { encodeCommand } from './stream-encode.js';
+import { encodeCommand } from '../protocol/command-encode.js';
 
 export type LinkState =
   | 'connect' | 'connecting' | 'receive_pong' | 'receive_handshake' | 'receive_psync' | 'transfer' | 'loading' | 'connected';

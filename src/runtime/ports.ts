@@ -106,6 +106,11 @@ export interface FileHandle {
   size(): number;
   /** fsync: resolves once what was written is durable. */
   sync(): Promise<void>;
+  /**
+   * fsync on the calling thread, throwing on failure: only for appendfsync always, where the
+   * reply must not leave before the data is durable (Redis also fsyncs on its main thread there).
+   */
+  syncNow(): void;
   close(): void;
 }
 

@@ -68,6 +68,12 @@ export class InfoState {
    * to `rdb_last_load_keys_loaded:`, and the `loading_*` lines Redis appends while loading.
    */
   rdbInfo: { lines(): string[]; loadingLines(): string[] } | null = null;
+  /**
+   * The AOF share (server/aof.ts): the lines from `aof_enabled:` to `module_fork_last_cow_size:`
+   * (plus the aof_* sizes when on), and the load in progress, which sets `loading:1` and the
+   * `loading_*` lines.
+   */
+  aofInfo: { lines(): string[]; loading(): LoadProgress | null } | null = null;
   /** used_memory when the server was set up, and the highest value seen since. */
   startupMemory = 0;
   peakMemory = 0;
@@ -301,14 +307,26 @@ function memorySection(server: Server, state: InfoState): string[] {
   ];
 }
 
+/** What INFO shows of a load in progress. */
+export interface LoadProgress {
+  readonly startedAtMs: number;
+  readonly totalBytes: number;
+  loadedBytes(): number;
+}
+
 /**
  * The RDB lines come from the persistence module when installed; without it nothing has been
- * saved or loaded and changes since start are ks.dirty. No AOF yet.
+ * saved or loaded and changes since start are ks.dirty. The AOF lines come from the AOF module.
  */
 function persistenceSection(server: Server, state: InfoState): string[] {
   const rdb = state.rdbInfo;
+  const rdbLines = rdb !== null ? rdb.lines() : rdbDefaultLines(server);
+  const aof = state.aofInfo;
+  const aofLoad = aof?.loading() ?? null;
+  if (aofLoad !== null) return [...rdbLines.map((l) => (l === 'loading:0' ? 'loading:1' : l)), ...aof!.lines(), ...loadingProgressLines(server, aofLoad)];
+  if (aof !== null) return [...rdbLines, ...aof.lines(), ...(rdb !== null ? rdb.loadingLines() : [])];
   return [
-    ...(rdb !== null ? rdb.lines() : rdbDefaultLines(server)),
+    ...rdbLines,
     'aof_enabled:0',
     'aof_rewrite_in_progress:0',
     'aof_rewrite_scheduled:0',
@@ -322,6 +340,22 @@ function persistenceSection(server: Server, state: InfoState): string[] {
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
     ...(rdb !== null ? rdb.loadingLines() : []),
+  ];
+}
+
+/** The `loading_*` lines Redis appends to the section while a dataset loads (RDB or AOF). */
+export function loadingProgressLines(server: Server, load: LoadProgress, rdbUsedMem = 0): string[] {
+  const elapsedS = Math.floor((server.env.clock.nowMs() - load.startedAtMs) / 1000);
+  const loaded = load.loadedBytes();
+  const total = load.totalBytes;
+  const eta = elapsedS > 0 && loaded > 0 ? Math.floor((total - loaded) / (loaded / elapsedS)) : 1;
+  return [
+    `loading_start_time:${Math.floor(load.startedAtMs / 1000)}`,
+    `loading_total_bytes:${total}`,
+    `loading_rdb_used_mem:${rdbUsedMem}`,
+    `loading_loaded_bytes:${loaded}`,
+    `loading_loaded_perc:${(total > 0 ? (loaded / total) * 100 : 0).toFixed(2)}`,
+    `loading_eta_seconds:${eta}`,
   ];
 }
 

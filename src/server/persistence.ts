@@ -11,7 +11,7 @@ import { ERR_LOADING } from '../protocol/errors.js';
 import { error, type Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
 import type { SavePoints } from './config/params.js';
-import { infoState, REDIS_VERSION, usedMemory } from './info.js';
+import { infoState, loadingProgressLines, REDIS_VERSION, usedMemory } from './info.js';
 import type { Server } from './server.js';
 
 /** Redis 7.0's shared.bgsaveerr. */
@@ -105,19 +105,7 @@ function rdbInfoLines(server: Server, p: RdbPersistence): string[] {
 /** Redis appends these at the end of the section while loading. */
 function loadingInfoLines(server: Server, p: RdbPersistence): string[] {
   const load = p.loading;
-  if (load === null) return [];
-  const elapsedS = Math.floor((server.env.clock.nowMs() - load.startedAtMs) / 1000);
-  const loaded = load.loadedBytes();
-  const total = load.totalBytes;
-  const eta = elapsedS > 0 && loaded > 0 ? Math.floor((total - loaded) / (loaded / elapsedS)) : 1;
-  return [
-    `loading_start_time:${Math.floor(load.startedAtMs / 1000)}`,
-    `loading_total_bytes:${total}`,
-    `loading_rdb_used_mem:${Number(load.aux.get('used-mem') ?? 0)}`,
-    `loading_loaded_bytes:${loaded}`,
-    `loading_loaded_perc:${(total > 0 ? (loaded / total) * 100 : 0).toFixed(2)}`,
-    `loading_eta_seconds:${eta}`,
-  ];
+  return load === null ? [] : loadingProgressLines(server, load, Number(load.aux.get('used-mem') ?? 0));
 }
 
 export interface ShutdownSaveFlags {

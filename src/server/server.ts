@@ -645,7 +645,14 @@ export class Server {
     this.writeToClient(client, bytes);
   }
 
+  /**
+   * Runs before any reply bytes are handed to a connection (the AOF writes its buffer there, and
+   * fsyncs it with appendfsync always, so a reply never announces a write that is not logged).
+   */
+  beforeReplyWrite: (() => void) | null = null;
+
   private writeToClient(client: Client, bytes: Buffer): void {
+    if (this.beforeReplyWrite !== null) this.beforeReplyWrite();
     client.conn.write(bytes);
     this.stats.netOutputBytes += bytes.length;
     client.totalNetOutput += bytes.length;

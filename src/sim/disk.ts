@@ -161,6 +161,10 @@ export class SimDisk {
         written += data.length;
       },
       size: () => startSize + written,
+      // A blocking fsync: durable at once (the simulated process does not advance while it runs).
+      syncNow: () => {
+        if (f.len > f.syncedLen) f.syncedLen = f.len;
+      },
       sync: () => {
         const upTo = f.len;
         return new Promise<void>((resolve) => {

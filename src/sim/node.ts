@@ -108,7 +108,7 @@ export class SimNode {
     const server = buildServer({ env, config, logSink: sink });
     // SHUTDOWN runs the process's shutdown sequence, then the process exits (as main.ts does).
     server.onShutdown = async (flags) => {
-      const done = await shutdownNode(server, flags, { save: null, removePidFile: () => fs.unlink(config.str('pidfile')) });
+      const done = await shutdownNode(server, flags, { removePidFile: () => fs.unlink(config.str('pidfile')) });
       if (done && proc === this.process) {
         w.trace.add(`node ${this.name} exited`);
         this.die('exit', false);

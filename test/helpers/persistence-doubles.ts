@@ -39,6 +39,9 @@ export class MemoryFileSystem implements FileSystem {
       },
       size: () => size,
       sync: () => (fs.failSync ? Promise.reject(errno('EIO', 'Input/output error')) : Promise.resolve()),
+      syncNow: () => {
+        if (fs.failSync) throw errno('EIO', 'Input/output error');
+      },
       close: () => {},
     };
   }

@@ -139,6 +139,7 @@ test('DEBUG HELP, LOG, ERROR and unknown subcommands', async () => {
     assert.deepEqual(await c.call('DEBUG', 'LOG', 'hello'), { status: 'OK' });
     assert.deepEqual(await c.call('DEBUG', 'ERROR', 'MYERR a\r\nb'), { error: 'MYERR a  b' });
     assert.deepEqual(await c.call('DEBUG', 'FOO'), { error: "ERR unknown subcommand or wrong number of arguments for 'FOO'. Try DEBUG HELP." });
-    assert.match((await c.call('DEBUG', 'LOADAOF') as { error: string }).error, /^ERR DEBUG LOADAOF is not supported/);
+    // No AOF files: redis-server 7.0 exits here; Garrison answers an error instead (test/integration/aof.test.ts covers the load).
+    assert.deepEqual(await c.call('DEBUG', 'LOADAOF'), { error: 'ERR Error trying to load the AOF files, check server logs.' });
   });
 });

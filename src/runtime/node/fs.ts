@@ -43,6 +43,9 @@ class NodeFileHandle implements FileHandle {
       fs.fsync(this.fd, (err) => (err ? reject(errnoText(err)) : resolve()));
     });
   }
+  syncNow(): void {
+    guard(() => fs.fsyncSync(this.fd));
+  }
   close(): void {
     if (this.closed) return;
     this.closed = true;

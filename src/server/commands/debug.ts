@@ -11,7 +11,7 @@
  * commands it pipelined after DEBUG SLEEP wait behind it. Replication links and the tick keep
  * running (Redis's would stall).
  *
- * RELOAD is in debug-reload.ts; LOADAOF needs the AOF, which does not exist yet: it answers an explicit error.
+ * RELOAD is in debug-reload.ts, LOADAOF in aof.ts.
  */
 import type { CommandSpec } from '../../commands/spec.js';
 import { datasetDigest, keyValueDigest } from '../../keyspace/digest.js';
@@ -23,6 +23,7 @@ import { bool, double, error, map, OK, set, status, verbatim, type RawReply, typ
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
 import { debugReload } from './debug-reload.js';
+import { debugLoadAof } from './aof.js';
 import { helpReply } from './introspection.js';
 
 export const ERR_DEBUG_NOT_ALLOWED = error(
@@ -281,7 +282,7 @@ function debugCommand(c: Client, argv: string[]): Reply {
     case 'reload':
       return debugReload(c, argv);
     case 'loadaof':
-      return error(`ERR DEBUG ${sub.toUpperCase()} is not supported: Garrison has no AOF yet`);
+      return debugLoadAof(c);
     default:
       break;
   }

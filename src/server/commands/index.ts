@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../../commands/spec.js';
 import type { Client } from '../client.js';
 import { ADMIN_COMMANDS } from './admin.js';
+import { AOF_COMMANDS } from './aof.js';
 import { AUTH_COMMANDS } from './auth.js';
 import { CLIENT_COMMANDS } from './client.js';
 import { CONFIG_COMMANDS } from './config.js';
@@ -27,4 +28,5 @@ export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...DEBUG_COMMANDS,
   ...PERSISTENCE_COMMANDS,
   ...DUMP_COMMANDS,
+  ...AOF_COMMANDS,
 ];

@@ -99,23 +99,7 @@ export function formatMemoryForRewrite(v: Num): string {
   return String(s);
 }
 
-/** Redis's sdscatrepr: a double-quoted, escaped representation of a byte string. */
-export function repr(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const ch = s[i]!;
-    if (ch === '\\' || ch === '"') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\x07') out += '\\a';
-    else if (ch === '\b') out += '\\b';
-    else if (c >= 32 && c <= 126) out += ch;
-    else out += '\\x' + c.toString(16).padStart(2, '0');
-  }
-  return out + '"';
-}
+export { repr } from '../../lib/repr.js';
 
 /** printf("%f") followed by Redis's trimDoubleString (drop trailing zeros and a bare dot). */
 export function formatPercentile(v: number): string {

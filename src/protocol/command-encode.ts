@@ -1,4 +1,4 @@
-/** The replication stream's framing: commands as RESP multibulk arrays of bulk strings. */
+/** Commands as RESP multibulk arrays of bulk strings: the replication stream's and the AOF's framing. */
 export function encodeCommand(argv: readonly string[]): Buffer {
   let len = 0;
   for (const a of argv) len += a.length;
