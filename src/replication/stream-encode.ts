@@ -1,17 +1,2 @@
-/** The replication stream's framing: commands as RESP multibulk arrays of bulk strings. */
-export function encodeCommand(argv: readonly string[]): Buffer {
-  let len = 0;
-  for (const a of argv) len += a.length;
-  if (len < 4096) {
-    let s = `*${argv.length}\r\n`;
-    for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
-    return Buffer.from(s, 'latin1');
-  }
-  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`, 'latin1')];
-  for (const a of argv) {
-    parts.push(Buffer.from(`$${a.length}\r\n`, 'latin1'), Buffer.from(a, 'latin1'), CRLF);
-  }
-  return Buffer.concat(parts);
-}
-
-const CRLF = Buffer.from('\r\n');
+/** The replication stream's framing: commands as RESP multibulk arrays (shared with link/). */
+export { encodeCommand } from '../protocol/command-encode.js';
