@@ -282,11 +282,10 @@ export class Sentinel {
     ri.link.disconnected = true;
   }
 
-  /** Sends on the command link; false when it is not usable. */
+  /** Sends on the command link; false when it is not connected. */
   send(ri: Instance, argv: string[], cb?: (r: Reply) => void): boolean {
     const cc = ri.link.cc;
-    if (cc === null || ri.link.disconnected) return false;
-    return cc.send(argv, cb);
+    return cc !== null && cc.send(argv, cb);
   }
 
   // -------------------------------------------------------------------------------------------
