@@ -106,10 +106,11 @@ export function sentinelCommands(s: Sentinel, saveConfig: () => string | null): 
     }),
     sub('monitor', 6, 'Start monitoring a master', (_c, a) => {
       const port = intArg(a[4]!);
+      if (port === null) return error('ERR Invalid port');
       const quorum = intArg(a[5]!);
-      if (port === null || quorum === null) return error('ERR value is not an integer or out of range');
+      if (quorum === null) return error('ERR Invalid quorum');
       if (quorum <= 0) return error('ERR Quorum must be 1 or greater.');
-      if (port <= 0 || port > 65535) return error('ERR Invalid port number');
+      if (port <= 0 || port > 65535) return error('ERR Invalid port number.');
       if (!/^[0-9a-fA-F:.]+$/.test(a[3]!) && a[3] !== 'localhost') return error('ERR Invalid IP address or hostname specified');
       const m = s.monitor(a[2]!, a[3]!, port, quorum);
       if (typeof m === 'string') return error(m);
@@ -125,7 +126,7 @@ export function sentinelCommands(s: Sentinel, saveConfig: () => string | null): 
       s.host.flushConfig();
       return OK;
     }),
-    sub('set', -3, 'Change the configuration of a master', (_c, a) => setMaster(s, a)),
+    sub('set', -5, 'Change the configuration of a master', (_c, a) => setMaster(s, a)),
     sub('flushconfig', 2, 'Rewrite the configuration file', () => {
       const err = saveConfig();
       return err === null ? OK : error(`ERR ${err}`);
@@ -240,8 +241,10 @@ function setMaster(s: Sentinel, a: string[]): Reply {
 
 const DEBUG_FIELDS = [
   ['info-period', 'infoPeriodMs'], ['ping-period', 'pingPeriodMs'], ['ask-period', 'askPeriodMs'],
-  ['publish-period', 'publishPeriodMs'], ['tilt-trigger', 'tiltTriggerMs'], ['tilt-period', 'tiltPeriodMs'],
-  ['min-link-reconnect-period', 'minLinkReconnectMs'],
+  ['publish-period', 'publishPeriodMs'], ['default-down-after', 'defaultDownAfterMs'],
+  ['default-failover-timeout', 'defaultFailoverTimeoutMs'], ['tilt-trigger', 'tiltTriggerMs'], ['tilt-period', 'tiltPeriodMs'],
+  ['slave-reconf-timeout', 'replicaReconfTimeoutMs'], ['min-link-reconnect-period', 'minLinkReconnectMs'],
+  ['election-timeout', 'electionTimeoutMs'], ['script-max-runtime', 'scriptMaxRuntimeMs'], ['script-retry-delay', 'scriptRetryDelayMs'],
 ] as const;
 
 function debugCommand(s: Sentinel, a: string[]): Reply {

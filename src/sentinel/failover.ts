@@ -8,7 +8,6 @@
  *   master's address: +switch-master). failover-timeout bounds the promotion and the
  *   reconfiguration; a failed attempt may be retried after twice failover-timeout.
  */
-import { ELECTION_TIMEOUT_MS, REPLICA_RECONF_TIMEOUT_MS } from './constants.js';
 import { describe, type Instance } from './instance.js';
 import { selectReplica } from './select-replica.js';
 import type { Sentinel } from './sentinel.js';
@@ -58,7 +57,7 @@ function waitStart(s: Sentinel, m: Instance): void {
   const leader = s.getLeader(m, m.failoverEpoch);
   const isLeader = leader !== null && leader.toLowerCase() === s.myId.toLowerCase();
   if (!isLeader && !m.forceFailover) {
-    const electionTimeout = Math.min(ELECTION_TIMEOUT_MS, m.failoverTimeoutMs);
+    const electionTimeout = Math.min(s.timing.electionTimeoutMs, m.failoverTimeoutMs);
     if (s.now() - m.failoverStartTimeMs > electionTimeout) {
       s.event('warning', '-failover-abort-not-elected', describe(m));
       abortFailover(s, m);
@@ -121,7 +120,7 @@ function reconfNextSlave(s: Sentinel, m: Instance): void {
   for (const r of m.replicas.values()) {
     if (inProgress >= m.parallelSyncs) break;
     if (r.promoted || r.reconfDone) continue;
-    if (r.reconfSent && now - r.slaveReconfSentTimeMs > REPLICA_RECONF_TIMEOUT_MS) {
+    if (r.reconfSent && now - r.slaveReconfSentTimeMs > s.timing.replicaReconfTimeoutMs) {
       s.event('notice', '-slave-reconf-sent-timeout', describe(r));
       r.reconfSent = false;
       r.reconfDone = true;

@@ -12,7 +12,7 @@ import { Link } from '../link/index.js';
 import { isError, type Reply } from '../protocol/reply.js';
 import type { Environment, LogLevel } from '../runtime/ports.js';
 import {
-  ASK_PERIOD_MS, HELLO_CHANNEL, INFO_PERIOD_MS, MAX_DESYNC_MS, MAX_PENDING_COMMANDS, MIN_LINK_RECONNECT_PERIOD_MS,
+  ASK_PERIOD_MS, DEFAULT_DOWN_AFTER_MS, DEFAULT_FAILOVER_TIMEOUT_MS, ELECTION_TIMEOUT_MS, HELLO_CHANNEL, REPLICA_RECONF_TIMEOUT_MS, INFO_PERIOD_MS, MAX_DESYNC_MS, MAX_PENDING_COMMANDS, MIN_LINK_RECONNECT_PERIOD_MS,
   PING_PERIOD_MS, PUBLISH_PERIOD_MS, TILT_PERIOD_MS, TILT_TRIGGER_MS,
 } from './constants.js';
 import { isCommandLinkStale, isPubsubLinkStale, isSubjectivelyDown, objectiveDown, tiltTriggered } from './down.js';
@@ -52,6 +52,10 @@ export class Sentinel {
     infoPeriodMs: INFO_PERIOD_MS, pingPeriodMs: PING_PERIOD_MS, askPeriodMs: ASK_PERIOD_MS,
     publishPeriodMs: PUBLISH_PERIOD_MS, tiltTriggerMs: TILT_TRIGGER_MS, tiltPeriodMs: TILT_PERIOD_MS,
     maxDesyncMs: MAX_DESYNC_MS, minLinkReconnectMs: MIN_LINK_RECONNECT_PERIOD_MS,
+    defaultDownAfterMs: DEFAULT_DOWN_AFTER_MS, defaultFailoverTimeoutMs: DEFAULT_FAILOVER_TIMEOUT_MS,
+    replicaReconfTimeoutMs: REPLICA_RECONF_TIMEOUT_MS, electionTimeoutMs: ELECTION_TIMEOUT_MS,
+    /** Scripts are not run by Garrison: these two are kept for SENTINEL DEBUG only. */
+    scriptMaxRuntimeMs: 60_000, scriptRetryDelayMs: 30_000,
   };
   readonly eventListeners: Array<(e: SentinelEvent) => void> = [];
 
@@ -79,11 +83,13 @@ export class Sentinel {
 
   /** SENTINEL MONITOR / `sentinel monitor`: a new master (errors as Redis's texts). */
   monitor(name: string, host: string, port: number, quorum: number): Instance | string {
-    if (this.masters.has(name)) return 'ERR Duplicated master name';
+    if (this.masters.has(name)) return 'ERR Duplicate master name.';
     if (quorum <= 0) return 'ERR Quorum must be 1 or greater.';
-    if (port <= 0 || port > 65535) return 'ERR Invalid port number';
+    if (port <= 0 || port > 65535) return 'ERR Invalid port number.';
     const m = new Instance('master', name, host, port, null, this.now());
     m.quorum = quorum;
+    m.downAfterMs = this.timing.defaultDownAfterMs;
+    m.failoverTimeoutMs = this.timing.defaultFailoverTimeoutMs;
     this.masters.set(name, m);
     return m;
   }
