@@ -26,8 +26,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
-  const config = new Config();
+/** Port, bind and the directives of the options applied to `config` (throws on a bad one). */
+function applyOptions(config: Config, opts: Pick<StartServerOptions, 'config' | 'port' | 'host'>): Config {
   config.set('port', [String(opts.port ?? 0)]);
   config.set('bind', [opts.host ?? '127.0.0.1']);
   for (const [k, v] of Object.entries(opts.config ?? {})) {
@@ -35,6 +35,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const err = config.set(k, [text]);
     if (err !== null) throw new Error(`config ${k}: ${err}`);
   }
+  return config;
+}
+
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const config = applyOptions(new Config(), opts);
   const server = buildServer({ env: nodeEnvironment(), config, logSink: opts.log ? stdoutSink : nullSink });
   const listeners = await listen(server);
   server.startTicking();
@@ -118,14 +123,7 @@ export interface RunningSentinel extends RunningServer {
 
 /** Starts a Garrison sentinel in this process (state is kept in memory: no config file). */
 export async function startSentinel(opts: StartSentinelOptions = {}): Promise<RunningSentinel> {
-  const config = new Config(undefined, { defaults: { 'protected-mode': 'no' } });
-  config.set('port', [String(opts.port ?? 0)]);
-  config.set('bind', [opts.host ?? '127.0.0.1']);
-  for (const [k, v] of Object.entries(opts.config ?? {})) {
-    const text = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
-    const err = config.set(k, [text]);
-    if (err !== null) throw new Error(`config ${k}: ${err}`);
-  }
+  const config = applyOptions(new Config(undefined, { defaults: { 'protected-mode': 'no' } }), opts);
   (opts.sentinel ?? []).forEach((line, i) => {
     const args = line.trim().split(/\s+/);
     config.directives.sentinel.push({ args, line: i + 1, text: `sentinel ${line}` });

@@ -146,8 +146,9 @@ export class Instance {
     return f.join(',');
   }
 
-  /** The command name to send, after the master's `sentinel rename-command`. */
+  /** The command name to send to a master or replica, after the master's `sentinel rename-command`. */
   mapCommand(name: string): string {
+    if (this.kind === 'sentinel') return name;
     const m = this.kind === 'master' ? this : this.master;
     return m?.renamedCommands.get(name.toLowerCase()) ?? name;
   }

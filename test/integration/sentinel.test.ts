@@ -8,18 +8,13 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, startSentinel, type RunningSentinel } from '../../src/index.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
+import { fields } from '../helpers/reply-fields.js';
 
 const open: Array<{ close(): unknown }> = [];
 after(async () => {
   for (const o of open.reverse()) await o.close();
 });
 
-function fields(reply: Decoded): Record<string, string> {
-  const a = reply as Decoded[];
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < a.length; i += 2) out[String(a[i])] = String(a[i + 1]);
-  return out;
-}
 
 async function client(port: number): Promise<RespClient> {
   const c = await RespClient.connect(port);

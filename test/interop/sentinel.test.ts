@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { startSentinel, type RunningSentinel } from '../../src/index.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 import { freePort } from '../helpers/free-port.js';
+import { fields, info } from '../helpers/reply-fields.js';
 import { startGarrison } from './helpers/garrison.js';
 import { requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
 
@@ -28,21 +29,6 @@ after(async () => {
   for (const f of cleanup.reverse()) await f();
 });
 
-function info(text: Decoded): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of String(text).split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
-
-function fields(reply: Decoded): Record<string, string> {
-  const a = reply as Decoded[];
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < a.length; i += 2) out[String(a[i])] = String(a[i + 1]);
-  return out;
-}
 
 async function call(port: number, ...args: string[]): Promise<Decoded> {
   const c = await RespClient.connect(port);
@@ -51,6 +37,17 @@ async function call(port: number, ...args: string[]): Promise<Decoded> {
   } finally {
     c.close();
   }
+}
+
+/** Waits until something listens on `port` and answers PING. */
+async function answers(port: number, what: string): Promise<void> {
+  await waitFor(async () => {
+    try {
+      return (await call(port, 'PING')) !== null;
+    } catch {
+      return false;
+    }
+  }, 10_000, what);
 }
 
 async function redis(extra: string[] = []): Promise<RedisProcess> {
@@ -65,13 +62,7 @@ async function redisOnPort(port: number): Promise<() => Promise<void>> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
   const stop = stopper(child, dir);
   cleanup.push(stop);
-  await waitFor(async () => {
-    try {
-      return (await call(port, 'PING')) !== null;
-    } catch {
-      return false;
-    }
-  }, 10_000, 'restarted redis-server answers');
+  await answers(port, 'restarted redis-server answers');
   return stop;
 }
 
@@ -95,13 +86,7 @@ async function redisSentinel(lines: string[]): Promise<{ port: number; conf: str
   writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, ...lines.map((l) => `sentinel ${l}`), ''].join('\n'));
   const child = spawn('redis-sentinel', [conf], { stdio: 'ignore' });
   cleanup.push(stopper(child, dir));
-  await waitFor(async () => {
-    try {
-      return (await call(port, 'PING')) !== null;
-    } catch {
-      return false;
-    }
-  }, 10_000, 'redis-sentinel answers');
+  await answers(port, 'redis-sentinel answers');
   return { port, conf };
 }
 
