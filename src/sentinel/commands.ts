@@ -159,6 +159,8 @@ export function sentinelCommands(s: Sentinel, saveConfig: () => string | null): 
       }
       return OK;
     }),
+    // Garrison runs no notification or reconfiguration scripts, so none is ever pending.
+    sub('pending-scripts', 2, 'Scripts waiting to run (always none: scripts are not run)', () => []),
     sub('debug', -2, 'Show or change the sentinel\'s internal periods', (_c, a) => debugCommand(s, a)),
     sub('config', -3, 'Get or set the sentinel\'s global configuration', (_c, a) => configCommand(s, a, saveConfig)),
   ];
