@@ -83,3 +83,24 @@ test('two sentinels discover each other, vote once per epoch, detect ODOWN and e
   assert.equal(pushed[0], 'pmessage');
   assert.match(String(pushed[2]), /^[+-]/);
 });
+
+test('auth-pass: the sentinel authenticates to a master with requirepass; SENTINEL SET and MONITOR/REMOVE', async () => {
+  const master = await startServer({ config: { requirepass: 'sekret' } });
+  open.push(master);
+  const s = await startSentinel({ sentinel: [`monitor pm 127.0.0.1 ${master.address.port} 1`, 'auth-pass pm sekret'] });
+  open.push(s);
+  const c = await client(s.address.port);
+  await waitFor(async () => fields(await c.call('SENTINEL', 'MASTER', 'pm'))['runid'] === master.server.runId, 5000, 'INFO read through AUTH');
+  assert.equal(fields(await c.call('SENTINEL', 'MASTER', 'pm'))['flags'], 'master');
+
+  assert.deepEqual(await c.call('SENTINEL', 'SET', 'pm', 'down-after-milliseconds', '1234', 'quorum', '3'), { status: 'OK' });
+  const f = fields(await c.call('SENTINEL', 'MASTER', 'pm'));
+  assert.deepEqual([f['down-after-milliseconds'], f['quorum']], ['1234', '3']);
+  assert.deepEqual(await c.call('SENTINEL', 'SET', 'pm', 'quorum', '0'), { error: "ERR Invalid argument '0' for SENTINEL SET 'quorum'" });
+  assert.deepEqual(await c.call('SENTINEL', 'MONITOR', 'other', '127.0.0.1', '1', '2'), { status: 'OK' });
+  assert.deepEqual(await c.call('SENTINEL', 'MONITOR', 'other', '127.0.0.1', '1', '2'), { error: 'ERR Duplicate master name.' });
+  assert.equal((await c.call('SENTINEL', 'MASTERS') as Decoded[]).length, 2);
+  assert.deepEqual(await c.call('SENTINEL', 'REMOVE', 'other'), { status: 'OK' });
+  assert.deepEqual(await c.call('SENTINEL', 'MASTER', 'other'), { error: 'ERR No such master with that name' });
+  assert.deepEqual(await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'other'), null);
+});
