@@ -230,7 +230,8 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   if (sentinel !== null) announceSentinel(server, sentinel);
   else log.warning('Server initialized');
   server.startTicking();
-  if (hasTcp) log.notice('Ready to accept connections');
+  // redis-sentinel does not print it: its start-up ends with the +monitor events.
+  if (hasTcp && sentinel === null) log.notice('Ready to accept connections');
   if (unixsocket !== '') log.notice(`The server is now ready to accept connections at ${unixsocket}`);
 
   let shuttingDown = false;
