@@ -271,7 +271,7 @@ function configCommand(s: Sentinel, a: string[], saveConfig: () => string | null
     const pat = a[3]!;
     const params: Array<[string, string]> = [
       ['resolve-hostnames', 'no'], ['announce-hostnames', 'no'], ['announce-ip', s.announceIp],
-      ['announce-port', String(s.announcePort)], ['sentinel-user', ''], ['sentinel-pass', ''],
+      ['announce-port', String(s.announcePort)], ['sentinel-user', s.sentinelUser ?? ''], ['sentinel-pass', s.sentinelPass ?? ''],
     ];
     for (const [k, v] of params) if (globMatch(pat, k, true)) kv.push(k, v);
     return map(kv);
@@ -284,7 +284,9 @@ function configCommand(s: Sentinel, a: string[], saveConfig: () => string | null
       const n = intArg(v);
       if (n === null || n < 0 || n > 65535) return error(`ERR Invalid value for config: ${k}`);
       s.announcePort = n;
-    } else return error(`ERR Invalid argument '${a[3]}' to SENTINEL CONFIG SET`);
+    } else if (k === 'sentinel-user') s.sentinelUser = v === '' ? null : v;
+    else if (k === 'sentinel-pass') s.sentinelPass = v === '' ? null : v;
+    else return error(`ERR Invalid argument '${a[3]}' to SENTINEL CONFIG SET`);
     saveConfig();
     return OK;
   }

@@ -2,7 +2,8 @@
  * Sentinel's part of the config file: the `sentinel ...` directives read at start-up (Redis's
  * sentinelHandleConfiguration: monitor, down-after-milliseconds, failover-timeout, parallel-syncs,
  * auth-pass/user, rename-command, master-reboot-down-after-period, and the state Sentinel writes:
- * myid, config-epoch, leader-epoch, known-replica, known-sentinel, current-epoch, announce-ip/port)
+ * myid, config-epoch, leader-epoch, known-replica, known-sentinel, current-epoch, announce-ip/port,
+ * sentinel-user/pass)
  * and the lines it writes back (rewriteConfigSentinelOption), merged into the file as Redis's
  * rewrite does: each `sentinel <option>` kind replaces its own lines in place, extra old lines of
  * that kind are dropped, new ones go to the end.
@@ -119,11 +120,17 @@ export function applySentinelDirective(s: Sentinel, args: readonly string[]): st
       if (n !== 2) return UNRECOGNIZED;
       s.announcePort = num(args[1]);
       return null;
+    case 'sentinel-user':
+      if (n !== 2) return UNRECOGNIZED;
+      s.sentinelUser = args[1]!;
+      return null;
+    case 'sentinel-pass':
+      if (n !== 2) return UNRECOGNIZED;
+      s.sentinelPass = args[1]!;
+      return null;
     case 'deny-scripts-reconfig':
     case 'resolve-hostnames':
     case 'announce-hostnames':
-    case 'sentinel-user':
-    case 'sentinel-pass':
       return n === 2 ? null : UNRECOGNIZED;
     default:
       return UNRECOGNIZED;
@@ -162,6 +169,8 @@ export function sentinelConfigLines(s: Sentinel): Array<[string, string]> {
   add('current-epoch', String(s.currentEpoch));
   if (s.announceIp !== '') add('announce-ip', s.announceIp);
   if (s.announcePort !== 0) add('announce-port', String(s.announcePort));
+  if (s.sentinelUser !== null) add('sentinel-user', s.sentinelUser);
+  if (s.sentinelPass !== null) add('sentinel-pass', s.sentinelPass);
   return out;
 }
 
@@ -202,4 +211,5 @@ const WRITTEN_KINDS: ReadonlySet<string> = new Set([
   'myid', 'monitor', 'down-after-milliseconds', 'failover-timeout', 'parallel-syncs', 'notification-script',
   'client-reconfig-script', 'auth-pass', 'auth-user', 'master-reboot-down-after-period', 'config-epoch',
   'leader-epoch', 'known-replica', 'known-sentinel', 'rename-command', 'current-epoch', 'announce-ip', 'announce-port',
+  'sentinel-user', 'sentinel-pass',
 ]);

@@ -42,6 +42,9 @@ export class Sentinel {
   private previousTimeMs: number;
   announceIp = '';
   announcePort = 0;
+  /** Credentials for the links to other sentinels (`sentinel sentinel-user/sentinel-pass`). */
+  sentinelUser: string | null = null;
+  sentinelPass: string | null = null;
   /** SENTINEL SIMULATE-FAILURE flags. */
   crashAfterElection = false;
   crashAfterPromotion = false;
@@ -229,7 +232,8 @@ export class Sentinel {
     if (now - l.lastReconnTimeMs < this.timing.pingPeriodMs) return;
     l.lastReconnTimeMs = now;
     const target = { host: ri.host, port: ri.port };
-    const auth = ri.authFor();
+    const auth = ri.kind !== 'sentinel' ? ri.authFor()
+      : this.sentinelPass === null ? null : { user: this.sentinelUser, pass: this.sentinelPass };
     const prefix = `sentinel-${this.myId.slice(0, 8)}`;
     if (l.cc === null) {
       const cc = new Link({ transport: this.host.env.transport, target, connectTimeoutMs: PING_PERIOD_MS * 5, auth, clientName: `${prefix}-cmd` });

@@ -104,3 +104,24 @@ test('auth-pass: the sentinel authenticates to a master with requirepass; SENTIN
   assert.deepEqual(await c.call('SENTINEL', 'MASTER', 'other'), { error: 'ERR No such master with that name' });
   assert.deepEqual(await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'other'), null);
 });
+
+test('sentinel-pass: sentinels with requirepass authenticate to each other', async () => {
+  const master = await startServer();
+  open.push(master);
+  const lines = (p: number): string[] => [`monitor am 127.0.0.1 ${p} 2`, 'down-after-milliseconds am 500', 'sentinel-pass sp'];
+  const a = await startSentinel({ sentinel: lines(master.address.port), config: { requirepass: 'sp' } });
+  open.push(a);
+  const b = await startSentinel({ sentinel: lines(master.address.port), config: { requirepass: 'sp' } });
+  open.push(b);
+  const c = await client(a.address.port);
+  assert.deepEqual(await c.call('AUTH', 'sp'), { status: 'OK' });
+  const other = async (): Promise<Record<string, string>> => fields((await c.call('SENTINEL', 'SENTINELS', 'am') as Decoded[])[0] ?? []);
+  await waitFor(async () => (await other())['flags'] === 'sentinel', 10_000, 'the other sentinel is known and linked');
+  // Without AUTH its PINGs would get -NOAUTH and it would be in SDOWN after 500 ms.
+  const started = Date.now();
+  await waitFor(() => Date.now() - started > 1500, 3000, 'well past down-after');
+  const o = await other();
+  assert.equal(o['flags'], 'sentinel');
+  assert.ok(Number(o['last-ok-ping-reply']) < 1500, JSON.stringify(o));
+  assert.deepEqual(await c.call('SENTINEL', 'CONFIG', 'GET', 'sentinel-pass'), ['sentinel-pass', 'sp']);
+});
