@@ -2,8 +2,9 @@
  * The library entry point: `startServer()` gives a running Garrison server in this process, on a
  * free port by default, with its address and `close()`. Many can run in one process.
  */
-import { buildServer, listen } from './node/build.js';
+import { buildSentinelServer, buildServer, listen } from './node/build.js';
 import { loadAtStart } from './node/load-at-start.js';
+import { announceSentinel, type Sentinel } from './sentinel/index.js';
 import { nodeEnvironment, nullSink, stdoutSink } from './runtime/node/index.js';
 import { Config } from './server/config/config.js';
 import type { RdbCodec } from './persistence/codec.js';
@@ -33,8 +34,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
-  const config = new Config();
+/** Port, bind and the directives of the options applied to `config` (throws on a bad one). */
+function applyOptions(config: Config, opts: Pick<StartServerOptions, 'config' | 'port' | 'host'>): Config {
   config.set('port', [String(opts.port ?? 0)]);
   config.set('bind', [opts.host ?? '127.0.0.1']);
   // An embedded server saves only when asked to: no save points unless the caller sets `save`.
@@ -44,6 +45,11 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     const err = config.set(k, [text]);
     if (err !== null) throw new Error(`config ${k}: ${err}`);
   }
+  return config;
+}
+
+export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
+  const config = applyOptions(new Config(), opts);
   const server = buildServer({
     env: nodeEnvironment(), config, logSink: opts.log ? stdoutSink : nullSink,
     ...(opts.rdbCodec !== undefined ? { rdbCodec: opts.rdbCodec } : {}),
@@ -123,6 +129,43 @@ function whenLinkUp(server: Server, timeoutMs = 30_000): Promise<void> {
       }
     });
   });
+}
+
+export interface StartSentinelOptions {
+  /** `sentinel ...` directives without the keyword: ['monitor mymaster 127.0.0.1 6379 2', ...]. */
+  sentinel?: string[];
+  /** Other directives, as for startServer. */
+  config?: Record<string, string | number | boolean>;
+  /** Port to bind; default 0 (a free port). */
+  port?: number;
+  host?: string;
+  log?: boolean;
+}
+
+export interface RunningSentinel extends RunningServer {
+  readonly sentinel: Sentinel;
+}
+
+/** Starts a Garrison sentinel in this process (state is kept in memory: no config file). */
+export async function startSentinel(opts: StartSentinelOptions = {}): Promise<RunningSentinel> {
+  const config = applyOptions(new Config(undefined, { defaults: { 'protected-mode': 'no' } }), opts);
+  (opts.sentinel ?? []).forEach((line, i) => {
+    const args = line.trim().split(/\s+/);
+    config.directives.sentinel.push({ args, line: i + 1, text: `sentinel ${line}` });
+  });
+  const { server, sentinel } = buildSentinelServer({ env: nodeEnvironment(), config, logSink: opts.log ? stdoutSink : nullSink });
+  const listeners = await listen(server);
+  announceSentinel(server, sentinel);
+  server.startTicking();
+  const a = listeners[0]!.address;
+  const address = 'port' in a ? { host: a.host, port: a.port } : { host: opts.host ?? '127.0.0.1', port: 0 };
+  return {
+    address, server, sentinel,
+    close: async () => {
+      sentinel.close();
+      await server.close();
+    },
+  };
 }
 
 export type { Server } from './server/server.js';

@@ -7,9 +7,10 @@
  * taken, the pid file, the unix socket, SIGTERM/SIGINT shutdown per shutdown-on-sig*, and a crash
  * report for uncaught exceptions. Parsing is pure (server/config); this file does the I/O.
  */
-import { allCommandSpecs, buildServer, listen, ListenFailure } from './node/build.js';
+import { allCommandSpecs, buildSentinelServer, buildServer, listen, ListenFailure } from './node/build.js';
 import { FATAL_HANDLERS } from './server/aof.js';
 import { loadAtStart, LoadFailure } from './node/load-at-start.js';
+import { announceSentinel, SENTINEL_DEFAULT_PORT, SentinelConfigError, type Sentinel } from './sentinel/index.js';
 import { parseShutdownFlags, shutdownNode } from './node/shutdown.js';
 import { startupBanner, writeCrashReport } from './node/reports.js';
 import { nodeEnvironment, stdoutSink, fileSink, systemClock } from './runtime/node/index.js';
@@ -57,7 +58,7 @@ function usage(): string {
     `       ${PROGRAM} /etc/myredis.conf --loglevel verbose`,
     '',
     'Options are redis.conf directives: they are applied after the config file and stdin, so they win.',
-    'Sentinel mode (--sentinel) is not available yet.',
+    `Sentinel mode: ${PROGRAM} /path/to/sentinel.conf --sentinel (or garrison-sentinel /path/to/sentinel.conf).`,
     '',
   ].join('\n');
 }
@@ -100,16 +101,15 @@ function main(argv: string[]): void {
     case 'run':
       break;
   }
-  if (parsed.sentinel) {
-    proc.writeStderr('Sentinel mode is not available yet in Garrison: run garrison-server without --sentinel.\n');
-    return proc.exit(1);
-  }
+  const sentinelMode = parsed.sentinel;
 
   const pid = proc.pid();
   // Before the config is read, Redis logs to stdout as role C.
   const early = new Logger(systemClock, pid, stdoutSink);
   early.role = 'C';
-  const config = new Config(undefined, { defaults: { dir: proc.cwd() } });
+  const config = new Config(undefined, {
+    defaults: sentinelMode ? { dir: proc.cwd(), port: String(SENTINEL_DEFAULT_PORT), 'protected-mode': 'no' } : { dir: proc.cwd() },
+  });
   let fileText = '';
   if (parsed.configFile !== null) {
     config.configFile = proc.absolutePath(parsed.configFile);
@@ -127,7 +127,7 @@ function main(argv: string[]): void {
   }
   try {
     loadConfigText(assembleConfigText(fileText, stdinText, parsed.options), config, fileHost,
-      newLoadState(allCommandSpecs().map((s) => s.name)));
+      { ...newLoadState(allCommandSpecs().map((s) => s.name)), sentinelMode });
   } catch (e) {
     if (!(e instanceof ConfigLoadFailure)) throw e;
     const f = e.failure;
@@ -165,8 +165,31 @@ function main(argv: string[]): void {
     return null;
   });
 
-  const server = buildServer({ env: nodeEnvironment(), config, logSink: sink, portZero: 'none' });
-  server.logger.role = 'M';
+  if (sentinelMode) {
+    if (config.configFile === null) {
+      log.warning('Sentinel needs config file on disk to save state. Exiting...');
+      return proc.exit(1);
+    }
+    const notWritable = proc.checkAppend(config.configFile);
+    if (notWritable !== null) {
+      log.warning(`Sentinel config file ${config.configFile} is not writable: ${notWritable}. Exiting...`);
+      return proc.exit(1);
+    }
+  }
+  let server: Server;
+  let sentinel: Sentinel | null = null;
+  if (sentinelMode) {
+    try {
+      ({ server, sentinel } = buildSentinelServer({ env: nodeEnvironment(), config, logSink: sink, portZero: 'none' }));
+    } catch (e) {
+      if (!(e instanceof SentinelConfigError)) throw e;
+      proc.writeStderr(formatFatalConfigError({ kind: 'directive', line: e.line, text: e.text, message: e.reason }));
+      return proc.exit(1);
+    }
+  } else {
+    server = buildServer({ env: nodeEnvironment(), config, logSink: sink, portZero: 'none' });
+    server.logger.role = 'M';
+  }
   proc.onUncaught((e) => {
     if (config.bool('crash-log-enabled')) {
       writeCrashReport(server.logger, e, {
@@ -175,10 +198,10 @@ function main(argv: string[]): void {
     }
     proc.exit(1);
   });
-  void start(server, config, version, pid);
+  void start(server, config, version, pid, sentinel);
 }
 
-async function start(server: Server, config: Config, version: string, pid: number): Promise<void> {
+async function start(server: Server, config: Config, version: string, pid: number, sentinel: Sentinel | null): Promise<void> {
   const log = server.logger;
   if (config.directives.moduleConfigs.length > 0) {
     log.warning('Module Configuration detected without loadmodule directive or no ApplyConfig call: aborting');
@@ -205,19 +228,23 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   }
   const showLogo = config.bool('always-show-logo') || (config.str('logfile') === '' && proc.isStdoutTty());
   if (showLogo) log.rawText('notice', startupBanner(version, port, pid));
-  else log.notice(`Running mode=standalone, port=${port}.`);
-  log.warning('Server initialized');
+  else log.notice(`Running mode=${sentinel !== null ? 'sentinel' : 'standalone'}, port=${port}.`);
+  if (sentinel !== null) announceSentinel(server, sentinel);
+  else log.warning('Server initialized');
   server.startTicking();
-  // Redis exits when the AOF cannot be written with appendfsync always.
-  FATAL_HANDLERS.set(server, () => proc.exit(1));
-  try {
-    await loadAtStart(server);
-  } catch (e) {
-    if (!(e instanceof LoadFailure)) throw e;
-    for (const line of e.logLines) log.warning(line);
-    return proc.exit(1);
+  if (sentinel === null) {
+    // Redis exits when the AOF cannot be written with appendfsync always.
+    FATAL_HANDLERS.set(server, () => proc.exit(1));
+    try {
+      await loadAtStart(server);
+    } catch (e) {
+      if (!(e instanceof LoadFailure)) throw e;
+      for (const line of e.logLines) log.warning(line);
+      return proc.exit(1);
+    }
   }
-  if (hasTcp) log.notice('Ready to accept connections');
+  // redis-sentinel does not print it: its start-up ends with the +monitor events.
+  if (hasTcp && sentinel === null) log.notice('Ready to accept connections');
   if (unixsocket !== '') log.notice(`The server is now ready to accept connections at ${unixsocket}`);
 
   let shuttingDown = false;

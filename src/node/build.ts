@@ -21,6 +21,7 @@ import { installPersistence } from '../server/persistence.js';
 import { RDB_CODEC } from '../persistence/rdb-codec.js';
 import { datasetLoader, snapshotProvider } from '../persistence/replication-ports.js';
 import { installAof } from '../server/aof.js';
+import { installSentinel, sentinelCommandSpecs, type Sentinel } from '../sentinel/index.js';
 
 export interface BuildOptions {
   env: Environment;
@@ -65,6 +66,23 @@ export function buildServer(opts: BuildOptions): Server {
   opts.config.onApply(['port'], () => rebindTcp(server, 'port', modes));
   opts.config.onApply(['bind'], () => rebindTcp(server, 'bind', modes));
   return server;
+}
+
+/**
+ * A sentinel node (redis-server --sentinel): a Server with the sentinel's command table (SENTINEL,
+ * its INFO, ROLE and PUBLISH, plus the connection and pub/sub commands) and the sentinel module
+ * on its tick. The `sentinel ...` directives of the config are applied (throws SentinelConfigError).
+ */
+export function buildSentinelServer(opts: BuildOptions): { server: Server; sentinel: Sentinel } {
+  const logger = new Logger(opts.env.clock, opts.env.pid, opts.logSink);
+  logger.role = 'X';
+  const server = new Server({ env: opts.env, config: opts.config, logger, commands: sentinelCommandSpecs(allCommandSpecs()) });
+  installServerModules(server);
+  const sentinel = installSentinel(server);
+  const modes: ListenModes = { portZero: opts.portZero ?? 'ephemeral' };
+  opts.config.onApply(['port'], () => rebindTcp(server, 'port', modes));
+  opts.config.onApply(['bind'], () => rebindTcp(server, 'bind', modes));
+  return { server, sentinel };
 }
 
 /** Why the node could not start listening, with the lines Redis logs before exiting. */

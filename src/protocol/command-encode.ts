@@ -1,4 +1,7 @@
-/** Commands as RESP multibulk arrays of bulk strings: the replication stream's and the AOF's framing. */
+/**
+ * Commands as RESP multibulk arrays of bulk strings: the framing of the replication stream, the
+ * AOF, and what outgoing links (sentinel, replica handshake) send.
+ */
 export function encodeCommand(argv: readonly string[]): Buffer {
   let len = 0;
   for (const a of argv) len += a.length;

@@ -89,7 +89,17 @@ test('bad arguments print FATAL CONFIG FILE ERROR like redis-server and exit 1',
   }
   const s = runToExit(['--sentinel']);
   assert.equal(s.status, 1);
-  assert.match(s.stderr, /Sentinel mode is not available yet/);
+  assert.match(s.stdout, / # Sentinel needs config file on disk to save state\. Exiting\.\.\.$/m);
+  const sdir = tempDir();
+  try {
+    const sconf = join(sdir, 's.conf');
+    writeFileSync(sconf, 'port 26397\nsentinel monitor m 127.0.0.1 1 1\nsentinel bogus x\n');
+    const bad = runToExit([sconf, '--sentinel']);
+    assert.equal(bad.status, 1);
+    assert.equal(bad.stderr, "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 3\n>>> 'sentinel bogus x'\nUnrecognized sentinel configuration statement.\n");
+  } finally {
+    rmSync(sdir, { recursive: true, force: true });
+  }
 });
 
 test('config file, stdin and options: later wins; log format; pid file; SIGTERM exits 0 and cleans up', async () => {

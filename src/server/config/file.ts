@@ -62,6 +62,8 @@ export interface LoadState {
    * file too) finishes, so after an `include` every `save` line replaces the previous ones again.
    */
   reading: boolean;
+  /** Sentinel mode: `sentinel ...` lines are recorded for the sentinel instead of refused. */
+  sentinelMode?: boolean;
 }
 
 export function newLoadState(commandNames: Iterable<string> | null): LoadState {
@@ -148,7 +150,8 @@ export function loadConfigText(text: string, config: Config, host: ConfigFileHos
     } else if (name === 'sentinel') {
       // A bare `sentinel` line is the mode switch main() looks for; with arguments it is sentinel state.
       if (args.length !== 1) {
-        fail('sentinel directive while not in sentinel mode');
+        if (state.sentinelMode !== true) fail('sentinel directive while not in sentinel mode');
+        config.directives.sentinel.push({ args: rest, line: lineNo, text: line });
       }
     } else {
       fail('Bad directive or wrong number of arguments');

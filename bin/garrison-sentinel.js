@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// garrison-sentinel sentinel.conf: garrison-server in sentinel mode (as redis-sentinel is redis-server --sentinel).
+process.argv.push('--sentinel');
+await import('../dist/src/main.js');

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applySentinelDirective, mergeSentinelLines, sentinelConfigLines } from './config.js';
+import { Sentinel } from './sentinel.js';
+
+function fresh(): Sentinel {
+  const env = {
+    clock: { nowMs: () => 1000, monotonicUs: () => 0, nowUs: () => 0 },
+    random: { float: () => 0.5, bytes: (n: number) => Buffer.alloc(n) },
+    transport: { listen: () => Promise.reject(new Error('no')), connect: () => Promise.reject(new Error('no')) },
+  };
+  return new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379 }, 'a'.repeat(40));
+}
+
+test('directives build the state; errors carry Redis texts', () => {
+  const s = fresh();
+  const lines = [
+    'monitor mymaster 127.0.0.1 6379 2', 'down-after-milliseconds mymaster 5000', 'failover-timeout mymaster 60000',
+    'parallel-syncs mymaster 2', 'auth-pass mymaster secret', 'config-epoch mymaster 3', 'leader-epoch mymaster 4',
+    'known-replica mymaster 127.0.0.1 6380', 'known-slave mymaster 127.0.0.1 6381',
+    `known-sentinel mymaster 127.0.0.1 26380 ${'b'.repeat(40)}`, 'current-epoch 4', `myid ${'c'.repeat(40)}`,
+  ];
+  for (const l of lines) assert.equal(applySentinelDirective(s, l.split(' ')), null, l);
+  const m = s.masters.get('mymaster')!;
+  assert.deepEqual([m.quorum, m.downAfterMs, m.failoverTimeoutMs, m.parallelSyncs, m.authPass, m.configEpoch, m.leaderEpoch],
+    [2, 5000, 60000, 2, 'secret', 3, 4]);
+  assert.deepEqual([...m.replicas.keys()], ['127.0.0.1:6380', '127.0.0.1:6381']);
+  assert.equal(m.sentinels.get('b'.repeat(40))?.port, 26380);
+  assert.equal(s.currentEpoch, 4);
+  assert.equal(s.myId, 'c'.repeat(40));
+  assert.equal(applySentinelDirective(s, ['monitor', 'mymaster', '127.0.0.1', '1', '1']), 'Duplicate master name.');
+  assert.equal(applySentinelDirective(s, ['down-after-milliseconds', 'nosuch', '1']), 'No such master with specified name.');
+  assert.equal(applySentinelDirective(s, ['bogus']), 'Unrecognized sentinel configuration statement.');
+  assert.equal(applySentinelDirective(s, ['monitor', 'x', '127.0.0.1', '1', '0']), 'Quorum must be 1 or greater.');
+});
+
+test('state lines in Redis order, merged in place into the file', () => {
+  const s = fresh();
+  for (const l of ['monitor mymaster 127.0.0.1 6379 2', 'down-after-milliseconds mymaster 1000', 'known-replica mymaster 127.0.0.1 6380',
+    `known-sentinel mymaster 127.0.0.1 26380 ${'b'.repeat(40)}`]) applySentinelDirective(s, l.split(' '));
+  s.currentEpoch = 7;
+  s.masters.get('mymaster')!.configEpoch = 7;
+  assert.deepEqual(sentinelConfigLines(s).map(([, l]) => l), [
+    `sentinel myid ${'a'.repeat(40)}`,
+    'sentinel monitor mymaster 127.0.0.1 6379 2',
+    'sentinel down-after-milliseconds mymaster 1000',
+    'sentinel config-epoch mymaster 7',
+    'sentinel leader-epoch mymaster 0',
+    'sentinel known-replica mymaster 127.0.0.1 6380',
+    `sentinel known-sentinel mymaster 127.0.0.1 26380 ${'b'.repeat(40)}`,
+    'sentinel current-epoch 7',
+  ]);
+  const old = [
+    'port 26379', '# keep me', 'sentinel monitor mymaster 127.0.0.1 6000 2', 'sentinel down-after-milliseconds mymaster 1000',
+    'sentinel known-slave mymaster 10.0.0.1 1', 'sentinel known-slave mymaster 10.0.0.2 2', 'sentinel current-epoch 1', '',
+  ].join('\n');
+  assert.equal(mergeSentinelLines(old, sentinelConfigLines(s)), [
+    'port 26379', '# keep me', 'sentinel monitor mymaster 127.0.0.1 6379 2', 'sentinel down-after-milliseconds mymaster 1000',
+    'sentinel known-replica mymaster 127.0.0.1 6380', 'sentinel current-epoch 7',
+    `sentinel myid ${'a'.repeat(40)}`, 'sentinel config-epoch mymaster 7', 'sentinel leader-epoch mymaster 0',
+    `sentinel known-sentinel mymaster 127.0.0.1 26380 ${'b'.repeat(40)}`, '',
+  ].join('\n'));
+});
