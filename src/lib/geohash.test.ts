@@ -77,7 +77,10 @@ test('property: the 9-cell search finds exactly the brute-force matches', () => 
     fc.double({ min: 0, max: 800, noNaN: true }),
     (cx, cy, offsets, far, kind, r1, r2) => {
       const pts: Array<[number, number, number]> = [];
-      offsets.forEach(([dx, dy], i) => pts.push([i, near(cx, dx, -180, 180), near(cy, dy, GEO_LAT_MIN, GEO_LAT_MAX)]));
+      // Points clamped onto the exact upper latitude limit are left out: their score keeps a carry
+      // bit (see the golden 13510798882111488) that puts them outside every searched cell, on
+      // redis-server too, so brute force is not the oracle there.
+      offsets.forEach(([dx, dy], i) => pts.push([i, near(cx, dx, -180, 180), near(cy, dy, GEO_LAT_MIN, GEO_LAT_MAX - 1e-9)]));
       far.forEach(([x, y], i) => pts.push([1000 + i, x, y]));
       const shape: Shape = kind === 'circle'
         ? { kind, lon: cx, lat: cy, conv: 1000, radius: r1 }
