@@ -7,13 +7,29 @@
  * process that writes (the forked child for BGSAVE); Garrison writes from its own process, where
  * several servers may share a directory, so a per-server tag is added.
  */
-import type { FileHandle, FileSystem } from '../runtime/ports.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import type { Clock, FileHandle, FileSystem, Scheduler } from '../runtime/ports.js';
 import type { SnapshotSink } from './snapshot.js';
 
 export interface PersistenceLog {
   notice(msg: string): void;
   warning(msg: string): void;
   verbose(msg: string): void;
+}
+
+/**
+ * What every persistence module (RDB saves and loads, the AOF) takes from its node: the keyspace,
+ * the clock, scheduler and files, and how to name its temporary files and log.
+ */
+export interface NodeFacilities {
+  ks: Keyspace;
+  clock: Clock;
+  scheduler: Scheduler;
+  fs: FileSystem;
+  pid: number;
+  /** Distinguishes this node's temporary files from other nodes' in the same directory. */
+  tag: string;
+  log: PersistenceLog;
 }
 
 /** `dir` joined with a file name ('' means the working directory). */

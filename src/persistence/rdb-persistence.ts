@@ -12,10 +12,8 @@
  * Server-independent: configuration comes through `PersistenceSettings`, the clock, scheduler and
  * files through the runtime ports; server/ wires commands, INFO and admission to it.
  */
-import type { Keyspace } from '../keyspace/keyspace.js';
-import type { Clock, FileSystem, Scheduler } from '../runtime/ports.js';
 import type { DecodeLimits, RdbCodec } from './codec.js';
-import { RdbFileSink, pathIn, type PersistenceLog } from './rdb-file.js';
+import { RdbFileSink, pathIn, type NodeFacilities } from './rdb-file.js';
 import { DatasetLoad } from './rdb-load.js';
 import { Snapshot, type SliceLimits, type SnapshotSink, DEFAULT_SLICE_LIMITS } from './snapshot.js';
 import { SnapshotRunner } from './snapshot-runner.js';
@@ -32,15 +30,7 @@ export interface PersistenceSettings {
   stopWritesOnBgsaveError(): boolean;
 }
 
-export interface PersistenceDeps {
-  ks: Keyspace;
-  clock: Clock;
-  scheduler: Scheduler;
-  fs: FileSystem;
-  pid: number;
-  /** Distinguishes this node's temporary files from other nodes' in the same process. */
-  tag: string;
-  log: PersistenceLog;
+export interface PersistenceDeps extends NodeFacilities {
   codec: RdbCodec;
   settings: PersistenceSettings;
   /** used_memory, for the `used-mem` aux field. */

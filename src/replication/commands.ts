@@ -163,7 +163,7 @@ export function replicationCommands(repl: Replication): Spec[] {
         { name: 'abort', type: 'pure-token', token: 'ABORT', flags: ['optional'] },
         { name: 'milliseconds', type: 'integer', token: 'TIMEOUT', flags: ['optional'] },
       ],
-      handler: (c, argv) => repl.failover.command(c, argv),
+      handler: (_c, argv) => repl.failover.command(argv),
     },
     {
       name: 'wait', arity: 3, flags: ['noscript'], acl: ['slow', 'connection'], group: 'generic',

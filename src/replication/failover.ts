@@ -7,7 +7,6 @@
  */
 import { parseInt64Number } from '../lib/int64.js';
 import { error, OK, type Reply } from '../protocol/reply.js';
-import type { Client } from '../server/client.js';
 import type { Replication } from './replication.js';
 
 export type FailoverState = 'no-failover' | 'waiting-for-sync' | 'failover-in-progress';
@@ -25,7 +24,7 @@ export class Failover {
   }
 
   /** FAILOVER [TO host port [FORCE]] [TIMEOUT ms] | FAILOVER ABORT */
-  command(c: Client, argv: string[]): Reply {
+  command(argv: string[]): Reply {
     const server = this.server;
     if (server.config.bool('cluster-enabled')) return error('ERR FAILOVER not allowed in cluster mode.');
     if (argv.length === 2 && argv[1]!.toLowerCase() === 'abort') {

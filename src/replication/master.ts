@@ -108,14 +108,18 @@ export class MasterSide {
   // -------------------------------------------------------------------------------------------
   // The stream
 
-  /** A command propagated on this node (Redis's replicationFeedSlaves); dbId -1 for no SELECT. */
-  feedCommand(dbId: number, argv: readonly string[]): void {
-    if (this.core.backlog === null && this.replicas.size === 0) return;
+  /**
+   * A command propagated on this node (Redis's replicationFeedSlaves); dbId -1 for no SELECT.
+   * False when there is no stream to feed (no backlog, no replica): the offset does not move.
+   */
+  feedCommand(dbId: number, argv: readonly string[]): boolean {
+    if (this.core.backlog === null && this.replicas.size === 0) return false;
     if (dbId >= 0 && dbId !== this.selectedDb) {
       this.feedBytes(encodeCommand(['SELECT', String(dbId)]));
       this.selectedDb = dbId;
     }
     this.feedBytes(encodeCommand(argv));
+    return true;
   }
 
   /** Raw stream bytes: the backlog, then every replica according to its state. */

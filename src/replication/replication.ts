@@ -57,7 +57,8 @@ export class Replication implements ReplicationCore {
       propagate: (dbId, argv) => {
         // A replica's stream is its master's, forwarded verbatim by the link.
         if (this.link !== null) return;
-        this.master.feedCommand(dbId, argv);
+        // WAIT's offset is only worth recording when there is a stream (nothing to wait for otherwise).
+        if (!this.master.feedCommand(dbId, argv)) return;
         const c = server.current;
         if (c !== null) this.writeOffsets.set(c, this.offset);
       },

@@ -18,7 +18,7 @@ import { error } from '../protocol/reply.js';
 import type { Connection } from '../runtime/ports.js';
 import { Client } from './client.js';
 import { infoState } from './info.js';
-import { persistenceOf } from './persistence.js';
+import { nodeFacilities, persistenceOf } from './persistence.js';
 import type { Server } from './server.js';
 
 const MODULES = new WeakMap<Server, Aof>();
@@ -36,13 +36,7 @@ export function installAof(server: Server, codec: RdbCodec | null): Aof {
   const rdb = persistenceOf(server);
   const runner = rdb?.runner ?? new SnapshotRunner(server.ks, server.env.clock, server.env.scheduler);
   const aof = new Aof({
-    ks: server.ks,
-    clock: server.env.clock,
-    scheduler: server.env.scheduler,
-    fs: server.env.fs,
-    pid: server.env.pid,
-    tag: server.runId.slice(0, 8),
-    log: server.logger,
+    ...nodeFacilities(server),
     codec,
     decodeLimits: () => server.commandConfig,
     rdbOptions: () => ({ compression: cfg.bool('rdbcompression'), checksum: cfg.bool('rdbchecksum') }),

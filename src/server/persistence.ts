@@ -7,6 +7,7 @@
  */
 import type { RdbCodec } from '../persistence/codec.js';
 import { RdbPersistence } from '../persistence/rdb-persistence.js';
+import type { NodeFacilities } from '../persistence/rdb-file.js';
 import { ERR_LOADING } from '../protocol/errors.js';
 import { error, type Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
@@ -29,9 +30,9 @@ export function persistenceOf(server: Server): RdbPersistence | null {
   return MODULES.get(server) ?? null;
 }
 
-export function installPersistence(server: Server, codec: RdbCodec): RdbPersistence {
-  const cfg = server.config;
-  const p = new RdbPersistence({
+/** What the node gives every persistence module (RDB and AOF). */
+export function nodeFacilities(server: Server): NodeFacilities {
+  return {
     ks: server.ks,
     clock: server.env.clock,
     scheduler: server.env.scheduler,
@@ -39,6 +40,13 @@ export function installPersistence(server: Server, codec: RdbCodec): RdbPersiste
     pid: server.env.pid,
     tag: server.runId.slice(0, 8),
     log: server.logger,
+  };
+}
+
+export function installPersistence(server: Server, codec: RdbCodec): RdbPersistence {
+  const cfg = server.config;
+  const p = new RdbPersistence({
+    ...nodeFacilities(server),
     codec,
     settings: {
       dir: () => cfg.str('dir'),

@@ -7,7 +7,8 @@
  */
 import type { Connection, Transport } from '../runtime/ports.js';
 import type { SimProcess } from './event-loop.js';
-import { encodeCommand, ReplyParser, showReply, type SimReply } from './resp.js';
+import { ReplyParser } from '../link/reply-parser.js';
+import { encodeRequest, showReply, toSimReply, type SimReply } from './resp.js';
 import type { Trace } from './trace.js';
 
 export type ReplyCallback = (reply: SimReply | null, err: Error | null) => void;
@@ -43,7 +44,7 @@ export class SimClient {
       cb(null, new Error(`${this.name}: ${this.closeReason}`));
       return;
     }
-    const bytes = encodeCommand(args);
+    const bytes = encodeRequest(args);
     if (this.conn === null) {
       this.queued.push({ bytes, args: shown, cb });
       return;
@@ -86,8 +87,9 @@ export class SimClient {
   }
 
   private onData(chunk: Buffer): void {
-    this.parser.push(chunk);
-    for (let r = this.parser.next(); r !== undefined; r = this.parser.next()) {
+    this.parser.feed(chunk);
+    for (let p = this.parser.next(); p !== undefined; p = this.parser.next()) {
+      const r = toSimReply(p);
       if (typeof r === 'object' && r !== null && !Array.isArray(r) && 'push' in r) {
         this.onPush(r);
         continue;

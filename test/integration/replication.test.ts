@@ -6,6 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../../src/index.js';
+import { info } from '../helpers/reply-fields.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 
 const OK = { status: 'OK' };
@@ -20,15 +21,6 @@ async function node(config: Record<string, string | number> = {}): Promise<{ s: 
   const c = await RespClient.connect(s.address.port);
   open.push(c);
   return { s, c };
-}
-
-function info(text: Decoded): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of String(text).split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
 }
 
 async function repl(c: RespClient): Promise<Record<string, string>> {

@@ -111,7 +111,7 @@ class StreamNode {
     return true;
   }
 
-  append(id: StreamId, fields: string[], limits: StreamNodeLimits = DEFAULT_NODE_LIMITS): void {
+  append(id: StreamId, fields: string[]): void {
     if (2 * this.live + 2 > this.ids.length) {
       const grown = new BigUint64Array(Math.max(4, this.ids.length * 2));
       grown.set(this.ids);

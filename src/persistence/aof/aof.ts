@@ -21,11 +21,10 @@
  * Server-independent: configuration, the RDB codec, the snapshot runner and the replay target are
  * injected; server/aof.ts wires commands, INFO, admission and the seams.
  */
-import type { Keyspace } from '../../keyspace/keyspace.js';
 import { encodeCommand } from '../../protocol/command-encode.js';
-import type { Clock, FileHandle, FileSystem, Scheduler } from '../../runtime/ports.js';
+import type { FileHandle } from '../../runtime/ports.js';
 import type { DecodeLimits, RdbCodec } from '../codec.js';
-import { pathIn, type PersistenceLog } from '../rdb-file.js';
+import { pathIn, type NodeFacilities } from '../rdb-file.js';
 import { Snapshot, DEFAULT_SLICE_LIMITS, type ImageEncoder, type SnapshotSink } from '../snapshot.js';
 import type { SnapshotRunner } from '../snapshot-runner.js';
 import { AofCommandEncoder } from './command-encoder.js';
@@ -53,15 +52,7 @@ export interface AofSettings {
   rewriteMinSize(): number;
 }
 
-export interface AofDeps {
-  ks: Keyspace;
-  clock: Clock;
-  scheduler: Scheduler;
-  fs: FileSystem;
-  pid: number;
-  /** Distinguishes this node's temporary files from other nodes' in the same directory. */
-  tag: string;
-  log: PersistenceLog;
+export interface AofDeps extends NodeFacilities {
   codec: RdbCodec | null;
   decodeLimits(): DecodeLimits;
   /** rdbcompression / rdbchecksum for an RDB base. */
@@ -144,13 +135,6 @@ export class Aof {
     } catch {
       return null;
     }
-  }
-
-  /** The size Redis's getAppendOnlyFileSize logs about when it cannot stat. */
-  private sizeOrLog(name: string): number {
-    const size = this.fileSize(name);
-    if (size === null) this.d.log.warning(`Unable to obtain the AOF file ${name} length. stat: No such file or directory`);
-    return size ?? 0;
   }
 
   // ---------------------------------------------------------------------------------------------
