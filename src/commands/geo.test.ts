@@ -49,9 +49,30 @@ test('search replies: WITHDIST/WITHHASH/WITHCOORD shape and COUNT ordering', () 
   assert.deepEqual(c.exec(DATA_COMMANDS, ['GEODIST', 'g', 'Palermo', 'Catania', 'km']).reply, '166.2742');
 });
 
+test('a centre on longitude 0: a point just west is missed at 599.9999999999987 km, found at 599.99, as on redis-server 7.0.15', () => {
+  const c = ctx();
+  c.exec(DATA_COMMANDS, ['GEOADD', 'g', '-1e-9', '-84.60559238237725', 'm0', '0', '-84.60559238237725', 'm1']);
+  const search = (r: string): unknown => c.exec(DATA_COMMANDS, ['GEOSEARCH', 'g', 'FROMLONLAT', '0', '-84.60559238237725', 'BYRADIUS', r, 'km', 'ASC']).reply;
+  assert.deepEqual(search('599.9999999999987'), ['m1']);
+  assert.deepEqual(search('599.99'), ['m1', 'm0']);
+});
+
+/**
+ * Moves a coordinate within 1e-6 degrees of 0 to 1e-3. 0 and the range limits are edges of every
+ * cell level; a centre or a point on one makes Redis's own 9-cell search miss points across the
+ * edge at some radii (the golden test above), so the property keeps both off them.
+ */
+function awayFromZero(v: number): number {
+  return Math.abs(v) < 1e-6 ? 1e-3 : v;
+}
+
 test('property: GEOSEARCH returns exactly the members a brute-force filter keeps, nearest first', () => {
-  const lat = fc.double({ min: -85, max: 85, noNaN: true });
-  const lon = fc.double({ min: -180, max: 180, noNaN: true });
+  // Centres off the edges shared by every cell level (see the comment in the property).
+  // Up to 60 degrees: nearer the poles Redis's search can miss members well inside the radius
+  // when they lie across a cell edge from the centre (the golden test above; checked on
+  // redis-server), so brute force is no oracle there.
+  const lat = fc.double({ min: -60, max: 60, noNaN: true }).map(awayFromZero);
+  const lon = fc.double({ min: -180 + 1e-6, max: 180 - 1e-6, noNaN: true }).map(awayFromZero);
   fc.assert(fc.property(
     lon, lat,
     fc.array(fc.tuple(fc.double({ min: -4, max: 4, noNaN: true }), fc.double({ min: -4, max: 4, noNaN: true })), { minLength: 1, maxLength: 150 }),
@@ -63,8 +84,8 @@ test('property: GEOSEARCH returns exactly the members a brute-force filter keeps
       const argv = ['GEOADD', 'g'];
       const pts: Array<[string, number, number]> = [];
       offs.forEach(([dx, dy], i) => {
-        const x = Math.max(-180, Math.min(180, cx + dx));
-        const y = Math.max(-85, Math.min(85, cy + dy));
+        const x = awayFromZero(Math.max(-180 + 1e-6, Math.min(180 - 1e-6, cx + dx)));
+        const y = awayFromZero(Math.max(-85 + 1e-6, Math.min(85 - 1e-6, cy + dy)));
         pts.push([`m${i}`, x, y]);
         argv.push(String(x), String(y), `m${i}`);
       });

@@ -65,8 +65,14 @@ function viaCells(points: Array<[number, number, number]>, shape: Shape): number
 }
 
 test('property: the 9-cell search finds exactly the brute-force matches', () => {
-  const lon = fc.double({ min: -180, max: 180, noNaN: true });
-  const lat = fc.double({ min: GEO_LAT_MIN, max: GEO_LAT_MAX, noNaN: true });
+  // Centres (and points, below) off the edges shared by every cell level (0 and the range limits): there the 9-cell
+  // search misses points just across the edge at some radii, on redis-server too (see the golden
+  // GEOSEARCH test in commands/geo.test.ts), so brute force is no oracle.
+  const away = (v: number): number => (Math.abs(v) < 1e-6 ? 1e-3 : v);
+  const lon = fc.double({ min: -180 + 1e-6, max: 180 - 1e-6, noNaN: true }).map(away);
+  // Up to 60 degrees for centres: nearer the poles the search can miss members well inside the
+  // radius across a cell edge, on redis-server too (golden test in commands/geo.test.ts).
+  const lat = fc.double({ min: -60, max: 60, noNaN: true }).map(away);
   const near = (c: number, spread: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, c + spread));
   fc.assert(fc.property(
     lon, lat,
@@ -77,10 +83,9 @@ test('property: the 9-cell search finds exactly the brute-force matches', () => 
     fc.double({ min: 0, max: 800, noNaN: true }),
     (cx, cy, offsets, far, kind, r1, r2) => {
       const pts: Array<[number, number, number]> = [];
-      // Points clamped onto the exact upper latitude limit are left out: their score keeps a carry
-      // bit (see the golden 13510798882111488) that puts them outside every searched cell, on
-      // redis-server too, so brute force is not the oracle there.
-      offsets.forEach(([dx, dy], i) => pts.push([i, near(cx, dx, -180, 180), near(cy, dy, GEO_LAT_MIN, GEO_LAT_MAX - 1e-9)]));
+      // Points are kept off the same edges (a score at the upper limit even keeps a carry bit, see
+      // the golden 13510798882111488, that puts it outside every searched cell).
+      offsets.forEach(([dx, dy], i) => pts.push([i, away(near(cx, dx, -180 + 1e-6, 180 - 1e-6)), away(near(cy, dy, GEO_LAT_MIN + 1e-6, GEO_LAT_MAX - 1e-6))]));
       far.forEach(([x, y], i) => pts.push([1000 + i, x, y]));
       const shape: Shape = kind === 'circle'
         ? { kind, lon: cx, lat: cy, conv: 1000, radius: r1 }
