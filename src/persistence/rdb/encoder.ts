@@ -10,7 +10,7 @@
 import type { Int64 } from '../../lib/int64.js';
 import type { Value } from '../../keyspace/value.js';
 import { ByteWriter } from './byte-writer.js';
-import { RDB_VERSION, RdbOpcode } from './constants.js';
+import { RDB_VERSION, RdbOpcode, RdbType } from './constants.js';
 import { Crc64 } from './crc64.js';
 import { writeLen, writeString } from './primitives.js';
 import { writeValue } from './value-encoder.js';
@@ -61,7 +61,15 @@ export class RdbWriter {
       this.w.byte(RdbOpcode.EXPIRETIME_MS);
       this.w.i64le(BigInt(expireMs));
     }
-    // rdbSaveKeyValuePair: type byte, then the key, then the payload.
+    // rdbSaveKeyValuePair: type byte, then the key, then the payload. Strings (most keys) are
+    // written in place; other types are encoded first, since their type byte depends on the
+    // encoding chosen while writing them.
+    if (typeof value === 'string') {
+      this.w.byte(RdbType.STRING);
+      writeString(this.w, key, this.compression);
+      writeString(this.w, value, this.compression);
+      return;
+    }
     const body = encodeValue(value, this.compression);
     this.w.byte(body[0]!);
     writeString(this.w, key, this.compression);
