@@ -18,6 +18,7 @@ export function rdbEncoder(opts: EncoderOptions): ImageEncoder {
     entry: (key: string, value: Value, expireMs: Int64 | null) => w.entry(key, value, expireMs ?? -1),
     end: () => w.end(),
     take: () => w.take(),
+    pendingLength: () => w.pendingLength,
   };
 }
 

@@ -59,6 +59,11 @@ class RecordingEncoder implements ImageEncoder {
     this.out = [];
     return b;
   }
+  pendingLength(): number {
+    let n = 0;
+    for (const b of this.out) n += b.length;
+    return n;
+  }
 }
 
 class CollectingSink implements SnapshotSink {

@@ -36,6 +36,8 @@ export interface ImageEncoder {
   end(): void;
   /** The bytes encoded since the last take. */
   take(): Buffer;
+  /** How many bytes take() would return now (cheap: checked after every entry). */
+  pendingLength(): number;
 }
 
 /**
@@ -274,17 +276,20 @@ export class Snapshot {
   private pendingLen = 0;
 
   private pendingBytes(): number {
-    // Everything the encoder holds is taken into `pendingChunks` as it is measured.
+    return this.pendingLen + this.encoder.pendingLength();
+  }
+
+  /** Moves what the encoder holds into `pendingChunks` (before a database switch, and to flush). */
+  private takeEncoded(): void {
     const b = this.encoder.take();
     if (b.length !== 0) {
       this.pendingChunks.push(b);
       this.pendingLen += b.length;
     }
-    return this.pendingLen;
   }
 
   private flush(): void {
-    this.pendingBytes();
+    this.takeEncoded();
     if (this.pendingLen === 0) return;
     const chunk = this.pendingChunks.length === 1 ? this.pendingChunks[0]! : Buffer.concat(this.pendingChunks, this.pendingLen);
     this.pendingChunks = [];

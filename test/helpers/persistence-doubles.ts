@@ -120,6 +120,7 @@ export class RecordingCodec implements RdbCodec {
         lines({ k: 'e', key, v, x: expireMs === null ? null : String(expireMs) });
       },
       end: () => lines({ k: 'end' }),
+      pendingLength: () => out.reduce((n, l) => n + l.length, 0),
       take: () => {
         const b = Buffer.from(out.join(''), 'latin1');
         out = [];

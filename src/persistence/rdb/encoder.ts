@@ -98,6 +98,11 @@ export class RdbWriter {
     return this.w.take();
   }
 
+  /** Bytes produced since the last take(). */
+  get pendingLength(): number {
+    return this.w.length;
+  }
+
   /** Total bytes produced so far (taken or not). */
   get bytesWritten(): number {
     return this.w.total;
