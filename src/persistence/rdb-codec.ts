@@ -19,6 +19,8 @@ export function rdbEncoder(opts: EncoderOptions): ImageEncoder {
     end: () => w.end(),
     take: () => w.take(),
     pendingLength: () => w.pendingLength,
+    entryBytes: (key: string, value: Value, expireMs: Int64 | null) => w.entryBytes(key, value, expireMs ?? -1),
+    raw: (bytes: Buffer) => w.raw(bytes),
   };
 }
 

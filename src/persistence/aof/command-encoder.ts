@@ -63,6 +63,24 @@ export class AofCommandEncoder implements ImageEncoder {
     if (expireMs !== null) this.push(['PEXPIREAT', key, String(expireMs)]);
   }
 
+  /** The commands entry() would append, on their own. */
+  entryBytes(key: string, value: Value, expireMs: Int64 | null): Buffer {
+    const chunks = this.chunks, bytes = this.chunkBytes;
+    this.chunks = [];
+    this.chunkBytes = 0;
+    try {
+      this.entry(key, value, expireMs);
+      return this.take();
+    } finally {
+      this.chunks = chunks;
+      this.chunkBytes = bytes;
+    }
+  }
+
+  raw(bytes: Buffer): void {
+    if (bytes.length > 0) this.add(bytes);
+  }
+
   end(): void {}
 
   take(): Buffer {
