@@ -50,12 +50,16 @@ export function pairFields(r: Reply): Record<string, string> {
 
 /**
  * Calls `cond` every `everyMs` until it is true (a throw counts as false); rejects with `what`
- * and the last error after `timeoutMs`.
+ * and the last error after `timeoutMs`, or at once with the error `fatal` returns.
  */
-export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 50): Promise<void> {
+export async function waitUntil(
+  cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 50, fatal: () => Error | null = () => null,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
+    const f = fatal();
+    if (f !== null) throw f;
     try {
       if (await cond()) return;
     } catch (e) {
