@@ -7,7 +7,7 @@
  * by skipping the oracle); elsewhere the caller skips with a visible message.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RespClient } from '../../helpers/resp-client.js';
@@ -127,4 +127,47 @@ export function runTool(
     if (opts.input !== undefined) child.stdin.end(opts.input);
     else child.stdin.end();
   });
+}
+
+export interface RedisSentinelProcess {
+  readonly port: number;
+  /** Its sentinel.conf (redis-sentinel rewrites it). */
+  readonly conf: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real redis-sentinel on a free loopback port with the given `sentinel ...` directives
+ * (without the keyword) in a fresh sentinel.conf, and waits until it answers PING.
+ */
+export async function startRedisSentinel(lines: readonly string[]): Promise<RedisSentinelProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'garrison-rsentinel-'));
+  const conf = join(dir, 'sentinel.conf');
+  writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, ...lines.map((l) => `sentinel ${l}`), ''].join('\n'));
+  const child = spawn('redis-sentinel', [conf], { stdio: 'ignore' });
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+  const stop = async (): Promise<void> => {
+    if (!exited) {
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGKILL');
+      await gone;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 10_000;
+  while (!exited && Date.now() < deadline) {
+    try {
+      const c = await RespClient.connect(port);
+      const r = await c.call('PING');
+      c.close();
+      if (typeof r === 'object' && r !== null && 'status' in r && r.status === 'PONG') return { port, conf, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await stop();
+  throw new Error('redis-sentinel did not answer PING within 10 s');
 }
