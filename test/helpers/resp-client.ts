@@ -221,3 +221,20 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** One command on a fresh connection to port; null when nothing answers there (yet). */
+export async function callFresh(port: number, ...args: Array<string | number>): Promise<Decoded | null> {
+  let c: RespClient;
+  try {
+    c = await RespClient.connect(port);
+  } catch {
+    return null;
+  }
+  try {
+    return await c.call(...args);
+  } catch {
+    return null;
+  } finally {
+    c.close();
+  }
+}

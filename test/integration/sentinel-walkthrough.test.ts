@@ -14,26 +14,12 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
+import { callFresh, RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 import { info } from '../helpers/reply-fields.js';
 
 const BIN = (name: string): string => fileURLToPath(new URL(`../../../bin/${name}.js`, import.meta.url));
 
 interface Row { role: string; port: number; pid: number; conf: string }
-
-/** One command on a fresh connection; null when the node does not answer (yet). */
-async function call(port: number, ...args: string[]): Promise<Decoded | null> {
-  try {
-    const c = await RespClient.connect(port);
-    try {
-      return await c.call(...args);
-    } finally {
-      c.close();
-    }
-  } catch {
-    return null;
-  }
-}
 
 function isAlive(pid: number): boolean {
   try {
@@ -70,8 +56,8 @@ test('walkthrough: kill -9 the master of garrison processes, a replica takes ove
     const [master, r1, r2, ...sentinels] = rows as [Row, Row, Row, ...Row[]];
 
     // A write acknowledged by both replicas survives the failover.
-    assert.deepEqual(await call(master.port, 'SET', 'walkthrough', 'before'), { status: 'OK' });
-    assert.equal(await call(master.port, 'WAIT', '2', '5000'), 2);
+    assert.deepEqual(await callFresh(master.port, 'SET', 'walkthrough', 'before'), { status: 'OK' });
+    assert.equal(await callFresh(master.port, 'WAIT', '2', '5000'), 2);
 
     const sub = await RespClient.connect(sentinels[0]!.port);
     clients.push(sub);
@@ -91,29 +77,29 @@ test('walkthrough: kill -9 the master of garrison processes, a replica takes ove
 
     await waitFor(async () => {
       for (const s of sentinels) {
-        const a = await call(s.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster');
+        const a = await callFresh(s.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster');
         if (JSON.stringify(a) !== JSON.stringify(['127.0.0.1', String(promoted.port)])) return false;
       }
       return true;
     }, 20_000, 'every sentinel answers the new master');
-    assert.equal((await call(promoted.port, 'ROLE') as Decoded[])[0], 'master');
+    assert.equal((await callFresh(promoted.port, 'ROLE') as Decoded[])[0], 'master');
     await waitFor(async () => {
-      const i = info(await call(other.port, 'INFO', 'replication'));
+      const i = info(await callFresh(other.port, 'INFO', 'replication'));
       return i['master_port'] === String(promoted.port) && i['master_link_status'] === 'up';
     }, 20_000, 'the other replica follows the new master');
-    assert.equal(await call(promoted.port, 'GET', 'walkthrough'), 'before');
-    assert.deepEqual(await call(promoted.port, 'SET', 'walkthrough', 'after'), { status: 'OK' });
+    assert.equal(await callFresh(promoted.port, 'GET', 'walkthrough'), 'before');
+    assert.deepEqual(await callFresh(promoted.port, 'SET', 'walkthrough', 'after'), { status: 'OK' });
     await waitFor(() => out.includes(`master 127.0.0.1:${master.port} (pid ${master.pid}) exited (SIGKILL)`), 5000, 'garrison up reports the killed master');
 
     // The old master comes back with its own config file and is turned into a replica.
     const old = spawn(process.execPath, [BIN('garrison-server'), master.conf], { stdio: 'ignore' });
     pids.push(old.pid!);
     await waitFor(async () => {
-      const role = await call(master.port, 'ROLE') as Decoded[] | null;
+      const role = await callFresh(master.port, 'ROLE') as Decoded[] | null;
       return role !== null && role[0] === 'slave' && role[2] === promoted.port && role[3] === 'connected';
     }, 40_000, 'the old master becomes a replica of the new one');
-    await waitFor(async () => (await call(master.port, 'GET', 'walkthrough')) === 'after', 10_000, 'the old master has the new data');
-    assert.equal(info(await call(master.port, 'INFO', 'replication'))['role'], 'slave');
+    await waitFor(async () => (await callFresh(master.port, 'GET', 'walkthrough')) === 'after', 10_000, 'the old master has the new data');
+    assert.equal(info(await callFresh(master.port, 'INFO', 'replication'))['role'], 'slave');
 
     // Config files: the sentinels' state and the servers' replicaof lines.
     await waitFor(() => sentinels.every((s) => {

@@ -12,7 +12,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startReplicationGroup, startSentinel } from '../../src/index.js';
 import { fields } from '../helpers/reply-fields.js';
-import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
+import { callFresh, RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 import {
   ioredisFollows, nodeRedisFollows, redisPyFollows, redisPyMissing, type Addr, type FollowResult, type Kill,
 } from '../helpers/sentinel-clients.js';
@@ -21,6 +21,8 @@ import { requireBinaries, startRedis, startRedisSentinel } from './helpers/redis
 const skip = requireBinaries('redis-server', 'redis-sentinel');
 const pySkip = skip ?? redisPyMissing();
 const NAME = 'mymaster';
+/** The sentinels to give the client, the master to kill and the replicas one of which takes over. */
+type Deployment = { sentinels: Addr[]; oldPort: number; replicaPorts: number[]; kill: Kill };
 
 const cleanup: Array<() => Promise<void> | void> = [];
 after(async () => {
@@ -31,24 +33,11 @@ const sentinelLines = (port: number, quorum = 2): string[] => [
   `monitor ${NAME} 127.0.0.1 ${port} ${quorum}`, `down-after-milliseconds ${NAME} 1000`, `failover-timeout ${NAME} 6000`,
 ];
 
-async function call(port: number, ...args: string[]): Promise<Decoded | null> {
-  try {
-    const c = await RespClient.connect(port);
-    try {
-      return await c.call(...args);
-    } finally {
-      c.close();
-    }
-  } catch {
-    return null;
-  }
-}
-
 /** Waits until every sentinel knows `replicas` replicas and the other sentinels. */
 async function discovered(sentinels: readonly Addr[], replicas: number): Promise<void> {
   await waitFor(async () => {
     for (const s of sentinels) {
-      const f = fields(await call(s.port, 'SENTINEL', 'MASTER', NAME) ?? []);
+      const f = fields(await callFresh(s.port, 'SENTINEL', 'MASTER', NAME) ?? []);
       if (f['num-slaves'] !== String(replicas) || f['num-other-sentinels'] !== String(sentinels.length - 1)) return false;
     }
     return true;
@@ -72,7 +61,7 @@ async function agree(r: FollowResult, oldPort: number, replicaPorts: readonly nu
   assert.ok(replicaPorts.includes(r.after), `the client ended on a replica: ${JSON.stringify(r)}`);
   await waitFor(async () => {
     for (const s of sentinels) {
-      const a = await call(s.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME);
+      const a = await callFresh(s.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', NAME);
       if (JSON.stringify(a) !== JSON.stringify(['127.0.0.1', String(r.after)])) return false;
     }
     return true;
@@ -83,7 +72,7 @@ async function agree(r: FollowResult, oldPort: number, replicaPorts: readonly nu
  * Garrison master and replicas, a redis-sentinel (listed first) and `garrison` Garrison sentinels
  * (none: the redis-sentinel alone, quorum 1, performs the failover).
  */
-async function garrisonServersMixedSentinels(garrison = 2): Promise<{ sentinels: Addr[]; oldPort: number; replicaPorts: number[]; kill: Kill }> {
+async function garrisonServersMixedSentinels(garrison = 2): Promise<Deployment> {
   const g = await startReplicationGroup({ replicas: 2 });
   cleanup.push(() => g.close());
   const port = g.master.address.port;
@@ -95,7 +84,7 @@ async function garrisonServersMixedSentinels(garrison = 2): Promise<{ sentinels:
 }
 
 /** Real redis-server master and replicas, three Garrison sentinels. */
-async function redisServersGarrisonSentinels(): Promise<{ sentinels: Addr[]; oldPort: number; replicaPorts: number[]; kill: Kill }> {
+async function redisServersGarrisonSentinels(): Promise<Deployment> {
   const m = await startRedis(['--repl-diskless-sync-delay', '0']);
   cleanup.push(() => m.stop());
   const replicas = [];
@@ -104,40 +93,32 @@ async function redisServersGarrisonSentinels(): Promise<{ sentinels: Addr[]; old
     cleanup.push(() => r.stop());
     replicas.push(r);
   }
-  await waitFor(async () => /^connected_slaves:2\r?$/m.test(String(await call(m.port, 'INFO', 'replication'))), 10_000, 'replicas online');
+  await waitFor(async () => /^connected_slaves:2\r?$/m.test(String(await callFresh(m.port, 'INFO', 'replication'))), 10_000, 'replicas online');
   const sentinels = await garrisonSentinels(3, m.port);
   await discovered(sentinels, 2);
   return { sentinels, oldPort: m.port, replicaPorts: replicas.map((r) => r.port), kill: () => m.stop() };
 }
 
+type Follow = (d: Deployment) => Promise<FollowResult>;
+const ioredis: Follow = (d) => ioredisFollows(d.sentinels, NAME, 2, d.kill);
+const nodeRedis: Follow = (d) => nodeRedisFollows(d.sentinels, NAME, 2, d.kill);
+const redisPy: Follow = (d) => redisPyFollows(d.sentinels, NAME, d.kill);
+
+const CASES: ReadonlyArray<[string, () => Promise<Deployment>, Follow, string | null]> = [
+  ['ioredis (asking the redis-sentinel first) follows Garrison servers failed over by Garrison sentinels and a redis-sentinel',
+    () => garrisonServersMixedSentinels(), ioredis, null],
+  ['node-redis follows Garrison servers failed over by Garrison sentinels and a redis-sentinel',
+    () => garrisonServersMixedSentinels(), nodeRedis, null],
+  ['node-redis follows Garrison servers failed over by a real redis-sentinel alone', () => garrisonServersMixedSentinels(0), nodeRedis, null],
+  ['ioredis follows real redis-server nodes failed over by Garrison sentinels', redisServersGarrisonSentinels, ioredis, null],
+  ['redis-py follows real redis-server nodes failed over by Garrison sentinels', redisServersGarrisonSentinels, redisPy, pySkip],
+];
+
 describe('Sentinel clients, mixed deployments', { skip: skip ?? false }, () => {
-  test('ioredis (asking the redis-sentinel first) follows Garrison servers failed over by Garrison sentinels and a redis-sentinel', async () => {
-    const d = await garrisonServersMixedSentinels();
-    const r = await ioredisFollows(d.sentinels, NAME, 2, d.kill);
-    await agree(r, d.oldPort, d.replicaPorts, d.sentinels);
-  });
-
-  test('node-redis follows Garrison servers failed over by Garrison sentinels and a redis-sentinel', async () => {
-    const d = await garrisonServersMixedSentinels();
-    const r = await nodeRedisFollows(d.sentinels, NAME, 2, d.kill);
-    await agree(r, d.oldPort, d.replicaPorts, d.sentinels);
-  });
-
-  test('node-redis follows Garrison servers failed over by a real redis-sentinel alone', async () => {
-    const d = await garrisonServersMixedSentinels(0);
-    const r = await nodeRedisFollows(d.sentinels, NAME, 2, d.kill);
-    await agree(r, d.oldPort, d.replicaPorts, d.sentinels);
-  });
-
-  test('ioredis follows real redis-server nodes failed over by Garrison sentinels', async () => {
-    const d = await redisServersGarrisonSentinels();
-    const r = await ioredisFollows(d.sentinels, NAME, 2, d.kill);
-    await agree(r, d.oldPort, d.replicaPorts, d.sentinels);
-  });
-
-  test('redis-py follows real redis-server nodes failed over by Garrison sentinels', { skip: pySkip ?? false }, async () => {
-    const d = await redisServersGarrisonSentinels();
-    const r = await redisPyFollows(d.sentinels, NAME, d.kill);
-    await agree(r, d.oldPort, d.replicaPorts, d.sentinels);
-  });
+  for (const [title, deploy, follow, skipWhy] of CASES) {
+    test(title, { skip: skipWhy ?? false }, async () => {
+      const d = await deploy();
+      await agree(await follow(d), d.oldPort, d.replicaPorts, d.sentinels);
+    });
+  }
 });

@@ -37,6 +37,23 @@ export function requireBinaries(...binaries: string[]): string | null {
 export { freePort } from '../../helpers/free-port.js';
 import { freePort } from '../../helpers/free-port.js';
 
+/** True once port answers +PONG; false after 10 s or as soon as the process has exited. */
+async function answersPing(port: number, hasExited: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (!hasExited() && Date.now() < deadline) {
+    try {
+      const c = await RespClient.connect(port);
+      const r = await c.call('PING');
+      c.close();
+      if (typeof r === 'object' && r !== null && 'status' in r && r.status === 'PONG') return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
+
 export interface RedisProcess {
   readonly port: number;
   readonly version: string;
@@ -81,20 +98,7 @@ export async function startRedis(extra: string[] = [], attempts = 5): Promise<Re
       }
       rmSync(dir, { recursive: true, force: true });
     };
-    const deadline = Date.now() + 10_000;
-    while (!exited && Date.now() < deadline) {
-      try {
-        const c = await RespClient.connect(port);
-        const r = await c.call('PING');
-        c.close();
-        if (typeof r === 'object' && r !== null && 'status' in r && r.status === 'PONG') {
-          return { port, version: redisVersion() ?? 'unknown', dir, child, stop };
-        }
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    if (await answersPing(port, () => exited)) return { port, version: redisVersion() ?? 'unknown', dir, child, stop };
     await stop();
     lastErr = log.trim().split('\n').slice(-5).join('\n');
     if (!/Address already in use/i.test(log)) break;
@@ -156,18 +160,7 @@ export async function startRedisSentinel(lines: readonly string[]): Promise<Redi
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 10_000;
-  while (!exited && Date.now() < deadline) {
-    try {
-      const c = await RespClient.connect(port);
-      const r = await c.call('PING');
-      c.close();
-      if (typeof r === 'object' && r !== null && 'status' in r && r.status === 'PONG') return { port, conf, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  if (await answersPing(port, () => exited)) return { port, conf, stop };
   await stop();
   throw new Error('redis-sentinel did not answer PING within 10 s');
 }
