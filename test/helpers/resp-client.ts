@@ -222,7 +222,11 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
   }
 }
 
-/** One command on a fresh connection to port; null when nothing answers there (yet). */
+/**
+ * One command on a fresh connection to port, with a 2 s deadline; null when nothing answers there
+ * (yet), or when the connection is cut before the reply (sentinels send CLIENT KILL TYPE normal
+ * with every SLAVEOF they give a node).
+ */
 export async function callFresh(port: number, ...args: Array<string | number>): Promise<Decoded | null> {
   let c: RespClient;
   try {
@@ -231,9 +235,9 @@ export async function callFresh(port: number, ...args: Array<string | number>): 
     return null;
   }
   try {
-    return await c.call(...args);
-  } catch {
-    return null;
+    c.writeRaw(encodeCommand(args));
+    const r = await c.readWithin(2000);
+    return r === 'timeout' || r === 'closed' ? null : r.value;
   } finally {
     c.close();
   }

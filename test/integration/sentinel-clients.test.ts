@@ -51,15 +51,15 @@ test('startSentinelGroup resolves with every sentinel knowing both replicas and 
   }
 });
 
-test('ioredis follows a failover of a Garrison-only Sentinel group', async () => {
+test('ioredis follows a failover of a Garrison-only Sentinel group', { timeout: 60_000 }, async () => {
   await withGroup((g, kill) => ioredisFollows(g.sentinelAddresses, g.masterName, 2, kill));
 });
 
-test('node-redis createSentinel follows a failover of a Garrison-only Sentinel group', async () => {
+test('node-redis createSentinel follows a failover of a Garrison-only Sentinel group', { timeout: 60_000 }, async () => {
   await withGroup((g, kill) => nodeRedisFollows(g.sentinelAddresses, g.masterName, 2, kill));
 });
 
 const pySkip = redisPyMissing();
-test('redis-py Sentinel.master_for follows a failover of a Garrison-only Sentinel group', { skip: pySkip ?? false }, async () => {
+test('redis-py Sentinel.master_for follows a failover of a Garrison-only Sentinel group', { skip: pySkip ?? false, timeout: 60_000 }, async () => {
   await withGroup((g, kill) => redisPyFollows(g.sentinelAddresses, g.masterName, kill));
 });

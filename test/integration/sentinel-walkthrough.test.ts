@@ -7,7 +7,7 @@
  * new one; the sentinels' and the servers' config files were rewritten; SIGTERM to the launcher
  * stops every node it started. Also the launcher's help and argument errors.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
@@ -36,11 +36,28 @@ function exited(child: ChildProcess): Promise<void> {
 
 const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n');
 
-test('walkthrough: kill -9 the master of garrison processes, a replica takes over, the old master rejoins as a replica, config files rewritten', async () => {
+/**
+ * Every process the test started or learnt of and has not seen exit: killed at the end even if
+ * the test times out (a pid seen gone is forgotten, so a reused pid is never signalled).
+ */
+const pids = new Set<number>();
+function killAll(): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+after(killAll);
+
+test('walkthrough: kill -9 the master of garrison processes, a replica takes over, the old master rejoins as a replica, config files rewritten', { timeout: 120_000 }, async () => {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'garrison-walkthrough-')));
-  const pids: number[] = [];
   const cli = spawn(process.execPath, [BIN('garrison'), 'up', '--sentinel', '--port', '0', '--dir', dir,
     '--down-after-ms', '1000', '--failover-timeout-ms', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  pids.add(cli.pid!);
+  cli.once('exit', () => pids.delete(cli.pid!));
   let out = '';
   cli.stdout!.on('data', (d: Buffer) => { out += d.toString('utf8'); });
   cli.stderr!.on('data', (d: Buffer) => { out += d.toString('utf8'); });
@@ -50,7 +67,7 @@ test('walkthrough: kill -9 the master of garrison processes, a replica takes ove
     assert.match(out, /\nready\n/, out);
     const rows: Row[] = [...out.matchAll(/^(master|replica|sentinel) +127\.0\.0\.1:(\d+) +(\d+) +(\S+)$/gm)]
       .map((m) => ({ role: m[1]!, port: Number(m[2]), pid: Number(m[3]), conf: m[4]! }));
-    pids.push(...rows.map((r) => r.pid));
+    for (const r of rows) pids.add(r.pid);
     assert.deepEqual(rows.map((r) => r.role), ['master', 'replica', 'replica', 'sentinel', 'sentinel', 'sentinel'], out);
     for (const r of rows) assert.equal(r.conf, join(dir, `${r.role}-${r.port}.conf`));
     const [master, r1, r2, ...sentinels] = rows as [Row, Row, Row, ...Row[]];
@@ -63,6 +80,8 @@ test('walkthrough: kill -9 the master of garrison processes, a replica takes ove
     clients.push(sub);
     assert.deepEqual(await sub.call('SUBSCRIBE', '+switch-master'), ['subscribe', '+switch-master', 1]);
     process.kill(master.pid, 'SIGKILL');
+    await waitFor(() => !isAlive(master.pid), 5000, 'the master is gone');
+    pids.delete(master.pid);
 
     const pushed = await sub.readWithin(20_000);
     assert.ok(pushed !== 'timeout' && pushed !== 'closed', `+switch-master: ${String(pushed)}`);
@@ -93,7 +112,8 @@ test('walkthrough: kill -9 the master of garrison processes, a replica takes ove
 
     // The old master comes back with its own config file and is turned into a replica.
     const old = spawn(process.execPath, [BIN('garrison-server'), master.conf], { stdio: 'ignore' });
-    pids.push(old.pid!);
+    pids.add(old.pid!);
+    old.once('exit', () => pids.delete(old.pid!));
     await waitFor(async () => {
       const role = await callFresh(master.port, 'ROLE') as Decoded[] | null;
       return role !== null && role[0] === 'slave' && role[2] === promoted.port && role[3] === 'connected';
@@ -126,18 +146,14 @@ test('walkthrough: kill -9 the master of garrison processes, a replica takes ove
     cli.kill('SIGTERM');
     await exited(cli);
     assert.equal(cli.exitCode, 0, out);
-    for (const r of rows) await waitFor(() => !isAlive(r.pid), 10_000, `pid ${r.pid} (${r.role}) stopped`);
+    for (const r of rows) {
+      await waitFor(() => !isAlive(r.pid), 10_000, `pid ${r.pid} (${r.role}) stopped`);
+      pids.delete(r.pid);
+    }
     assert.ok(isAlive(old.pid!));
   } finally {
     for (const c of clients) c.close();
-    cli.kill('SIGKILL');
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    killAll();
     await exited(cli);
     rmSync(dir, { recursive: true, force: true });
   }

@@ -116,7 +116,7 @@ const CASES: ReadonlyArray<[string, () => Promise<Deployment>, Follow, string | 
 
 describe('Sentinel clients, mixed deployments', { skip: skip ?? false }, () => {
   for (const [title, deploy, follow, skipWhy] of CASES) {
-    test(title, { skip: skipWhy ?? false }, async () => {
+    test(title, { skip: skipWhy ?? false, timeout: 90_000 }, async () => {
       const d = await deploy();
       await agree(await follow(d), d.oldPort, d.replicaPorts, d.sentinels);
     });
