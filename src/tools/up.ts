@@ -7,7 +7,7 @@
  * others are stopped and its last output is shown.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,9 +90,20 @@ async function waitReady(procs: readonly Running[], cond: () => Promise<boolean>
   });
 }
 
+/** The last lines of a node's log file ('' when there is none yet). */
+function logTail(path: string, lines = 10): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
 class DeadNode extends Error {
   constructor(r: Running) {
-    super(`${describeNode(r)} exited while starting; its output:\n${r.output.trim()}\n(log: ${r.node.logPath})`);
+    const said = [r.output.trim(), logTail(r.node.logPath)].filter((t) => t !== '').join('\n');
+    super(`${describeNode(r)} exited while starting (${r.child.signalCode ?? `status ${r.child.exitCode ?? '?'}`}); ` +
+      `its last words (log: ${r.node.logPath}):\n${said}`);
   }
 }
 

@@ -5,7 +5,8 @@
  * +switch-master for one of the replicas, the other replica follows it, every sentinel answers the
  * new address; the old master, restarted from its own config file, is turned into a replica of the
  * new one; the sentinels' and the servers' config files were rewritten; SIGTERM to the launcher
- * stops every node it started. Also the launcher's help and argument errors.
+ * stops every node it started. Also the launcher's help, argument errors, and a node that
+ * cannot start (its port is taken: the launcher stops and shows its last log lines).
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,8 +15,10 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import net from 'node:net';
 import { callFresh, RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 import { info } from '../helpers/reply-fields.js';
+import { freePort } from '../helpers/free-port.js';
 
 const BIN = (name: string): string => fileURLToPath(new URL(`../../../bin/${name}.js`, import.meta.url));
 
@@ -159,7 +162,7 @@ test('walkthrough: kill -9 the master of garrison processes, a replica takes ove
   }
 });
 
-test('garrison --help, garrison up --help and argument errors', () => {
+test('garrison --help, garrison up --help, argument errors, and a node that cannot start', async () => {
   const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
     spawnSync(process.execPath, [BIN('garrison'), ...args], { encoding: 'utf8' });
   const help = run('--help');
@@ -176,4 +179,19 @@ test('garrison --help, garrison up --help and argument errors', () => {
   const unknown = run('down');
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /^garrison: unknown command 'down'\n/);
+
+  // The master's port is taken: garrison up stops what it started and shows the node's last log lines.
+  const port = await freePort();
+  const squatter = net.createServer();
+  await new Promise<void>((r) => squatter.listen(port, '127.0.0.1', r));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'garrison-up-fail-')));
+  try {
+    const failed = spawnSync(process.execPath, [BIN('garrison'), 'up', '--port', String(port), '--dir', dir], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(failed.status, 1, failed.stderr);
+    assert.match(failed.stderr, new RegExp(`^garrison up: master 127\\.0\\.0\\.1:${port} \\(pid \\d+\\) exited while starting \\(status 1\\)`));
+    assert.match(failed.stderr, new RegExp(`Failed listening on port ${port} \\(tcp\\), aborting\\.`));
+  } finally {
+    squatter.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
