@@ -185,6 +185,8 @@ export class Replication implements ReplicationCore {
       this.link.onPsyncResult = (accepted) => this.failover.psyncResult(accepted);
     }
     this.server.logger.role = 'S';
+    // CONFIG GET/REWRITE replicaof report the current master, as Redis's reads server.masterhost.
+    this.server.config.setValue('replicaof', { host, port });
     if (connectNow) this.link.connect();
   }
 
@@ -195,6 +197,7 @@ export class Replication implements ReplicationCore {
     link.close();
     this.link = null;
     this.server.logger.role = 'M';
+    this.server.config.setValue('replicaof', { none: true });
     this.ids.shift(this.offset);
     this.server.logger.notice(`Setting secondary replication ID to ${this.ids.replid2}, valid up to offset: ${this.ids.secondOffset}. New replication ID is ${this.ids.replid}`);
     this.master.detachAll();

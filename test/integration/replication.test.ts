@@ -213,3 +213,13 @@ test('FAILOVER hands the master role to the replica without a full resync; error
   assert.equal(st['sync_full'], '0');
   assert.equal(st['sync_partial_ok'], '1');
 });
+
+test('CONFIG GET replicaof follows REPLICAOF and REPLICAOF NO ONE (so CONFIG REWRITE writes the current master)', async () => {
+  const m = await node();
+  const r = await node();
+  assert.deepEqual(await r.c.call('CONFIG', 'GET', 'replicaof'), ['replicaof', '']);
+  assert.deepEqual(await r.c.call('REPLICAOF', '127.0.0.1', String(m.s.address.port)), OK);
+  assert.deepEqual(await r.c.call('CONFIG', 'GET', 'replicaof'), ['replicaof', `127.0.0.1 ${m.s.address.port}`]);
+  assert.deepEqual(await r.c.call('REPLICAOF', 'NO', 'ONE'), OK);
+  assert.deepEqual(await r.c.call('CONFIG', 'GET', 'replicaof'), ['replicaof', '']);
+});
