@@ -107,9 +107,13 @@ function main(argv: string[]): void {
   // Before the config is read, Redis logs to stdout as role C.
   const early = new Logger(systemClock, pid, stdoutSink);
   early.role = 'C';
-  const config = new Config(undefined, {
-    defaults: sentinelMode ? { dir: proc.cwd(), port: String(SENTINEL_DEFAULT_PORT), 'protected-mode': 'no' } : { dir: proc.cwd() },
-  });
+  const config = new Config(undefined, { defaults: { dir: proc.cwd() } });
+  if (sentinelMode) {
+    // As redis-sentinel's initSentinelConfig: values set over the defaults (the file may still
+    // change them), so CONFIG REWRITE writes them as Redis's sentinel does.
+    config.set('port', [String(SENTINEL_DEFAULT_PORT)]);
+    config.set('protected-mode', ['no']);
+  }
   let fileText = '';
   if (parsed.configFile !== null) {
     config.configFile = proc.absolutePath(parsed.configFile);

@@ -41,7 +41,7 @@ function saveConfig(server: Server, s: Sentinel): string | null {
   const old = cfg.store.read(cfg.configFile);
   if (old !== null && typeof old !== 'string') return old.error;
   const users = cfg.describeUsers !== null ? cfg.describeUsers() : defaultUserLines(cfg);
-  const text = mergeSentinelLines(rewriteConfigText(old, cfg, { users, cwd: cfg.store.cwd() }), sentinelConfigLines(s));
+  const text = mergeSentinelLines(rewriteConfigText(old, cfg, { users, cwd: cfg.store.cwd(), sentinel: true }), sentinelConfigLines(s));
   const err = cfg.store.writeAtomic(cfg.configFile, text);
   if (err !== null) server.logger.warning(`WARNING: Sentinel was not able to save the new configuration on disk!!!: ${err}`);
   else server.logger.notice('Sentinel new configuration saved on disk');

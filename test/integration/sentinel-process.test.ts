@@ -41,9 +41,11 @@ test('garrison-sentinel: start-up lines, state saved in the config file, same id
     assert.ok(!lines.includes('Ready to accept connections'));
     let text = readFileSync(conf, 'utf8');
     assert.ok(text.startsWith(`# my sentinel\nport ${port}\nsentinel monitor mymaster 127.0.0.1 ${deadPort} 2\n`), text);
-    for (const l of [`sentinel myid ${id}`, 'sentinel config-epoch mymaster 0', 'sentinel leader-epoch mymaster 0', 'sentinel current-epoch 0']) {
+    for (const l of [`sentinel myid ${id}`, 'sentinel config-epoch mymaster 0', 'sentinel leader-epoch mymaster 0', 'sentinel current-epoch 0', 'protected-mode no']) {
       assert.ok(text.split('\n').includes(l), `${l} in\n${text}`);
     }
+    // As redis-sentinel's rewrite: no save points (a sentinel has no dataset).
+    assert.ok(!/^save /m.test(text), text);
 
     const c = await RespClient.connect(port);
     assert.equal(await c.call('SENTINEL', 'MYID'), id);

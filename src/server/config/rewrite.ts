@@ -23,6 +23,8 @@ export interface RewriteExtras {
   users: string[] | null;
   /** The current directory, for `dir` (always written as an absolute path). */
   cwd: string | null;
+  /** Sentinel mode: save points are not written (a sentinel has no dataset), as Redis's rewrite. */
+  sentinel?: boolean;
 }
 
 /** Directives that are not parameters but that Redis's rewrite still recognises (kept, or rewritten for user/loadmodule). */
@@ -110,6 +112,10 @@ export function rewriteConfigText(oldText: string | null, config: Config, extras
   }
 
   for (const p of config.allDefs()) {
+    if (extras.sentinel === true && p.name === 'save') {
+      st.processed.add(p.name);
+      continue;
+    }
     let v = config.get(p.name);
     if (p.name === 'dir' && extras.cwd !== null) v = extras.cwd;
     const lines = standardLines(p, v, config.defaultValue(p.name));
