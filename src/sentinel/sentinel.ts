@@ -415,7 +415,7 @@ export class Sentinel {
     ri.infoRefreshMs = now;
     if (f.runId !== null && ri.runId !== f.runId) {
       if (ri.runId !== null) {
-        this.event('warning', '+reboot', describe(ri), ri);
+        this.event('notice', '+reboot', describe(ri), ri);
         if (ri.kind === 'master' && ri.masterRebootDownAfterMs !== 0) {
           ri.masterReboot = true;
           ri.masterRebootSinceMs = now;
