@@ -278,6 +278,10 @@ export class Sentinel {
         l.disconnected = true;
       };
       cc.connect();
+      // Redis queues a PING with the new connection (sent once it is up): the wait for its reply
+      // starts now, so a master that refuses connections is SDOWN down-after-milliseconds after
+      // this attempt, not after its last reply.
+      this.markPingPending(l);
     }
     if (ri.kind !== 'sentinel' && l.pc === null) {
       const pc = new Link({ transport: this.host.env.transport, target, connectTimeoutMs: PING_PERIOD_MS * 5, auth, clientName: `${prefix}-pubsub` });
@@ -349,8 +353,10 @@ export class Sentinel {
 
   private sendPing(ri: Instance): void {
     const sent = this.send(ri, [ri.mapCommand('PING')], (r) => this.onPingReply(ri, r));
-    if (!sent) return;
-    const l = ri.link;
+    if (sent) this.markPingPending(ri.link);
+  }
+
+  private markPingPending(l: InstanceLink): void {
     l.lastPingTimeMs = this.now();
     if (l.actPingTimeMs === 0) l.actPingTimeMs = l.lastPingTimeMs;
   }
