@@ -2,11 +2,12 @@
  * The failover state machine (Redis's sentinelFailoverStateMachine and its steps), run by the
  * driver on every tick for a master in failover:
  *   WAIT_START (win the election for the failover epoch, or abort after the election timeout)
- *   -> SELECT_SLAVE (select-replica.ts) -> SEND_SLAVEOF_NOONE -> WAIT_PROMOTION (INFO shows
- *   role:master; the driver moves on to RECONF_SLAVES) -> RECONF_SLAVES (the other replicas are
- *   pointed at the new master, parallel-syncs at a time) -> UPDATE_CONFIG (the driver switches the
- *   master's address: +switch-master). failover-timeout bounds the promotion and the
- *   reconfiguration; a failed attempt may be retried after twice failover-timeout.
+ *   -> SELECT_SLAVE (select-replica.ts) -> SEND_SLAVEOF_NOONE -> WAIT_PROMOTION (INFO, asked
+ *   right after SLAVEOF NO ONE, shows role:master; the driver moves on to RECONF_SLAVES)
+ *   -> RECONF_SLAVES (the other replicas are pointed at the new master, parallel-syncs at a time)
+ *   -> UPDATE_CONFIG (the driver switches the master's address: +switch-master).
+ * failover-timeout bounds the promotion and the reconfiguration; a failed attempt may be retried
+ * after twice failover-timeout.
  */
 import { describe, type Instance } from './instance.js';
 import { selectReplica } from './select-replica.js';
@@ -103,6 +104,10 @@ function sendSlaveOfNoOne(s: Sentinel, m: Instance): void {
   if (!s.sendReplicaOf(p, null, 0)) return;
   s.event('notice', '+failover-state-wait-promotion', describe(p), p);
   enter(s, m, 'wait_promotion');
+  // Garrison asks at once whether the promotion took (INFO after the EXEC on the same link); Redis
+  // waits for the next 1 s INFO period, which puts ~0.9 s between +selected-slave and
+  // +promoted-slave. The reply moves the failover on exactly as a periodic INFO would.
+  s.sendInfo(p);
 }
 
 function waitPromotion(s: Sentinel, m: Instance): void {

@@ -343,12 +343,17 @@ export class Sentinel {
       ? 1000 : this.timing.infoPeriodMs;
     const pingPeriod = Math.min(this.downAfterOf(ri), this.timing.pingPeriodMs);
     if (ri.kind !== 'sentinel' && (ri.infoRefreshMs === 0 || now - ri.infoRefreshMs > infoPeriod)) {
-      this.send(ri, [ri.mapCommand('INFO')], (r) => {
-        if (typeof r === 'string') this.refreshInstanceInfo(ri, r);
-      });
+      this.sendInfo(ri);
     }
     if (now - l.lastPongTimeMs > pingPeriod && now - l.lastPingTimeMs > pingPeriod / 2) this.sendPing(ri);
     if (now - ri.lastPubTimeMs > this.timing.publishPeriodMs) this.sendHello(ri);
+  }
+
+  /** INFO on the command link; the reply refreshes what we know of the instance. */
+  sendInfo(ri: Instance): void {
+    this.send(ri, [ri.mapCommand('INFO')], (r) => {
+      if (typeof r === 'string') this.refreshInstanceInfo(ri, r);
+    });
   }
 
   private sendPing(ri: Instance): void {
