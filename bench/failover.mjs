@@ -16,8 +16,9 @@
 //      write is read back from the new master: the missing ones are "acked writes lost".
 // Then the same with `min-replicas-to-write 1`, `min-replicas-max-lag 10` on every server.
 // Prints medians / min / max per side and the ratio, and writes the table into docs/benchmarks.md
-// between the failover-bench markers (BENCH_NO_DOCS=1 leaves the file alone). Every process is
-// killed at the end (also on an error).
+// between the failover-bench markers (BENCH_NO_DOCS=1 leaves the file alone; ONLY=garrison or
+// ONLY=redis runs one side, for diagnosis, and never writes the file). Every process is killed at
+// the end (also on an error).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -270,13 +271,20 @@ async function oneRun(impl, serverExtra) {
     return firstAck !== null;
   }, 120_000, 'a write acknowledged by the new master');
   const newPort = firstAck.port;
-  await until(async () => {
+  const settled = async () => {
     for (const s of sentinels) {
       const f = fieldsOf(await call(s.port, ['SENTINEL', 'MASTER', 'mymaster']));
       if (f.port !== String(newPort) || (f.flags ?? '').includes('failover_in_progress')) return false;
     }
     return true;
-  }, 120_000, 'every sentinel settled on the new master');
+  };
+  try {
+    await until(settled, 60_000, 'every sentinel settled on the new master');
+  } catch (e) {
+    for (const s of sentinels) console.error(`sentinel ${s.port}: ${JSON.stringify(fieldsOf(await call(s.port, ['SENTINEL', 'MASTER', 'mymaster'])))}`);
+    for (const e2 of events) console.error(`  ${Math.round(e2.t - tKill)} ${e2.type} ${e2.text}`);
+    throw e;
+  }
   await sleep(500);
   writer.running = false;
   await writing;
@@ -287,7 +295,12 @@ async function oneRun(impl, serverExtra) {
   const acked = writer.acked;
   const replies = await c.pipeline(acked.map((a) => ['GET', `f:${a.seq}`]));
   c.close();
-  const lost = acked.filter((a, i) => replies[i].value !== String(a.seq)).length;
+  const lostWrites = acked.filter((a, i) => replies[i].value !== String(a.seq));
+  const lost = lostWrites.length;
+  for (const w of lostWrites) {
+    const on = w.port === oldPort ? 'the old master' : w.port === newPort ? 'the new master' : `port ${w.port}`;
+    console.error(`  lost: SET f:${w.seq} acknowledged by ${on} ${Math.round(w.t - tKill)} ms after the kill`);
+  }
 
   const step = {};
   for (const name of STEPS) {
@@ -316,7 +329,7 @@ const results = [];
 try {
   for (const v of variants) {
     const sides = {};
-    for (const impl of ['redis', 'garrison']) {
+    for (const impl of (process.env.ONLY ?? 'redis,garrison').split(',')) {
       const runs = [];
       for (let i = 0; i < RUNS; i++) {
         const r = await oneRun(impl, v.extra);
@@ -334,6 +347,7 @@ try {
 
 const out = [];
 for (const { v, sides } of results) {
+  if (sides.redis === undefined || sides.garrison === undefined) continue;
   const R = sides.redis;
   const G = sides.garrison;
   const ms = (runs) => runs.map((r) => r.ms);
@@ -351,7 +365,7 @@ const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().len
   `failover-timeout ${FAILOVER_TIMEOUT}, quorum 2 of 3 sentinels); every process on the same machine, unpinned.`;
 const text = `${stamp}\n\n${out.join('\n').trimEnd()}`;
 console.log(text);
-if (process.env.BENCH_NO_DOCS !== '1') {
+if (process.env.BENCH_NO_DOCS !== '1' && process.env.ONLY === undefined) {
   const doc = readFileSync(docPath, 'utf8');
   const block = `${START}\n${text}\n${END}`;
   const next = doc.includes(START)
