@@ -185,8 +185,9 @@ test('discovers replicas, detects the dead master and fails over to the best rep
   assert.deepEqual(failoverEvents.slice(0, expected.length), expected);
   // SLAVEOF NO ONE went to the promoted replica inside MULTI ... EXEC with CONFIG REWRITE and CLIENT KILL.
   const i = r2.commands.findIndex((c) => c[0] === 'SLAVEOF');
-  assert.deepEqual(r2.commands.slice(i - 1, i + 5), [
+  assert.deepEqual(r2.commands.slice(i - 1, i + 6), [
     ['MULTI'], ['SLAVEOF', 'NO', 'ONE'], ['CONFIG', 'REWRITE'], ['CLIENT', 'KILL', 'TYPE', 'normal'], ['CLIENT', 'KILL', 'TYPE', 'pubsub'], ['EXEC'],
+    ['INFO'], // Garrison asks at once whether the promotion took
   ]);
   assert.ok(r1.commands.some((c) => c[0] === 'SLAVEOF' && c[1] === '127.0.0.1' && c[2] === '6381'));
   assert.equal(r1.masterPort, 6381);
@@ -263,4 +264,19 @@ test('a switch learnt from another sentinel\'s hello runs the reconfig script as
   s.tick();
   assert.deepEqual([m.host, m.port], ['127.0.0.1', 6390]);
   assert.deepEqual(processes.children.map((c) => c.argv), [['/bin/reconf', 'mymaster', 'observer', 'start', '127.0.0.1', '6379', '127.0.0.1', '6390']]);
+});
+
+test('a dead master is SDOWN down-after-milliseconds after the first reconnection attempt, not after its last reply', async () => {
+  const { world, s, events, master } = setup();
+  const sdownAt: number[] = [];
+  s.eventListeners.push((e) => { if (e.type === '+sdown' && e.text.startsWith('master ')) sdownAt.push(e.atMs); });
+  await run(world, s, 3000);
+  // Kill when the last PING reply is already most of a period old.
+  while (world.nowMs - s.masters.get('mymaster')!.link.lastAvailTimeMs < 800) await run(world, s, 100);
+  const killedAt = world.nowMs;
+  master.kill();
+  await run(world, s, 3000);
+  assert.equal(sdownAt.length, 1, events.join('\n'));
+  assert.ok(sdownAt[0]! - killedAt > 1000, `+sdown ${sdownAt[0]! - killedAt} ms after the kill`);
+  assert.ok(sdownAt[0]! - killedAt <= 1200, `+sdown ${sdownAt[0]! - killedAt} ms after the kill`);
 });
