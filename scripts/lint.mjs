@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Lint rules that keep DESIGN.md true (run by `npm test`):
 //  1. layering: a folder may import only from the folders below it;
-//  2. determinism: only src/runtime/node/ and src/main.ts touch node:net/fs/timers, Date.now,
+//  2. determinism: only src/runtime/node/ and src/main.ts touch node:net/fs/child_process/timers, Date.now,
 //     Math.random, setTimeout/setInterval/setImmediate, process.hrtime;
 //  3. no module-level mutable state (`let` at top level) in src/.
 import { readFileSync, readdirSync, statSync } from 'node:fs';

@@ -137,6 +137,35 @@ export interface FileSystem {
   readdir(path: string): string[];
 }
 
+/** What a child process ended with: its exit code, or the number of the signal that killed it. */
+export interface ChildExit {
+  /** Exit status (0 when killed by a signal). */
+  code: number;
+  /** Signal number that ended it (SIGKILL is 9), 0 when it exited by itself. */
+  signal: number;
+}
+
+/** A started child process. */
+export interface ChildHandle {
+  /** Its process id (0 when it could not be started at all). */
+  readonly pid: number;
+  /** Sends SIGKILL (a no-op once it has ended). */
+  kill(): void;
+}
+
+/**
+ * Starting external programs (Sentinel's notification and client-reconfig scripts). A program is
+ * run directly from its path with the given argv and the parent's environment, as execve does; no
+ * shell. `onExit` is called once, asynchronously, when it ends. A program that cannot be started
+ * (missing, not executable) ends with code 2 and no signal, as a forked child whose execve fails
+ * does in Redis. The simulator implements it without processes.
+ */
+export interface ProcessRunner {
+  spawn(argv: readonly string[], onExit: (e: ChildExit) => void): ChildHandle;
+  /** access(path, X_OK): the path exists and may be executed by this process. */
+  isExecutable(path: string): boolean;
+}
+
 /** Memory of the process, in bytes (Node's process.memoryUsage()), for INFO memory. */
 export interface MemoryUsage {
   /** Resident set size. */
@@ -172,6 +201,8 @@ export interface Environment {
   scheduler: Scheduler;
   transport: Transport;
   fs: FileSystem;
+  /** Child processes (Sentinel scripts). */
+  processes: ProcessRunner;
   /** Process id shown in logs and INFO (the simulator invents one). */
   pid: number;
   /** Current memory figures of the process (the simulator reports fixed numbers). */

@@ -115,13 +115,13 @@ export function sentinelCommands(s: Sentinel, saveConfig: () => string | null): 
       const m = s.monitor(a[2]!, a[3]!, port, quorum);
       if (typeof m === 'string') return error(m);
       s.host.flushConfig();
-      s.event('warning', '+monitor', `${describe(m)} quorum ${m.quorum}`);
+      s.event('warning', '+monitor', `${describe(m)} quorum ${m.quorum}`, m);
       return OK;
     }),
     sub('remove', 3, 'Stop monitoring a master', (_c, a) => {
       const m = master(a[2]!);
       if (isReply(m)) return m;
-      s.event('warning', '-monitor', describe(m));
+      s.event('warning', '-monitor', describe(m), m);
       s.removeMaster(m.name);
       s.host.flushConfig();
       return OK;
@@ -159,8 +159,7 @@ export function sentinelCommands(s: Sentinel, saveConfig: () => string | null): 
       }
       return OK;
     }),
-    // Garrison runs no notification or reconfiguration scripts, so none is ever pending.
-    sub('pending-scripts', 2, 'Scripts waiting to run (always none: scripts are not run)', () => []),
+    sub('pending-scripts', 2, 'Scripts queued or running', () => s.scripts.pendingReply()),
     sub('debug', -2, 'Show or change the sentinel\'s internal periods', (_c, a) => debugCommand(s, a)),
     sub('config', -3, 'Get or set the sentinel\'s global configuration', (_c, a) => configCommand(s, a, saveConfig)),
   ];
@@ -191,16 +190,34 @@ export function sentinelCommands(s: Sentinel, saveConfig: () => string | null): 
   return [sentinel, publish, role, info];
 }
 
+/** Why SENTINEL SET may not set a script path (deny-scripts-reconfig, not executable), or null. */
+function scriptPathProblem(s: Sentinel, opt: string, path: string): string | null {
+  if (s.denyScriptsReconfig) {
+    return 'ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration';
+  }
+  if (path !== '' && !s.host.env.processes.isExecutable(path)) {
+    return opt === 'notification-script'
+      ? 'ERR Notification script seems non existing or non executable'
+      : 'ERR Client reconfiguration script seems non existing or non executable';
+  }
+  return null;
+}
+
 function setMaster(s: Sentinel, a: string[]): Reply {
   const m = s.masters.get(a[2]!);
   if (m === undefined) return error(NO_SUCH_MASTER);
   let changed = false;
+  // Options applied before a failing one stay applied and are saved, as in Redis.
+  const failAfter = (text: string): Reply => {
+    if (changed) s.host.flushConfig();
+    return error(text);
+  };
   for (let i = 3; i < a.length; i += 2) {
     const opt = a[i]!.toLowerCase();
     const val = a[i + 1];
     if (val === undefined) return error(`ERR Unknown option or number of arguments for SENTINEL SET '${a[i]}'`);
     const n = intArg(val);
-    const bad = (): Reply => error(`ERR Invalid argument '${val}' for SENTINEL SET '${opt}'`);
+    const bad = (): Reply => failAfter(`ERR Invalid argument '${val}' for SENTINEL SET '${opt}'`);
     switch (opt) {
       case 'down-after-milliseconds':
         if (n === null || n <= 0) return bad();
@@ -229,13 +246,18 @@ function setMaster(s: Sentinel, a: string[]): Reply {
         m.authUser = val === '' ? null : val;
         break;
       case 'notification-script':
-      case 'client-reconfig-script':
-        return error('ERR Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your config file.');
+      case 'client-reconfig-script': {
+        const problem = scriptPathProblem(s, opt, val);
+        if (problem !== null) return failAfter(problem);
+        if (opt === 'notification-script') m.notificationScript = val === '' ? null : val;
+        else m.clientReconfigScript = val === '' ? null : val;
+        break;
+      }
       default:
-        return error(`ERR Unknown option or number of arguments for SENTINEL SET '${a[i]}'`);
+        return failAfter(`ERR Unknown option or number of arguments for SENTINEL SET '${a[i]}'`);
     }
     changed = true;
-    s.event('warning', '+set', `${describe(m)} ${opt} ${opt === 'auth-pass' ? '******' : val}`);
+    s.event('warning', '+set', `${describe(m)} ${opt} ${opt === 'auth-pass' ? '******' : val}`, m);
   }
   if (changed) s.host.flushConfig();
   return OK;
@@ -310,8 +332,8 @@ function sentinelInfo(c: Client, s: Sentinel, args: readonly string[]): string {
       `sentinel_masters:${s.masters.size}`,
       `sentinel_tilt:${s.tilt ? 1 : 0}`,
       `sentinel_tilt_since_seconds:${s.tilt ? Math.floor((s.now() - s.tiltStartMs) / 1000) : -1}`,
-      'sentinel_running_scripts:0',
-      'sentinel_scripts_queue_length:0',
+      `sentinel_running_scripts:${s.scripts.running}`,
+      `sentinel_scripts_queue_length:${s.scripts.jobs.length}`,
       `sentinel_simulate_failure_flags:${(s.crashAfterElection ? 1 : 0) | (s.crashAfterPromotion ? 2 : 0)}`,
     ];
     let i = 0;

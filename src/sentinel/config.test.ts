@@ -2,12 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applySentinelDirective, mergeSentinelLines, sentinelConfigLines } from './config.js';
 import { Sentinel } from './sentinel.js';
+import { FakeProcessRunner } from '../../test/helpers/fake-processes.js';
 
-function fresh(): Sentinel {
+function fresh(processes = new FakeProcessRunner()): Sentinel {
   const env = {
     clock: { nowMs: () => 1000, monotonicUs: () => 0, nowUs: () => 0 },
     random: { float: () => 0.5, bytes: (n: number) => Buffer.alloc(n) },
     transport: { listen: () => Promise.reject(new Error('no')), connect: () => Promise.reject(new Error('no')) },
+    processes,
   };
   return new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379 }, 'a'.repeat(40));
 }
@@ -60,4 +62,26 @@ test('state lines in Redis order, merged in place into the file', () => {
     `sentinel myid ${'a'.repeat(40)}`, 'sentinel config-epoch mymaster 7', 'sentinel leader-epoch mymaster 0',
     `sentinel known-sentinel mymaster 127.0.0.1 26380 ${'b'.repeat(40)}`, '',
   ].join('\n'));
+});
+
+test('script paths must be executable; deny-scripts-reconfig takes yes or no and is written when no', () => {
+  const runner = new FakeProcessRunner();
+  runner.executables = new Set(['/ok/notify.sh', '/ok/reconf.sh']);
+  const s = fresh(runner);
+  applySentinelDirective(s, 'monitor mymaster 127.0.0.1 6379 2'.split(' '));
+  assert.equal(applySentinelDirective(s, ['notification-script', 'mymaster', '/missing.sh']), 'Notification script seems non existing or non executable.');
+  assert.equal(applySentinelDirective(s, ['client-reconfig-script', 'mymaster', '/missing.sh']), 'Client reconfiguration script seems non existing or non executable.');
+  assert.equal(applySentinelDirective(s, ['notification-script', 'mymaster', '/ok/notify.sh']), null);
+  assert.equal(applySentinelDirective(s, ['client-reconfig-script', 'mymaster', '/ok/reconf.sh']), null);
+  const m = s.masters.get('mymaster')!;
+  assert.deepEqual([m.notificationScript, m.clientReconfigScript], ['/ok/notify.sh', '/ok/reconf.sh']);
+  assert.equal(applySentinelDirective(s, ['deny-scripts-reconfig', 'maybe']), 'Please specify yes or no for the deny-scripts-reconfig options.');
+  assert.equal(s.denyScriptsReconfig, true);
+  assert.ok(!sentinelConfigLines(s).some(([k]) => k === 'deny-scripts-reconfig'), 'the default is not written');
+  assert.equal(applySentinelDirective(s, ['deny-scripts-reconfig', 'NO']), null);
+  assert.equal(s.denyScriptsReconfig, false);
+  const lines = sentinelConfigLines(s).map(([, l]) => l);
+  assert.deepEqual(lines.slice(0, 2), [`sentinel myid ${'a'.repeat(40)}`, 'sentinel deny-scripts-reconfig no']);
+  assert.ok(lines.includes('sentinel notification-script mymaster /ok/notify.sh'));
+  assert.ok(lines.includes('sentinel client-reconfig-script mymaster /ok/reconf.sh'));
 });

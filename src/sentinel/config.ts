@@ -1,7 +1,8 @@
 /**
  * Sentinel's part of the config file: the `sentinel ...` directives read at start-up (Redis's
  * sentinelHandleConfiguration: monitor, down-after-milliseconds, failover-timeout, parallel-syncs,
- * auth-pass/user, rename-command, master-reboot-down-after-period, and the state Sentinel writes:
+ * auth-pass/user, rename-command, master-reboot-down-after-period, notification-script and
+ * client-reconfig-script (refused unless executable), deny-scripts-reconfig, and the state Sentinel writes:
  * myid, config-epoch, leader-epoch, known-replica, known-sentinel, current-epoch, announce-ip/port,
  * sentinel-user/pass)
  * and the lines it writes back (rewriteConfigSentinelOption), merged into the file as Redis's
@@ -75,7 +76,11 @@ export function applySentinelDirective(s: Sentinel, args: readonly string[]): st
       if (m === undefined) return NO_MASTER;
       if (sub === 'auth-pass') m.authPass = args[2]!;
       else if (sub === 'auth-user') m.authUser = args[2]!;
-      else if (sub === 'notification-script') m.notificationScript = args[2]!;
+      else if (!s.host.env.processes.isExecutable(args[2]!)) {
+        return sub === 'notification-script'
+          ? 'Notification script seems non existing or non executable.'
+          : 'Client reconfiguration script seems non existing or non executable.';
+      } else if (sub === 'notification-script') m.notificationScript = args[2]!;
       else m.clientReconfigScript = args[2]!;
       return null;
     }
@@ -128,7 +133,13 @@ export function applySentinelDirective(s: Sentinel, args: readonly string[]): st
       if (n !== 2) return UNRECOGNIZED;
       s.sentinelPass = args[1]!;
       return null;
-    case 'deny-scripts-reconfig':
+    case 'deny-scripts-reconfig': {
+      if (n !== 2) return UNRECOGNIZED;
+      const v = yesNo(args[1]!);
+      if (v === null) return 'Please specify yes or no for the deny-scripts-reconfig options.';
+      s.denyScriptsReconfig = v;
+      return null;
+    }
     case 'resolve-hostnames':
     case 'announce-hostnames':
       return n === 2 ? null : UNRECOGNIZED;
@@ -137,11 +148,18 @@ export function applySentinelDirective(s: Sentinel, args: readonly string[]): st
   }
 }
 
+function yesNo(x: string): boolean | null {
+  const v = x.toLowerCase();
+  return v === 'yes' ? true : v === 'no' ? false : null;
+}
+
 /** The `sentinel ...` lines describing the current state, as [kind, line] in Redis's order. */
 export function sentinelConfigLines(s: Sentinel): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const add = (kind: string, rest: string): void => { out.push([kind, `sentinel ${kind} ${rest}`]); };
   add('myid', s.myId);
+  // Written only when not the default; a line already in the file is left as it is otherwise.
+  if (!s.denyScriptsReconfig) add('deny-scripts-reconfig', 'no');
   for (const m of s.masters.values()) {
     // The master as it is announced: during a failover's last steps, the promoted replica.
     const addr = s.currentMasterAddress(m);

@@ -17,3 +17,11 @@ export const ELECTION_TIMEOUT_MS = 10_000;
 /** Upper bound of the random delay added to a failover start, so that sentinels do not collide. */
 export const MAX_DESYNC_MS = 1_000;
 export const DEFAULT_PORT = 26379;
+/** Scripts (notification and client-reconfig): queue and concurrency limits, retries, defaults. */
+export const SCRIPT_MAX_QUEUE = 256;
+export const SCRIPT_MAX_RUNNING = 16;
+export const SCRIPT_MAX_RETRY = 10;
+/** Most argv entries a script job keeps, its path included. */
+export const SCRIPT_MAX_ARGS = 16;
+export const SCRIPT_MAX_RUNTIME_MS = 60_000;
+export const SCRIPT_RETRY_DELAY_MS = 30_000;

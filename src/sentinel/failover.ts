@@ -2,11 +2,12 @@
  * The failover state machine (Redis's sentinelFailoverStateMachine and its steps), run by the
  * driver on every tick for a master in failover:
  *   WAIT_START (win the election for the failover epoch, or abort after the election timeout)
- *   -> SELECT_SLAVE (select-replica.ts) -> SEND_SLAVEOF_NOONE -> WAIT_PROMOTION (INFO shows
- *   role:master; the driver moves on to RECONF_SLAVES) -> RECONF_SLAVES (the other replicas are
- *   pointed at the new master, parallel-syncs at a time) -> UPDATE_CONFIG (the driver switches the
- *   master's address: +switch-master). failover-timeout bounds the promotion and the
- *   reconfiguration; a failed attempt may be retried after twice failover-timeout.
+ *   -> SELECT_SLAVE (select-replica.ts) -> SEND_SLAVEOF_NOONE -> WAIT_PROMOTION (INFO, asked
+ *   right after SLAVEOF NO ONE, shows role:master; the driver moves on to RECONF_SLAVES)
+ *   -> RECONF_SLAVES (the other replicas are pointed at the new master, parallel-syncs at a time)
+ *   -> UPDATE_CONFIG (the driver switches the master's address: +switch-master).
+ * failover-timeout bounds the promotion and the reconfiguration; a failed attempt may be retried
+ * after twice failover-timeout.
  */
 import { describe, type Instance } from './instance.js';
 import { selectReplica } from './select-replica.js';
@@ -17,8 +18,8 @@ export function startFailover(s: Sentinel, m: Instance): void {
   m.failoverState = 'wait_start';
   m.failoverInProgress = true;
   m.failoverEpoch = ++s.currentEpoch;
-  s.event('warning', '+new-epoch', String(s.currentEpoch));
-  s.event('warning', '+try-failover', describe(m));
+  s.event('warning', '+new-epoch', String(s.currentEpoch), m);
+  s.event('warning', '+try-failover', describe(m), m);
   m.failoverStartTimeMs = now + s.random(s.timing.maxDesyncMs);
   m.failoverStateChangeTimeMs = now;
 }
@@ -59,15 +60,15 @@ function waitStart(s: Sentinel, m: Instance): void {
   if (!isLeader && !m.forceFailover) {
     const electionTimeout = Math.min(s.timing.electionTimeoutMs, m.failoverTimeoutMs);
     if (s.now() - m.failoverStartTimeMs > electionTimeout) {
-      s.event('warning', '-failover-abort-not-elected', describe(m));
+      s.event('warning', '-failover-abort-not-elected', describe(m), m);
       abortFailover(s, m);
     }
     return;
   }
-  s.event('warning', '+elected-leader', describe(m));
+  s.event('warning', '+elected-leader', describe(m), m);
   if (s.crashAfterElection) s.onCrash('crash-after-election');
   enter(s, m, 'select_slave');
-  s.event('warning', '+failover-state-select-slave', describe(m));
+  s.event('warning', '+failover-state-select-slave', describe(m), m);
 }
 
 function selectSlave(s: Sentinel, m: Instance): void {
@@ -79,35 +80,39 @@ function selectSlave(s: Sentinel, m: Instance): void {
   }));
   const chosen = selectReplica({ nowMs: now, downAfterMs: m.downAfterMs, sdown: m.sdown, sdownSinceMs: m.sdownSinceMs }, candidates);
   if (chosen === null) {
-    s.event('warning', '-failover-abort-no-good-slave', describe(m));
+    s.event('warning', '-failover-abort-no-good-slave', describe(m), m);
     abortFailover(s, m);
     return;
   }
   const r = chosen.r;
-  s.event('warning', '+selected-slave', describe(r));
+  s.event('warning', '+selected-slave', describe(r), r);
   r.promoted = true;
   m.promotedReplica = r;
   enter(s, m, 'send_slaveof_noone');
-  s.event('notice', '+failover-state-send-slaveof-noone', describe(r));
+  s.event('notice', '+failover-state-send-slaveof-noone', describe(r), r);
 }
 
 function sendSlaveOfNoOne(s: Sentinel, m: Instance): void {
   const p = m.promotedReplica!;
   if (p.link.disconnected) {
     if (s.now() - m.failoverStateChangeTimeMs > m.failoverTimeoutMs) {
-      s.event('warning', '-failover-abort-slave-timeout', describe(m));
+      s.event('warning', '-failover-abort-slave-timeout', describe(m), m);
       abortFailover(s, m);
     }
     return;
   }
   if (!s.sendReplicaOf(p, null, 0)) return;
-  s.event('notice', '+failover-state-wait-promotion', describe(p));
+  s.event('notice', '+failover-state-wait-promotion', describe(p), p);
   enter(s, m, 'wait_promotion');
+  // Garrison asks at once whether the promotion took (INFO after the EXEC on the same link); Redis
+  // waits for the next 1 s INFO period, which puts ~0.9 s between +selected-slave and
+  // +promoted-slave. The reply moves the failover on exactly as a periodic INFO would.
+  s.sendInfo(p);
 }
 
 function waitPromotion(s: Sentinel, m: Instance): void {
   if (s.now() - m.failoverStateChangeTimeMs > m.failoverTimeoutMs) {
-    s.event('warning', '-failover-abort-slave-timeout', describe(m));
+    s.event('warning', '-failover-abort-slave-timeout', describe(m), m);
     abortFailover(s, m);
   }
 }
@@ -121,7 +126,7 @@ function reconfNextSlave(s: Sentinel, m: Instance): void {
     if (inProgress >= m.parallelSyncs) break;
     if (r.promoted || r.reconfDone) continue;
     if (r.reconfSent && now - r.slaveReconfSentTimeMs > s.timing.replicaReconfTimeoutMs) {
-      s.event('notice', '-slave-reconf-sent-timeout', describe(r));
+      s.event('notice', '-slave-reconf-sent-timeout', describe(r), r);
       r.reconfSent = false;
       r.reconfDone = true;
       continue;
@@ -130,7 +135,7 @@ function reconfNextSlave(s: Sentinel, m: Instance): void {
     if (s.sendReplicaOf(r, p.host, p.port)) {
       r.reconfSent = true;
       r.slaveReconfSentTimeMs = now;
-      s.event('notice', '+slave-reconf-sent', describe(r));
+      s.event('notice', '+slave-reconf-sent', describe(r), r);
       inProgress++;
     }
   }
@@ -149,16 +154,16 @@ function detectEnd(s: Sentinel, m: Instance): void {
   if (s.now() - m.failoverStateChangeTimeMs > m.failoverTimeoutMs) {
     notReconfigured = 0;
     timeout = true;
-    s.event('warning', '+failover-end-for-timeout', describe(m));
+    s.event('warning', '+failover-end-for-timeout', describe(m), m);
   }
   if (notReconfigured === 0) {
-    s.event('warning', '+failover-end', describe(m));
+    s.event('warning', '+failover-end', describe(m), m);
     enter(s, m, 'update_config');
   }
   if (timeout) {
     for (const r of m.replicas.values()) {
       if (r.promoted || r.reconfDone || r.reconfSent || r.link.disconnected) continue;
-      if (s.sendReplicaOf(r, p.host, p.port)) s.event('notice', '+slave-reconf-sent-be', describe(r));
+      if (s.sendReplicaOf(r, p.host, p.port)) s.event('notice', '+slave-reconf-sent-be', describe(r), r);
     }
   }
 }

@@ -70,6 +70,9 @@ export function installSentinel(server: Server): Sentinel {
   loaded = true;
   server.commands.register(sentinelCommands(s, () => saveConfig(server, s)));
   server.tickHandlers.push(() => s.tick());
+  // redis-sentinel runs its timer at a rate re-drawn between 10 and 19 Hz each time (sentinels
+  // stay out of step with each other, and a failover step takes ~70 ms on average, not 100).
+  server.nextTickPeriodMs = () => Math.floor(1000 / (10 + s.random(10)));
   server.logger.role = 'X';
   return s;
 }
@@ -78,7 +81,7 @@ export function installSentinel(server: Server): Sentinel {
 export function announceSentinel(server: Server, s: Sentinel): void {
   saveConfig(server, s);
   server.logger.warning(`Sentinel ID is ${s.myId}`);
-  for (const m of s.masters.values()) s.event('warning', '+monitor', `${describe(m)} quorum ${m.quorum}`);
+  for (const m of s.masters.values()) s.event('warning', '+monitor', `${describe(m)} quorum ${m.quorum}`, m);
 }
 
 export class SentinelConfigError extends Error {

@@ -2,7 +2,8 @@
  * The driver on a fake world: a manual clock, fixed randomness and an in-memory Transport whose
  * "instances" answer PING, INFO, SUBSCRIBE, PUBLISH and SLAVEOF like Redis. No sockets, no timers:
  * the same shape the simulator uses. Covers discovery, SDOWN/ODOWN, the whole failover with
- * parallel-syncs, and the failover-timeout abort when the promotion never shows.
+ * parallel-syncs, the failover-timeout abort when the promotion never shows, and the scripts a
+ * failover starts (notification script per warning event, client-reconfig script as the leader).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { OK, PONG, type Reply } from '../protocol/reply.js';
 import { encodeReply } from '../protocol/writer.js';
 import type { Connection, DialTarget, Transport } from '../runtime/ports.js';
 import { Sentinel } from './sentinel.js';
+import { FakeProcessRunner } from '../../test/helpers/fake-processes.js';
 
 class FakeNode {
   role: 'master' | 'slave' = 'master';
@@ -114,7 +116,7 @@ class World implements Transport {
   }
 }
 
-function setup(): { world: World; s: Sentinel; events: string[]; master: FakeNode; r1: FakeNode; r2: FakeNode } {
+function setup(): { world: World; s: Sentinel; events: string[]; master: FakeNode; r1: FakeNode; r2: FakeNode; processes: FakeProcessRunner } {
   const world = new World();
   const master = world.add(6379, 'm'.repeat(40));
   const r1 = world.add(6380, 'a'.repeat(40));
@@ -123,10 +125,12 @@ function setup(): { world: World; s: Sentinel; events: string[]; master: FakeNod
     r.role = 'slave';
     r.masterPort = 6379;
   }
+  const processes = new FakeProcessRunner();
   const env = {
     clock: { nowMs: () => world.nowMs, monotonicUs: () => world.nowMs * 1000, nowUs: () => world.nowMs * 1000 },
     random: { float: () => 0, bytes: (n: number) => Buffer.alloc(n, 7) },
     transport: world,
+    processes,
   };
   const s = new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379 }, 'f'.repeat(40));
   const events: string[] = [];
@@ -135,7 +139,7 @@ function setup(): { world: World; s: Sentinel; events: string[]; master: FakeNod
   assert.ok(typeof m !== 'string');
   m.downAfterMs = 1000;
   m.failoverTimeoutMs = 5000;
-  return { world, s, events, master, r1, r2 };
+  return { world, s, events, master, r1, r2, processes };
 }
 
 /** Advances the virtual clock by `ms` in 100 ms ticks, letting the fake replies arrive in between. */
@@ -181,8 +185,9 @@ test('discovers replicas, detects the dead master and fails over to the best rep
   assert.deepEqual(failoverEvents.slice(0, expected.length), expected);
   // SLAVEOF NO ONE went to the promoted replica inside MULTI ... EXEC with CONFIG REWRITE and CLIENT KILL.
   const i = r2.commands.findIndex((c) => c[0] === 'SLAVEOF');
-  assert.deepEqual(r2.commands.slice(i - 1, i + 5), [
+  assert.deepEqual(r2.commands.slice(i - 1, i + 6), [
     ['MULTI'], ['SLAVEOF', 'NO', 'ONE'], ['CONFIG', 'REWRITE'], ['CLIENT', 'KILL', 'TYPE', 'normal'], ['CLIENT', 'KILL', 'TYPE', 'pubsub'], ['EXEC'],
+    ['INFO'], // Garrison asks at once whether the promotion took
   ]);
   assert.ok(r1.commands.some((c) => c[0] === 'SLAVEOF' && c[1] === '127.0.0.1' && c[2] === '6381'));
   assert.equal(r1.masterPort, 6381);
@@ -226,4 +231,52 @@ test('TILT when the clock jumps: no SDOWN decisions for the tilt period', async 
   await run(world, s, 30_000);
   assert.ok(events.includes('-tilt #tilt mode exited'));
   assert.ok(events.some((e) => e.startsWith('+sdown master mymaster')));
+});
+
+test('a failover runs the notification script for every warning event and the reconfig script as leader', async () => {
+  const { world, s, events, master, r2, processes } = setup();
+  r2.offset = 200;
+  const m = s.masters.get('mymaster')!;
+  m.notificationScript = '/bin/notify';
+  m.clientReconfigScript = '/bin/reconf';
+  await run(world, s, 3000);
+  master.kill();
+  await run(world, s, 12_000);
+  const started = (): string[] => processes.children.map((c) => c.argv.join(' '));
+  const warnings = events.filter((e) => /^[+-](sdown|odown|new-epoch|try-failover|vote-for-leader|elected-leader|failover-state-select-slave|selected-slave|promoted-slave|failover-state-reconf-slaves|failover-end|switch-master) /.test(e));
+  const notified = started().filter((a) => a.startsWith('/bin/notify ')).map((a) => a.slice('/bin/notify '.length));
+  assert.deepEqual(notified.filter((n) => warnings.includes(n)), warnings.filter((w) => notified.includes(w)));
+  for (const w of warnings) assert.ok(notified.includes(w), `notification for ${w}`);
+  // Notice-level events (+slave, +failover-state-send-slaveof-noone...) run no script.
+  assert.ok(!notified.some((n) => n.startsWith('+slave ') || n.startsWith('+failover-state-send-slaveof-noone')));
+  assert.deepEqual(started().filter((a) => a.startsWith('/bin/reconf ')), ['/bin/reconf mymaster leader start 127.0.0.1 6379 127.0.0.1 6381']);
+  // The reconfig job comes right after the notification for +failover-state-reconf-slaves.
+  const all = started();
+  const k = all.indexOf('/bin/reconf mymaster leader start 127.0.0.1 6379 127.0.0.1 6381');
+  assert.equal(all[k - 1], '/bin/notify +failover-state-reconf-slaves master mymaster 127.0.0.1 6379');
+});
+
+test('a switch learnt from another sentinel\'s hello runs the reconfig script as observer', () => {
+  const { s, processes } = setup();
+  const m = s.masters.get('mymaster')!;
+  m.clientReconfigScript = '/bin/reconf';
+  s.processHello(`127.0.0.1,26380,${'e'.repeat(40)},3,mymaster,127.0.0.1,6390,3`);
+  s.tick();
+  assert.deepEqual([m.host, m.port], ['127.0.0.1', 6390]);
+  assert.deepEqual(processes.children.map((c) => c.argv), [['/bin/reconf', 'mymaster', 'observer', 'start', '127.0.0.1', '6379', '127.0.0.1', '6390']]);
+});
+
+test('a dead master is SDOWN down-after-milliseconds after the first reconnection attempt, not after its last reply', async () => {
+  const { world, s, events, master } = setup();
+  const sdownAt: number[] = [];
+  s.eventListeners.push((e) => { if (e.type === '+sdown' && e.text.startsWith('master ')) sdownAt.push(e.atMs); });
+  await run(world, s, 3000);
+  // Kill when the last PING reply is already most of a period old.
+  while (world.nowMs - s.masters.get('mymaster')!.link.lastAvailTimeMs < 800) await run(world, s, 100);
+  const killedAt = world.nowMs;
+  master.kill();
+  await run(world, s, 3000);
+  assert.equal(sdownAt.length, 1, events.join('\n'));
+  assert.ok(sdownAt[0]! - killedAt > 1000, `+sdown ${sdownAt[0]! - killedAt} ms after the kill`);
+  assert.ok(sdownAt[0]! - killedAt <= 1200, `+sdown ${sdownAt[0]! - killedAt} ms after the kill`);
 });

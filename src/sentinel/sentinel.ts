@@ -13,7 +13,7 @@ import { isError, type Reply } from '../protocol/reply.js';
 import type { Environment, LogLevel } from '../runtime/ports.js';
 import {
   ASK_PERIOD_MS, DEFAULT_DOWN_AFTER_MS, DEFAULT_FAILOVER_TIMEOUT_MS, ELECTION_TIMEOUT_MS, HELLO_CHANNEL, REPLICA_RECONF_TIMEOUT_MS, INFO_PERIOD_MS, MAX_DESYNC_MS, MAX_PENDING_COMMANDS, MIN_LINK_RECONNECT_PERIOD_MS,
-  PING_PERIOD_MS, PUBLISH_PERIOD_MS, TILT_PERIOD_MS, TILT_TRIGGER_MS,
+  PING_PERIOD_MS, PUBLISH_PERIOD_MS, SCRIPT_MAX_RUNTIME_MS, SCRIPT_RETRY_DELAY_MS, TILT_PERIOD_MS, TILT_TRIGGER_MS,
 } from './constants.js';
 import { isCommandLinkStale, isPubsubLinkStale, isSubjectivelyDown, objectiveDown, tiltTriggered } from './down.js';
 import { electedLeader, mostVoted, voteLeader } from './election.js';
@@ -21,10 +21,11 @@ import { ctimeText, type SentinelEvent } from './events.js';
 import { failoverStateMachine, startFailover } from './failover.js';
 import { describe, formatAddr, Instance, InstanceLink } from './instance.js';
 import { formatHello, parseHello, parseInfo } from './probes.js';
+import { ScriptQueue } from './scripts.js';
 
 /** What the sentinel needs from the node hosting it. */
 export interface SentinelHost {
-  env: Pick<Environment, 'clock' | 'random' | 'transport'>;
+  env: Pick<Environment, 'clock' | 'random' | 'transport' | 'processes'>;
   log(level: LogLevel, line: string): void;
   /** Publishes on this sentinel's own pub/sub channels. */
   publish(channel: string, message: string): void;
@@ -57,13 +58,20 @@ export class Sentinel {
     maxDesyncMs: MAX_DESYNC_MS, minLinkReconnectMs: MIN_LINK_RECONNECT_PERIOD_MS,
     defaultDownAfterMs: DEFAULT_DOWN_AFTER_MS, defaultFailoverTimeoutMs: DEFAULT_FAILOVER_TIMEOUT_MS,
     replicaReconfTimeoutMs: REPLICA_RECONF_TIMEOUT_MS, electionTimeoutMs: ELECTION_TIMEOUT_MS,
-    /** Scripts are not run by Garrison: these two are kept for SENTINEL DEBUG only. */
-    scriptMaxRuntimeMs: 60_000, scriptRetryDelayMs: 30_000,
+    scriptMaxRuntimeMs: SCRIPT_MAX_RUNTIME_MS, scriptRetryDelayMs: SCRIPT_RETRY_DELAY_MS,
   };
+  /** `sentinel deny-scripts-reconfig`: SENTINEL SET may not change script paths (default yes). */
+  denyScriptsReconfig = true;
+  /** Notification and client-reconfig scripts waiting or running. */
+  readonly scripts: ScriptQueue;
   readonly eventListeners: Array<(e: SentinelEvent) => void> = [];
 
   constructor(readonly host: SentinelHost, public myId: string) {
     this.previousTimeMs = host.env.clock.nowMs();
+    this.scripts = new ScriptQueue({
+      runner: host.env.processes, now: () => this.now(), timing: this.timing,
+      event: (level, type, text) => this.event(level, type, text, null),
+    });
   }
 
   now(): number {
@@ -74,11 +82,30 @@ export class Sentinel {
     return Math.floor(this.host.env.random.float() * n);
   }
 
-  event(level: LogLevel, type: string, text: string): void {
+  /**
+   * Logs, publishes and reports an event. `about` is the instance it concerns (null for TILT and
+   * script events): a warning about an instance also runs its master's notification script with
+   * the event type and text.
+   */
+  event(level: LogLevel, type: string, text: string, about: Instance | null): void {
     this.host.log(level, `${type} ${text}`);
     if (level !== 'debug') this.host.publish(type, text);
     const e: SentinelEvent = { level, type, text, atMs: this.now() };
     for (const l of this.eventListeners) l(e);
+    if (level === 'warning' && about !== null) {
+      const m = about.kind === 'master' ? about : about.master;
+      if (m !== null && m.notificationScript !== null) this.scripts.schedule(m.notificationScript, type, text);
+    }
+  }
+
+  /**
+   * Queues the master's client-reconfig script: `<master-name> <leader|observer> <state> <from-ip>
+   * <from-port> <to-ip> <to-port>` (Redis 7.0 calls it with state "start", as the leader when the
+   * promoted replica reports role:master and as an observer when a hello switches the master).
+   */
+  callClientReconfigScript(m: Instance, role: 'leader' | 'observer', state: string, from: { host: string; port: number }, to: { host: string; port: number }): void {
+    if (m.clientReconfigScript === null) return;
+    this.scripts.schedule(m.clientReconfigScript, m.name, role, state, from.host, String(from.port), to.host, String(to.port));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -155,7 +182,7 @@ export class Sentinel {
     m.odownSinceMs = 0;
     m.roleReported = 'master';
     m.roleReportedTimeMs = now;
-    if (generateEvent) this.event('warning', '+reset-master', describe(m));
+    if (generateEvent) this.event('warning', '+reset-master', describe(m), m);
   }
 
   /**
@@ -174,7 +201,7 @@ export class Sentinel {
     m.port = port;
     for (const [h, p] of replicas) {
       const r = this.addReplica(m, h, p);
-      this.event('notice', '+slave', describe(r));
+      this.event('notice', '+slave', describe(r), r);
     }
     this.host.flushConfig();
   }
@@ -187,7 +214,7 @@ export class Sentinel {
     if (tiltTriggered(this.previousTimeMs, now, this.timing.tiltTriggerMs)) {
       this.tilt = true;
       this.tiltStartMs = now;
-      this.event('warning', '+tilt', '#tilt mode entered');
+      this.event('warning', '+tilt', '#tilt mode entered', null);
     }
     this.previousTimeMs = now;
     const switching: Instance[] = [];
@@ -198,6 +225,7 @@ export class Sentinel {
       if (m.failoverState === 'update_config') switching.push(m);
     }
     for (const m of switching) this.switchToPromoted(m);
+    this.scripts.tick();
   }
 
   private handleInstance(ri: Instance): void {
@@ -207,7 +235,7 @@ export class Sentinel {
     if (this.tilt) {
       if (now - this.tiltStartMs < this.timing.tiltPeriodMs) return;
       this.tilt = false;
-      this.event('warning', '-tilt', '#tilt mode exited');
+      this.event('warning', '-tilt', '#tilt mode exited', null);
     }
     this.checkSubjectivelyDown(ri);
     if (ri.kind === 'master') {
@@ -250,6 +278,10 @@ export class Sentinel {
         l.disconnected = true;
       };
       cc.connect();
+      // Redis queues a PING with the new connection (sent once it is up): the wait for its reply
+      // starts now, so a master that refuses connections is SDOWN down-after-milliseconds after
+      // this attempt, not after its last reply.
+      this.markPingPending(l);
     }
     if (ri.kind !== 'sentinel' && l.pc === null) {
       const pc = new Link({ transport: this.host.env.transport, target, connectTimeoutMs: PING_PERIOD_MS * 5, auth, clientName: `${prefix}-pubsub` });
@@ -311,18 +343,25 @@ export class Sentinel {
       ? 1000 : this.timing.infoPeriodMs;
     const pingPeriod = Math.min(this.downAfterOf(ri), this.timing.pingPeriodMs);
     if (ri.kind !== 'sentinel' && (ri.infoRefreshMs === 0 || now - ri.infoRefreshMs > infoPeriod)) {
-      this.send(ri, [ri.mapCommand('INFO')], (r) => {
-        if (typeof r === 'string') this.refreshInstanceInfo(ri, r);
-      });
+      this.sendInfo(ri);
     }
     if (now - l.lastPongTimeMs > pingPeriod && now - l.lastPingTimeMs > pingPeriod / 2) this.sendPing(ri);
     if (now - ri.lastPubTimeMs > this.timing.publishPeriodMs) this.sendHello(ri);
   }
 
+  /** INFO on the command link; the reply refreshes what we know of the instance. */
+  sendInfo(ri: Instance): void {
+    this.send(ri, [ri.mapCommand('INFO')], (r) => {
+      if (typeof r === 'string') this.refreshInstanceInfo(ri, r);
+    });
+  }
+
   private sendPing(ri: Instance): void {
     const sent = this.send(ri, [ri.mapCommand('PING')], (r) => this.onPingReply(ri, r));
-    if (!sent) return;
-    const l = ri.link;
+    if (sent) this.markPingPending(ri.link);
+  }
+
+  private markPingPending(l: InstanceLink): void {
     l.lastPingTimeMs = this.now();
     if (l.actPingTimeMs === 0) l.actPingTimeMs = l.lastPingTimeMs;
   }
@@ -387,7 +426,7 @@ export class Sentinel {
     ri.infoRefreshMs = now;
     if (f.runId !== null && ri.runId !== f.runId) {
       if (ri.runId !== null) {
-        this.event('warning', '+reboot', describe(ri));
+        this.event('notice', '+reboot', describe(ri), ri);
         if (ri.kind === 'master' && ri.masterRebootDownAfterMs !== 0) {
           ri.masterReboot = true;
           ri.masterRebootSinceMs = now;
@@ -399,7 +438,7 @@ export class Sentinel {
       for (const r of f.replicas) {
         if (this.lookupReplica(ri, r.ip, r.port) !== undefined) continue;
         const added = this.addReplica(ri, r.ip, r.port);
-        this.event('notice', '+slave', describe(added));
+        this.event('notice', '+slave', describe(added), added);
         this.host.flushConfig();
       }
     }
@@ -411,7 +450,7 @@ export class Sentinel {
       ri.roleReported = role;
       if (role === 'slave') ri.slaveConfChangeTimeMs = now;
       const coherent = (ri.kind === 'master' && role === 'master') || (ri.kind === 'slave' && role === 'slave');
-      this.event('verbose', coherent ? '+role-change' : '-role-change', `${describe(ri)} new reported role is ${role}`);
+      this.event('verbose', coherent ? '+role-change' : '-role-change', `${describe(ri)} new reported role is ${role}`, ri);
     }
     if (role === 'slave') {
       if (f.masterHost !== null && f.masterHost !== ri.slaveMasterHost) {
@@ -434,7 +473,7 @@ export class Sentinel {
       (ri.slaveMasterPort !== m.port || ri.slaveMasterHost !== m.host)) {
       const wait = m.failoverTimeoutMs;
       if (!ri.promoted && this.masterLooksSane(m) && this.noDownFor(ri, wait) && now - ri.slaveConfChangeTimeMs > wait) {
-        if (this.sendReplicaOf(ri, m.host, m.port)) this.event('notice', '+fix-slave-config', describe(ri));
+        if (this.sendReplicaOf(ri, m.host, m.port)) this.event('notice', '+fix-slave-config', describe(ri), ri);
       }
     }
     if (ri.kind === 'slave' && m !== null && role === 'slave' && (ri.reconfSent || ri.reconfInprog)) {
@@ -442,12 +481,12 @@ export class Sentinel {
       if (ri.reconfSent && p !== null && ri.slaveMasterHost === p.host && ri.slaveMasterPort === p.port) {
         ri.reconfSent = false;
         ri.reconfInprog = true;
-        this.event('notice', '+slave-reconf-inprog', describe(ri));
+        this.event('notice', '+slave-reconf-inprog', describe(ri), ri);
       }
       if (ri.reconfInprog && ri.slaveMasterLinkUp) {
         ri.reconfInprog = false;
         ri.reconfDone = true;
-        this.event('notice', '+slave-reconf-done', describe(ri));
+        this.event('notice', '+slave-reconf-done', describe(ri), ri);
       }
     }
   }
@@ -459,16 +498,17 @@ export class Sentinel {
       m.failoverState = 'reconf_slaves';
       m.failoverStateChangeTimeMs = now;
       this.host.flushConfig();
-      this.event('warning', '+promoted-slave', describe(ri));
+      this.event('warning', '+promoted-slave', describe(ri), ri);
       if (this.crashAfterPromotion) this.onCrash('crash-after-promotion');
-      this.event('warning', '+failover-state-reconf-slaves', describe(m));
+      this.event('warning', '+failover-state-reconf-slaves', describe(m), m);
+      this.callClientReconfigScript(m, 'leader', 'start', m, ri);
       this.forceHelloUpdate(m);
       return;
     }
     // A replica that turned master without us: force our view after a while.
     const wait = this.timing.publishPeriodMs * 4;
     if (!ri.promoted && this.masterLooksSane(m) && this.noDownFor(ri, wait) && now - ri.roleReportedTimeMs > wait) {
-      if (this.sendReplicaOf(ri, m.host, m.port)) this.event('notice', '+convert-to-slave', describe(ri));
+      if (this.sendReplicaOf(ri, m.host, m.port)) this.event('notice', '+convert-to-slave', describe(ri), ri);
     }
   }
 
@@ -511,7 +551,7 @@ export class Sentinel {
     let si: Instance | undefined = m.sentinels.get(h.runId);
     if (si !== undefined && (si.host !== h.ip || si.port !== h.port)) {
       // Same run id at a new address: the sentinel moved.
-      this.event('notice', '+sentinel-address-switch', `${describe(m)} ip ${h.ip} port ${h.port} for ${h.runId}`);
+      this.event('notice', '+sentinel-address-switch', `${describe(m)} ip ${h.ip} port ${h.port} for ${h.runId}`, m);
       for (const other of this.masters.values()) {
         const s = other.sentinels.get(h.runId);
         if (s === undefined) continue;
@@ -524,26 +564,28 @@ export class Sentinel {
     } else if (si === undefined) {
       for (const other of m.sentinels.values()) {
         if (other.host === h.ip && other.port === h.port) {
-          this.event('notice', '+sentinel-invalid-addr', describe(other));
+          this.event('notice', '+sentinel-invalid-addr', describe(other), other);
           other.port = 0;
           other.link.closeAll();
         }
       }
       si = this.addSentinel(m, h.ip, h.port, h.runId);
-      this.event('notice', '+sentinel', describe(si));
+      this.event('notice', '+sentinel', describe(si), si);
       this.host.flushConfig();
     }
     if (h.currentEpoch > this.currentEpoch) {
       this.currentEpoch = h.currentEpoch;
       this.host.flushConfig();
-      this.event('warning', '+new-epoch', String(this.currentEpoch));
+      this.event('warning', '+new-epoch', String(this.currentEpoch), m);
     }
     if (m.configEpoch < h.masterConfigEpoch) {
       m.configEpoch = h.masterConfigEpoch;
       if (h.masterPort !== m.port || h.masterIp !== m.host) {
-        this.event('warning', '+config-update-from', describe(si));
-        this.event('warning', '+switch-master', `${m.name} ${m.host} ${m.port} ${h.masterIp} ${h.masterPort}`);
+        this.event('warning', '+config-update-from', describe(si), si);
+        this.event('warning', '+switch-master', `${m.name} ${m.host} ${m.port} ${h.masterIp} ${h.masterPort}`, m);
+        const from = { host: m.host, port: m.port };
         this.resetMasterAndChangeAddress(m, h.masterIp, h.masterPort);
+        this.callClientReconfigScript(m, 'observer', 'start', from, m);
       }
     }
     si.lastHelloTimeMs = now;
@@ -569,11 +611,11 @@ export class Sentinel {
       masterRebootDownAfterMs: ri.masterRebootDownAfterMs,
     });
     if (down && !ri.sdown) {
-      this.event('warning', '+sdown', describe(ri));
+      this.event('warning', '+sdown', describe(ri), ri);
       ri.sdownSinceMs = now;
       ri.sdown = true;
     } else if (!down && ri.sdown) {
-      this.event('warning', '-sdown', describe(ri));
+      this.event('warning', '-sdown', describe(ri), ri);
       ri.sdown = false;
     }
   }
@@ -583,11 +625,11 @@ export class Sentinel {
     for (const s of m.sentinels.values()) if (s.masterDown) others++;
     const { odown, votes } = objectiveDown(m.sdown, others, m.quorum);
     if (odown && !m.odown) {
-      this.event('warning', '+odown', `${describe(m)} #quorum ${votes}/${m.quorum}`);
+      this.event('warning', '+odown', `${describe(m)} #quorum ${votes}/${m.quorum}`, m);
       m.odown = true;
       m.odownSinceMs = this.now();
     } else if (!odown && m.odown) {
-      this.event('warning', '-odown', describe(m));
+      this.event('warning', '-odown', describe(m), m);
       m.odown = false;
     }
   }
@@ -628,13 +670,13 @@ export class Sentinel {
     if (o.newEpoch) {
       this.currentEpoch = o.state.currentEpoch;
       this.host.flushConfig();
-      this.event('warning', '+new-epoch', String(this.currentEpoch));
+      this.event('warning', '+new-epoch', String(this.currentEpoch), m);
     }
     if (o.voted) {
       m.leader = o.state.leader;
       m.leaderEpoch = o.state.leaderEpoch;
       this.host.flushConfig();
-      this.event('warning', '+vote-for-leader', `${m.leader} ${m.leaderEpoch}`);
+      this.event('warning', '+vote-for-leader', `${m.leader} ${m.leaderEpoch}`, m);
       if (m.leader !== null && m.leader.toLowerCase() !== this.myId.toLowerCase()) {
         m.failoverStartTimeMs = this.now() + this.random(this.timing.maxDesyncMs);
       }
@@ -667,7 +709,7 @@ export class Sentinel {
 
   switchToPromoted(m: Instance): void {
     const ref = m.promotedReplica ?? m;
-    this.event('warning', '+switch-master', `${m.name} ${m.host} ${m.port} ${ref.host} ${ref.port}`);
+    this.event('warning', '+switch-master', `${m.name} ${m.host} ${m.port} ${ref.host} ${ref.port}`, m);
     this.resetMasterAndChangeAddress(m, ref.host, ref.port);
   }
 
@@ -689,5 +731,6 @@ export class Sentinel {
   /** Closes every link (SHUTDOWN, tests). */
   close(): void {
     for (const m of this.masters.values()) this.releaseInstance(m);
+    this.scripts.killAll();
   }
 }

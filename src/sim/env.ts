@@ -1,12 +1,13 @@
 /**
  * The Environment of one simulated process (a node incarnation): virtual clock, its own seeded
  * random stream, a scheduler on the world's event loop whose events belong to the process (so a
- * crash drops them and a pause defers them), the host's transport and disk, and fixed figures for
+ * crash drops them and a pause defers them), the host's transport and disk, a process runner that records scripts instead of running them, and fixed figures for
  * pid, memory, cpu and host facts (INFO stays deterministic).
  */
 import { SeededRandom } from '../lib/prng.js';
 import type { Environment, FileSystem, HostInfo, Transport } from '../runtime/ports.js';
 import type { EventLoop, SimProcess } from './event-loop.js';
+import { SimProcessRunner } from './processes.js';
 
 export const SIM_HOST_INFO: HostInfo = {
   os: 'Linux 6.1.0-sim x86_64',
@@ -66,6 +67,7 @@ export function processEnvironment(p: ProcessEnvParts): Environment {
     },
     transport: p.transport,
     fs: p.fs,
+    processes: new SimProcessRunner(loop, proc),
     pid: p.pid,
     memory: () => ({ rss: 8 << 20, heapTotal: 6 << 20, heapUsed: 4 << 20, external: 1 << 20 }),
     cpu: () => ({ userUs: 0, systemUs: 0 }),
