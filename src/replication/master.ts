@@ -160,6 +160,15 @@ export class MasterSide {
     for (const r of this.replicas.values()) this.flush(r);
   }
 
+  /**
+   * Writes the replicas' queues now if anything waits (before a client's reply leaves: a reply
+   * never announces a write whose stream is still only in this process, so a killed master's
+   * acknowledged writes are in the kernel's buffers towards its replicas).
+   */
+  flushPending(): void {
+    if (this.flushScheduled) this.flushAll();
+  }
+
   /** Writes what is queued for `r` (also called before its connection is closed). */
   flush(r: AttachedReplica): void {
     const out = r.out;

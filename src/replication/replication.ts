@@ -74,6 +74,12 @@ export class Replication implements ReplicationCore {
     };
     server.admissionChecks.push((c, cmd, argv) => this.admit(c, cmd.isWrite || this.execWrites(c, cmd.name), cmd.isStaleOk, argv));
     server.clientFreeHandlers.push((c) => this.master.detach(c));
+    // The stream goes to the replicas' sockets before the replies that acknowledge its writes.
+    const previous = server.beforeReplyWrite;
+    server.beforeReplyWrite = previous === null ? () => this.master.flushPending() : () => {
+      this.master.flushPending();
+      previous();
+    };
     server.tickHandlers.push((now) => {
       this.failover.update(now);
       if (now - this.lastCronMs < 1000) return;

@@ -6,6 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../../src/index.js';
+import { replicationOf } from '../../src/replication/index.js';
 import { caughtUp, digest, replInfo, statsInfo } from '../helpers/replication.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 
@@ -222,4 +223,27 @@ test('CONFIG GET replicaof follows REPLICAOF and REPLICAOF NO ONE (so CONFIG REW
   assert.deepEqual(await r.c.call('CONFIG', 'GET', 'replicaof'), ['replicaof', `127.0.0.1 ${m.s.address.port}`]);
   assert.deepEqual(await r.c.call('REPLICAOF', 'NO', 'ONE'), OK);
   assert.deepEqual(await r.c.call('CONFIG', 'GET', 'replicaof'), ['replicaof', '']);
+});
+
+test('the stream reaches the replicas\' sockets before the reply that acknowledges the write', async () => {
+  const m = await node();
+  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await caughtUp(m.c, r.c);
+  // Record the order in which the master hands bytes to its sockets.
+  const order: string[] = [];
+  const repl = replicationOf(m.s.server)!;
+  for (const att of repl.master.replicas.values()) {
+    const conn = att.client.conn;
+    const write = conn.write.bind(conn);
+    conn.write = (b: Buffer) => { order.push('replica'); write(b); };
+  }
+  const name = 'ack-order-writer';
+  await m.c.call('CLIENT', 'SETNAME', name);
+  const me = [...m.s.server.clients.values()].find((c) => c.name === name)!;
+  const write = me.conn.write.bind(me.conn);
+  me.conn.write = (b: Buffer) => { order.push('reply'); write(b); };
+  assert.deepEqual(await m.c.call('SET', 'acked', '1'), OK);
+  assert.deepEqual(order.slice(0, 2), ['replica', 'reply']);
+  await caughtUp(m.c, r.c);
+  assert.equal(await r.c.call('GET', 'acked'), '1');
 });
