@@ -225,8 +225,8 @@ test('CONFIG GET replicaof follows REPLICAOF and REPLICAOF NO ONE (so CONFIG REW
   assert.deepEqual(await r.c.call('CONFIG', 'GET', 'replicaof'), ['replicaof', '']);
 });
 
-test('the stream reaches the replicas\' sockets before the reply that acknowledges the write', async () => {
-  const m = await node();
+test('with min-replicas-to-write, the stream reaches the replicas\' sockets before the reply that acknowledges the write', async () => {
+  const m = await node({ 'min-replicas-to-write': 1, 'min-replicas-max-lag': 10 });
   const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
   await caughtUp(m.c, r.c);
   // Record the order in which the master hands bytes to its sockets.
