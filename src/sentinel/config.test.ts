@@ -9,7 +9,7 @@ function fresh(): Sentinel {
     random: { float: () => 0.5, bytes: (n: number) => Buffer.alloc(n) },
     transport: { listen: () => Promise.reject(new Error('no')), connect: () => Promise.reject(new Error('no')) },
   };
-  return new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379 }, 'a'.repeat(40));
+  return new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379, setTimerHz: () => {} }, 'a'.repeat(40));
 }
 
 test('directives build the state; errors carry Redis texts', () => {

@@ -17,3 +17,5 @@ export const ELECTION_TIMEOUT_MS = 10_000;
 /** Upper bound of the random delay added to a failover start, so that sentinels do not collide. */
 export const MAX_DESYNC_MS = 1_000;
 export const DEFAULT_PORT = 26379;
+/** The timer's base rate (CONFIG_DEFAULT_HZ): after each run a sentinel picks a rate in [HZ, 2*HZ). */
+export const TIMER_HZ = 10;

@@ -61,6 +61,7 @@ export function installSentinel(server: Server): Sentinel {
     publish: (channel, message) => { server.pubsub.publish(channel, message); },
     flushConfig: () => { if (loaded) saveConfig(server, s); },
     port: () => server.config.int('port'),
+    setTimerHz: (hz) => server.setTickHz(hz),
   }, myId);
   MODULES.set(server, s);
   for (const d of server.config.directives.sentinel) {

@@ -128,7 +128,7 @@ function setup(): { world: World; s: Sentinel; events: string[]; master: FakeNod
     random: { float: () => 0, bytes: (n: number) => Buffer.alloc(n, 7) },
     transport: world,
   };
-  const s = new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379 }, 'f'.repeat(40));
+  const s = new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379, setTimerHz: () => {} }, 'f'.repeat(40));
   const events: string[] = [];
   s.eventListeners.push((e) => events.push(`${e.type} ${e.text}`));
   const m = s.monitor('mymaster', '127.0.0.1', 6379, 1);
@@ -226,4 +226,22 @@ test('TILT when the clock jumps: no SDOWN decisions for the tilt period', async 
   await run(world, s, 30_000);
   assert.ok(events.includes('-tilt #tilt mode exited'));
   assert.ok(events.some((e) => e.startsWith('+sdown master mymaster')));
+});
+
+test('every timer run picks a new rate in [10, 20) Hz (Redis desynchronizes sentinels so they do not split votes)', () => {
+  const world = new World();
+  const seq = [0, 0.35, 0.99, 0.5];
+  let i = 0;
+  const env = {
+    clock: { nowMs: () => world.nowMs, monotonicUs: () => world.nowMs * 1000, nowUs: () => world.nowMs * 1000 },
+    random: { float: () => seq[i++ % seq.length]!, bytes: (n: number) => Buffer.alloc(n, 7) },
+    transport: world,
+  };
+  const rates: number[] = [];
+  const s = new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379, setTimerHz: (hz) => rates.push(hz) }, 'f'.repeat(40));
+  for (let t = 0; t < 4; t++) {
+    world.nowMs += 100;
+    s.tick();
+  }
+  assert.deepEqual(rates, [10, 13, 19, 15]);
 });

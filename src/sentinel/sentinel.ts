@@ -13,7 +13,7 @@ import { isError, type Reply } from '../protocol/reply.js';
 import type { Environment, LogLevel } from '../runtime/ports.js';
 import {
   ASK_PERIOD_MS, DEFAULT_DOWN_AFTER_MS, DEFAULT_FAILOVER_TIMEOUT_MS, ELECTION_TIMEOUT_MS, HELLO_CHANNEL, REPLICA_RECONF_TIMEOUT_MS, INFO_PERIOD_MS, MAX_DESYNC_MS, MAX_PENDING_COMMANDS, MIN_LINK_RECONNECT_PERIOD_MS,
-  PING_PERIOD_MS, PUBLISH_PERIOD_MS, TILT_PERIOD_MS, TILT_TRIGGER_MS,
+  PING_PERIOD_MS, PUBLISH_PERIOD_MS, TILT_PERIOD_MS, TILT_TRIGGER_MS, TIMER_HZ,
 } from './constants.js';
 import { isCommandLinkStale, isPubsubLinkStale, isSubjectivelyDown, objectiveDown, tiltTriggered } from './down.js';
 import { electedLeader, mostVoted, voteLeader } from './election.js';
@@ -32,6 +32,8 @@ export interface SentinelHost {
   flushConfig(): void;
   /** The port this sentinel listens on (announced in hello messages). */
   port(): number;
+  /** Sets the rate of the timer that calls `tick()` from its next run on (Redis's server.hz). */
+  setTimerHz(hz: number): void;
 }
 
 export class Sentinel {
@@ -198,6 +200,10 @@ export class Sentinel {
       if (m.failoverState === 'update_config') switching.push(m);
     }
     for (const m of switching) this.switchToPromoted(m);
+    // A new timer rate after every run, as Redis does: sentinels started together would otherwise
+    // tick in lockstep, reach ODOWN at the same instant, each vote for itself, and split every
+    // election (the simulator showed exactly that).
+    this.host.setTimerHz(TIMER_HZ + this.random(TIMER_HZ));
   }
 
   private handleInstance(ri: Instance): void {

@@ -161,12 +161,19 @@ export class Server {
 
   /** Starts the periodic tick at `hz` (re-armed when hz changes). */
   startTicking(): void {
-    const arm = (hz: number): void => {
-      this.cancelTick?.();
-      const period = Math.max(1, Math.floor(1000 / Math.max(1, Math.min(500, hz))));
-      this.cancelTick = this.env.scheduler.every(period, () => this.tick(this.env.clock.nowMs()));
-    };
-    this.config.watch('hz', (v) => arm(v as number));
+    this.config.watch('hz', (v) => this.setTickHz(v as number));
+  }
+
+  /**
+   * Re-arms the tick at `hz` from now on, without changing the `hz` parameter (Redis's server.hz
+   * versus config_hz): a sentinel draws a new rate after every run so that sentinels started
+   * together do not stay in lockstep.
+   */
+  setTickHz(hz: number): void {
+    if (this.closing) return;
+    this.cancelTick?.();
+    const period = Math.max(1, Math.floor(1000 / Math.max(1, Math.min(500, hz))));
+    this.cancelTick = this.env.scheduler.every(period, () => this.tick(this.env.clock.nowMs()));
   }
 
   authRequired(): boolean {
