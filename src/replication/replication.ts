@@ -133,6 +133,9 @@ export class Replication implements ReplicationCore {
       this.link.onPsyncResult = (accepted) => this.failover.psyncResult(accepted);
     }
     this.server.logger.role = 'S';
+    // CONFIG GET replicaof and CONFIG REWRITE show the master the node follows now (Redis reads
+    // server.masterhost for both), so a re-pointed node restarts as what it has become.
+    this.server.config.setValue('replicaof', { host, port });
     if (connectNow) this.link.connect();
   }
 
@@ -143,6 +146,7 @@ export class Replication implements ReplicationCore {
     link.close();
     this.link = null;
     this.server.logger.role = 'M';
+    this.server.config.setValue('replicaof', { none: true });
     this.ids.shift(this.offset);
     this.server.logger.notice(`Setting secondary replication ID to ${this.ids.replid2}, valid up to offset: ${this.ids.secondOffset}. New replication ID is ${this.ids.replid}`);
     this.master.detachAll();
