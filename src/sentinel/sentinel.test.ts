@@ -245,3 +245,20 @@ test('every timer run picks a new rate in [10, 20) Hz (Redis desynchronizes sent
   }
   assert.deepEqual(rates, [10, 13, 19, 15]);
 });
+
+test('an instance back after more than 15 s down is reconnected at once (the link is not taken for a stale one)', async () => {
+  const { world, s, events, master } = setup();
+  const m = s.masters.get('mymaster')!;
+  m.quorum = 2; // no failover: only the link matters here
+  await run(world, s, 3000);
+  master.kill();
+  await run(world, s, 20_000);
+  assert.ok(events.includes('+sdown master mymaster 127.0.0.1 6379'));
+  master.alive = true;
+  await run(world, s, 3000);
+  assert.ok(events.includes('-sdown master mymaster 127.0.0.1 6379'), 'back within 3 s');
+  assert.equal(m.link.disconnected, false);
+  await run(world, s, 10_000);
+  assert.equal(events.filter((e) => e === '+sdown master mymaster 127.0.0.1 6379').length, 1, 'no second +sdown');
+  assert.equal(m.sdown, false);
+});

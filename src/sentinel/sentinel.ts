@@ -244,9 +244,12 @@ export class Sentinel {
     if (l.cc === null) {
       const cc = new Link({ transport: this.host.env.transport, target, connectTimeoutMs: PING_PERIOD_MS * 5, auth, clientName: `${prefix}-cmd` });
       l.cc = cc;
+      // The link's age counts from the dial, as Redis's cc_conn_time: the stale-link check must not
+      // measure a new connection by the previous one's time (it closed every redial of an instance
+      // that had been down longer than 15 s before it could connect).
+      l.ccConnTimeMs = now;
       cc.onConnect = () => {
         if (ri.link !== l) return;
-        l.ccConnTimeMs = this.now();
         this.sendPing(ri);
         this.markConnected(ri);
       };
@@ -260,10 +263,11 @@ export class Sentinel {
     if (ri.kind !== 'sentinel' && l.pc === null) {
       const pc = new Link({ transport: this.host.env.transport, target, connectTimeoutMs: PING_PERIOD_MS * 5, auth, clientName: `${prefix}-pubsub` });
       l.pc = pc;
+      l.pcConnTimeMs = now;
+      l.pcLastActivityMs = now;
       pc.onConnect = () => {
         if (ri.link !== l) return;
-        l.pcConnTimeMs = this.now();
-        l.pcLastActivityMs = l.pcConnTimeMs;
+        l.pcLastActivityMs = this.now();
         pc.subscribe([HELLO_CHANNEL], () => { l.pcLastActivityMs = this.now(); });
         this.markConnected(ri);
       };
