@@ -18,6 +18,8 @@ class FakeNode {
   alive = true;
   /** When false, SLAVEOF NO ONE is accepted but the node keeps reporting role:slave. */
   obeysPromotion = true;
+  /** When false, SLAVEOF host port is accepted but the node keeps following its old master. */
+  obeysReplicaOf = true;
   offset = 100;
   readonly conns = new Set<Connection>();
   readonly subscribers = new Set<Connection>();
@@ -58,7 +60,7 @@ class FakeNode {
       case 'SLAVEOF':
         if (argv[1]!.toUpperCase() === 'NO') {
           if (this.obeysPromotion) this.role = 'master';
-        } else {
+        } else if (this.obeysReplicaOf) {
           this.role = 'slave';
           this.masterPort = Number(argv[2]);
         }
@@ -261,4 +263,25 @@ test('an instance back after more than 15 s down is reconnected at once (the lin
   await run(world, s, 10_000);
   assert.equal(events.filter((e) => e === '+sdown master mymaster 127.0.0.1 6379').length, 1, 'no second +sdown');
   assert.equal(m.sdown, false);
+});
+
+test('a newer config epoch from another sentinel ends our failover in progress, even when it names the old address', async () => {
+  const { world, s, events, master, r1, r2 } = setup();
+  r2.offset = 200;
+  r1.obeysReplicaOf = false; // keeps our failover in RECONF_SLAVES
+  await run(world, s, 3000);
+  master.kill();
+  await run(world, s, 3000);
+  const m = s.masters.get('mymaster')!;
+  assert.deepEqual([m.failoverState, m.failoverEpoch, m.configEpoch], ['reconf_slaves', 1, 1]);
+  assert.deepEqual(s.currentMasterAddress(m), { host: '127.0.0.1', port: 6381 });
+  // Meanwhile another sentinel won epoch 2 and made the old master the master again.
+  s.processHello(`127.0.0.1,26380,${'e'.repeat(40)},2,mymaster,127.0.0.1,6379,2`);
+  assert.equal(m.failoverInProgress, false);
+  assert.equal(m.promotedReplica, null);
+  assert.deepEqual([m.host, m.port, m.configEpoch, s.currentEpoch], ['127.0.0.1', 6379, 2, 2]);
+  assert.deepEqual(s.currentMasterAddress(m), { host: '127.0.0.1', port: 6379 }, 'epoch 2 announces what epoch 2 says');
+  await run(world, s, 12_000);
+  assert.ok(!events.includes('+failover-end master mymaster 127.0.0.1 6379'), 'the abandoned failover never ends in a switch');
+  assert.deepEqual([m.host, m.port, m.configEpoch], ['127.0.0.1', 6379, 2]);
 });

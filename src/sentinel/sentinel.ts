@@ -18,7 +18,7 @@ import {
 import { isCommandLinkStale, isPubsubLinkStale, isSubjectivelyDown, objectiveDown, tiltTriggered } from './down.js';
 import { electedLeader, mostVoted, voteLeader } from './election.js';
 import { ctimeText, type SentinelEvent } from './events.js';
-import { failoverStateMachine, startFailover } from './failover.js';
+import { abortFailover, failoverStateMachine, startFailover } from './failover.js';
 import { describe, formatAddr, Instance, InstanceLink } from './instance.js';
 import { formatHello, parseHello, parseInfo } from './probes.js';
 
@@ -549,6 +549,14 @@ export class Sentinel {
       this.event('warning', '+new-epoch', String(this.currentEpoch));
     }
     if (m.configEpoch < h.masterConfigEpoch) {
+      // A configuration newer than the failover we are running wins: drop ours. Redis keeps going
+      // and, when the newer config names the address it still holds (the old master), later
+      // switches to its own promoted replica under the newer epoch: two masters announced for one
+      // config epoch, forever (found by the simulator's swarm).
+      if (m.failoverInProgress && h.masterConfigEpoch > m.failoverEpoch) {
+        this.host.log('warning', `Failover of ${m.name} in epoch ${m.failoverEpoch} abandoned: configuration epoch ${h.masterConfigEpoch} received from ${describe(si)}`);
+        abortFailover(this, m);
+      }
       m.configEpoch = h.masterConfigEpoch;
       if (h.masterPort !== m.port || h.masterIp !== m.host) {
         this.event('warning', '+config-update-from', describe(si));
