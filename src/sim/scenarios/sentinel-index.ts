@@ -1,0 +1,17 @@
+/** The Sentinel scenarios by name, for the CLI (`npm run sim -- --scenario sentinel-...`) and the swarm runner. */
+import type { ScenarioRun } from './index.js';
+import type { ScenarioResult } from './kv.js';
+import { partitionMasterScenario } from './sentinel-partition.js';
+import { sentinelSwarmScenario } from './sentinel-swarm.js';
+import { killLeaderScenario, killMasterScenario, partitionSentinelScenario, priorityZeroScenario, twoMastersScenario } from './sentinel.js';
+
+export const SENTINEL_SCENARIOS: ReadonlyArray<[string, (r: ScenarioRun) => Promise<ScenarioResult>]> = [
+  ['sentinel-kill-master', (r) => killMasterScenario({ seed: r.seed })],
+  ['sentinel-partition-master', (r) => partitionMasterScenario({ seed: r.seed, minReplicas: false })],
+  ['sentinel-partition-master-min-replicas', (r) => partitionMasterScenario({ seed: r.seed, minReplicas: true })],
+  ['sentinel-partition-sentinel', (r) => partitionSentinelScenario({ seed: r.seed })],
+  ['sentinel-kill-leader', (r) => killLeaderScenario({ seed: r.seed })],
+  ['sentinel-priority-zero', (r) => priorityZeroScenario({ seed: r.seed })],
+  ['sentinel-two-masters', (r) => twoMastersScenario({ seed: r.seed })],
+  ['sentinel-swarm', (r) => sentinelSwarmScenario(r.durationMs === undefined ? { seed: r.seed } : { seed: r.seed, durationMs: r.durationMs })],
+];

@@ -1,0 +1,110 @@
+/**
+ * The Sentinel swarm: a Sentinel-managed group (1 master, 2 replicas, 3 sentinels by default) under
+ * random faults drawn from the seed for `durationMs` of virtual time: process kills and machine
+ * crashes (restarted later), partitions of a pair or of one host from everything (healed later),
+ * pauses (long ones put sentinels in TILT) and connection resets. The safety checker runs
+ * throughout (one leader per epoch, one master per config epoch on every sentinel, epochs never
+ * going back). Then every fault is lifted (heal, restart what is down) and liveness is asserted:
+ * within `livenessMs` all sentinels agree on one master, it runs as a master, every other data
+ * node replicates from it, and a write on it reaches every replica (WAIT).
+ */
+import { SeededRandom } from '../../lib/prng.js';
+import type { SimNode } from '../node.js';
+import { showReply } from '../resp.js';
+import { SentinelRun, type SentinelScenarioResult } from './sentinel-run.js';
+
+export interface SentinelSwarmOptions {
+  seed: number;
+  /** Virtual time during which faults happen (default 30 s). */
+  durationMs?: number;
+  /** Bound on the time to converge after the last fault is lifted (default 120 s). */
+  livenessMs?: number;
+}
+
+export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<SentinelScenarioResult> {
+  const run = await SentinelRun.start({ seed: o.seed, downAfterMs: 1000, failoverTimeoutMs: 6000 });
+  const { g, world } = run;
+  const rng = new SeededRandom(world.deriveSeed());
+  const durationMs = o.durationMs ?? 30_000;
+  const livenessMs = o.livenessMs ?? 120_000;
+  if ((await run.converge('start', 20_000)) === null) return run.finish(o.seed);
+
+  const nodes: SimNode[] = [...g.dataNodes(), ...g.sentinels];
+  const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+  const at = (ms: number, fn: () => void): void => { world.loop.after(Math.round(ms * 1000), null, fn); };
+  const starting = new Set<SimNode>();
+  const bringUp = (n: SimNode): void => {
+    if (n.isUp() || starting.has(n)) return;
+    starting.add(n);
+    void n.start().finally(() => starting.delete(n));
+  };
+  const faults = { kills: 0, crashes: 0, partitions: 0, isolations: 0, pauses: 0, resets: 0 };
+  const end = world.nowMs() + durationMs;
+  const plan = (): void => {
+    const left = end - world.nowMs();
+    if (left <= 0) return;
+    const n = pick(nodes);
+    switch (rng.int(6)) {
+      case 0:
+      case 1: {
+        if (!n.isUp()) break;
+        if (rng.int(2) === 0) {
+          faults.kills++;
+          n.kill();
+        } else {
+          faults.crashes++;
+          n.crash();
+        }
+        at(500 + rng.int(8000), () => bringUp(n));
+        break;
+      }
+      case 2: {
+        const other = pick(nodes.filter((x) => x !== n));
+        faults.partitions++;
+        world.partition(n.name, other.name);
+        at(500 + rng.int(6000), () => world.heal(n.name, other.name));
+        break;
+      }
+      case 3:
+        faults.isolations++;
+        world.isolate(n.name);
+        at(500 + rng.int(6000), () => world.heal(n.name));
+        break;
+      case 4:
+        faults.pauses++;
+        n.pause(100 + rng.int(3000));
+        break;
+      default: {
+        const other = pick(nodes.filter((x) => x !== n));
+        faults.resets++;
+        world.resetConnections(n.name, other.name);
+      }
+    }
+    at(500 + rng.int(3500), plan);
+  };
+  at(0, plan);
+  await world.runFor(durationMs);
+
+  // Lift every fault: the last heal, and every node running again.
+  world.heal();
+  for (const n of nodes) bringUp(n);
+  const liftedAt = world.nowMs();
+  await run.waitFor('every node running after the faults', () => nodes.every((n) => n.isUp()), 10_000);
+  const m = await run.converge('liveness after the last heal', livenessMs);
+  Object.assign(run.metrics, faults, { epochs: Math.max(0, ...g.sentinels.map((s) => s.sentinel?.currentEpoch ?? 0)), promotions: run.safety.promotions.length });
+  if (m === null) {
+    for (const s of g.sentinels) {
+      const v = g.view(s);
+      run.fail(`${s.name} sees ${v === null ? 'nothing' : `${v.host}:${v.port} epoch ${v.configEpoch}${v.failoverInProgress ? ' (failover in progress)' : ''}`}`);
+    }
+    for (const n of g.dataNodes()) run.fail(`${n.name} ${g.isMaster(n) ? 'master' : 'replica'}`);
+    return run.finish(o.seed);
+  }
+  run.metrics.convergeMs = Math.round(world.nowMs() - liftedAt);
+  const replicas = g.dataNodes().filter((n) => n !== m).length;
+  const set = await g.call(m, 'SET', 'swarm:final', String(o.seed));
+  const acks = await g.call(m, 'WAIT', String(replicas), '5000');
+  run.check(showReply(set) === '{"status":"OK"}', `SET on the final master: ${showReply(set)}`);
+  run.check(acks === replicas, `WAIT ${replicas} on the final master: ${showReply(acks)}`);
+  return run.finish(o.seed);
+}
