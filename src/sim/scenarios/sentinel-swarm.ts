@@ -4,13 +4,15 @@
  * crashes (restarted later), partitions of a pair or of one host from everything (healed later),
  * pauses (long ones put sentinels in TILT) and connection resets. The safety checker runs
  * throughout (one leader per epoch, one master per config epoch on every sentinel, epochs never
- * going back). Then every fault is lifted (heal, restart what is down) and liveness is asserted:
- * within `livenessMs` all sentinels agree on one master, it runs as a master, every other data
- * node replicates from it, and a write on it reaches every replica (WAIT).
+ * going back). Then every fault is lifted (heal, restart what is down, pauses over) and liveness
+ * is asserted: within `livenessMs` all sentinels agree on one master, it runs as a master, every
+ * other data node replicates from it, this holds for 10 s, and a write on it reaches every
+ * replica (WAIT).
  */
 import { SeededRandom } from '../../lib/prng.js';
 import type { SimNode } from '../node.js';
 import { showReply } from '../resp.js';
+import type { GroupSpec } from './sentinel-group.js';
 import { SentinelRun, type SentinelScenarioResult } from './sentinel-run.js';
 
 export interface SentinelSwarmOptions {
@@ -19,10 +21,22 @@ export interface SentinelSwarmOptions {
   durationMs?: number;
   /** Bound on the time to converge after the last fault is lifted (default 120 s). */
   livenessMs?: number;
+  /** The group's shape (defaults: 2 replicas, 3 sentinels, quorum 2) and network. */
+  replicas?: number;
+  sentinels?: number;
+  quorum?: number;
+  network?: GroupSpec['network'];
 }
 
+/** How long the agreement must hold before liveness counts as reached. */
+const STABLE_MS = 10_000;
+
 export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<SentinelScenarioResult> {
-  const run = await SentinelRun.start({ seed: o.seed, downAfterMs: 1000, failoverTimeoutMs: 6000 });
+  const run = await SentinelRun.start({
+    seed: o.seed, downAfterMs: 1000, failoverTimeoutMs: 6000,
+    ...(o.replicas === undefined ? {} : { replicas: o.replicas }), ...(o.sentinels === undefined ? {} : { sentinels: o.sentinels }),
+    ...(o.quorum === undefined ? {} : { quorum: o.quorum }), ...(o.network === undefined ? {} : { network: o.network }),
+  });
   const { g, world } = run;
   const rng = new SeededRandom(world.deriveSeed());
   const durationMs = o.durationMs ?? 30_000;
@@ -89,8 +103,22 @@ export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<Se
   world.heal();
   for (const n of nodes) bringUp(n);
   const liftedAt = world.nowMs();
-  await run.waitFor('every node running after the faults', () => nodes.every((n) => n.isUp()), 10_000);
-  const m = await run.converge('liveness after the last heal', livenessMs);
+  // A pause drawn near the end may outlast the window: it is a fault too.
+  await run.waitFor('every node running, none paused, after the faults',
+    () => nodes.every((n) => n.isUp() && n.process.pausedUntilUs <= world.loop.nowUs), 10_000);
+  // Converged and staying so: a sentinel may still act on what it saw before the heal (an ODOWN
+  // waiting for its next try), so a moment of agreement is not yet the end state.
+  const stable: { m: SimNode | null; sinceMs: number } = { m: null, sinceMs: world.nowMs() };
+  const settled = await world.runUntil(() => {
+    const c = g.converged();
+    if (c !== stable.m) {
+      stable.m = c;
+      stable.sinceMs = world.nowMs();
+    }
+    return c !== null && world.nowMs() - stable.sinceMs >= STABLE_MS;
+  }, livenessMs);
+  run.check(settled, `liveness after the last heal: no stable agreement within ${livenessMs}ms`);
+  const m = settled ? stable.m : null;
   Object.assign(run.metrics, faults, { epochs: Math.max(0, ...g.sentinels.map((s) => s.sentinel?.currentEpoch ?? 0)), promotions: run.safety.promotions.length });
   if (m === null) {
     for (const s of g.sentinels) {
@@ -100,7 +128,7 @@ export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<Se
     for (const n of g.dataNodes()) run.fail(`${n.name} ${g.isMaster(n) ? 'master' : 'replica'}`);
     return run.finish(o.seed);
   }
-  run.metrics.convergeMs = Math.round(world.nowMs() - liftedAt);
+  run.metrics.convergeMs = Math.round(stable.sinceMs - liftedAt);
   const replicas = g.dataNodes().filter((n) => n !== m).length;
   const set = await g.call(m, 'SET', 'swarm:final', String(o.seed));
   const acks = await g.call(m, 'WAIT', String(replicas), '5000');
