@@ -23,7 +23,7 @@ test('sentinel swarm: 12 seeds x 30 s of faults, safety throughout, liveness aft
   assert.ok(seen.tilt > 0 && seen.promotions >= 6 && seen.aborts > 0, JSON.stringify(seen));
 });
 
-test('sentinel-swarm-harsh: 5 sentinels (quorum 3), 3 replicas, tiny windows and up to 20 ms latency, 3 seeds x 30 s', async () => {
+test('sentinel-swarm-harsh: 5 sentinels (quorum 3), 3 replicas, clock jumps, tiny windows and up to 20 ms latency, 3 seeds x 30 s', async () => {
   const r = await runSwarm('sentinel-swarm-harsh', [1, 2, 3], 30_000);
   assert.equal(r.failed.length, 0, r.failed.map((f) => `seed ${f.seed}:\n${f.failures.join('\n')}\n${f.report}`).join('\n\n'));
 });

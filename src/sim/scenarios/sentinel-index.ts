@@ -5,9 +5,9 @@ import { partitionMasterScenario } from './sentinel-partition.js';
 import { sentinelSwarmScenario } from './sentinel-swarm.js';
 import { killLeaderScenario, killMasterScenario, partitionSentinelScenario, priorityZeroScenario, twoMastersScenario } from './sentinel.js';
 
-/** 5 sentinels (quorum 3), 3 replicas, and a hostile network: 2 KiB windows, writes cut in up to 16 pieces, 0.01-20 ms latency. */
+/** 5 sentinels (quorum 3), 3 replicas, wall-clock jumps, and a hostile network: 2 KiB windows, writes cut in up to 16 pieces, 0.01-20 ms latency. */
 const HARSH_GROUP = {
-  sentinels: 5, quorum: 3, replicas: 3,
+  sentinels: 5, quorum: 3, replicas: 3, clockJumps: true,
   network: { windowBytes: 2048, splitProbability: 0.8, maxSegments: 16, latencyMs: [0.01, 20] as const },
 };
 

@@ -2,7 +2,8 @@
  * The Sentinel swarm: a Sentinel-managed group (1 master, 2 replicas, 3 sentinels by default) under
  * random faults drawn from the seed for `durationMs` of virtual time: process kills and machine
  * crashes (restarted later), partitions of a pair or of one host from everything (healed later),
- * pauses (long ones put sentinels in TILT) and connection resets. The safety checker runs
+ * pauses (long ones put sentinels in TILT), connection resets and, when asked, wall-clock jumps.
+ * The safety checker runs
  * throughout (one leader per epoch, one master per config epoch on every sentinel, epochs never
  * going back). Then every fault is lifted (heal, restart what is down, pauses over) and liveness
  * is asserted: within `livenessMs` all sentinels agree on one master, it runs as a master, every
@@ -21,6 +22,8 @@ export interface SentinelSwarmOptions {
   durationMs?: number;
   /** Bound on the time to converge after the last fault is lifted (default 120 s). */
   livenessMs?: number;
+  /** Also jump hosts' wall clocks (sentinels enter TILT; default false). */
+  clockJumps?: boolean;
   /** The group's shape (defaults: 2 replicas, 3 sentinels, quorum 2) and network. */
   replicas?: number;
   sentinels?: number;
@@ -52,13 +55,13 @@ export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<Se
     starting.add(n);
     void n.start().finally(() => starting.delete(n));
   };
-  const faults = { kills: 0, crashes: 0, partitions: 0, isolations: 0, pauses: 0, resets: 0 };
+  const faults = { kills: 0, crashes: 0, partitions: 0, isolations: 0, pauses: 0, resets: 0, clockJumps: 0 };
   const end = world.nowMs() + durationMs;
   const plan = (): void => {
     const left = end - world.nowMs();
     if (left <= 0) return;
     const n = pick(nodes);
-    switch (rng.int(6)) {
+    switch (rng.int(o.clockJumps === true ? 7 : 6)) {
       case 0:
       case 1: {
         if (!n.isUp()) break;
@@ -88,11 +91,17 @@ export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<Se
         faults.pauses++;
         n.pause(100 + rng.int(3000));
         break;
-      default: {
+      case 5: {
         const other = pick(nodes.filter((x) => x !== n));
         faults.resets++;
         world.resetConnections(n.name, other.name);
+        break;
       }
+      default:
+        // The host's wall clock jumps (NTP step, VM migration), forward or back by up to 10 s.
+        faults.clockJumps++;
+        n.wallOffsetMs += (rng.int(2) === 0 ? -1 : 1) * (500 + rng.int(9500));
+        world.trace.add(`fault clock ${n.name} offset ${n.wallOffsetMs}ms`);
     }
     at(500 + rng.int(3500), plan);
   };
