@@ -3,9 +3,8 @@
  * random faults drawn from the seed for `durationMs` of virtual time: process kills and machine
  * crashes (restarted later), partitions of a pair or of one host from everything (healed later),
  * pauses (long ones put sentinels in TILT), connection resets and, when asked, wall-clock jumps.
- * The safety checker runs
- * throughout (one leader per epoch, one master per config epoch on every sentinel, epochs never
- * going back). Then every fault is lifted (heal, restart what is down, pauses over) and liveness
+ * The safety checker runs throughout (one leader per epoch, one master per config epoch on every
+ * sentinel, epochs never going back). Then every fault is lifted (heal, restart what is down, pauses over) and liveness
  * is asserted: within `livenessMs` all sentinels agree on one master, it runs as a master, every
  * other data node replicates from it, this holds for 10 s, and a write on it reaches every
  * replica (WAIT).
