@@ -22,16 +22,15 @@ export class SentinelSafety {
   private readonly leaders = new Map<string, string>();
   /** Highest current epoch each sentinel had (by name, across restarts). */
   private readonly epochs = new Map<string, number>();
-  /** Promotions seen: [master, epoch, address]. */
+  /** Promotions seen, one per (master, epoch). */
   readonly promotions: Array<{ master: string; epoch: number; addr: string; by: string; atMs: number }> = [];
   samples = 0;
+  private readonly reported = new Set<string>();
 
   constructor(private readonly g: SentinelGroup) {
     // Leaders and promotions are read when their event happens (the failover state at that instant).
     for (const s of g.sentinels) s.eventListeners.push((e) => this.onEvent(s, e.type));
   }
-
-  private readonly reported = new Set<string>();
 
   private violation(msg: string): void {
     if (this.reported.has(msg)) return;
@@ -54,9 +53,9 @@ export class SentinelSafety {
           this.leaders.set(key, s.name);
         } else if (m.failoverState === 'reconf_slaves' && m.promotedReplica !== null && m.configEpoch === m.failoverEpoch) {
           const addr = `${m.promotedReplica.host}:${m.promotedReplica.port}`;
-          if (!this.promotions.some((p) => p.master === m.name && p.epoch === m.failoverEpoch)) {
-            this.promotions.push({ master: m.name, epoch: m.failoverEpoch, addr, by: s.name, atMs: this.g.world.nowMs() });
-          }
+          const prev = this.promotions.find((p) => p.master === m.name && p.epoch === m.failoverEpoch);
+          if (prev === undefined) this.promotions.push({ master: m.name, epoch: m.failoverEpoch, addr, by: s.name, atMs: this.g.world.nowMs() });
+          else if (prev.addr !== addr) this.violation(`two promotions in ${key}: ${prev.by} promoted ${prev.addr}, ${s.name} ${addr}`);
         }
       }
     }
@@ -86,16 +85,6 @@ export class SentinelSafety {
       if (prev === undefined) this.byEpoch.set(key, { addr, who: s.name });
       else if (prev.addr !== addr) this.violation(`${key}: ${s.name} says ${addr}, ${prev.who} said ${prev.addr}`);
     }
-  }
-
-  /** Samples every `periodMs` of virtual time until `untilMs` (world time). */
-  every(periodMs: number, untilMs: number): void {
-    const w = this.g.world;
-    const tick = (): void => {
-      this.sample();
-      if (w.nowMs() + periodMs <= untilMs) w.loop.after(Math.round(periodMs * 1000), null, tick);
-    };
-    w.loop.after(0, null, tick);
   }
 
   /** The epochs in which a master was promoted, per master name. */
