@@ -15,7 +15,9 @@ import { aofOf } from './server/aof.js';
 export interface StartServerOptions {
   /**
    * Configuration directives, as on the command line: { 'requirepass': 'x', 'save': '3600 1' }.
-   * Unlike redis-server, `save` defaults to no save points; `dir/dbfilename` is loaded when present.
+   * Unlike redis-server, `save` defaults to no save points and `rdb-del-sync-files` to yes (a
+   * replica keeps the image its master sent only when it persists); `dir/dbfilename` is loaded
+   * when present.
    */
   config?: Record<string, string | number | boolean>;
   /** Port to bind; default 0 (a free port). */
@@ -38,8 +40,10 @@ export interface RunningServer {
 function applyOptions(config: Config, opts: Pick<StartServerOptions, 'config' | 'port' | 'host'>): Config {
   config.set('port', [String(opts.port ?? 0)]);
   config.set('bind', [opts.host ?? '127.0.0.1']);
-  // An embedded server saves only when asked to: no save points unless the caller sets `save`.
+  // An embedded server saves only when asked to: no save points unless the caller sets `save`,
+  // and a replica without persistence keeps no copy of the image its master sent.
   config.set('save', ['']);
+  config.set('rdb-del-sync-files', ['yes']);
   for (const [k, v] of Object.entries(opts.config ?? {})) {
     const text = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
     const err = config.set(k, [text]);

@@ -19,7 +19,8 @@ import { installReplication } from '../replication/index.js';
 import type { RdbCodec } from '../persistence/codec.js';
 import { installPersistence } from '../server/persistence.js';
 import { RDB_CODEC } from '../persistence/rdb-codec.js';
-import { datasetLoader, snapshotProvider } from '../persistence/replication-ports.js';
+import { replAuxFields, snapshotProvider } from '../persistence/replication-ports.js';
+import { replicaSyncLoader } from './replica-sync-load.js';
 import { installAof } from '../server/aof.js';
 import { installSentinel, sentinelCommandSpecs, type Sentinel } from '../sentinel/index.js';
 
@@ -46,8 +47,10 @@ export function buildServer(opts: BuildOptions): Server {
   const codec = opts.rdbCodec === undefined ? RDB_CODEC : opts.rdbCodec;
   if (codec !== null) {
     const p = installPersistence(server, codec);
-    // Full resyncs stream the slice-based snapshot; a replica loads what it receives.
-    repl.setPersistence(snapshotProvider(p), datasetLoader(p));
+    // Full resyncs stream the slice-based snapshot; a replica loads (and keeps) what it receives;
+    // the node's own saves name its replication history.
+    repl.setPersistence(snapshotProvider(p), replicaSyncLoader(server, p));
+    p.replSaveInfo = () => replAuxFields(repl.saveInfo());
   }
   // After the RDB persistence module: they share its snapshot runner (one write barrier) and codec.
   installAof(server, codec);

@@ -1,13 +1,16 @@
 /**
  * Loading `dir/dbfilename` when a node starts (Redis's loadDataFromDisk): the listeners are
  * already open, so clients that connect meanwhile get -LOADING (server/persistence.ts), and the
- * image is decoded in slices on the scheduler. The log lines are Redis 7.0's; a missing file is
+ * image is decoded in slices on the scheduler, then the replication history its aux fields name is
+ * restored (see Replication.restoreFromRdb). The log lines are Redis 7.0's; a missing file is
  * not an error; an unreadable or corrupt one rejects with the lines Redis logs before exiting
  * (the process exits non-zero, the library rejects).
  */
 import type { Server } from '../server/server.js';
 import { persistenceOf } from '../server/persistence.js';
 import { startAof } from '../server/aof.js';
+import { replInfoOf } from '../persistence/replication-ports.js';
+import { replicationOf } from '../replication/index.js';
 
 export class LoadFailure extends Error {
   constructor(readonly logLines: readonly string[]) {
@@ -20,9 +23,15 @@ export class LoadFailure extends Error {
  * of the RDB file (Redis's rule); the AOF manifest is read in either case (a bad one is fatal).
  */
 export async function loadAtStart(server: Server): Promise<void> {
-  if (!server.config.bool('appendonly')) await loadRdbAtStart(server);
-  // The AOF module logs its own fatal lines.
-  if ((await startAof(server)) !== null) throw new LoadFailure([]);
+  const repl = replicationOf(server);
+  if (repl !== undefined) repl.startupLoading = true;
+  try {
+    if (!server.config.bool('appendonly')) await loadRdbAtStart(server);
+    // The AOF module logs its own fatal lines.
+    if ((await startAof(server)) !== null) throw new LoadFailure([]);
+  } finally {
+    if (repl !== undefined) repl.startupLoading = false;
+  }
 }
 
 /** Loads the RDB file if there is one. */
@@ -54,6 +63,8 @@ function loadRdbAtStart(server: Server): Promise<void> {
         return;
       }
       server.logger.notice(`DB loaded from disk: ${((clock.monotonicUs() - t0) / 1e6).toFixed(3)} seconds`);
+      // The history the file names lets replicas (or this replica) continue with a partial resync.
+      replicationOf(server)?.restoreFromRdb(replInfoOf(load!.aux));
       resolve();
     });
   });

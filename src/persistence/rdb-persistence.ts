@@ -72,6 +72,11 @@ export class RdbPersistence {
   lastLoadKeysLoaded = 0;
   lastLoadKeysExpired = 0;
   sliceLimits: SliceLimits = DEFAULT_SLICE_LIMITS;
+  /**
+   * The replication aux fields of the node's own saves (Redis's rdbPopulateSaveInfo: repl-stream-db,
+   * repl-id, repl-offset, or none); plugged in by the composition root, which knows replication.
+   */
+  replSaveInfo: () => ReadonlyArray<readonly [string, string]> = () => [];
 
   constructor(private readonly d: PersistenceDeps) {
     this.runner = new SnapshotRunner(d.ks, d.clock, d.scheduler);
@@ -135,7 +140,7 @@ export class RdbPersistence {
     });
     // The file is opened by the first slice: like Redis's child, a bad directory shows up after
     // "Background saving started", as a failed background save.
-    const snap = this.newSnapshot(this.auxFields());
+    const snap = this.newSnapshot(this.auxFields(this.replSaveInfo()));
     snap.attach(sink);
     sink.abortSnapshot = (why) => snap.abort(why);
     job = { snap, startedAtMs: nowMs, dirtyAtStart: this.d.ks.dirty, sink };
@@ -180,7 +185,7 @@ export class RdbPersistence {
    */
   saveNow(): Promise<SaveResult> {
     return this.foregroundWrite(this.d.ks.dirty, (sink) => {
-      const snap = this.newSnapshot(this.auxFields());
+      const snap = this.newSnapshot(this.auxFields(this.replSaveInfo()));
       snap.attach(sink);
       sink.abortSnapshot = (why) => snap.abort(why);
       snap.runToEnd();
@@ -190,7 +195,7 @@ export class RdbPersistence {
   /** The whole image now, in memory (DEBUG RELOAD). */
   imageNow(): Buffer {
     const chunks: Buffer[] = [];
-    const snap = this.newSnapshot(this.auxFields());
+    const snap = this.newSnapshot(this.auxFields(this.replSaveInfo()));
     snap.attach({ write: (b) => chunks.push(b), ready: () => true, end: () => {}, fail: () => {} });
     snap.runToEnd();
     return Buffer.concat(chunks);
@@ -198,9 +203,10 @@ export class RdbPersistence {
 
   /**
    * Writes `image` to `dbfilename` as a save does (temporary file, fsync, rename) and records a
-   * good save made when the dataset was at `dirtyAtImage` changes.
+   * good save made when the dataset was at `dirtyAtImage` changes; null records nothing (a
+   * replica keeping the image its master sent, as Redis renames the received file).
    */
-  writeImage(image: Buffer, dirtyAtImage: number): Promise<SaveResult> {
+  writeImage(image: Buffer, dirtyAtImage: number | null): Promise<SaveResult> {
     return this.foregroundWrite(dirtyAtImage, (sink) => {
       sink.write(image);
       sink.end();
@@ -208,13 +214,13 @@ export class RdbPersistence {
   }
 
   /** A foreground save: opens the temporary file, lets `produce` fill it, resolves once renamed. */
-  private foregroundWrite(dirtyAtStart: number, produce: (sink: RdbFileSink) => void): Promise<SaveResult> {
+  private foregroundWrite(dirtyAtStart: number | null, produce: (sink: RdbFileSink) => void): Promise<SaveResult> {
     if (this.isSaving()) return Promise.resolve('Background save already in progress');
     const s = this.d.settings;
     return new Promise((resolve) => {
       const sink = new RdbFileSink(this.d.fs, s.dir(), this.tempName(), s.dbfilename(), this.d.log, (err) => {
         this.foregroundSave = false;
-        if (err === null) this.recordGoodSave(dirtyAtStart);
+        if (err === null && dirtyAtStart !== null) this.recordGoodSave(dirtyAtStart);
         resolve(err);
       });
       const openErr = sink.open();

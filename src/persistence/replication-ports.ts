@@ -21,13 +21,19 @@ export interface LoadedRepl {
   replStreamDb: number | null;
 }
 
+/** The aux fields naming a replication history, in Redis's order. */
+export function replAuxFields(aux: ReplAux | null): Array<readonly [string, string]> {
+  if (aux === null) return [];
+  return [
+    ['repl-stream-db', String(aux.replStreamDb)],
+    ['repl-id', aux.replId],
+    ['repl-offset', String(aux.replOffset)],
+  ];
+}
+
 export function snapshotProvider(p: RdbPersistence): { start(sink: SnapshotSink, aux: ReplAux): () => void } {
   return {
-    start: (sink, aux) => p.streamImage(sink, [
-      ['repl-stream-db', String(aux.replStreamDb)],
-      ['repl-id', aux.replId],
-      ['repl-offset', String(aux.replOffset)],
-    ]),
+    start: (sink, aux) => p.streamImage(sink, replAuxFields(aux)),
   };
 }
 
@@ -37,15 +43,17 @@ function intOrNull(s: string | undefined): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+/** The replication history an image's aux fields name (each null when absent or malformed). */
+export function replInfoOf(aux: ReadonlyMap<string, string> | undefined): LoadedRepl {
+  return {
+    replId: aux?.get('repl-id') ?? null,
+    replOffset: intOrNull(aux?.get('repl-offset')),
+    replStreamDb: intOrNull(aux?.get('repl-stream-db')),
+  };
+}
+
 export function datasetLoader(p: RdbPersistence): { load(rdb: Buffer, done: (err: string | null, info: LoadedRepl) => void): void } {
   return {
-    load: (rdb, done) => p.loadInSlices(rdb, (err, load) => {
-      const aux = load?.aux;
-      done(err, {
-        replId: aux?.get('repl-id') ?? null,
-        replOffset: intOrNull(aux?.get('repl-offset')),
-        replStreamDb: intOrNull(aux?.get('repl-stream-db')),
-      });
-    }),
+    load: (rdb, done) => p.loadInSlices(rdb, (err, load) => done(err, replInfoOf(load?.aux))),
   };
 }

@@ -31,6 +31,14 @@ export interface LoadedReplInfo {
 
 export interface DatasetLoader {
   /**
+   * Before the old dataset is flushed for a full resync: what persistence does with the received
+   * image first (Redis keeps it as the node's RDB file when loading from disk, and stops a
+   * background save and the AOF). Returns the error text that drops the link, or null.
+   */
+  beforeLoad?(rdb: Buffer): string | null;
+  /** After the image was loaded with success (Redis turns the AOF back on with a rewrite). */
+  afterLoad?(): void;
+  /**
    * Replaces the dataset with the RDB image `rdb` (the caller already flushed it), in slices or
    * at once; calls `done` with null on success or the error text.
    */

@@ -357,6 +357,12 @@ export class ReplicaLink {
   private finishTransfer(rdb: Buffer): void {
     this.payload.length = 0;
     this.state = 'loading';
+    const prepared = this.loader?.beforeLoad?.(rdb) ?? null;
+    if (prepared !== null) {
+      this.log.warning(prepared);
+      this.dropLink();
+      return;
+    }
     this.log.notice('MASTER <-> REPLICA sync: Flushing old data');
     for (const db of this.server.ks.dbs) {
       this.server.touchAllWatchedKeysInDb(db, false);
@@ -381,6 +387,7 @@ export class ReplicaLink {
       ids.clearSecond();
       this.core.offset = this.initialOffset;
       this.log.notice('MASTER <-> REPLICA sync: Finished with success');
+      loader.afterLoad?.();
       this.startStream(info.replStreamDb ?? 0);
     });
   }
@@ -515,6 +522,14 @@ export class ReplicaLink {
     this.conn = null;
     if (mc !== null) this.server.freeClient(mc, false);
     conn?.destroy();
+  }
+
+  /**
+   * Offers `state` in the next PSYNC (Redis's replicationCacheMasterUsingMyself at start, from
+   * the replication aux fields of the RDB file loaded): only before the first connection.
+   */
+  restoreCached(state: CachedMaster): void {
+    if (this.state === 'connect' && this.masterClient === null) this.cached = state;
   }
 
   /** The history this link would offer in PSYNC now (its master's, when it had one). */

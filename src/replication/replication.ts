@@ -10,11 +10,11 @@ import { error, type Reply } from '../protocol/reply.js';
 import type { Client } from '../server/client.js';
 import { clientInfoString } from '../server/commands/client.js';
 import type { Server } from '../server/server.js';
-import type { ReplicationBacklog } from './backlog.js';
 import { Failover } from './failover.js';
 import { ReplicationIds } from './ids.js';
 import { MasterSide, type ReplicationCore } from './master.js';
-import type { DatasetLoader, SnapshotProvider } from './ports.js';
+import type { DatasetLoader, LoadedReplInfo, SnapshotProvider } from './ports.js';
+import { ReplicationBacklog } from './backlog.js';
 import { ReplicaLink } from './replica.js';
 
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
@@ -31,6 +31,11 @@ export class Replication implements ReplicationCore {
   /** The offset after each client's last propagated write (Redis's c->woff), for WAIT. */
   readonly writeOffsets = new WeakMap<Client, number>();
   private lastCronMs = 0;
+  /**
+   * True while the node loads its data files at start: a replica connects to its master only
+   * afterwards (Redis loads before its cron runs), so its first PSYNC can offer the loaded history.
+   */
+  startupLoading = false;
   private loader: DatasetLoader | null = null;
 
   constructor(readonly server: Server) {
@@ -102,8 +107,55 @@ export class Replication implements ReplicationCore {
   }
 
   private cron(nowMs: number): void {
-    this.link?.cron(nowMs);
+    if (!this.startupLoading) this.link?.cron(nowMs);
     this.master.cron(nowMs);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The replication history in RDB files
+
+  /**
+   * The replication aux fields a save writes (Redis's rdbPopulateSaveInfo), or null when this node
+   * is in no replication chain: a master with a backlog names its own history and the database its
+   * stream has selected; a replica names its master's history and the database of the master
+   * client (connected or cached).
+   */
+  saveInfo(): { replId: string; replOffset: number; replStreamDb: number } | null {
+    const link = this.link;
+    let db: number;
+    if (link === null) {
+      if (this.backlog === null) return null;
+      db = this.master.selectedDb < 0 ? 0 : this.master.selectedDb;
+    } else {
+      const cached = link.cachedState();
+      if (cached === null) return null;
+      db = cached.db;
+    }
+    return { replId: this.ids.replid, replOffset: this.offset, replStreamDb: db };
+  }
+
+  /**
+   * Restores the history named by the RDB file loaded at start, as Redis's loadDataFromDisk does:
+   * a replica offers it in its first PSYNC (so a restarted replica continues partially); a master
+   * keeps it as its secondary id with a backlog starting after it (so its replicas continue
+   * partially after the master restarts). Incomplete fields (or repl-stream-db -1) are ignored.
+   */
+  restoreFromRdb(info: LoadedReplInfo): void {
+    const { replId, replOffset, replStreamDb } = info;
+    if (replId === null || replId.length !== 40 || replOffset === null || replOffset < 0) return;
+    if (replStreamDb === null || replStreamDb < 0) return;
+    const link = this.link;
+    if (link !== null) {
+      this.ids.replid = replId;
+      this.offset = replOffset;
+      link.restoreCached({ replid: replId, offset: replOffset, db: replStreamDb });
+      return;
+    }
+    this.ids.replid2 = replId;
+    this.ids.secondOffset = replOffset + 1;
+    this.offset += replOffset;
+    this.backlog = new ReplicationBacklog(this.server.config.int('repl-backlog-size'), this.offset);
+    this.master.resetNoReplicasSince();
   }
 
   // -------------------------------------------------------------------------------------------

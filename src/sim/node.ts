@@ -4,11 +4,12 @@
  * `listen`, exactly as the library does it. `crash()` is a machine crash (events dropped,
  * connections reset, unsynced disk bytes lost, in-memory state gone), `kill()` a killed process
  * (the disk keeps what was written), SHUTDOWN an orderly exit; `restart()` builds a fresh
- * server from the same configuration over the same disk; `pause(ms)` stops the process (its
+ * server from the same configuration over the same disk, which loads its RDB or AOF from it; `pause(ms)` stops the process (its
  * events wait, the kernel keeps buffering bytes).
  */
 import { buildServer, buildSentinelServer, listen, allCommandSpecs } from '../node/build.js';
 import { shutdownNode } from '../node/shutdown.js';
+import { loadAtStart, LoadFailure } from '../node/load-at-start.js';
 import type { Listener, LogSink } from '../runtime/ports.js';
 import { parseArgv, assembleConfigText } from '../server/config/argv.js';
 import { Config } from '../server/config/config.js';
@@ -153,6 +154,18 @@ export class SimNode {
     if (sentinel !== null) announceSentinel(server, sentinel);
     server.startTicking();
     w.trace.add(`node ${this.name} started (incarnation ${this.incarnation}) at ${this.addr}`);
+    // A sentinel has no dataset (main.ts loads data files only when not in sentinel mode).
+    if (sentinel !== null) return;
+    // Its data files load in slices on its own loop (clients get -LOADING meanwhile), as main.ts.
+    loadAtStart(server).then(() => {
+      if (proc.alive) w.trace.add(`node ${this.name} loaded its data`);
+    }, (e: unknown) => {
+      if (!proc.alive) return;
+      const lines = e instanceof LoadFailure ? e.logLines : [String(e)];
+      for (const line of lines) server.logger.warning(line);
+      w.trace.add(`node ${this.name} failed loading its data`);
+      this.die('exit', false);
+    });
   }
 
   private makeConfig(fs: ReturnType<SimDisk['view']>): { config: Config; sentinelMode: boolean } {

@@ -2,14 +2,20 @@
  * Mixed replication topologies with the real redis-server 7.0: a Redis replica of a Garrison
  * master, a Garrison replica of a Redis master, and the chain Redis -> Garrison -> Redis. Each
  * does a full resync of a dataset with every type, streams more writes, survives a dropped link
- * with a partial resync, and ends with DEBUG DIGEST equal on every node.
+ * with a partial resync, and ends with DEBUG DIGEST equal on every node. Restarts keep the history
+ * across the mix: a Redis replica restarted from the image a Garrison master sent, a Garrison
+ * master restarted under a Redis replica, a Garrison replica restarted under a Redis master, each
+ * continue with a partial resync.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { info } from '../helpers/reply-fields.js';
 import { RespClient, waitFor } from '../helpers/resp-client.js';
 import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
-import { requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
+import { freePort, requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
 
 const skip = requireBinaries('redis-server');
 
@@ -31,12 +37,39 @@ async function redis(extra: string[] = []): Promise<Node> {
   return { port: r.port, c };
 }
 
-async function garrison(extra: Record<string, string> = {}): Promise<Node> {
+async function garrison(extra: Record<string, string> = {}): Promise<Node & { stop(): Promise<void> }> {
   const g: GarrisonHandle = await startGarrison({ save: '', appendonly: 'no', 'repl-diskless-sync-delay': '0', 'enable-debug-command': 'yes', ...extra });
-  cleanup.push(() => g.close());
   const c = await RespClient.connect(g.port);
-  cleanup.push(() => c.close());
-  return { port: g.port, c };
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    c.close();
+    await g.close();
+  };
+  cleanup.push(stop);
+  return { port: g.port, c, stop };
+}
+
+/** A redis-server on `port` with `dir` (which outlives it), stoppable and restartable. */
+async function redisAt(port: number, dir: string, extra: string[] = []): Promise<Node & { stop(): Promise<void> }> {
+  const r: RedisProcess = await startRedis(['--repl-diskless-sync-delay', '0', '--port', String(port), '--dir', dir, ...extra], 1);
+  const c = await RespClient.connect(r.port);
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    c.close();
+    await r.stop();
+  };
+  cleanup.push(stop);
+  return { port: r.port, c, stop };
+}
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'garrison-interop-restart-'));
+  cleanup.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
 }
 
 const replInfo = async (n: Node): Promise<Record<string, string>> => info(await n.c.call('INFO', 'replication'));
@@ -125,6 +158,67 @@ describe('replication with real redis-server 7.0', { skip: skip ?? false }, () =
     await sameDigest([m, r]);
     await partialResyncAfterKill(m, r);
     assert.deepEqual(await r.c.call('SET', 'x', '1'), { error: "READONLY You can't write against a read only replica." });
+  });
+
+  test('restarts across the mix continue partially: Redis replica, then Garrison master', async () => {
+    const mdir = tempDir();
+    let m = await garrison({ dir: mdir });
+    const mport = m.port;
+    await populate(m, 'pre');
+    const rdir = tempDir();
+    const rport = await freePort();
+    let r = await redisAt(rport, rdir, ['--replicaof', '127.0.0.1', String(mport)]);
+    await caughtUp(m, r);
+    // The Redis replica keeps the image Garrison sent (with Garrison's repl-id/offset aux fields)
+    // and is stopped without saving (no save points): restarted, it loads that image and continues
+    // partially.
+    await populate(m, 'post');
+    await caughtUp(m, r);
+    await r.stop();
+    await m.c.call('INCR', 'while-redis-down');
+    r = await redisAt(rport, rdir, ['--replicaof', '127.0.0.1', String(mport)]);
+    await caughtUp(m, r);
+    await sameDigest([m, r]);
+    let st = await statInfo(m);
+    assert.equal(st['sync_full'], '1');
+    assert.equal(st['sync_partial_ok'], '1');
+    // The Garrison master saves (its history in the aux fields), stops, and restarts on its port:
+    // the Redis replica continues partially with the new replication id.
+    assert.deepEqual(await m.c.call('SAVE'), { status: 'OK' });
+    const before = await replInfo(m);
+    await m.stop();
+    m = await garrison({ dir: mdir, port: String(mport) });
+    const after = await replInfo(m);
+    assert.equal(after['master_replid2'], before['master_replid']);
+    await caughtUp(m, r);
+    await m.c.call('INCR', 'after-master-restart');
+    await caughtUp(m, r);
+    await sameDigest([m, r]);
+    st = await statInfo(m);
+    assert.equal(st['sync_full'], '0');
+    assert.equal(st['sync_partial_ok'], '1');
+    assert.equal((await replInfo(r))['master_replid'], after['master_replid']);
+  });
+
+  test('a Garrison replica restarted from its save continues partially with a Redis master', async () => {
+    const m = await redis();
+    await populate(m, 'pre');
+    const dir = tempDir();
+    const conf = { replicaof: `127.0.0.1 ${m.port}`, dir };
+    let r = await garrison(conf);
+    await caughtUp(m, r);
+    await m.c.call('SELECT', '3');
+    await m.c.call('SET', 'in3', 'x');
+    await caughtUp(m, r);
+    assert.deepEqual(await r.c.call('SAVE'), { status: 'OK' });
+    await r.stop();
+    await m.c.call('INCR', 'in3:while-down');
+    r = await garrison(conf);
+    await caughtUp(m, r);
+    await sameDigest([m, r]);
+    const st = await statInfo(m);
+    assert.equal(st['sync_full'], '1');
+    assert.equal(st['sync_partial_ok'], '1');
   });
 
   test('the chain Redis -> Garrison -> Redis carries one history', async () => {

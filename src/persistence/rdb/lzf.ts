@@ -22,15 +22,33 @@ function idx(h: number): number {
 }
 
 /**
+ * Scratch space shared by every call (compression is synchronous, so calls never overlap): the
+ * hash table and the output buffer. A fresh 64Ki-entry table per string cost more than the
+ * compression itself; instead each call owns the positions above `base`: a slot holds
+ * `base + position`, and anything at or below the current base was written by an earlier call and
+ * reads as empty, exactly as liblzf's table initialized to "no match".
+ */
+const scratch = { htab: new Int32Array(HSIZE), base: 0, out: Buffer.allocUnsafe(64 * 1024) };
+const BASE_LIMIT = 0x7fff0000;
+
+/**
  * Compresses `input` into at most `outLen` bytes; returns the compressed bytes, or null when they
- * would not fit (liblzf's 0 return: Redis then stores the string raw).
+ * would not fit (liblzf's 0 return: Redis then stores the string raw). The result is a view of a
+ * scratch buffer, valid until the next call: copy it to keep it.
  */
 export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
   const inLen = input.length;
   if (inLen === 0 || outLen <= 0) return null;
   // Slack so the (checked) tail writes never fall outside the JS buffer.
-  const out = Buffer.alloc(outLen + 8);
-  const htab = new Int32Array(HSIZE).fill(-1);
+  if (scratch.out.length < outLen + 8) scratch.out = Buffer.allocUnsafe(Math.max(outLen + 8, scratch.out.length * 2));
+  const out = scratch.out;
+  const htab = scratch.htab;
+  if (scratch.base + inLen + 1 >= BASE_LIMIT) {
+    htab.fill(0);
+    scratch.base = 0;
+  }
+  const base = scratch.base + 1;
+  scratch.base = base + inLen;
   let ip = 0;
   let op = 1; // the first literal run's control byte is at 0
   let lit = 0;
@@ -39,8 +57,8 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
   while (ip < inEnd - 2) {
     hval = ((hval << 8) | input[ip + 2]!) >>> 0;
     const slot = idx(hval);
-    const ref = htab[slot]!;
-    htab[slot] = ip;
+    const ref = htab[slot]! - base;
+    htab[slot] = base + ip;
     let off: number;
     if (
       ref >= 0 && ref < ip &&
@@ -81,10 +99,10 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
       ip -= 2;
       hval = ((input[ip]! << 8) | input[ip + 1]!) >>> 0;
       hval = ((hval << 8) | input[ip + 2]!) >>> 0;
-      htab[idx(hval)] = ip;
+      htab[idx(hval)] = base + ip;
       ip++;
       hval = ((hval << 8) | input[ip + 2]!) >>> 0;
-      htab[idx(hval)] = ip;
+      htab[idx(hval)] = base + ip;
       ip++;
     } else {
       if (op >= outLen) return null;

@@ -74,6 +74,15 @@ test('LZF round trip and refusal when output does not fit (fast-check)', () => {
   }));
 });
 
+test('LZF: earlier inputs leave no trace in the shared hash table (same bytes as a first call)', () => {
+  fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 600 }), fc.uint8Array({ minLength: 1, maxLength: 600 }), (a, b) => {
+    const alone = Buffer.from(lzfCompress(Buffer.concat([Buffer.from(b), Buffer.from(b)]), 4000)!);
+    lzfCompress(Buffer.concat([Buffer.from(a), Buffer.from(b), Buffer.from(a)]), 4000);
+    const after = lzfCompress(Buffer.concat([Buffer.from(b), Buffer.from(b)]), 4000)!;
+    assert.deepEqual(after, alone);
+  }));
+});
+
 test('LZF decompression rejects malformed input without throwing', () => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat({ max: 500 }), (a, n) => {
     const out = lzfDecompress(Buffer.from(a), n);

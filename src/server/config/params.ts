@@ -292,7 +292,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   bool('always-show-logo', 'no', IMM),
   bool('protected-mode', 'yes', MUT),
   bool('rdbcompression', 'yes', MUT),
-  bool('rdb-del-sync-files', 'no', MUT, inert),
+  bool('rdb-del-sync-files', 'no', MUT),
   bool('activerehashing', 'yes', MUT, inert),
   bool('stop-writes-on-bgsave-error', 'yes', MUT),
   bool('set-proc-title', 'yes', IMM, inert),
@@ -361,7 +361,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   // Enum
   enm('supervised', 'no', [['upstart', 1], ['systemd', 2], ['auto', 3], ['no', 0]], IMM, inert),
   enm('syslog-facility', 'local0', seq('user', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'), IMM, inert),
-  enm('repl-diskless-load', 'disabled', seq('disabled', 'on-empty-db', 'swapdb'), MUT, inert),
+  enm('repl-diskless-load', 'disabled', seq('disabled', 'on-empty-db', 'swapdb'), MUT),
   enm('loglevel', 'notice', seq('debug', 'verbose', 'notice', 'warning'), MUT),
   enm('maxmemory-policy', 'noeviction', seq('volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'), MUT, inert),
   enm('appendfsync', 'everysec', [['everysec', 2], ['always', 1], ['no', 0]], MUT),

@@ -53,13 +53,15 @@ export function redisVersion(): string | null {
 }
 
 /**
- * Starts a foreground redis-server on a free loopback port. `extra` are more `--opt value`
- * arguments. Retries on EADDRINUSE (another process took the port between probe and bind).
+ * Starts a foreground redis-server on a free loopback port (or the one `--port` in `extra`
+ * names). `extra` are more `--opt value` arguments, after the defaults (so they win). Retries on EADDRINUSE (another process took the port between probe and bind).
  */
 export async function startRedis(extra: string[] = [], attempts = 5): Promise<RedisProcess> {
   let lastErr = '';
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const port = await freePort();
+    // A `--port` in `extra` wins (a restart on the same address); otherwise a free one.
+    const fixed = extra.indexOf('--port');
+    const port = fixed >= 0 ? Number(extra[fixed + 1]) : await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'garrison-interop-'));
     const args = [
       '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
