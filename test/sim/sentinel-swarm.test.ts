@@ -27,3 +27,13 @@ test('sentinel-swarm-harsh: 5 sentinels (quorum 3), 3 replicas, clock jumps, tin
   const r = await runSwarm('sentinel-swarm-harsh', [1, 2, 3], 30_000);
   assert.equal(r.failed.length, 0, r.failed.map((f) => `seed ${f.seed}:\n${f.failures.join('\n')}\n${f.report}`).join('\n\n'));
 });
+
+test('sentinel-swarm-writes: a client follows the agreed master; no write confirmed by WAIT on every replica is lost (appendfsync always), 4 seeds x 30 s', async () => {
+  let confirmed = 0;
+  for (const seed of [1, 2, 3, 4]) {
+    const r = await sentinelSwarmScenario({ seed, durationMs: 30_000, writes: true });
+    assert.ok(r.ok, `seed ${seed}:\n${r.failures.join('\n')}\n${r.world.report(120)}`);
+    confirmed += r.metrics.confirmed ?? 0;
+  }
+  assert.ok(confirmed > 200, `confirmed ${confirmed}`);
+});

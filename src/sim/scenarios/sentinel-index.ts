@@ -20,5 +20,6 @@ export const SENTINEL_SCENARIOS: ReadonlyArray<[string, (r: ScenarioRun) => Prom
   ['sentinel-priority-zero', (r) => priorityZeroScenario({ seed: r.seed })],
   ['sentinel-two-masters', (r) => twoMastersScenario({ seed: r.seed })],
   ['sentinel-swarm', (r) => sentinelSwarmScenario(r.durationMs === undefined ? { seed: r.seed } : { seed: r.seed, durationMs: r.durationMs })],
+  ['sentinel-swarm-writes', (r) => sentinelSwarmScenario({ seed: r.seed, writes: true, ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }) })],
   ['sentinel-swarm-harsh', (r) => sentinelSwarmScenario({ seed: r.seed, ...HARSH_GROUP, ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }) })],
 ];

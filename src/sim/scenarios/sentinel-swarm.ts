@@ -7,12 +7,15 @@
  * sentinel, epochs never going back). Then every fault is lifted (heal, restart what is down, pauses over) and liveness
  * is asserted: within `livenessMs` all sentinels agree on one master, it runs as a master, every
  * other data node replicates from it, this holds for 10 s, and a write on it reaches every
- * replica (WAIT).
+ * replica (WAIT). With `writes`, a client follows the agreed master throughout and no write that
+ * WAIT confirmed on every replica may be missing from any data node at the end
+ * (sentinel-writer.ts).
  */
 import { SeededRandom } from '../../lib/prng.js';
 import type { SimNode } from '../node.js';
 import { showReply } from '../resp.js';
 import type { GroupSpec } from './sentinel-group.js';
+import { FollowingWriter } from './sentinel-writer.js';
 import { SentinelRun, type SentinelScenarioResult } from './sentinel-run.js';
 
 export interface SentinelSwarmOptions {
@@ -23,6 +26,11 @@ export interface SentinelSwarmOptions {
   livenessMs?: number;
   /** Also jump hosts' wall clocks (sentinels enter TILT; default false). */
   clockJumps?: boolean;
+  /**
+   * A client follows the agreed master and writes, each write confirmed by WAIT on every replica;
+   * data nodes run `appendonly yes` / `appendfsync always`; no confirmed write may be lost.
+   */
+  writes?: boolean;
   /** The group's shape (defaults: 2 replicas, 3 sentinels, quorum 2) and network. */
   replicas?: number;
   sentinels?: number;
@@ -38,6 +46,7 @@ export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<Se
     seed: o.seed, downAfterMs: 1000, failoverTimeoutMs: 6000,
     ...(o.replicas === undefined ? {} : { replicas: o.replicas }), ...(o.sentinels === undefined ? {} : { sentinels: o.sentinels }),
     ...(o.quorum === undefined ? {} : { quorum: o.quorum }), ...(o.network === undefined ? {} : { network: o.network }),
+    ...(o.writes === true ? { dataLines: () => ['appendonly yes', 'appendfsync always'] } : {}),
   });
   const { g, world } = run;
   const rng = new SeededRandom(world.deriveSeed());
@@ -46,6 +55,8 @@ export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<Se
   if ((await run.converge('start', 20_000)) === null) return run.finish(o.seed);
 
   const nodes: SimNode[] = [...g.dataNodes(), ...g.sentinels];
+  const writer = o.writes === true ? new FollowingWriter(g, g.dataNodes().length - 1) : null;
+  writer?.start();
   const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
   const at = (ms: number, fn: () => void): void => { world.loop.after(Math.round(ms * 1000), null, fn); };
   const starting = new Set<SimNode>();
@@ -107,6 +118,7 @@ export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<Se
   at(0, plan);
   await world.runFor(durationMs);
 
+  writer?.stop();
   // Lift every fault: the last heal, and every node running again.
   world.heal();
   for (const n of nodes) bringUp(n);
@@ -142,5 +154,12 @@ export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<Se
   const acks = await g.call(m, 'WAIT', String(replicas), '5000');
   run.check(showReply(set) === '{"status":"OK"}', `SET on the final master: ${showReply(set)}`);
   run.check(acks === replicas, `WAIT ${replicas} on the final master: ${showReply(acks)}`);
+  if (writer !== null) {
+    Object.assign(run.metrics, { acked: writer.acked, confirmed: writer.confirmed.length });
+    for (const n of g.dataNodes()) {
+      const missing = await writer.missingOn(n);
+      run.check(Array.isArray(missing) && missing.length === 0, `${n.name} lacks confirmed writes: ${Array.isArray(missing) ? missing.slice(0, 10).join(',') : missing}`);
+    }
+  }
   return run.finish(o.seed);
 }
