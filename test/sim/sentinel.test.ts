@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { authAndManualFailoverScenario } from '../../src/sim/scenarios/sentinel-auth.js';
 import { partitionMasterScenario } from '../../src/sim/scenarios/sentinel-partition.js';
 import type { SentinelScenarioResult } from '../../src/sim/scenarios/sentinel-run.js';
 import {
@@ -64,4 +65,8 @@ test('a replica with replica-priority 0 is never promoted', async () => {
 
 test('two masters monitored by the same sentinels: one fails over, the other is untouched', async () => {
   ok(await twoMastersScenario({ seed: 1 }));
+});
+
+test('with requirepass / masterauth / sentinel auth-pass: failover, rejoin, then SENTINEL FAILOVER moves the master without a failure', async () => {
+  ok(await authAndManualFailoverScenario({ seed: 1 }));
 });

@@ -26,6 +26,8 @@ export interface GroupSpec {
   parallelSyncs?: number;
   /** Extra redis.conf lines for data node `index` (0: the initial master) of `master`. */
   dataLines?: (master: string, index: number) => readonly string[];
+  /** Extra sentinel.conf lines, after the `sentinel monitor` block of every master. */
+  sentinelLines?: readonly string[];
   network?: WorldOptions['network'];
 }
 
@@ -50,7 +52,7 @@ export class SentinelGroup {
   readonly groups: DataGroup[] = [];
   readonly sentinels: SimNode[] = [];
 
-  private constructor(readonly world: World, readonly spec: Required<Omit<GroupSpec, 'network' | 'dataLines'>>) {}
+  private constructor(readonly world: World, readonly spec: Required<Omit<GroupSpec, 'network' | 'dataLines' | 'sentinelLines'>>) {}
 
   static async start(spec: GroupSpec): Promise<SentinelGroup> {
     const world = new World(spec.network === undefined ? { seed: spec.seed } : { seed: spec.seed, network: spec.network });
@@ -81,7 +83,7 @@ export class SentinelGroup {
         `sentinel parallel-syncs ${name} ${full.parallelSyncs}`,
       );
     }
-    const conf = ['# sentinel.conf written by the simulator', 'port 26379', ...monitorLines].join('\n') + '\n';
+    const conf = ['# sentinel.conf written by the simulator', 'port 26379', ...monitorLines, ...(spec.sentinelLines ?? [])].join('\n') + '\n';
     for (let i = 0; i < full.sentinels; i++) {
       g.sentinels.push(await world.addNode(['/data/sentinel.conf', '--sentinel'], { name: `s${i + 1}`, files: { '/data/sentinel.conf': conf } }));
     }

@@ -1,6 +1,7 @@
 /** The Sentinel scenarios by name, for the CLI (`npm run sim -- --scenario sentinel-...`) and the swarm runner. */
 import type { ScenarioRun } from './index.js';
 import type { ScenarioResult } from './kv.js';
+import { authAndManualFailoverScenario } from './sentinel-auth.js';
 import { partitionMasterScenario } from './sentinel-partition.js';
 import { sentinelSwarmScenario } from './sentinel-swarm.js';
 import { killLeaderScenario, killMasterScenario, partitionSentinelScenario, priorityZeroScenario, twoMastersScenario } from './sentinel.js';
@@ -19,6 +20,7 @@ export const SENTINEL_SCENARIOS: ReadonlyArray<[string, (r: ScenarioRun) => Prom
   ['sentinel-kill-leader', (r) => killLeaderScenario({ seed: r.seed })],
   ['sentinel-priority-zero', (r) => priorityZeroScenario({ seed: r.seed })],
   ['sentinel-two-masters', (r) => twoMastersScenario({ seed: r.seed })],
+  ['sentinel-auth-manual-failover', (r) => authAndManualFailoverScenario({ seed: r.seed })],
   ['sentinel-swarm', (r) => sentinelSwarmScenario(r.durationMs === undefined ? { seed: r.seed } : { seed: r.seed, durationMs: r.durationMs })],
   ['sentinel-swarm-writes', (r) => sentinelSwarmScenario({ seed: r.seed, writes: true, ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }) })],
   ['sentinel-swarm-harsh', (r) => sentinelSwarmScenario({ seed: r.seed, ...HARSH_GROUP, ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }) })],
