@@ -7,7 +7,7 @@
  * sentinel, epochs never going back). Then every fault is lifted (heal, restart what is down, pauses over) and liveness
  * is asserted: within `livenessMs` all sentinels agree on one master, it runs as a master, every
  * other data node replicates from it, this holds for 10 s, and a write on it reaches every
- * replica (WAIT). With `writes`, a client follows the agreed master throughout and no write that
+ * replica (WAIT). With `writes`, a client follows the master through the sentinels and no write that
  * WAIT confirmed on every replica may be missing from any data node at the end
  * (sentinel-writer.ts).
  */
@@ -27,7 +27,7 @@ export interface SentinelSwarmOptions {
   /** Also jump hosts' wall clocks (sentinels enter TILT; default false). */
   clockJumps?: boolean;
   /**
-   * A client follows the agreed master and writes, each write confirmed by WAIT on every replica;
+   * A client follows the master through the sentinels and writes, each confirmed by WAIT on every replica;
    * data nodes run `appendonly yes` / `appendfsync always`; no confirmed write may be lost.
    */
   writes?: boolean;
@@ -156,6 +156,7 @@ export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<Se
   run.check(acks === replicas, `WAIT ${replicas} on the final master: ${showReply(acks)}`);
   if (writer !== null) {
     Object.assign(run.metrics, { acked: writer.acked, confirmed: writer.confirmed.length });
+    run.check(writer.strangeAnswers === 0, `SENTINEL get-master-addr-by-name named ${writer.strangeAnswers} addresses that are no data node`);
     for (const n of g.dataNodes()) {
       const missing = await writer.missingOn(n);
       run.check(Array.isArray(missing) && missing.length === 0, `${n.name} lacks confirmed writes: ${Array.isArray(missing) ? missing.slice(0, 10).join(',') : missing}`);
