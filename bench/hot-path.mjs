@@ -1,6 +1,6 @@
 // Micro benchmark of the command hot path without sockets: a fake connection feeds pipelined
 // redis-benchmark-style SET/GET batches into one Server and we time parse+dispatch+encode.
-// Usage: [BATCHES=256] node bench/hot-path.mjs [set|get|incr|mset] [pipeline=16] [seconds=3]
+// Usage: [BATCHES=256] node bench/hot-path.mjs [set|get|incr|mset|zadd] [pipeline=16] [seconds=3]
 // BATCHES x pipeline distinct random keys are replayed: 256 keeps them cache-hot, 8192 spreads
 // them over the 100k keyspace like redis-benchmark -r 100000 (cache misses included).
 import { buildServer } from '../dist/src/node/build.js';
@@ -30,10 +30,12 @@ for (let b = 0; b < NB; b++) {
     if (test === 'set') s += cmd(['SET', k, val]);
     else if (test === 'get') s += cmd(['GET', k]);
     else if (test === 'incr') s += cmd(['INCR', `counter:${k.slice(4)}`]);
+    else if (test === 'zadd') s += cmd(['ZADD', 'myzset', String(Math.floor(Math.random() * 100000)), `element:${String(Math.floor(Math.random() * 100000)).padStart(12, '0')}`]);
     else if (test === 'mset') { const a = ['MSET']; for (let j = 0; j < 10; j++) a.push(`key:${String(Math.floor(Math.random() * 100000)).padStart(12, '0')}`, val); s += cmd(a); }
   }
   batches.push(Buffer.from(s, 'latin1'));
 }
+if (test === 'zadd') for (let i = 0; i < 100000; i++) conn.onData(Buffer.from(cmd(['ZADD', 'myzset', String(i), `element:${String(i).padStart(12, '0')}`])));
 if (test === 'get') for (let i = 0; i < 100000; i++) conn.onData(Buffer.from(cmd(['SET', `key:${String(i).padStart(12, '0')}`, val])));
 const t0 = performance.now();
 let n = 0;

@@ -173,3 +173,4 @@ export async function startSentinel(opts: StartSentinelOptions = {}): Promise<Ru
 }
 
 export type { Server } from './server/server.js';
+export { startSentinelGroup, type SentinelGroup, type SentinelGroupOptions } from './tools/sentinel-group.js';

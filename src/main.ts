@@ -188,7 +188,8 @@ function main(argv: string[]): void {
     }
   } else {
     server = buildServer({ env: nodeEnvironment(), config, logSink: sink, portZero: 'none' });
-    server.logger.role = 'M';
+    // A node started with `replicaof` logs as a replica from the start (role S), as Redis does.
+    if (server.logger.role !== 'S') server.logger.role = 'M';
   }
   proc.onUncaught((e) => {
     if (config.bool('crash-log-enabled')) {

@@ -18,6 +18,9 @@ export function rdbEncoder(opts: EncoderOptions): ImageEncoder {
     entry: (key: string, value: Value, expireMs: Int64 | null) => w.entry(key, value, expireMs ?? -1),
     end: () => w.end(),
     take: () => w.take(),
+    pendingLength: () => w.pendingLength,
+    entryBytes: (key: string, value: Value, expireMs: Int64 | null) => w.entryBytes(key, value, expireMs ?? -1),
+    raw: (bytes: Buffer) => w.raw(bytes),
   };
 }
 

@@ -58,10 +58,13 @@ export class DatasetLoad {
             this.keysExpired++;
             break;
           }
-          if (this.opts.allowDuplicates !== true && db.dict.has(item.key)) {
+          // One hash lookup per key: a duplicate shows as a size that did not grow (the load then
+          // fails; what was loaded stays for the caller to exit or flush, as documented above).
+          const before = db.dict.size;
+          ks.setKey(db, item.key, item.value);
+          if (db.dict.size === before && this.opts.allowDuplicates !== true) {
             throw new Error(`RDB has duplicated key '${item.key}' in DB ${db.id}`);
           }
-          ks.setKey(db, item.key, item.value);
           if (item.expireMs !== null) ks.setExpire(db, item.key, item.expireMs);
           this.keysLoaded++;
           break;

@@ -43,11 +43,22 @@ class RecordingEncoder implements ImageEncoder {
     this.db = id;
     this.out.push(Buffer.from(`S${id}`));
   }
-  entry(key: string, value: Value, expireMs: Int64 | null): void {
+  entryBytes(key: string, value: Value, expireMs: Int64 | null): Buffer {
+    return Buffer.from(JSON.stringify([key, describe(value, expireMs), String(expireMs)]), 'latin1');
+  }
+  raw(bytes: Buffer): void {
+    const [key, description] = JSON.parse(bytes.toString('latin1')) as [string, string, string];
+    this.record(key, description);
+    this.out.push(Buffer.from(`E${key.length}:${key}`, 'latin1'));
+  }
+  private record(key: string, description: string): void {
     assert.ok(this.db >= 0, 'entry before SELECTDB');
     const k = `${this.db}\0${key}`;
     if (this.entries.has(k)) this.duplicates.push(k);
-    this.entries.set(k, describe(value, expireMs));
+    this.entries.set(k, description);
+  }
+  entry(key: string, value: Value, expireMs: Int64 | null): void {
+    this.record(key, describe(value, expireMs));
     this.out.push(Buffer.from(`E${key.length}:${key}`, 'latin1'));
   }
   end(): void {
@@ -58,6 +69,11 @@ class RecordingEncoder implements ImageEncoder {
     const b = Buffer.concat(this.out);
     this.out = [];
     return b;
+  }
+  pendingLength(): number {
+    let n = 0;
+    for (const b of this.out) n += b.length;
+    return n;
   }
 }
 

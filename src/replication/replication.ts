@@ -185,8 +185,7 @@ export class Replication implements ReplicationCore {
       this.link.onPsyncResult = (accepted) => this.failover.psyncResult(accepted);
     }
     this.server.logger.role = 'S';
-    // CONFIG GET replicaof and CONFIG REWRITE show the master the node follows now (Redis reads
-    // server.masterhost for both), so a re-pointed node restarts as what it has become.
+    // CONFIG GET/REWRITE replicaof report the current master, as Redis's reads server.masterhost.
     this.server.config.setValue('replicaof', { host, port });
     if (connectNow) this.link.connect();
   }

@@ -112,14 +112,18 @@ export class RecordingCodec implements RdbCodec {
   encoder(): ImageEncoder {
     let out: string[] = [];
     const lines = (o: unknown): void => { out.push(`${JSON.stringify(o)}\n`); };
+    const entryLine = (key: string, value: Value, expireMs: Int64 | null): string => {
+      const v = typeof value === 'string' ? { s: value } : { ref: this.values.push(value.clone()) - 1 };
+      return `${JSON.stringify({ k: 'e', key, v, x: expireMs === null ? null : String(expireMs) })}\n`;
+    };
     return {
       header: (aux) => lines({ k: 'aux', aux }),
       selectDb: (id) => lines({ k: 'db', id }),
-      entry: (key: string, value: Value, expireMs: Int64 | null) => {
-        const v = typeof value === 'string' ? { s: value } : { ref: this.values.push(value.clone()) - 1 };
-        lines({ k: 'e', key, v, x: expireMs === null ? null : String(expireMs) });
-      },
+      entry: (key: string, value: Value, expireMs: Int64 | null) => { out.push(entryLine(key, value, expireMs)); },
+      entryBytes: (key: string, value: Value, expireMs: Int64 | null) => Buffer.from(entryLine(key, value, expireMs), 'latin1'),
+      raw: (bytes: Buffer) => { out.push(bytes.toString('latin1')); },
       end: () => lines({ k: 'end' }),
+      pendingLength: () => out.reduce((n, l) => n + l.length, 0),
       take: () => {
         const b = Buffer.from(out.join(''), 'latin1');
         out = [];

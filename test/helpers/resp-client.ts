@@ -221,3 +221,24 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * One command on a fresh connection to port, with a 2 s deadline; null when nothing answers there
+ * (yet), or when the connection is cut before the reply (sentinels send CLIENT KILL TYPE normal
+ * with every SLAVEOF they give a node).
+ */
+export async function callFresh(port: number, ...args: Array<string | number>): Promise<Decoded | null> {
+  let c: RespClient;
+  try {
+    c = await RespClient.connect(port);
+  } catch {
+    return null;
+  }
+  try {
+    c.writeRaw(encodeCommand(args));
+    const r = await c.readWithin(2000);
+    return r === 'timeout' || r === 'closed' ? null : r.value;
+  } finally {
+    c.close();
+  }
+}

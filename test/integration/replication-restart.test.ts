@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/index.js';
-import { info } from '../helpers/reply-fields.js';
+import { caughtUp, digest, replInfo, statsInfo } from '../helpers/replication.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 
 const open: Array<{ close(): unknown }> = [];
@@ -46,26 +46,6 @@ async function node(config: Record<string, string | number>, port = 0): Promise<
   return { s, c, stop };
 }
 
-async function repl(c: RespClient): Promise<Record<string, string>> {
-  return info(await c.call('INFO', 'replication'));
-}
-
-async function stats(c: RespClient): Promise<Record<string, string>> {
-  return info(await c.call('INFO', 'stats'));
-}
-
-async function caughtUp(master: RespClient, replica: RespClient): Promise<void> {
-  await waitFor(async () => {
-    const m = await repl(master);
-    const r = await repl(replica);
-    return r['master_link_status'] === 'up' && r['master_repl_offset'] === m['master_repl_offset'];
-  }, 10_000, 'replica caught up');
-}
-
-async function digest(c: RespClient): Promise<Decoded> {
-  return c.call('DEBUG', 'DIGEST');
-}
-
 test('a replica restarted from its own save continues with a partial resync, in the database it had', async () => {
   const m = await node({});
   const dir = tempDir();
@@ -76,16 +56,16 @@ test('a replica restarted from its own save continues with a partial resync, in 
   await m.c.call('SET', 'in3', 'x');
   await caughtUp(m.c, r.c);
   assert.deepEqual(await r.c.call('SAVE'), { status: 'OK' });
-  const saved = await repl(r.c);
+  const saved = await replInfo(r.c);
   await r.stop();
   // The replica is down: the master goes on (still in db 3, so the backlog's tail has no SELECT).
   for (let i = 0; i < 20; i++) await m.c.call('INCR', 'in3:counter');
   r = await node(replicaConf);
   await caughtUp(m.c, r.c);
-  const st = await stats(m.c);
+  const st = await statsInfo(m.c);
   assert.equal(st['sync_full'], '1', 'no second full resync');
   assert.equal(st['sync_partial_ok'], '1');
-  assert.equal((await repl(r.c))['master_replid'], saved['master_replid']);
+  assert.equal((await replInfo(r.c))['master_replid'], saved['master_replid']);
   await r.c.call('SELECT', '3');
   assert.equal(await r.c.call('GET', 'in3:counter'), '20');
   assert.deepEqual(await digest(r.c), await digest(m.c));
@@ -102,14 +82,14 @@ test('a replica keeps the image of its full resync as its RDB file: killed witho
   const file = join(dir, 'dump.rdb');
   await waitFor(async () => existsSync(file), 5000, 'the received image is written as dump.rdb');
   const image = readFileSync(file);
-  assert.ok(image.includes('repl-id') && image.includes((await repl(m.c))['master_replid']!), 'the image names the master\'s history');
+  assert.ok(image.includes('repl-id') && image.includes((await replInfo(m.c))['master_replid']!), 'the image names the master\'s history');
   for (let i = 0; i < 10; i++) await m.c.call('RPUSH', 'after', String(i));
   await caughtUp(m.c, r.c);
   await r.stop(); // no SAVE: the file still holds the image of the full resync
   await m.c.call('SET', 'while', 'down');
   r = await node(replicaConf);
   await caughtUp(m.c, r.c);
-  const st = await stats(m.c);
+  const st = await statsInfo(m.c);
   assert.equal(st['sync_full'], '1');
   assert.equal(st['sync_partial_ok'], '1');
   assert.deepEqual(await r.c.call('LRANGE', 'after', '0', '-1'), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
@@ -143,13 +123,13 @@ test('a restarted master keeps its history as replid2: its replicas continue par
   await m.c.call('SELECT', '2');
   await m.c.call('SET', 'b', '2');
   await caughtUp(m.c, r.c);
-  const before = await repl(m.c);
+  const before = await replInfo(m.c);
   // Without replicas a master's save names no history; with them it does.
   assert.deepEqual(await m.c.call('SAVE'), { status: 'OK' });
   assert.ok(readFileSync(join(dir, 'dump.rdb')).includes(before['master_replid']!));
   await m.stop();
   m = await node({ dir }, port);
-  const after = await repl(m.c);
+  const after = await replInfo(m.c);
   assert.notEqual(after['master_replid'], before['master_replid']);
   assert.equal(after['master_replid2'], before['master_replid']);
   assert.equal(after['master_repl_offset'], before['master_repl_offset']);
@@ -160,10 +140,10 @@ test('a restarted master keeps its history as replid2: its replicas continue par
   await m.c.call('SELECT', '2');
   await m.c.call('SET', 'c', '3');
   await caughtUp(m.c, r.c);
-  const st = await stats(m.c);
+  const st = await statsInfo(m.c);
   assert.equal(st['sync_full'], '0');
   assert.equal(st['sync_partial_ok'], '1');
-  assert.equal((await repl(r.c))['master_replid'], after['master_replid']);
+  assert.equal((await replInfo(r.c))['master_replid'], after['master_replid']);
   assert.deepEqual(await digest(r.c), await digest(m.c));
 });
 

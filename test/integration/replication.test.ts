@@ -6,7 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../../src/index.js';
-import { info } from '../helpers/reply-fields.js';
+import { caughtUp, digest, replInfo, statsInfo } from '../helpers/replication.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 
 const OK = { status: 'OK' };
@@ -21,23 +21,6 @@ async function node(config: Record<string, string | number> = {}): Promise<{ s: 
   const c = await RespClient.connect(s.address.port);
   open.push(c);
   return { s, c };
-}
-
-async function repl(c: RespClient): Promise<Record<string, string>> {
-  return info(await c.call('INFO', 'replication'));
-}
-
-async function stats(c: RespClient): Promise<Record<string, string>> {
-  return info(await c.call('INFO', 'stats'));
-}
-
-/** Waits until the replica is connected and has applied everything the master has produced. */
-async function caughtUp(master: RespClient, replica: RespClient): Promise<void> {
-  await waitFor(async () => {
-    const m = await repl(master);
-    const r = await repl(replica);
-    return r['master_link_status'] === 'up' && r['master_repl_offset'] === m['master_repl_offset'];
-  }, 10_000, 'replica caught up');
 }
 
 async function populate(c: RespClient, prefix: string): Promise<void> {
@@ -62,10 +45,6 @@ async function populate(c: RespClient, prefix: string): Promise<void> {
   await c.call('SELECT', '0');
 }
 
-async function digest(c: RespClient): Promise<Decoded> {
-  return c.call('DEBUG', 'DIGEST');
-}
-
 test('full resync of every type, then the live stream; INFO and ROLE on both sides', async () => {
   const m = await node();
   await populate(m.c, 'pre');
@@ -81,12 +60,12 @@ test('full resync of every type, then the live stream; INFO and ROLE on both sid
   assert.deepEqual(await digest(r.c), await digest(m.c));
   assert.equal(await r.c.call('GET', 'counter'), '1');
 
-  const mi = await repl(m.c);
+  const mi = await replInfo(m.c);
   assert.equal(mi['role'], 'master');
   assert.equal(mi['connected_slaves'], '1');
   assert.match(mi['slave0']!, new RegExp(`^ip=127\\.0\\.0\\.1,port=${r.s.address.port},state=online,offset=\\d+,lag=\\d+$`));
   assert.equal(mi['repl_backlog_active'], '1');
-  const ri = await repl(r.c);
+  const ri = await replInfo(r.c);
   assert.equal(ri['role'], 'slave');
   assert.equal(ri['master_port'], String(m.s.address.port));
   assert.equal(ri['master_replid'], mi['master_replid']);
@@ -99,7 +78,7 @@ test('full resync of every type, then the live stream; INFO and ROLE on both sid
       Number(entries[0]![2]) >= Number(mi['master_repl_offset']);
   }, 5000, 'ROLE shows the ACKed offset');
   assert.equal(((await m.c.call('ROLE')) as Decoded[])[0], 'master');
-  assert.equal((await stats(m.c))['sync_full'], '1');
+  assert.equal((await statsInfo(m.c))['sync_full'], '1');
 });
 
 test('a dropped link resumes with a partial resync from the backlog', async () => {
@@ -119,7 +98,7 @@ test('a dropped link resumes with a partial resync from the backlog', async () =
   assert.equal(await r.c.call('GET', 'a'), '50');
   await r.c.call('SELECT', '0');
   assert.equal(await r.c.call('GET', 'a'), '1');
-  const st = await stats(m.c);
+  const st = await statsInfo(m.c);
   assert.equal(st['sync_full'], '1');
   assert.equal(st['sync_partial_ok'], '1');
 });
@@ -135,7 +114,7 @@ test('a replica that fell behind the backlog gets a full resync', async () => {
   await r.c.call('REPLICAOF', '127.0.0.1', String(m.s.address.port));
   await caughtUp(m.c, r.c);
   assert.deepEqual(await digest(r.c), await digest(m.c));
-  const st = await stats(m.c);
+  const st = await statsInfo(m.c);
   assert.equal(st['sync_full'], '2');
   assert.equal(st['sync_partial_err'], '1');
 });
@@ -147,9 +126,9 @@ test('promotion: the other replica follows the new master with a partial resync 
   await m.c.call('SET', 'k', 'v1');
   await caughtUp(m.c, a.c);
   await caughtUp(m.c, b.c);
-  const oldId = (await repl(m.c))['master_replid'];
+  const oldId = (await replInfo(m.c))['master_replid'];
   assert.deepEqual(await a.c.call('REPLICAOF', 'NO', 'ONE'), OK);
-  const ai = await repl(a.c);
+  const ai = await replInfo(a.c);
   assert.equal(ai['role'], 'master');
   assert.equal(ai['master_replid2'], oldId);
   assert.equal(ai['second_repl_offset'], String(Number(ai['master_repl_offset']) + 1));
@@ -157,14 +136,14 @@ test('promotion: the other replica follows the new master with a partial resync 
   await a.c.call('SET', 'k', 'v2');
   await caughtUp(a.c, b.c);
   assert.equal(await b.c.call('GET', 'k'), 'v2');
-  const st = await stats(a.c);
+  const st = await statsInfo(a.c);
   assert.equal(st['sync_partial_ok'], '1');
   assert.equal(st['sync_full'], '0');
   // The old master rejoins as a replica of the new one, partially too.
   assert.deepEqual(await m.c.call('REPLICAOF', '127.0.0.1', String(a.s.address.port)), OK);
   await caughtUp(a.c, m.c);
   assert.equal(await m.c.call('GET', 'k'), 'v2');
-  assert.equal((await stats(a.c))['sync_full'], '0');
+  assert.equal((await statsInfo(a.c))['sync_full'], '0');
 });
 
 test('chained replicas carry the top master\'s stream with the same id and offsets', async () => {
@@ -175,7 +154,7 @@ test('chained replicas carry the top master\'s stream with the same id and offse
   await populate(m.c, 'chain');
   await caughtUp(m.c, r1.c);
   await caughtUp(r1.c, r2.c);
-  const [mi, i2] = [await repl(m.c), await repl(r2.c)];
+  const [mi, i2] = [await replInfo(m.c), await replInfo(r2.c)];
   assert.equal(i2['master_replid'], mi['master_replid']);
   assert.equal(i2['master_repl_offset'], mi['master_repl_offset']);
   assert.deepEqual(await digest(r2.c), await digest(m.c));
@@ -225,12 +204,22 @@ test('FAILOVER hands the master role to the replica without a full resync; error
   assert.deepEqual(await m.c.call('FAILOVER', 'TO', '127.0.0.1', '1'), { error: 'ERR FAILOVER target HOST and PORT is not a replica.' });
   assert.deepEqual(await r.c.call('FAILOVER'), { error: 'ERR FAILOVER is not valid when server is a replica.' });
   assert.deepEqual(await m.c.call('FAILOVER', 'TO', '127.0.0.1', String(r.s.address.port), 'TIMEOUT', '5000'), OK);
-  await waitFor(async () => (await repl(r.c))['role'] === 'master' && (await repl(m.c))['master_link_status'] === 'up', 10_000, 'roles swapped');
-  assert.equal((await repl(m.c))['master_failover_state'], 'no-failover');
+  await waitFor(async () => (await replInfo(r.c))['role'] === 'master' && (await replInfo(m.c))['master_link_status'] === 'up', 10_000, 'roles swapped');
+  assert.equal((await replInfo(m.c))['master_failover_state'], 'no-failover');
   assert.deepEqual(await r.c.call('SET', 'f', '2'), OK);
   await caughtUp(r.c, m.c);
   assert.equal(await m.c.call('GET', 'f'), '2');
-  const st = await stats(r.c);
+  const st = await statsInfo(r.c);
   assert.equal(st['sync_full'], '0');
   assert.equal(st['sync_partial_ok'], '1');
+});
+
+test('CONFIG GET replicaof follows REPLICAOF and REPLICAOF NO ONE (so CONFIG REWRITE writes the current master)', async () => {
+  const m = await node();
+  const r = await node();
+  assert.deepEqual(await r.c.call('CONFIG', 'GET', 'replicaof'), ['replicaof', '']);
+  assert.deepEqual(await r.c.call('REPLICAOF', '127.0.0.1', String(m.s.address.port)), OK);
+  assert.deepEqual(await r.c.call('CONFIG', 'GET', 'replicaof'), ['replicaof', `127.0.0.1 ${m.s.address.port}`]);
+  assert.deepEqual(await r.c.call('REPLICAOF', 'NO', 'ONE'), OK);
+  assert.deepEqual(await r.c.call('CONFIG', 'GET', 'replicaof'), ['replicaof', '']);
 });

@@ -12,15 +12,14 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSentinel, type RunningSentinel } from '../../src/index.js';
 import { encodeCommand, RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
-import { freePort } from '../helpers/free-port.js';
 import { fields, info } from '../helpers/reply-fields.js';
 import { startGarrison } from './helpers/garrison.js';
-import { requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
+import { requireBinaries, startRedis, startRedisSentinel, type RedisProcess, type RedisSentinelProcess } from './helpers/redis-process.js';
 
 const skip = requireBinaries('redis-server', 'redis-sentinel');
 
@@ -91,15 +90,10 @@ function stopper(child: ChildProcess, dir: string): () => Promise<void> {
   };
 }
 
-async function redisSentinel(lines: string[]): Promise<{ port: number; conf: string }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'garrison-rsentinel-'));
-  const conf = join(dir, 'sentinel.conf');
-  writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, ...lines.map((l) => `sentinel ${l}`), ''].join('\n'));
-  const child = spawn('redis-sentinel', [conf], { stdio: 'ignore' });
-  cleanup.push(stopper(child, dir));
-  await answers(port, 'redis-sentinel answers');
-  return { port, conf };
+async function redisSentinel(lines: string[]): Promise<RedisSentinelProcess> {
+  const rs = await startRedisSentinel(lines);
+  cleanup.push(() => rs.stop());
+  return rs;
 }
 
 async function garrisonSentinel(lines: string[]): Promise<RunningSentinel> {

@@ -12,7 +12,7 @@ function entries(z: ZSet): Array<[string, number]> {
 
 function listEntries(l: SkipList): Array<[string, number]> {
   const out: Array<[string, number]> = [];
-  for (let n = l.first(); n !== null; n = n.next[0]!) out.push([n.member, n.score]);
+  for (let n = l.first(); n !== null; n = n.n0) out.push([n.member, n.score]);
   return out;
 }
 
@@ -20,14 +20,14 @@ function listEntries(l: SkipList): Array<[string, number]> {
 function checkSpans(l: SkipList): void {
   const rankOf = new Map<unknown, number>();
   let r = 0;
-  for (let n = l.first(); n !== null; n = n.next[0]!) rankOf.set(n, ++r);
+  for (let n = l.first(); n !== null; n = n.n0) rankOf.set(n, ++r);
   assert.equal(r, l.length);
   for (let i = 0; i < l.level; i++) {
     let pos = 0;
     let x = l.head;
-    while (x.next[i] !== null) {
-      pos += x.span[i]!;
-      x = x.next[i]!;
+    while (x.next(i) !== null) {
+      pos += x.span(i);
+      x = x.next(i)!;
       assert.equal(pos, rankOf.get(x), `span mismatch at level ${i}`);
     }
   }

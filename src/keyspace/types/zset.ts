@@ -355,7 +355,7 @@ export class ZSet implements CollectionValue, Digestible {
     let n: SkipNode | null = d.list.byRank(rank + 1);
     while (n !== null) {
       if (!fn(n.member, n.score)) return;
-      n = reverse ? n.backward : n.next[0]!;
+      n = reverse ? n.backward : n.n0;
     }
   }
 
@@ -498,7 +498,7 @@ export class ZSet implements CollectionValue, Digestible {
       z.n = this.n;
     } else {
       const s = new SkipState();
-      for (let n = d.list.first(); n !== null; n = n.next[0]!) {
+      for (let n = d.list.first(); n !== null; n = n.n0) {
         s.list.insert(n.score, n.member);
         s.dict.set(n.member, n.score);
       }
@@ -515,7 +515,7 @@ export class ZSet implements CollectionValue, Digestible {
       lpWalkPairs(d, (m) => { bytes += 12 + m.length; return true; });
       return bytes;
     }
-    for (let n = d.list.first(); n !== null; n = n.next[0]!) bytes += 96 + n.next.length * 16 + n.member.length;
+    for (let n = d.list.first(); n !== null; n = n.n0) bytes += 112 + (n.up === null ? 0 : 16 + n.up.length * 8) + n.member.length;
     return bytes;
   }
 

@@ -23,12 +23,13 @@ export const ITEMS_PER_CMD = 64;
 
 export class AofCommandEncoder implements ImageEncoder {
   private chunks: Buffer[] = [];
+  private chunkBytes = 0;
 
   /** `timestampSec`: the `#TS:` annotation to open the file with (aof-timestamp-enabled), or null. */
   constructor(private readonly timestampSec: number | null) {}
 
   header(): void {
-    if (this.timestampSec !== null) this.chunks.push(Buffer.from(`#TS:${this.timestampSec}\r\n`, 'latin1'));
+    if (this.timestampSec !== null) this.add(Buffer.from(`#TS:${this.timestampSec}\r\n`, 'latin1'));
   }
 
   selectDb(id: number): void {
@@ -62,13 +63,41 @@ export class AofCommandEncoder implements ImageEncoder {
     if (expireMs !== null) this.push(['PEXPIREAT', key, String(expireMs)]);
   }
 
+  /** The commands entry() would append, on their own. */
+  entryBytes(key: string, value: Value, expireMs: Int64 | null): Buffer {
+    const chunks = this.chunks, bytes = this.chunkBytes;
+    this.chunks = [];
+    this.chunkBytes = 0;
+    try {
+      this.entry(key, value, expireMs);
+      return this.take();
+    } finally {
+      this.chunks = chunks;
+      this.chunkBytes = bytes;
+    }
+  }
+
+  raw(bytes: Buffer): void {
+    if (bytes.length > 0) this.add(bytes);
+  }
+
   end(): void {}
 
   take(): Buffer {
     const c = this.chunks;
     if (c.length === 0) return EMPTY;
     this.chunks = [];
+    this.chunkBytes = 0;
     return c.length === 1 ? c[0]! : Buffer.concat(c);
+  }
+
+  pendingLength(): number {
+    return this.chunkBytes;
+  }
+
+  private add(b: Buffer): void {
+    this.chunks.push(b);
+    this.chunkBytes += b.length;
   }
 
   /** `items` flattened in groups of `width` (1 for members, 2 for pairs), 64 groups per command. */
@@ -80,7 +109,7 @@ export class AofCommandEncoder implements ImageEncoder {
   }
 
   private push(argv: readonly string[]): void {
-    this.chunks.push(encodeCommand(argv));
+    this.add(encodeCommand(argv));
   }
 }
 

@@ -3,6 +3,9 @@
  * integers, and hands out what was written since the last take() so a caller can stream a
  * snapshot in slices without keeping the whole file in memory.
  */
+/** Strings up to this length are copied byte by byte (cheaper than Buffer.write's call). */
+export const SHORT_STRING = 64;
+
 export class ByteWriter {
   private buf: Buffer;
   private pos = 0;
@@ -42,9 +45,24 @@ export class ByteWriter {
     this.pos += b.length;
   }
 
+  /** The first `n` bytes of `b` (no view is made of it). */
+  bytesFrom(b: Buffer, n: number): void {
+    this.ensure(n);
+    this.pos += b.copy(this.buf, this.pos, 0, n);
+  }
+
   latin1(s: string): void {
-    this.ensure(s.length);
-    this.pos += this.buf.write(s, this.pos, s.length, 'latin1');
+    const n = s.length;
+    this.ensure(n);
+    if (n <= SHORT_STRING) {
+      // Buffer.write's own overhead exceeds a byte loop for short keys and values.
+      const buf = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+      this.pos = p;
+    } else {
+      this.pos += this.buf.write(s, this.pos, n, 'latin1');
+    }
   }
 
   u16le(v: number): void {

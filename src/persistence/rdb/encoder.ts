@@ -10,7 +10,7 @@
 import type { Int64 } from '../../lib/int64.js';
 import type { Value } from '../../keyspace/value.js';
 import { ByteWriter } from './byte-writer.js';
-import { RDB_VERSION, RdbOpcode } from './constants.js';
+import { RDB_VERSION, RdbOpcode, RdbType } from './constants.js';
 import { Crc64 } from './crc64.js';
 import { writeLen, writeString } from './primitives.js';
 import { writeValue } from './value-encoder.js';
@@ -57,15 +57,39 @@ export class RdbWriter {
 
   /** One key: optional millisecond expiry (`expireMs` < 0 = none), the value's type, key, payload. */
   entry(key: string, value: Value, expireMs: Int64): void {
+    this.entryTo(this.w, key, value, expireMs);
+  }
+
+  /** The bytes entry() would append, on their own (kept aside, appended later with raw()). */
+  entryBytes(key: string, value: Value, expireMs: Int64): Buffer {
+    const w = new ByteWriter(64);
+    this.entryTo(w, key, value, expireMs);
+    return w.take();
+  }
+
+  /** Appends bytes made by entryBytes(). */
+  raw(bytes: Buffer): void {
+    this.w.bytes(bytes);
+  }
+
+  private entryTo(w: ByteWriter, key: string, value: Value, expireMs: Int64): void {
     if (expireMs >= 0) {
-      this.w.byte(RdbOpcode.EXPIRETIME_MS);
-      this.w.i64le(BigInt(expireMs));
+      w.byte(RdbOpcode.EXPIRETIME_MS);
+      w.i64le(BigInt(expireMs));
     }
-    // rdbSaveKeyValuePair: type byte, then the key, then the payload.
+    // rdbSaveKeyValuePair: type byte, then the key, then the payload. Strings (most keys) are
+    // written in place; other types are encoded first, since their type byte depends on the
+    // encoding chosen while writing them.
+    if (typeof value === 'string') {
+      w.byte(RdbType.STRING);
+      writeString(w, key, this.compression);
+      writeString(w, value, this.compression);
+      return;
+    }
     const body = encodeValue(value, this.compression);
-    this.w.byte(body[0]!);
-    writeString(this.w, key, this.compression);
-    this.w.bytes(body.subarray(1));
+    w.byte(body[0]!);
+    writeString(w, key, this.compression);
+    w.bytes(body.subarray(1));
   }
 
   /** EOF opcode and the checksum (or zeros). No more writes after this. */
@@ -88,6 +112,11 @@ export class RdbWriter {
   take(): Buffer {
     if (this.crc !== null && !this.ended) this.crc.update(this.w.peek());
     return this.w.take();
+  }
+
+  /** Bytes produced since the last take(). */
+  get pendingLength(): number {
+    return this.w.length;
   }
 
   /** Total bytes produced so far (taken or not). */

@@ -37,8 +37,21 @@ const BASE_LIMIT = 0x7fff0000;
  * scratch buffer, valid until the next call: copy it to keep it.
  */
 export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
-  const inLen = input.length;
-  if (inLen === 0 || outLen <= 0) return null;
+  const n = lzfCompressInto(input, input.length, outLen);
+  return n === 0 ? null : scratch.out.subarray(0, n);
+}
+
+/** The buffer `lzfCompressInto` writes to (valid until its next call). */
+export function lzfOutput(): Buffer {
+  return scratch.out;
+}
+
+/**
+ * The first `inLen` bytes of `input` compressed into `lzfOutput()`; returns their length, or 0
+ * when they would not fit in `outLen` bytes. No allocation: the snapshot's hot path.
+ */
+export function lzfCompressInto(input: Uint8Array, inLen: number, outLen: number): number {
+  if (inLen === 0 || outLen <= 0) return 0;
   // Slack so the (checked) tail writes never fall outside the JS buffer.
   if (scratch.out.length < outLen + 8) scratch.out = Buffer.allocUnsafe(Math.max(outLen + 8, scratch.out.length * 2));
   const out = scratch.out;
@@ -71,7 +84,7 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
       if (maxlen > MAX_REF) maxlen = MAX_REF;
       out[op - lit - 1] = lit - 1;
       if (lit === 0) op--;
-      if (op + 3 + 1 >= outLen) return null;
+      if (op + 3 + 1 >= outLen) return 0;
       let done = false;
       if (maxlen > 16) {
         for (let k = 0; k < 16; k++) {
@@ -105,7 +118,7 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
       htab[idx(hval)] = base + ip;
       ip++;
     } else {
-      if (op >= outLen) return null;
+      if (op >= outLen) return 0;
       lit++;
       out[op++] = input[ip++]!;
       if (lit === MAX_LIT) {
@@ -115,7 +128,7 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
       }
     }
   }
-  if (op + 3 > outLen) return null;
+  if (op + 3 > outLen) return 0;
   while (ip < inEnd) {
     lit++;
     out[op++] = input[ip++]!;
@@ -127,35 +140,43 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
   }
   out[op - lit - 1] = lit - 1;
   if (lit === 0) op--;
-  return out.subarray(0, op);
+  return op;
 }
 
 /** Decompresses into exactly `outLen` bytes; null when the data is malformed or the size differs. */
 export function lzfDecompress(input: Uint8Array, outLen: number): Buffer | null {
   const out = Buffer.allocUnsafe(outLen);
-  let ip = 0;
+  return lzfDecompressInto(input, 0, input.length, out, outLen) ? out : null;
+}
+
+/**
+ * Decompresses `input[start, end)` into the first `outLen` bytes of `out` (at least that long);
+ * false when the data is malformed or does not make exactly `outLen` bytes.
+ */
+export function lzfDecompressInto(input: Uint8Array, start: number, end: number, out: Uint8Array, outLen: number): boolean {
+  let ip = start;
   let op = 0;
-  const inEnd = input.length;
+  const inEnd = end;
   while (ip < inEnd) {
     let ctrl = input[ip++]!;
     if (ctrl < 32) {
       const n = ctrl + 1;
-      if (op + n > outLen || ip + n > inEnd) return null;
+      if (op + n > outLen || ip + n > inEnd) return false;
       for (let k = 0; k < n; k++) out[op++] = input[ip++]!;
     } else {
       let len = ctrl >> 5;
       if (len === 7) {
-        if (ip >= inEnd) return null;
+        if (ip >= inEnd) return false;
         len += input[ip++]!;
       }
-      if (ip >= inEnd) return null;
+      if (ip >= inEnd) return false;
       let ref = op - ((ctrl & 0x1f) << 8) - 1 - input[ip++]!;
       len += 2;
-      if (op + len > outLen || ref < 0) return null;
+      if (op + len > outLen || ref < 0) return false;
       // Byte by byte: the source may overlap what is being written (run-length style).
       for (let k = 0; k < len; k++) out[op++] = out[ref++]!;
     }
     ctrl = 0;
   }
-  return op === outLen ? out : null;
+  return op === outLen;
 }

@@ -13,7 +13,8 @@ import {
   RDB_ENC_LZF, RDB_ENCVAL,
 } from './constants.js';
 import { RdbError } from './errors.js';
-import { lzfCompress, lzfDecompress } from './lzf.js';
+import { SHORT_STRING } from './byte-writer.js';
+import { lzfCompressInto, lzfDecompress, lzfDecompressInto, lzfOutput } from './lzf.js';
 
 /** Strings longer than this are candidates for LZF (rdbSaveRawString). */
 const LZF_MIN_LENGTH = 20;
@@ -60,14 +61,14 @@ function writeEncodedInt(w: ByteWriter, v: number): void {
   }
 }
 
-function writeLzf(w: ByteWriter, bytes: Uint8Array): boolean {
-  if (bytes.length <= 4) return false;
-  const c = lzfCompress(bytes, bytes.length - 4);
-  if (c === null) return false;
+function writeLzf(w: ByteWriter, bytes: Uint8Array, len = bytes.length): boolean {
+  if (len <= 4) return false;
+  const n = lzfCompressInto(bytes, len, len - 4);
+  if (n === 0) return false;
   w.byte((RDB_ENCVAL << 6) | RDB_ENC_LZF);
-  writeLen(w, c.length);
-  writeLen(w, bytes.length);
-  w.bytes(c);
+  writeLen(w, n);
+  writeLen(w, len);
+  w.bytesFrom(lzfOutput(), n);
   return true;
 }
 
@@ -78,9 +79,21 @@ export function writeString(w: ByteWriter, s: string, compression: boolean): voi
     writeEncodedInt(w, n);
     return;
   }
-  if (compression && s.length > LZF_MIN_LENGTH && writeLzf(w, Buffer.from(s, 'latin1'))) return;
+  if (compression && s.length > LZF_MIN_LENGTH && writeLzf(w, latin1Scratch(s), s.length)) return;
   writeLen(w, s.length);
   w.latin1(s);
+}
+
+/** Where a string's bytes go to be compressed (LZF only reads them): no buffer per string. */
+const stringScratch = { buf: Buffer.allocUnsafe(64 * 1024) };
+
+/** `s`'s latin1 bytes at the start of the scratch buffer (its first s.length bytes). */
+function latin1Scratch(s: string): Buffer {
+  if (stringScratch.buf.length < s.length) stringScratch.buf = Buffer.allocUnsafe(Math.max(s.length, stringScratch.buf.length * 2));
+  const b = stringScratch.buf;
+  if (s.length <= SHORT_STRING) for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  else b.write(s, 0, s.length, 'latin1');
+  return b;
 }
 
 /** A binary blob (listpack, intset), as rdbSaveRawString encodes it. */
@@ -172,7 +185,19 @@ export function readString(r: ByteReader): string {
     if (l.len > MAX_STRING_BYTES) throw new RdbError(`rdbGenericLoadStringObject failed allocating ${l.len} bytes`);
     return r.latin1(l.len);
   }
-  // Encoded forms (integers, LZF) are rare on the hot path: one decoder for both readers.
+  if (l.len === RDB_ENC_LZF) {
+    // Compressed values are common (every string over 20 bytes that shrinks): decompressed into
+    // a scratch buffer, the string made from there.
+    const clen = readLen(r);
+    const len = readLen(r);
+    if (len > MAX_STRING_BYTES) throw new RdbError(`rdbGenericLoadStringObject failed allocating ${len} bytes`);
+    if (len === 0) throw new RdbError('Invalid LZF compressed string');
+    const c = r.bytes(clen);
+    if (stringScratch.buf.length < len) stringScratch.buf = Buffer.allocUnsafe(Math.max(len, stringScratch.buf.length * 2));
+    if (!lzfDecompressInto(c, 0, c.length, stringScratch.buf, len)) throw new RdbError('Invalid LZF compressed string');
+    return stringScratch.buf.toString('latin1', 0, len);
+  }
+  // Encoded integers: one decoder for both readers.
   r.pos--;
   const b = readBytes(r);
   return b.toString('latin1', 0, b.length);

@@ -7,7 +7,7 @@
  * by skipping the oracle); elsewhere the caller skips with a visible message.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RespClient } from '../../helpers/resp-client.js';
@@ -36,6 +36,23 @@ export function requireBinaries(...binaries: string[]): string | null {
 
 export { freePort } from '../../helpers/free-port.js';
 import { freePort } from '../../helpers/free-port.js';
+
+/** True once port answers +PONG; false after 10 s or as soon as the process has exited. */
+async function answersPing(port: number, hasExited: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (!hasExited() && Date.now() < deadline) {
+    try {
+      const c = await RespClient.connect(port);
+      const r = await c.call('PING');
+      c.close();
+      if (typeof r === 'object' && r !== null && 'status' in r && r.status === 'PONG') return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
 
 export interface RedisProcess {
   readonly port: number;
@@ -83,20 +100,7 @@ export async function startRedis(extra: string[] = [], attempts = 5): Promise<Re
       }
       rmSync(dir, { recursive: true, force: true });
     };
-    const deadline = Date.now() + 10_000;
-    while (!exited && Date.now() < deadline) {
-      try {
-        const c = await RespClient.connect(port);
-        const r = await c.call('PING');
-        c.close();
-        if (typeof r === 'object' && r !== null && 'status' in r && r.status === 'PONG') {
-          return { port, version: redisVersion() ?? 'unknown', dir, child, stop };
-        }
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    if (await answersPing(port, () => exited)) return { port, version: redisVersion() ?? 'unknown', dir, child, stop };
     await stop();
     lastErr = log.trim().split('\n').slice(-5).join('\n');
     if (!/Address already in use/i.test(log)) break;
@@ -129,4 +133,36 @@ export function runTool(
     if (opts.input !== undefined) child.stdin.end(opts.input);
     else child.stdin.end();
   });
+}
+
+export interface RedisSentinelProcess {
+  readonly port: number;
+  /** Its sentinel.conf (redis-sentinel rewrites it). */
+  readonly conf: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real redis-sentinel on a free loopback port with the given `sentinel ...` directives
+ * (without the keyword) in a fresh sentinel.conf, and waits until it answers PING.
+ */
+export async function startRedisSentinel(lines: readonly string[]): Promise<RedisSentinelProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'garrison-rsentinel-'));
+  const conf = join(dir, 'sentinel.conf');
+  writeFileSync(conf, [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, ...lines.map((l) => `sentinel ${l}`), ''].join('\n'));
+  const child = spawn('redis-sentinel', [conf], { stdio: 'ignore' });
+  let exited = false;
+  child.once('exit', () => { exited = true; });
+  const stop = async (): Promise<void> => {
+    if (!exited) {
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGKILL');
+      await gone;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (await answersPing(port, () => exited)) return { port, conf, stop };
+  await stop();
+  throw new Error('redis-sentinel did not answer PING within 10 s');
 }

@@ -1,0 +1,24 @@
+/** Replication test helpers over a RespClient: INFO sections as records, waiting for a replica to catch up, DEBUG DIGEST. */
+import { info } from './reply-fields.js';
+import { waitFor, type Decoded, type RespClient } from './resp-client.js';
+
+export async function replInfo(c: RespClient): Promise<Record<string, string>> {
+  return info(await c.call('INFO', 'replication'));
+}
+
+export async function statsInfo(c: RespClient): Promise<Record<string, string>> {
+  return info(await c.call('INFO', 'stats'));
+}
+
+/** Waits until the replica's link is up and it has applied everything the master has produced. */
+export async function caughtUp(master: RespClient, replica: RespClient, withinMs = 10_000): Promise<void> {
+  await waitFor(async () => {
+    const m = await replInfo(master);
+    const r = await replInfo(replica);
+    return r['master_link_status'] === 'up' && r['master_repl_offset'] === m['master_repl_offset'];
+  }, withinMs, 'replica caught up');
+}
+
+export async function digest(c: RespClient): Promise<Decoded> {
+  return c.call('DEBUG', 'DIGEST');
+}
