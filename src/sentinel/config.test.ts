@@ -11,7 +11,7 @@ function fresh(processes = new FakeProcessRunner()): Sentinel {
     transport: { listen: () => Promise.reject(new Error('no')), connect: () => Promise.reject(new Error('no')) },
     processes,
   };
-  return new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379 }, 'a'.repeat(40));
+  return new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379, setTimerHz: () => {} }, 'a'.repeat(40));
 }
 
 test('directives build the state; errors carry Redis texts', () => {

@@ -25,3 +25,6 @@ export const SCRIPT_MAX_RETRY = 10;
 export const SCRIPT_MAX_ARGS = 16;
 export const SCRIPT_MAX_RUNTIME_MS = 60_000;
 export const SCRIPT_RETRY_DELAY_MS = 30_000;
+
+/** The timer's base rate (CONFIG_DEFAULT_HZ): after each run a sentinel picks a rate in [HZ, 2*HZ). */
+export const TIMER_HZ = 10;

@@ -33,6 +33,9 @@ export function abortFailover(s: Sentinel, m: Instance): void {
     m.promotedReplica.promoted = false;
     m.promotedReplica = null;
   }
+  // Only a newer configuration aborts a failover past the promotion (sentinel.ts, processHello):
+  // the replicas' reconfiguration marks of the abandoned one must not count in the next one.
+  for (const r of m.replicas.values()) r.reconfSent = r.reconfInprog = r.reconfDone = false;
 }
 
 function enter(s: Sentinel, m: Instance, state: Instance['failoverState']): void {

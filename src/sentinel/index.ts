@@ -61,6 +61,7 @@ export function installSentinel(server: Server): Sentinel {
     publish: (channel, message) => { server.pubsub.publish(channel, message); },
     flushConfig: () => { if (loaded) saveConfig(server, s); },
     port: () => server.config.int('port'),
+    setTimerHz: (hz) => server.setTickHz(hz),
   }, myId);
   MODULES.set(server, s);
   for (const d of server.config.directives.sentinel) {
@@ -70,9 +71,6 @@ export function installSentinel(server: Server): Sentinel {
   loaded = true;
   server.commands.register(sentinelCommands(s, () => saveConfig(server, s)));
   server.tickHandlers.push(() => s.tick());
-  // redis-sentinel runs its timer at a rate re-drawn between 10 and 19 Hz each time (sentinels
-  // stay out of step with each other, and a failover step takes ~70 ms on average, not 100).
-  server.nextTickPeriodMs = () => Math.floor(1000 / (10 + s.random(10)));
   server.logger.role = 'X';
   return s;
 }

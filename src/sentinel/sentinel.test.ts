@@ -20,6 +20,8 @@ class FakeNode {
   alive = true;
   /** When false, SLAVEOF NO ONE is accepted but the node keeps reporting role:slave. */
   obeysPromotion = true;
+  /** When false, SLAVEOF host port is accepted but the node keeps following its old master. */
+  obeysReplicaOf = true;
   offset = 100;
   readonly conns = new Set<Connection>();
   readonly subscribers = new Set<Connection>();
@@ -60,7 +62,7 @@ class FakeNode {
       case 'SLAVEOF':
         if (argv[1]!.toUpperCase() === 'NO') {
           if (this.obeysPromotion) this.role = 'master';
-        } else {
+        } else if (this.obeysReplicaOf) {
           this.role = 'slave';
           this.masterPort = Number(argv[2]);
         }
@@ -132,7 +134,7 @@ function setup(): { world: World; s: Sentinel; events: string[]; master: FakeNod
     transport: world,
     processes,
   };
-  const s = new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379 }, 'f'.repeat(40));
+  const s = new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379, setTimerHz: () => {} }, 'f'.repeat(40));
   const events: string[] = [];
   s.eventListeners.push((e) => events.push(`${e.type} ${e.text}`));
   const m = s.monitor('mymaster', '127.0.0.1', 6379, 1);
@@ -279,4 +281,61 @@ test('a dead master is SDOWN down-after-milliseconds after the first reconnectio
   assert.equal(sdownAt.length, 1, events.join('\n'));
   assert.ok(sdownAt[0]! - killedAt > 1000, `+sdown ${sdownAt[0]! - killedAt} ms after the kill`);
   assert.ok(sdownAt[0]! - killedAt <= 1200, `+sdown ${sdownAt[0]! - killedAt} ms after the kill`);
+});
+
+test('every timer run picks a new rate in [10, 20) Hz (Redis desynchronizes sentinels so they do not split votes)', () => {
+  const world = new World();
+  const seq = [0, 0.35, 0.99, 0.5];
+  let i = 0;
+  const env = {
+    clock: { nowMs: () => world.nowMs, monotonicUs: () => world.nowMs * 1000, nowUs: () => world.nowMs * 1000 },
+    random: { float: () => seq[i++ % seq.length]!, bytes: (n: number) => Buffer.alloc(n, 7) },
+    transport: world,
+    processes: new FakeProcessRunner(),
+  };
+  const rates: number[] = [];
+  const s = new Sentinel({ env, log: () => {}, publish: () => {}, flushConfig: () => {}, port: () => 26379, setTimerHz: (hz) => rates.push(hz) }, 'f'.repeat(40));
+  for (let t = 0; t < 4; t++) {
+    world.nowMs += 100;
+    s.tick();
+  }
+  assert.deepEqual(rates, [10, 13, 19, 15]);
+});
+
+test('an instance back after more than 15 s down is reconnected at once (the link is not taken for a stale one)', async () => {
+  const { world, s, events, master } = setup();
+  const m = s.masters.get('mymaster')!;
+  m.quorum = 2; // no failover: only the link matters here
+  await run(world, s, 3000);
+  master.kill();
+  await run(world, s, 20_000);
+  assert.ok(events.includes('+sdown master mymaster 127.0.0.1 6379'));
+  master.alive = true;
+  await run(world, s, 3000);
+  assert.ok(events.includes('-sdown master mymaster 127.0.0.1 6379'), 'back within 3 s');
+  assert.equal(m.link.disconnected, false);
+  await run(world, s, 10_000);
+  assert.equal(events.filter((e) => e === '+sdown master mymaster 127.0.0.1 6379').length, 1, 'no second +sdown');
+  assert.equal(m.sdown, false);
+});
+
+test('a newer config epoch from another sentinel ends our failover in progress, even when it names the old address', async () => {
+  const { world, s, events, master, r1, r2 } = setup();
+  r2.offset = 200;
+  r1.obeysReplicaOf = false; // keeps our failover in RECONF_SLAVES
+  await run(world, s, 3000);
+  master.kill();
+  await run(world, s, 3000);
+  const m = s.masters.get('mymaster')!;
+  assert.deepEqual([m.failoverState, m.failoverEpoch, m.configEpoch], ['reconf_slaves', 1, 1]);
+  assert.deepEqual(s.currentMasterAddress(m), { host: '127.0.0.1', port: 6381 });
+  // Meanwhile another sentinel won epoch 2 and made the old master the master again.
+  s.processHello(`127.0.0.1,26380,${'e'.repeat(40)},2,mymaster,127.0.0.1,6379,2`);
+  assert.equal(m.failoverInProgress, false);
+  assert.equal(m.promotedReplica, null);
+  assert.deepEqual([m.host, m.port, m.configEpoch, s.currentEpoch], ['127.0.0.1', 6379, 2, 2]);
+  assert.deepEqual(s.currentMasterAddress(m), { host: '127.0.0.1', port: 6379 }, 'epoch 2 announces what epoch 2 says');
+  await run(world, s, 12_000);
+  assert.ok(!events.includes('+failover-end master mymaster 127.0.0.1 6379'), 'the abandoned failover never ends in a switch');
+  assert.deepEqual([m.host, m.port, m.configEpoch], ['127.0.0.1', 6379, 2]);
 });

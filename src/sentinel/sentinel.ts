@@ -13,12 +13,12 @@ import { isError, type Reply } from '../protocol/reply.js';
 import type { Environment, LogLevel } from '../runtime/ports.js';
 import {
   ASK_PERIOD_MS, DEFAULT_DOWN_AFTER_MS, DEFAULT_FAILOVER_TIMEOUT_MS, ELECTION_TIMEOUT_MS, HELLO_CHANNEL, REPLICA_RECONF_TIMEOUT_MS, INFO_PERIOD_MS, MAX_DESYNC_MS, MAX_PENDING_COMMANDS, MIN_LINK_RECONNECT_PERIOD_MS,
-  PING_PERIOD_MS, PUBLISH_PERIOD_MS, SCRIPT_MAX_RUNTIME_MS, SCRIPT_RETRY_DELAY_MS, TILT_PERIOD_MS, TILT_TRIGGER_MS,
+  PING_PERIOD_MS, PUBLISH_PERIOD_MS, SCRIPT_MAX_RUNTIME_MS, SCRIPT_RETRY_DELAY_MS, TILT_PERIOD_MS, TILT_TRIGGER_MS, TIMER_HZ,
 } from './constants.js';
 import { isCommandLinkStale, isPubsubLinkStale, isSubjectivelyDown, objectiveDown, tiltTriggered } from './down.js';
 import { electedLeader, mostVoted, voteLeader } from './election.js';
 import { ctimeText, type SentinelEvent } from './events.js';
-import { failoverStateMachine, startFailover } from './failover.js';
+import { abortFailover, failoverStateMachine, startFailover } from './failover.js';
 import { describe, formatAddr, Instance, InstanceLink } from './instance.js';
 import { formatHello, parseHello, parseInfo } from './probes.js';
 import { ScriptQueue } from './scripts.js';
@@ -33,6 +33,8 @@ export interface SentinelHost {
   flushConfig(): void;
   /** The port this sentinel listens on (announced in hello messages). */
   port(): number;
+  /** Sets the rate of the timer that calls `tick()` from its next run on (Redis's server.hz). */
+  setTimerHz(hz: number): void;
 }
 
 export class Sentinel {
@@ -226,6 +228,10 @@ export class Sentinel {
     }
     for (const m of switching) this.switchToPromoted(m);
     this.scripts.tick();
+    // A new timer rate after every run, as Redis does: sentinels started together would otherwise
+    // tick in lockstep, reach ODOWN at the same instant, each vote for itself, and split every
+    // election (the simulator showed exactly that).
+    this.host.setTimerHz(TIMER_HZ + this.random(TIMER_HZ));
   }
 
   private handleInstance(ri: Instance): void {
@@ -266,9 +272,12 @@ export class Sentinel {
     if (l.cc === null) {
       const cc = new Link({ transport: this.host.env.transport, target, connectTimeoutMs: PING_PERIOD_MS * 5, auth, clientName: `${prefix}-cmd` });
       l.cc = cc;
+      // The link's age counts from the dial, as Redis's cc_conn_time: the stale-link check must not
+      // measure a new connection by the previous one's time (it closed every redial of an instance
+      // that had been down longer than 15 s before it could connect).
+      l.ccConnTimeMs = now;
       cc.onConnect = () => {
         if (ri.link !== l) return;
-        l.ccConnTimeMs = this.now();
         this.sendPing(ri);
         this.markConnected(ri);
       };
@@ -286,10 +295,11 @@ export class Sentinel {
     if (ri.kind !== 'sentinel' && l.pc === null) {
       const pc = new Link({ transport: this.host.env.transport, target, connectTimeoutMs: PING_PERIOD_MS * 5, auth, clientName: `${prefix}-pubsub` });
       l.pc = pc;
+      l.pcConnTimeMs = now;
+      l.pcLastActivityMs = now;
       pc.onConnect = () => {
         if (ri.link !== l) return;
-        l.pcConnTimeMs = this.now();
-        l.pcLastActivityMs = l.pcConnTimeMs;
+        l.pcLastActivityMs = this.now();
         pc.subscribe([HELLO_CHANNEL], () => { l.pcLastActivityMs = this.now(); });
         this.markConnected(ri);
       };
@@ -579,6 +589,14 @@ export class Sentinel {
       this.event('warning', '+new-epoch', String(this.currentEpoch), m);
     }
     if (m.configEpoch < h.masterConfigEpoch) {
+      // A configuration newer than the failover we are running wins: drop ours. Redis keeps going
+      // and, when the newer config names the address it still holds (the old master), later
+      // switches to its own promoted replica under the newer epoch: two masters announced for one
+      // config epoch, forever (found by the simulator's swarm).
+      if (m.failoverInProgress && h.masterConfigEpoch > m.failoverEpoch) {
+        this.host.log('warning', `Failover of ${m.name} in epoch ${m.failoverEpoch} abandoned: configuration epoch ${h.masterConfigEpoch} received from ${describe(si)}`);
+        abortFailover(this, m);
+      }
       m.configEpoch = h.masterConfigEpoch;
       if (h.masterPort !== m.port || h.masterIp !== m.host) {
         this.event('warning', '+config-update-from', describe(si), si);

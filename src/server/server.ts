@@ -159,31 +159,21 @@ export class Server {
   // ---------------------------------------------------------------------------------------------
   // Lifecycle
 
-  /**
-   * When set, each next tick's period is drawn from it instead of following `hz` (a sentinel
-   * re-draws its rate between 10 and 19 Hz after every timer run, as redis-sentinel does).
-   */
-  nextTickPeriodMs: (() => number) | null = null;
-
-  /** Starts the periodic tick at `hz` (re-armed when hz changes), or at `nextTickPeriodMs`. */
+  /** Starts the periodic tick at `hz` (re-armed when hz changes; see setTickHz). */
   startTicking(): void {
-    const arm = (hz: number): void => {
-      this.cancelTick?.();
-      const draw = this.nextTickPeriodMs;
-      if (draw !== null) {
-        const next = (): void => {
-          this.cancelTick = this.env.scheduler.after(draw(), () => {
-            this.tick(this.env.clock.nowMs());
-            if (!this.closing) next();
-          });
-        };
-        next();
-        return;
-      }
-      const period = Math.max(1, Math.floor(1000 / Math.max(1, Math.min(500, hz))));
-      this.cancelTick = this.env.scheduler.every(period, () => this.tick(this.env.clock.nowMs()));
-    };
-    this.config.watch('hz', (v) => arm(v as number));
+    this.config.watch('hz', (v) => this.setTickHz(v as number));
+  }
+
+  /**
+   * Re-arms the tick at `hz` from now on, without changing the `hz` parameter (Redis's server.hz
+   * versus config_hz): a sentinel draws a new rate after every run so that sentinels started
+   * together do not stay in lockstep.
+   */
+  setTickHz(hz: number): void {
+    if (this.closing) return;
+    this.cancelTick?.();
+    const period = Math.max(1, Math.floor(1000 / Math.max(1, Math.min(500, hz))));
+    this.cancelTick = this.env.scheduler.every(period, () => this.tick(this.env.clock.nowMs()));
   }
 
   authRequired(): boolean {

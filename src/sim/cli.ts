@@ -1,7 +1,9 @@
 /**
  * `npm run sim -- --seed N [--scenario kv] [--duration ms] [--seeds K] [--trace]`: replays a
  * simulator scenario with a seed (or K seeds from N) and prints the failures with the end of the
- * trace; `--trace` prints the whole kept trace even on success. Exit status 1 on failure.
+ * trace, and a scenario's measurements when it has some (the sentinel ones); `--trace` prints the
+ * whole kept trace even on success; an unknown scenario lists the known ones. Exit status 1 on
+ * failure.
  */
 import { SCENARIOS } from './scenarios/index.js';
 
@@ -25,6 +27,7 @@ async function main(): Promise<number> {
     const r = await run(duration === undefined ? { seed } : { seed, durationMs: Number(duration) });
     const w = r.world;
     process.stdout.write(`${scenario} seed ${seed}: ${r.ok ? 'ok' : 'FAILED'} (${r.checked} replies checked, ${w.loop.executed} events, ${w.nowMs().toFixed(0)}ms virtual, trace ${w.trace.digest().slice(0, 16)})\n`);
+    if ('metrics' in r && Object.keys(r.metrics as object).length > 0) process.stdout.write(`  ${JSON.stringify(r.metrics)}\n`);
     if (process.argv.includes('--trace')) process.stdout.write(w.trace.entries().join('\n') + '\n');
     if (!r.ok) {
       bad++;

@@ -83,6 +83,17 @@ export class SimDisk {
     }
   }
 
+  /** Creates or replaces a file (and its directories), durable at once: set-up before a node starts. */
+  put(path: string, text: string): void {
+    const p = posix.resolve('/', path);
+    for (let d = posix.dirname(p); !this.dirs.has(d); d = posix.dirname(d)) this.dirs.add(d);
+    const f = new Inode();
+    f.append(Buffer.from(text, 'utf8'));
+    f.syncedLen = f.len;
+    f.mtimeMs = this.wallMs();
+    this.files.set(p, f);
+  }
+
   /** Visible contents of a file (for checks), or null. */
   peek(path: string): Buffer | null {
     const f = this.files.get(posix.resolve('/', path));

@@ -7,7 +7,7 @@
  * server from the same configuration over the same disk, which loads its RDB or AOF from it; `pause(ms)` stops the process (its
  * events wait, the kernel keeps buffering bytes).
  */
-import { buildServer, listen, allCommandSpecs } from '../node/build.js';
+import { buildServer, buildSentinelServer, listen, allCommandSpecs } from '../node/build.js';
 import { shutdownNode } from '../node/shutdown.js';
 import { loadAtStart, LoadFailure } from '../node/load-at-start.js';
 import type { Listener, LogSink } from '../runtime/ports.js';
@@ -15,20 +15,38 @@ import { parseArgv, assembleConfigText } from '../server/config/argv.js';
 import { Config } from '../server/config/config.js';
 import { loadConfigText, newLoadState, type ConfigFileHost } from '../server/config/file.js';
 import type { Server } from '../server/server.js';
+import { announceSentinel, type Sentinel, type SentinelEvent } from '../sentinel/index.js';
+import { simConfigStore } from './config-store.js';
 import { SimProcess } from './event-loop.js';
 import { processEnvironment } from './env.js';
 import type { SimDisk } from './disk.js';
 import type { SimHost } from './network.js';
 import type { World } from './world.js';
 
-/** Directives every simulated node starts with, before its own arguments (which win). */
-const SIM_DEFAULTS = ['--port', '6379', '--protected-mode', 'no'];
+/**
+ * Defaults every simulated node starts with (the config file and arguments override them): Redis's
+ * port, and protected-mode off since clients come from other hosts. A sentinel (`--sentinel` among
+ * the arguments) listens on Redis's sentinel port.
+ */
+const SIM_DEFAULTS = { port: '6379', 'protected-mode': 'no' };
+const SIM_SENTINEL_DEFAULTS = { port: '26379', 'protected-mode': 'no' };
+
+/** A sentinel event as the simulator records it: which incarnation of the node emitted it. */
+export interface RecordedSentinelEvent extends SentinelEvent {
+  incarnation: number;
+}
 
 export type NodeConfigSource = readonly string[] | Config;
 
 export class SimNode {
   /** The server of the running incarnation; null while crashed. */
   server: Server | null = null;
+  /** The sentinel of the running incarnation when the node runs in sentinel mode (`--sentinel`). */
+  sentinel: Sentinel | null = null;
+  /** Sentinel events of every incarnation, in order (sentinel nodes only). */
+  readonly events: RecordedSentinelEvent[] = [];
+  /** Called with each sentinel event of any incarnation, as it happens (checkers). */
+  readonly eventListeners: Array<(e: RecordedSentinelEvent) => void> = [];
   process: SimProcess;
   incarnation = 0;
   /**
@@ -96,7 +114,7 @@ export class SimNode {
       fs,
       pid: 100 + this.incarnation * 1000 + w.nodeIndex(this),
     });
-    const config = this.makeConfig(fs);
+    const { config, sentinelMode } = this.makeConfig(fs);
     const sink: LogSink = {
       write: (line) => {
         if (!proc.alive) return;
@@ -106,7 +124,21 @@ export class SimNode {
         w.trace.add(`log ${this.name} ${text.replace(/^(\d+:[A-Z]) \d\d \w{3} \d{4} [\d:.]+ /, '$1 ')}`);
       },
     };
-    const server = buildServer({ env, config, logSink: sink });
+    let sentinel: Sentinel | null = null;
+    let server: Server;
+    if (sentinelMode) {
+      ({ server, sentinel } = buildSentinelServer({ env, config, logSink: sink }));
+      const incarnation = this.incarnation;
+      sentinel.eventListeners.push((e) => {
+        if (!proc.alive) return;
+        const rec = { ...e, incarnation };
+        this.events.push(rec);
+        w.trace.add(`sentinel ${this.name} ${e.type} ${e.text}`);
+        for (const l of this.eventListeners) l(rec);
+      });
+    } else {
+      server = buildServer({ env, config, logSink: sink });
+    }
     // SHUTDOWN runs the process's shutdown sequence, then the process exits (as main.ts does).
     server.onShutdown = async (flags) => {
       const done = await shutdownNode(server, flags, { removePidFile: () => fs.unlink(config.str('pidfile')) });
@@ -117,9 +149,13 @@ export class SimNode {
       return done;
     };
     await listen(server);
-    server.startTicking();
     this.server = server;
+    this.sentinel = sentinel;
+    if (sentinel !== null) announceSentinel(server, sentinel);
+    server.startTicking();
     w.trace.add(`node ${this.name} started (incarnation ${this.incarnation}) at ${this.addr}`);
+    // A sentinel has no dataset (main.ts loads data files only when not in sentinel mode).
+    if (sentinel !== null) return;
     // Its data files load in slices on its own loop (clients get -LOADING meanwhile), as main.ts.
     loadAtStart(server).then(() => {
       if (proc.alive) w.trace.add(`node ${this.name} loaded its data`);
@@ -132,16 +168,20 @@ export class SimNode {
     });
   }
 
-  private makeConfig(fs: ReturnType<SimDisk['view']>): Config {
-    if (this.configSource instanceof Config) return this.configSource;
-    const parsed = parseArgv([...SIM_DEFAULTS, ...this.configSource]);
+  private makeConfig(fs: ReturnType<SimDisk['view']>): { config: Config; sentinelMode: boolean } {
+    if (this.configSource instanceof Config) return { config: this.configSource, sentinelMode: false };
+    const sentinelMode = this.configSource.includes('--sentinel');
+    const parsed = parseArgv(this.configSource);
     if (parsed.kind !== 'run') throw new Error(`sim: node ${this.name}: arguments are not a run (${parsed.kind})`);
-    const config = new Config(undefined, { defaults: { dir: this.cwd } });
+    const config = new Config(undefined, { defaults: { ...(sentinelMode ? SIM_SENTINEL_DEFAULTS : SIM_DEFAULTS), dir: this.cwd } });
     let fileText = '';
     if (parsed.configFile !== null) {
       const b = fs.readFile(parsed.configFile);
       if (b === null) throw new Error(`sim: node ${this.name}: no config file ${parsed.configFile} on its disk`);
       fileText = b.toString('utf8');
+      // CONFIG REWRITE (and a sentinel's state) go back to the file on this node's disk.
+      config.configFile = parsed.configFile.startsWith('/') ? parsed.configFile : `${this.cwd}/${parsed.configFile}`;
+      config.store = simConfigStore(fs, () => this.cwd);
     }
     const host: ConfigFileHost = {
       readFile: (p) => fs.readFile(p)?.toString('utf8') ?? { error: 'No such file or directory' },
@@ -154,8 +194,9 @@ export class SimNode {
       cwd: () => this.cwd,
       checkAppend: () => null,
     };
-    loadConfigText(assembleConfigText(fileText, null, parsed.options), config, host, newLoadState(allCommandSpecs().map((s) => s.name)));
-    return config;
+    loadConfigText(assembleConfigText(fileText, null, parsed.options), config, host,
+      { ...newLoadState(allCommandSpecs().map((s) => s.name)), sentinelMode });
+    return { config, sentinelMode };
   }
 
   /**
@@ -179,6 +220,7 @@ export class SimNode {
     if (loseUnsynced) this.disk.crash();
     if (this.listeners.length > 0) this.lastAddress = this.address;
     this.server = null;
+    this.sentinel = null;
   }
 
   /** Crashes the node if it runs (a machine crash), then starts a fresh server over the same disk. */

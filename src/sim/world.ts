@@ -29,6 +29,8 @@ export interface WorldOptions {
 export interface AddNodeOptions {
   /** Host name (default n1, n2, ...); the node's IP is 10.0.0.<index>. */
   name?: string;
+  /** Files put on the node's disk before it starts (absolute path -> text), e.g. its config file. */
+  files?: Readonly<Record<string, string>>;
 }
 
 export class World {
@@ -83,6 +85,7 @@ export class World {
     if (this.nodesByName.has(name)) throw new Error(`sim: node ${name} exists`);
     const host = this.net.addHost(name, `10.0.0.${index}`, new SimProcess(`${name}#1`));
     const disk = new SimDisk(name, this.loop, this.diskRng, this.trace, this.diskOpts, () => this.epochMs + this.nowMs());
+    for (const [path, text] of Object.entries(opts.files ?? {})) disk.put(path, text);
     const node = new SimNode(this, name, host, disk, args);
     this.nodeList.push(node);
     this.nodesByName.set(name, node);

@@ -1,6 +1,7 @@
 /** Named scenarios for the CLI (`npm run sim -- --scenario name`) and the swarm. */
 import { kvScenario, type ScenarioResult } from './kv.js';
 import { replicationScenario, type ReplicationFault } from './replication.js';
+import { SENTINEL_SCENARIOS } from './sentinel-index.js';
 
 export type { ScenarioResult } from './kv.js';
 
@@ -20,4 +21,5 @@ export const SCENARIOS: ReadonlyMap<string, (r: ScenarioRun) => Promise<Scenario
   ['kv-harsh', (r: ScenarioRun) => kvScenario({ seed: r.seed, clientsPerNode: 3, network: HARSH, ...duration(r) })],
   ...(['partition', 'overflow', 'restart', 'crash', 'master-restart', 'promotion', 'swarm'] as const).map((fault: ReplicationFault) =>
     [`repl-${fault}`, (r: ScenarioRun) => replicationScenario({ seed: r.seed, fault, ...duration(r) })] as const),
+  ...SENTINEL_SCENARIOS,
 ]);
