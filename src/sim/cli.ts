@@ -26,6 +26,7 @@ async function main(): Promise<number> {
   for (let seed = first; seed < first + count; seed++) {
     const r = await run(duration === undefined ? { seed } : { seed, durationMs: Number(duration) });
     const w = r.world;
+    w.scenarioName = scenario;
     process.stdout.write(`${scenario} seed ${seed}: ${r.ok ? 'ok' : 'FAILED'} (${r.checked} replies checked, ${w.loop.executed} events, ${w.nowMs().toFixed(0)}ms virtual, trace ${w.trace.digest().slice(0, 16)})\n`);
     if ('metrics' in r && Object.keys(r.metrics as object).length > 0) process.stdout.write(`  ${JSON.stringify(r.metrics)}\n`);
     if (process.argv.includes('--trace')) process.stdout.write(w.trace.entries().join('\n') + '\n');

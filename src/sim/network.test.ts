@@ -224,3 +224,15 @@ test('a paused process reads nothing until it resumes; the sender backs up meanw
   await p.world.runUntil(() => Buffer.concat(server.got).length === 300, 100);
   assert.ok(server.at[0]! >= 50);
 });
+
+test('a SYN lost in a partition is sent again after 1 s, then 2 s: the connection completes after the heal', async () => {
+  const p = await pair();
+  p.world.partition('a', 'b');
+  const t0 = p.world.nowMs();
+  const c = p.a.connect({ host: '10.0.9.2', port: 7000 }, 10_000);
+  p.world.loop.after(1_500_000, null, () => p.world.heal('a', 'b'));
+  await p.world.settle(c);
+  // Sent at 0 (lost), again at 1 s (lost), again at 3 s: through.
+  const took = p.world.nowMs() - t0;
+  assert.ok(took >= 3000 && took < 3100, `connected after ${took}ms`);
+});

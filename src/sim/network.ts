@@ -9,8 +9,9 @@
  * Fault model (documented in docs/architecture.md, Simulator):
  * - a partition (or a one-way block) stalls: segments are held, nothing is lost, and they arrive
  *   after `heal`, as TCP retransmission would deliver them; connections stay open, so only
- *   application timeouts notice. A SYN sent into a partition is lost: `connect` fails with
- *   `Connection timed out` at its timeout.
+ *   application timeouts notice. A SYN sent into a partition is lost and sent again after 1 s,
+ *   then 2, 4... (the kernel's retransmissions); `connect` fails with `Connection timed out` when
+ *   its timeout comes first.
  * - `resetConnections(a, b)` closes every connection between two hosts on both sides at once
  *   (onClose on each, in-flight bytes dropped), like a middlebox sending RSTs.
  * - a crashed process's connections are reset: the peer gets onClose after the link latency.
@@ -359,11 +360,21 @@ export class SimNetwork {
       const timeOut = (): void => {
         this.loop.at(startUs + timeoutUs, proc, () => fail('ETIMEDOUT', 'Connection timed out'));
       };
-      if (to === undefined || this.isBlocked(from, to)) return timeOut();
+      if (to === undefined) return timeOut();
       const dest = to;
-      const there = this.loop.nowUs + this.drawLatencyUs(from, dest);
-      this.loop.at(there, null, () => {
-        if (this.isBlocked(from, dest)) return timeOut();
+      // A SYN lost in a partition is sent again, as the kernel does: after 1 s, then doubling,
+      // while the connect timeout allows.
+      const retransmitOrTimeOut = (rtoUs: number): void => {
+        if (this.loop.nowUs + rtoUs - startUs >= timeoutUs) return timeOut();
+        this.loop.at(this.loop.nowUs + rtoUs, proc, () => sendSyn(rtoUs * 2));
+      };
+      const sendSyn = (rtoUs: number): void => {
+        if (this.isBlocked(from, dest)) return retransmitOrTimeOut(rtoUs);
+        const there = this.loop.nowUs + this.drawLatencyUs(from, dest);
+        this.loop.at(there, null, () => arrive(rtoUs));
+      };
+      const arrive = (rtoUs: number): void => {
+        if (this.isBlocked(from, dest)) return retransmitOrTimeOut(rtoUs);
         const l = this.findListener(dest, family, addr, port);
         const back = this.loop.nowUs + this.drawLatencyUs(dest, from);
         if (l === null) {
@@ -393,7 +404,8 @@ export class SimNetwork {
           resolve(client);
           this.pump(client);
         });
-      });
+      };
+      sendSyn(1_000_000);
     });
   }
 

@@ -19,6 +19,7 @@ export async function runSwarm(scenario: string, seeds: readonly number[], durat
     const args: ScenarioRun = durationMs === undefined ? { seed } : { seed, durationMs };
     const r = await run(args);
     checked += r.checked;
+    r.world.scenarioName = scenario;
     if (!r.ok) failed.push({ seed, failures: r.failures, report: r.world.report(80) });
   }
   return { runs: seeds.length, checked, failed };

@@ -190,8 +190,12 @@ export class World {
   resetConnections(a: string, b: string): number { return this.net.resetConnections(a, b); }
   setLatency(a: string, b: string, minMs: number, maxMs: number): void { this.net.setLatency(a, b, minMs, maxMs); }
 
-  /** A failure report: the seed and the end of the trace. */
+  /** The scenario this world runs, for the replay hint of `report` (set by the runners). */
+  scenarioName: string | null = null;
+
+  /** A failure report: the seed, the command that replays it, and the end of the trace. */
   report(lines = 200): string {
-    return `seed ${this.seed} at ${this.nowMs().toFixed(3)}ms (replay: npm run sim -- --seed ${this.seed})\n${this.trace.tail(lines)}`;
+    const scenario = this.scenarioName === null ? '' : ` --scenario ${this.scenarioName}`;
+    return `seed ${this.seed} at ${this.nowMs().toFixed(3)}ms (replay: npm run sim --${scenario} --seed ${this.seed})\n${this.trace.tail(lines)}`;
   }
 }

@@ -21,6 +21,7 @@ const FAULT_TRACES: Record<Exclude<ReplicationFault, 'swarm'>, string[]> = {
 for (const [fault, marks] of Object.entries(FAULT_TRACES)) {
   test(`replication scenario ${fault}: replicas converge with the expected resyncs`, async () => {
     const r = await replicationScenario({ seed: 7, fault: fault as ReplicationFault });
+    r.world.scenarioName = `repl-${fault}`;
     assert.ok(r.ok, `${r.failures.join('\n')}\n${r.world.report()}`);
     const trace = r.world.trace.entries().join('\n');
     for (const m of marks) assert.ok(trace.includes(m), `trace mentions "${m}"`);
