@@ -52,6 +52,25 @@ function saveConfig(server: Server, s: Sentinel): string | null {
  * Creates the sentinel of `server` from the `sentinel` directives of its config (throws an Error
  * with Redis's text on a bad directive), registers its commands and its timer on the tick.
  */
+/** Directives redis-sentinel applies before the `monitor` lines (its preMonitorCfgName). */
+const PRE_MONITOR = new Set([
+  'announce-ip', 'announce-port', 'deny-scripts-reconfig', 'sentinel-user', 'sentinel-pass', 'current-epoch', 'myid',
+  'resolve-hostnames', 'announce-hostnames',
+]);
+
+/**
+ * `sentinel` lines in the order redis-sentinel applies them: the global ones above, then every
+ * `monitor`, then the rest (per-master settings and state), each group in file order; so a
+ * per-master line may come before its `monitor` line in the file.
+ */
+function loadOrder<T extends { args: string[] }>(lines: readonly T[]): T[] {
+  const kind = (d: T): number => {
+    const name = (d.args[0] ?? '').toLowerCase();
+    return PRE_MONITOR.has(name) ? 0 : name === 'monitor' ? 1 : 2;
+  };
+  return [0, 1, 2].flatMap((k) => lines.filter((d) => kind(d) === k));
+}
+
 export function installSentinel(server: Server): Sentinel {
   const myId = server.env.random.bytes(20).toString('hex');
   let loaded = false;
@@ -64,7 +83,7 @@ export function installSentinel(server: Server): Sentinel {
     setTimerHz: (hz) => server.setTickHz(hz),
   }, myId);
   MODULES.set(server, s);
-  for (const d of server.config.directives.sentinel) {
+  for (const d of loadOrder(server.config.directives.sentinel)) {
     const err = applySentinelDirective(s, d.args);
     if (err !== null) throw new SentinelConfigError(d.line, d.text, err);
   }

@@ -125,3 +125,13 @@ test('sentinel-pass: sentinels with requirepass authenticate to each other', asy
   assert.ok(Number(o['last-ok-ping-reply']) < 1500, JSON.stringify(o));
   assert.deepEqual(await c.call('SENTINEL', 'CONFIG', 'GET', 'sentinel-pass'), ['sentinel-pass', 'sp']);
 });
+
+test('sentinel lines apply as redis-sentinel orders them: globals, then monitor, then per-master lines', async () => {
+  const myid = 'c'.repeat(40);
+  const s = await startSentinel({ sentinel: ['down-after-milliseconds mymaster 7000', 'monitor mymaster 127.0.0.1 6399 2', `myid ${myid}`] });
+  open.push(s);
+  const c = await client(s.address.port);
+  assert.equal(await c.call('SENTINEL', 'MYID'), myid);
+  const m = fields(await c.call('SENTINEL', 'MASTER', 'mymaster'));
+  assert.equal(m['down-after-milliseconds'], '7000');
+});
