@@ -19,14 +19,14 @@
 // between the failover-bench markers (BENCH_NO_DOCS=1 leaves the file alone; ONLY=garrison or
 // ONLY=redis runs one side, for diagnosis, and never writes the file). Every process is killed at
 // the end (also on an error).
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import {
+  RespClient, STEPS, call, encodeCommand, fieldsOf, listen, now, repo, sleep, startServer, startSentinel as startSentinelWith, stopAll, until,
+} from './lib/ha-cluster.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.RUNS ?? 5);
 const INTERVAL = Number(process.env.INTERVAL ?? 10);
 const FAILOVER_TIMEOUT = Number(process.env.FAILOVER_TIMEOUT ?? 10_000);
@@ -38,121 +38,7 @@ const END = '<!-- failover-bench:end -->';
 for (const bin of ['redis-server', 'redis-sentinel']) {
   if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) throw new Error(`${bin} not found on PATH`);
 }
-if (!existsSync(join(repo, 'dist', 'test', 'helpers', 'resp-client.js'))) throw new Error('run `npm run build` first');
-const { RespClient, encodeCommand } = await import(join(repo, 'dist', 'test', 'helpers', 'resp-client.js'));
-const { freePort } = await import(join(repo, 'dist', 'test', 'helpers', 'free-port.js'));
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.now();
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-const procs = new Set();
-process.on('exit', () => { for (const p of procs) p.child.kill('SIGKILL'); });
-
-function launch(impl, kind, args, dir) {
-  const cmd = impl === 'redis'
-    ? [kind === 'server' ? 'redis-server' : 'redis-sentinel', args]
-    : [process.execPath, [join(repo, 'bin', kind === 'server' ? 'garrison-server.js' : 'garrison-sentinel.js'), ...args]];
-  const child = spawn(cmd[0], cmd[1], { stdio: 'ignore' });
-  const p = { child, dir, exited: new Promise((r) => child.once('exit', r)) };
-  procs.add(p);
-  return p;
-}
-
-async function stop(p) {
-  if (!procs.has(p)) return;
-  procs.delete(p);
-  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  await p.exited;
-  rmSync(p.dir, { recursive: true, force: true });
-}
-
-async function stopAll() {
-  for (const p of [...procs]) await stop(p);
-}
-
-/** One command on a fresh connection, null on any failure or after `ms`. */
-async function call(port, args, ms = 500) {
-  let c;
-  try {
-    const connecting = RespClient.connect(port);
-    c = await Promise.race([connecting, sleep(ms).then(() => null)]);
-    if (c === null) {
-      connecting.then((late) => late.close(), () => {});
-      return null;
-    }
-    c.writeRaw(encodeCommand(args));
-    const r = await c.readWithin(ms);
-    return r === 'timeout' || r === 'closed' ? null : r.value;
-  } catch {
-    return null;
-  } finally {
-    c?.close();
-  }
-}
-
-const fieldsOf = (a) => {
-  const out = {};
-  if (Array.isArray(a)) for (let i = 0; i + 1 < a.length; i += 2) out[String(a[i])] = String(a[i + 1]);
-  return out;
-};
-
-async function until(cond, ms, what) {
-  const deadline = now() + ms;
-  while (!(await cond())) {
-    if (now() > deadline) throw new Error(`timed out: ${what}`);
-    await sleep(50);
-  }
-}
-
-async function startServer(impl, extra) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'garrison-failover-bench-'));
-  const p = launch(impl, 'server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--dir', dir, '--repl-diskless-sync-delay', '0', ...extra], dir);
-  p.port = port;
-  await until(async () => (await call(port, ['PING'])) !== null, 20_000, `${impl} server answers`);
-  return p;
-}
-
-async function startSentinel(impl, masterPort) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'garrison-failover-bench-'));
-  const conf = join(dir, 'sentinel.conf');
-  writeFileSync(conf, [
-    `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`,
-    `sentinel monitor mymaster 127.0.0.1 ${masterPort} 2`,
-    `sentinel down-after-milliseconds mymaster ${DOWN_AFTER}`,
-    `sentinel failover-timeout mymaster ${FAILOVER_TIMEOUT}`, '',
-  ].join('\n'));
-  const p = launch(impl, 'sentinel', [conf], dir);
-  p.port = port;
-  await until(async () => (await call(port, ['PING'])) !== null, 20_000, `${impl} sentinel answers`);
-  return p;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The sentinels' events
-
-const STEPS = ['+sdown', '+odown', '+try-failover', '+elected-leader', '+selected-slave', '+promoted-slave', '+switch-master', '+failover-end'];
-
-/** Pattern-subscribes to every event of a sentinel; `onEvent(type, text, t)` for each. */
-async function listen(port, onEvent) {
-  const c = await RespClient.connect(port);
-  c.pushMode = true;
-  c.writeRaw(encodeCommand(['PSUBSCRIBE', '*']));
-  await c.read();
-  (async () => {
-    for (;;) {
-      const r = await c.nextPush();
-      const v = r.value;
-      if (Array.isArray(v) && v[0] === 'pmessage') onEvent(String(v[2]), String(v[3]), now());
-    }
-  })();
-  return c;
-}
+const startSentinel = (impl, masterPort) => startSentinelWith(impl, masterPort, { downAfterMs: DOWN_AFTER, failoverTimeoutMs: FAILOVER_TIMEOUT });
 
 // ---------------------------------------------------------------------------------------------
 // The writer
