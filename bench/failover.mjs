@@ -20,11 +20,11 @@
 // ONLY=redis runs one side, for diagnosis, and never writes the file). Every process is killed at
 // the end (also on an error).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeDocBlock } from './lib/doc-block.mjs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
-  RespClient, STEPS, call, encodeCommand, fieldsOf, listen, now, repo, sleep, startServer, startSentinel as startSentinelWith, stopAll, until,
+  RespClient, STEPS, call, encodeCommand, fieldsOf, listen, now, repo, sleep, startReplicasAndSentinels, startServer, stopAll, until, median, runVariants,
 } from './lib/ha-cluster.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -38,7 +38,6 @@ const END = '<!-- failover-bench:end -->';
 for (const bin of ['redis-server', 'redis-sentinel']) {
   if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) throw new Error(`${bin} not found on PATH`);
 }
-const startSentinel = (impl, masterPort) => startSentinelWith(impl, masterPort, { downAfterMs: DOWN_AFTER, failoverTimeoutMs: FAILOVER_TIMEOUT });
 
 // ---------------------------------------------------------------------------------------------
 // The writer
@@ -118,22 +117,7 @@ class Writer {
 
 async function oneRun(impl, serverExtra) {
   const master = await startServer(impl, serverExtra);
-  const replicas = [];
-  for (let i = 0; i < 2; i++) replicas.push(await startServer(impl, [...serverExtra, '--replicaof', '127.0.0.1', String(master.port)]));
-  await until(async () => {
-    for (const r of replicas) if (!String(await call(r.port, ['INFO', 'replication'])).includes('master_link_status:up')) return false;
-    return true;
-  }, 30_000, 'replicas in sync');
-  const sentinels = [];
-  for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(impl, master.port));
-  await until(async () => {
-    for (const s of sentinels) {
-      const f = fieldsOf(await call(s.port, ['SENTINEL', 'MASTER', 'mymaster']));
-      if (f['num-slaves'] !== '2' || f['num-other-sentinels'] !== '2') return false;
-    }
-    return true;
-  }, 30_000, 'sentinels know the replicas and each other');
-  await sleep(1500); // links older than a second, as in a running deployment
+  const { sentinels } = await startReplicasAndSentinels(impl, serverExtra, master.port, { downAfterMs: DOWN_AFTER, failoverTimeoutMs: FAILOVER_TIMEOUT });
 
   const events = [];
   const listeners = [];
@@ -200,36 +184,13 @@ async function oneRun(impl, serverExtra) {
 
 // ---------------------------------------------------------------------------------------------
 
-const median = (xs) => {
-  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const f0 = (x) => (Number.isNaN(x) ? 'n/a' : String(Math.round(x)));
 const variants = [
   { name: 'default', extra: [] },
   { name: 'min-replicas-to-write 1, min-replicas-max-lag 10', extra: ['--min-replicas-to-write', '1', '--min-replicas-max-lag', '10'] },
 ];
-const results = [];
-try {
-  for (const v of variants) {
-    const sides = {};
-    for (const impl of (process.env.ONLY ?? 'redis,garrison').split(',')) {
-      const runs = [];
-      for (let i = 0; i < RUNS; i++) {
-        const r = await oneRun(impl, v.extra);
-        console.error(`${v.name} ${impl} run ${i + 1}: ${f0(r.ms)} ms to the first write on the new master, ${r.lost}/${r.acked} acked lost; ` +
+const results = await runVariants(variants, RUNS, oneRun, (r) => `${f0(r.ms)} ms to the first write on the new master, ${r.lost}/${r.acked} acked lost; ` +
           `steps ${Object.entries(r.step).map(([k, x]) => `${k}=${f0(x)}`).join(' ')}; errors ${JSON.stringify(r.errors)}`);
-        runs.push(r);
-      }
-      sides[impl] = runs;
-    }
-    results.push({ v, sides });
-  }
-} finally {
-  await stopAll();
-}
 
 const out = [];
 for (const { v, sides } of results) {
@@ -251,12 +212,5 @@ const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().len
   `failover-timeout ${FAILOVER_TIMEOUT}, quorum 2 of 3 sentinels); every process on the same machine, unpinned.`;
 const text = `${stamp}\n\n${out.join('\n').trimEnd()}`;
 console.log(text);
-if (process.env.BENCH_NO_DOCS !== '1' && process.env.ONLY === undefined) {
-  const doc = readFileSync(docPath, 'utf8');
-  const block = `${START}\n${text}\n${END}`;
-  const next = doc.includes(START)
-    ? doc.replace(new RegExp(`${START.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s\\S]*?${END}`), block)
-    : `${doc.trimEnd()}\n\n## Sentinel failover\n\n${block}\n`;
-  writeFileSync(docPath, next);
-}
+if (process.env.BENCH_NO_DOCS !== '1' && process.env.ONLY === undefined) writeDocBlock(docPath, START, END, text, 'Sentinel failover');
 process.exit(0);

@@ -22,12 +22,12 @@
 // Writes the table into docs/benchmarks.md between the partition-bench markers (BENCH_NO_DOCS=1
 // leaves the file alone; ONLY=redis or ONLY=garrison runs one side and never writes the file).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeDocBlock } from './lib/doc-block.mjs';
 import net from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
-  RespClient, call, encodeCommand, fieldsOf, freePort, now, repo, sleep, startServer, startSentinel, stopAll, until,
+  RespClient, call, encodeCommand, freePort, now, repo, sleep, startReplicasAndSentinels, startServer, stopAll, until, median, runVariants,
 } from './lib/ha-cluster.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -122,22 +122,8 @@ async function oneRun(impl, extra) {
   const master = await startServer(impl, extra);
   const proxy = await stallingProxy(master.port);
   try {
-    const replicas = [];
-    for (let i = 0; i < 2; i++) replicas.push(await startServer(impl, [...extra, '--replicaof', '127.0.0.1', String(proxy.port)]));
-    await until(async () => {
-      for (const r of replicas) if (!String(await call(r.port, ['INFO', 'replication'])).includes('master_link_status:up')) return false;
-      return true;
-    }, 30_000, 'replicas in sync');
-    const sentinels = [];
-    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(impl, proxy.port, SENTINEL_TIMING));
-    await until(async () => {
-      for (const s of sentinels) {
-        const f = fieldsOf(await call(s.port, ['SENTINEL', 'MASTER', 'mymaster']));
-        if (f['num-slaves'] !== '2' || f['num-other-sentinels'] !== '2') return false;
-      }
-      return true;
-    }, 30_000, 'sentinels know the replicas and each other');
-    await sleep(1500);
+    // Replicas and sentinels know the master only by the proxy's port.
+    const { sentinels } = await startReplicasAndSentinels(impl, extra, proxy.port, SENTINEL_TIMING);
 
     const state = { running: true, seq: 0, acked: [], errors: {} };
     const writing = writeTo(master.port, state);
@@ -178,34 +164,12 @@ async function oneRun(impl, extra) {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const variants = [
   { name: 'default', extra: [] },
   { name: 'min-replicas-to-write 1, min-replicas-max-lag 1', extra: ['--min-replicas-to-write', '1', '--min-replicas-max-lag', '1'] },
 ];
-const results = [];
-try {
-  for (const v of variants) {
-    const sides = {};
-    for (const impl of (process.env.ONLY ?? 'redis,garrison').split(',')) {
-      const runs = [];
-      for (let i = 0; i < RUNS; i++) {
-        const r = await oneRun(impl, v.extra);
-        console.error(`${v.name} ${impl} run ${i + 1}: ${r.acceptedDuring} writes acknowledged by the cut-off master, ${r.lost} of them lost; ` +
+const results = await runVariants(variants, RUNS, oneRun, (r) => `${r.acceptedDuring} writes acknowledged by the cut-off master, ${r.lost} of them lost; ` +
           `promotion ${Math.round(r.failoverMs)} ms after the cut, rejoined ${Math.round(r.rejoinMs)} ms after the heal; errors ${JSON.stringify(r.errors)}`);
-        runs.push(r);
-      }
-      sides[impl] = runs;
-    }
-    results.push({ v, sides });
-  }
-} finally {
-  await stopAll();
-}
 
 const out = [];
 for (const { v, sides } of results) {
@@ -225,12 +189,5 @@ const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().len
   `down-after-milliseconds ${SENTINEL_TIMING.downAfterMs}, failover-timeout ${SENTINEL_TIMING.failoverTimeoutMs}); every process on the same machine.`;
 const text = `${stamp}\n\n${out.join('\n').trimEnd()}`;
 console.log(text);
-if (process.env.BENCH_NO_DOCS !== '1' && process.env.ONLY === undefined) {
-  const doc = readFileSync(docPath, 'utf8');
-  const block = `${START}\n${text}\n${END}`;
-  const next = doc.includes(START)
-    ? doc.replace(new RegExp(`${START.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s\\S]*?${END}`), block)
-    : `${doc.trimEnd()}\n\n## Split brain: a partitioned master\n\n${block}\n`;
-  writeFileSync(docPath, next);
-}
+if (process.env.BENCH_NO_DOCS !== '1' && process.env.ONLY === undefined) writeDocBlock(docPath, START, END, text, 'Split brain: a partitioned master');
 process.exit(0);

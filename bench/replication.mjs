@@ -14,7 +14,8 @@
 // (BENCH_NO_DOCS=1 leaves the file alone). KEYS (default 1000000), REQUESTS (default 400000),
 // CUT_SECS (default 5).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeDocBlock } from './lib/doc-block.mjs';
 import net from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -204,11 +205,4 @@ const rows = [
 const table = ['| measurement | redis-server | Garrison | Garrison / Redis |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, \`node bench/replication.mjs\` (KEYS=${KEYS}, REQUESTS=${REQUESTS}, CUT_SECS=${CUT_SECS}); every process on the same machine, unpinned.`;
 console.log(`${stamp}\n\n${table}`);
-if (process.env.BENCH_NO_DOCS !== '1') {
-  const doc = readFileSync(docPath, 'utf8');
-  const block = `${START}\n${stamp}\n\n${table}\n${END}`;
-  const next = doc.includes(START)
-    ? doc.replace(new RegExp(`${START.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s\\S]*?${END}`), block)
-    : `${doc.trimEnd()}\n\n## Replication\n\n${block}\n`;
-  writeFileSync(docPath, next);
-}
+if (process.env.BENCH_NO_DOCS !== '1') writeDocBlock(docPath, START, END, `${stamp}\n\n${table}`, 'Replication');

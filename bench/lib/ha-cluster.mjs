@@ -127,3 +127,67 @@ export async function listen(port, onEvent) {
   return c;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Runs and their statistics
+
+/** The median of the numbers that are not NaN (NaN when none is). */
+export function median(xs) {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * For each variant ({ name, extra }), `runs` runs of `oneRun(impl, extra)` per implementation in
+ * ONLY (default redis then garrison), each described on stderr by `describe(result)`; every
+ * process is killed at the end, also on an error. Returns [{ v, sides: { redis, garrison } }].
+ */
+export async function runVariants(variants, runs, oneRun, describe) {
+  const results = [];
+  try {
+    for (const v of variants) {
+      const sides = {};
+      for (const impl of (process.env.ONLY ?? 'redis,garrison').split(',')) {
+        const list = [];
+        for (let i = 0; i < runs; i++) {
+          const r = await oneRun(impl, v.extra);
+          console.error(`${v.name} ${impl} run ${i + 1}: ${describe(r)}`);
+          list.push(r);
+        }
+        sides[impl] = list;
+      }
+      results.push({ v, sides });
+    }
+  } finally {
+    await stopAll();
+  }
+  return results;
+}
+
+/**
+ * Two replicas of the master reached at 127.0.0.1:`masterPort` and three sentinels monitoring it
+ * there (with `timing`), resolved once the replicas are in sync, every sentinel knows both
+ * replicas and the two other sentinels, and their links are older than a second, as in a running
+ * deployment.
+ */
+export async function startReplicasAndSentinels(impl, extra, masterPort, timing) {
+  const replicas = [];
+  for (let i = 0; i < 2; i++) replicas.push(await startServer(impl, [...extra, '--replicaof', '127.0.0.1', String(masterPort)]));
+  await until(async () => {
+    for (const r of replicas) if (!String(await call(r.port, ['INFO', 'replication'])).includes('master_link_status:up')) return false;
+    return true;
+  }, 30_000, 'replicas in sync');
+  const sentinels = [];
+  for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(impl, masterPort, timing));
+  await until(async () => {
+    for (const s of sentinels) {
+      const f = fieldsOf(await call(s.port, ['SENTINEL', 'MASTER', 'mymaster']));
+      if (f['num-slaves'] !== '2' || f['num-other-sentinels'] !== '2') return false;
+    }
+    return true;
+  }, 30_000, 'sentinels know the replicas and each other');
+  await sleep(1500);
+  return { replicas, sentinels };
+}
