@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { replicationScenario, type ReplicationFault } from '../../src/sim/scenarios/replication.js';
 import { runSwarm } from '../../src/sim/swarm.js';
 
-const FAULT_TRACES: Record<Exclude<ReplicationFault, 'swarm'>, string[]> = {
+const FAULT_TRACES: Record<Exclude<ReplicationFault, 'swarm' | 'swarm-master'>, string[]> = {
   partition: ['fault block master->replica1', 'MASTER timeout: no data nor PING received', 'Successful partial resynchronization with master.'],
   overflow: ['for lack of backlog', 'Full resync from master'],
   restart: ['fault kill replica1', 'Done loading RDB, keys loaded: 301', 'Successful partial resynchronization with master.'],
@@ -31,5 +31,11 @@ for (const [fault, marks] of Object.entries(FAULT_TRACES)) {
 test('replication swarm: 20 seeds x 8s of resets, partitions, pauses, kills and crashes', async () => {
   const seeds = Array.from({ length: 20 }, (_, i) => 2000 + i);
   const r = await runSwarm('repl-swarm', seeds, 8000);
+  assert.equal(r.failed.length, 0, r.failed.map((f) => `seed ${f.seed}:\n${f.failures.join('\n')}\n${f.report}`).join('\n\n'));
+});
+
+test('replication swarm with the master killed or crashed (AOF, appendfsync always): 10 seeds x 8s, no acknowledged RPUSH lost', async () => {
+  const seeds = Array.from({ length: 10 }, (_, i) => 3000 + i);
+  const r = await runSwarm('repl-swarm-master', seeds, 8000);
   assert.equal(r.failed.length, 0, r.failed.map((f) => `seed ${f.seed}:\n${f.failures.join('\n')}\n${f.report}`).join('\n\n'));
 });

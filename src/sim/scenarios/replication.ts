@@ -8,7 +8,10 @@
  * - `crash`: same after a machine crash (the image was fsynced before it was renamed);
  * - `master-restart`: the master saves, exits and restarts: its replicas continue partially;
  * - `promotion`: a replica is promoted, the other replica and the old master follow it partially;
- * - `swarm`: random resets, partitions, pauses, replica kills and restarts, then heal.
+ * - `swarm`: random resets, partitions, pauses, replica kills and restarts, then heal;
+ * - `swarm-master`: the same, and the master (with `appendonly yes`, `appendfsync always`) is
+ *   killed or crashes and restarts from its AOF: acknowledged writes survive on it, and the
+ *   replicas, which cannot continue a history the AOF does not carry, resynchronize in full.
  * Each names the counts it expects (INFO stats of the master that serves the replicas at the end).
  */
 import { SeededRandom } from '../../lib/prng.js';
@@ -18,7 +21,7 @@ import { isError, showReply, type SimReply } from '../resp.js';
 import { World } from '../world.js';
 import type { ScenarioResult } from './kv.js';
 
-export type ReplicationFault = 'partition' | 'overflow' | 'restart' | 'crash' | 'master-restart' | 'promotion' | 'swarm';
+export type ReplicationFault = 'partition' | 'overflow' | 'restart' | 'crash' | 'master-restart' | 'promotion' | 'swarm' | 'swarm-master';
 
 export interface ReplicationOptions {
   seed: number;
@@ -48,7 +51,11 @@ class Writer {
   errors: string[] = [];
   inflight = 0;
   running = true;
+  /** Acknowledged RPUSHes, as [db, list, value]: each must be in its list at the end. */
+  readonly pushes: Array<[number, string, string]> = [];
   private seq = 0;
+  /** The database the connection will be in when the next command runs (SELECTs are sent in order). */
+  private sendDb = 0;
 
   constructor(private readonly world: World, private readonly rng: SeededRandom, public target: SimNode) {}
 
@@ -59,7 +66,10 @@ class Writer {
   private tick(): void {
     if (!this.running) return;
     const c = this.client;
-    if (c === null || c.state === 'closed') this.client = this.world.client(this.target, { name: `writer.${this.world.loop.executed}` });
+    if (c === null || c.state === 'closed') {
+      this.client = this.world.client(this.target, { name: `writer.${this.world.loop.executed}` });
+      this.sendDb = 0;
+    }
     else if (c.state === 'open') {
       for (let i = this.inflight; i < 4; i++) this.write(c);
     }
@@ -74,15 +84,19 @@ class Writer {
         : pick < 8 ? ['RPUSH', `list${n % 5}`, String(n)]
           : pick < 9 ? ['SELECT', String(n % 3)]
             : ['HSET', `h${n % 11}`, `f${n % 13}`, String(n)];
+    const db = this.sendDb;
+    if (args[0] === 'SELECT') this.sendDb = Number(args[1]);
     this.inflight++;
     c.send(args, (r, err) => {
       this.inflight--;
       if (err !== null) return;
       if (isError(r!)) {
-        if (this.errors.length < 5) this.errors.push(`${args.join(' ')}: ${showReply(r!)}`);
+        // A restarted master answers -LOADING until its AOF is loaded: not a fault of the write.
+        if (!r.error.startsWith('LOADING') && this.errors.length < 5) this.errors.push(`${args.join(' ')}: ${showReply(r!)}`);
         return;
       }
       this.acked++;
+      if (args[0] === 'RPUSH') this.pushes.push([db, args[1]!, args[2]!]);
     });
   }
 }
@@ -102,7 +116,8 @@ export async function replicationScenario(opts: ReplicationOptions): Promise<Sce
     '--enable-debug-command', 'yes',
     '--repl-backlog-size', opts.fault === 'overflow' ? '16384' : '4mb', '--save', '',
   ];
-  const master = await world.addNode([...common], { name: 'master' });
+  const masterArgs = opts.fault === 'swarm-master' ? ['--appendonly', 'yes', '--appendfsync', 'always'] : [];
+  const master = await world.addNode([...common, ...masterArgs], { name: 'master' });
   // A dataset before the replicas attach, so that their first sync carries one (and a restarted
   // replica loads it back from the image it kept).
   const loader = world.client(master, { name: 'preload' });
@@ -196,7 +211,8 @@ export async function replicationScenario(opts: ReplicationOptions): Promise<Sce
       expect = { full: 0, partialOk: followers.length, partialErr: 0 };
       break;
     case 'swarm':
-      planSwarm(world, rng, master, replicas, duration);
+    case 'swarm-master':
+      planSwarm(world, rng, master, replicas, duration, opts.fault === 'swarm-master');
       expect = { full: null, partialOk: null, partialErr: null };
       break;
   }
@@ -241,6 +257,20 @@ export async function replicationScenario(opts: ReplicationOptions): Promise<Sce
   if (!(await converged(top, followers, 30_000))) fail(`replicas did not converge on ${top.name} within 30s after healing`);
   if (writer.acked < 50) fail(`only ${writer.acked} writes acknowledged`);
   if (writer.errors.length > 0) fail(`write errors: ${writer.errors.join('; ')}`);
+  // Every acknowledged RPUSH is in its list on the final master (the digests showed the replicas equal it).
+  const lists = new Map<string, Set<string>>();
+  for (const [db, list] of writer.pushes) {
+    const k = `${db}\0${list}`;
+    if (lists.has(k)) continue;
+    const c = world.client(top, { name: `check.lists.${db}.${list}` });
+    await world.settle(c.call('SELECT', String(db)), 10_000);
+    const items = await world.settle(c.call('LRANGE', list, '0', '-1'), 10_000);
+    c.close();
+    checked++;
+    lists.set(k, new Set(Array.isArray(items) ? items.map(String) : []));
+  }
+  const missing = writer.pushes.filter(([db, list, v]) => !lists.get(`${db}\0${list}`)!.has(v));
+  if (missing.length > 0) fail(`${missing.length} acknowledged RPUSHes missing on ${top.name}, e.g. db ${missing[0]![0]} ${missing[0]![1]} ${missing[0]![2]}`);
   const st = await info(top, 'stats');
   const counts = { full: Number(st['sync_full']), partialOk: Number(st['sync_partial_ok']), partialErr: Number(st['sync_partial_err']) };
   for (const k of ['full', 'partialOk', 'partialErr'] as const) {
@@ -254,8 +284,8 @@ async function waitQuiet(world: World, w: Writer): Promise<void> {
   await world.runUntil(() => w.inflight === 0 || w.client?.state !== 'open', 10_000);
 }
 
-/** Random faults between the master and its replicas; the master itself is only paused. */
-function planSwarm(world: World, rng: SeededRandom, master: SimNode, replicas: readonly SimNode[], durationMs: number): void {
+/** Random faults between the master and its replicas; the master is paused, and with `masterDies` also killed or crashed. */
+function planSwarm(world: World, rng: SeededRandom, master: SimNode, replicas: readonly SimNode[], durationMs: number, masterDies = false): void {
   const at = (ms: number, fn: () => void): void => { world.loop.after(Math.round(ms * 1000), null, fn); };
   const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
   for (let i = 0; i < 6; i++) {
@@ -281,5 +311,10 @@ function planSwarm(world: World, rng: SeededRandom, master: SimNode, replicas: r
       default:
         at(when, () => world.setLatency(master.name, r.name, 0.1, 5 + rng.int(50)));
     }
+  }
+  if (masterDies) {
+    const when = durationMs * (0.2 + 0.5 * rng.float());
+    at(when, () => (rng.int(2) === 0 ? master.kill() : master.crash()));
+    at(when + 100 + rng.int(1000), () => { if (!master.isUp()) void master.start(); });
   }
 }
