@@ -197,7 +197,8 @@ async function measure(name, cmd, args) {
 if (!existsSync(join(repo, 'dist', 'src', 'main.js'))) throw new Error('run npm run build first');
 const rows = [];
 rows.push(await measure('redis-server 7.0 (fork)', 'redis-server', []));
-rows.push(await measure('Garrison (slices, no fork)', process.execPath, [join(repo, 'bin', 'garrison-server.js')]));
+const { SERVER_NODE_FLAGS } = await import(join(repo, 'dist', 'src', 'tools', 'node-flags.js'));
+rows.push(await measure('Garrison (slices, no fork)', process.execPath, [...SERVER_NODE_FLAGS, join(repo, 'bin', 'garrison-server.js')]));
 const f = (n) => n.toFixed(2);
 console.log(`BGSAVE of ${KEYS} keys under a write load (pipelines of 100 SETs) with a PING client`);
 console.log('| server | RSS before (MB) | extra memory (MB) | rdb_last_cow_size (MB) | save (s) | writes/s during | PING p50/p99/max before (ms) | PING p50/p99/max during (ms) |');

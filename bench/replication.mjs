@@ -33,6 +33,7 @@ for (const bin of ['redis-server', 'redis-benchmark', 'redis-cli']) {
   if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) throw new Error(`${bin} not found on PATH`);
 }
 if (!existsSync(join(repo, 'dist', 'src', 'main.js'))) throw new Error('run `npm run build` first');
+const { SERVER_NODE_FLAGS } = await import(join(repo, 'dist', 'src', 'tools', 'node-flags.js'));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,7 +70,7 @@ async function startNode(impl, extra) {
     '--enable-debug-command', 'yes', '--repl-diskless-sync-delay', '0', '--repl-backlog-size', '64mb', ...extra];
   const child = impl === 'redis'
     ? spawn('redis-server', args, { stdio: 'ignore' })
-    : spawn(process.execPath, [join(repo, 'bin', 'garrison-server.js'), ...args], { stdio: 'ignore' });
+    : spawn(process.execPath, [...SERVER_NODE_FLAGS, join(repo, 'bin', 'garrison-server.js'), ...args], { stdio: 'ignore' });
   procs.push({ child, dir });
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {

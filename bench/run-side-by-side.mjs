@@ -33,6 +33,7 @@ for (const bin of ['redis-server', 'redis-benchmark', 'redis-cli']) {
   if (spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0) die(`${bin} not found on PATH`);
 }
 if (!existsSync(join(repo, 'dist', 'src', 'main.js'))) die('dist/ is missing: run `npm run build` first (npm run bench does)');
+const { SERVER_NODE_FLAGS } = await import(join(repo, 'dist', 'src', 'tools', 'node-flags.js'));
 
 function portFree(port) {
   return new Promise((res) => {
@@ -53,7 +54,7 @@ async function pickPorts() {
 
 /** True when this build of Garrison starts with the given extra arguments. */
 async function garrisonAccepts(args, port) {
-  const child = spawn(process.execPath, [join(repo, 'bin', 'garrison-server.js'), ...args, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(repo, 'bin', 'garrison-server.js'), ...args, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
@@ -86,7 +87,7 @@ const env = {
   A_NAME: process.env.A_NAME ?? 'redis',
   B_NAME: process.env.B_NAME ?? 'garrison',
   A_CMD: process.env.A_CMD ?? "redis-server --save '' --appendonly no",
-  B_CMD: process.env.B_CMD ?? [q(process.execPath), q(join(repo, 'bin', 'garrison-server.js')), ...bArgs.map((a) => (a === '' ? "''" : a))].join(' '),
+  B_CMD: process.env.B_CMD ?? [q(process.execPath), ...SERVER_NODE_FLAGS, q(join(repo, 'bin', 'garrison-server.js')), ...bArgs.map((a) => (a === '' ? "''" : a))].join(' '),
   A_PORT: aPort,
   B_PORT: bPort,
   OUT_DIR: process.env.OUT_DIR ?? join(repo, 'bench', 'results', `sbs-${new Date().toISOString().replace(/[:.]/g, '-')}`),

@@ -13,6 +13,8 @@ export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 if (!existsSync(join(repo, 'dist', 'test', 'helpers', 'resp-client.js'))) throw new Error('run `npm run build` first');
 export const { RespClient, encodeCommand } = await import(join(repo, 'dist', 'test', 'helpers', 'resp-client.js'));
 export const { freePort } = await import(join(repo, 'dist', 'test', 'helpers', 'free-port.js'));
+/** The V8 flags Garrison's own launchers give its processes (src/tools/node-flags.ts). */
+export const { SERVER_NODE_FLAGS } = await import(join(repo, 'dist', 'src', 'tools', 'node-flags.js'));
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const now = () => performance.now();
@@ -26,7 +28,7 @@ process.on('exit', () => { for (const p of procs) p.child.kill('SIGKILL'); });
 export function launch(impl, kind, args, dir) {
   const cmd = impl === 'redis'
     ? [kind === 'server' ? 'redis-server' : 'redis-sentinel', args]
-    : [process.execPath, [join(repo, 'bin', kind === 'server' ? 'garrison-server.js' : 'garrison-sentinel.js'), ...args]];
+    : [process.execPath, [...SERVER_NODE_FLAGS, join(repo, 'bin', kind === 'server' ? 'garrison-server.js' : 'garrison-sentinel.js'), ...args]];
   const child = spawn(cmd[0], cmd[1], { stdio: 'ignore' });
   const p = { child, dir, exited: new Promise((r) => child.once('exit', r)) };
   procs.add(p);

@@ -6,6 +6,7 @@
  * reports nodes that exit and stops all of them on SIGINT/SIGTERM. If a node fails to start, the
  * others are stopped and its last output is shown.
  */
+import { SERVER_NODE_FLAGS } from './node-flags.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +60,7 @@ async function choosePorts(o: UpOptions): Promise<number[]> {
 
 function startProcess(node: PlannedNode): Running {
   const bin = node.role === 'sentinel' ? BIN.sentinel : BIN.server;
-  const child = spawn(process.execPath, [bin, node.confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, bin, node.confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   const r: Running = { node, child, exited: false, gone: Promise.resolve(), output: '' };
   const keep = (d: Buffer): void => { r.output = (r.output + d.toString('utf8')).slice(-OUTPUT_TAIL_BYTES); };
   child.stdout!.on('data', keep);
