@@ -36,8 +36,6 @@ export class Replication implements ReplicationCore {
    * afterwards (Redis loads before its cron runs), so its first PSYNC can offer the loaded history.
    */
   startupLoading = false;
-  /** min-replicas-to-write > 0: replicas' queues are written before any reply (see install). */
-  private streamBeforeReplies = false;
   private loader: DatasetLoader | null = null;
 
   constructor(readonly server: Server) {
@@ -76,15 +74,6 @@ export class Replication implements ReplicationCore {
     };
     server.admissionChecks.push((c, cmd, argv) => this.admit(c, cmd.isWrite || this.execWrites(c, cmd.name), cmd.isStaleOk, argv));
     server.clientFreeHandlers.push((c) => this.master.detach(c));
-    // With min-replicas-to-write set (the durability-minded setting), the stream goes to the
-    // replicas' sockets before the replies that acknowledge its writes. Otherwise it is written
-    // once per event-loop turn, after that turn's replies: a write per reply to every replica
-    // costs about half the throughput with replicas at P=1 (bench/replication.mjs).
-    const previous = server.beforeReplyWrite;
-    server.beforeReplyWrite = previous === null ? () => this.flushBeforeReply() : () => {
-      this.flushBeforeReply();
-      previous();
-    };
     server.tickHandlers.push((now) => {
       this.failover.update(now);
       if (now - this.lastCronMs < 1000) return;
@@ -92,12 +81,20 @@ export class Replication implements ReplicationCore {
       this.cron(now);
     });
     server.config.watch('repl-backlog-size', (v) => this.backlog?.resize(Number(v)));
-    server.config.watch('min-replicas-to-write', (v) => { this.streamBeforeReplies = Number(v) > 0; });
+    // With min-replicas-to-write set (the durability-minded setting), the stream goes to the
+    // replicas' sockets before the replies that acknowledge its writes. Otherwise it is written
+    // once per event-loop turn, after that turn's replies: a write per reply to every replica
+    // costs about half the throughput with replicas at P=1 (bench/replication.mjs), and the
+    // barrier is not in the list at all.
+    server.config.watch('min-replicas-to-write', (v) => {
+      const barriers = server.replyBarriers;
+      const i = barriers.indexOf(this.streamBarrier);
+      if (Number(v) > 0 && i < 0) barriers.unshift(this.streamBarrier);
+      else if (Number(v) <= 0 && i >= 0) barriers.splice(i, 1);
+    });
   }
 
-  private flushBeforeReply(): void {
-    if (this.streamBeforeReplies) this.master.flushPending();
-  }
+  private readonly streamBarrier = (): void => this.master.flushPending();
 
   private execWrites(c: Client, name: string): boolean {
     return name === 'exec' && c.multi !== null && c.multi.queue.some((q) => q.cmd.isWrite);

@@ -61,11 +61,7 @@ export function installAof(server: Server, codec: RdbCodec | null): Aof {
   });
   MODULES.set(server, aof);
   server.propagationSinks.push({ propagate: (db, argv) => aof.feed(db, argv) });
-  const previous = server.beforeReplyWrite;
-  server.beforeReplyWrite = previous === null ? () => aof.beforeReplyWrite() : () => {
-    previous();
-    aof.beforeReplyWrite();
-  };
+  server.replyBarriers.push(() => aof.beforeReplyWrite());
   server.tickHandlers.push(() => {
     runner.kick();
     aof.cron();

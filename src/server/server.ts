@@ -653,13 +653,16 @@ export class Server {
   }
 
   /**
-   * Runs before any reply bytes are handed to a connection (the AOF writes its buffer there, and
-   * fsyncs it with appendfsync always, so a reply never announces a write that is not logged).
+   * Run, in order, before any reply bytes are handed to a connection: the AOF writes its buffer
+   * there (and fsyncs it with appendfsync always) so a reply never announces a write that is not
+   * logged; replication writes the stream there when min-replicas-to-write asks for it. Modules
+   * add and remove their barrier; an empty list costs one length check per reply write.
    */
-  beforeReplyWrite: (() => void) | null = null;
+  readonly replyBarriers: Array<() => void> = [];
 
   private writeToClient(client: Client, bytes: Buffer): void {
-    if (this.beforeReplyWrite !== null) this.beforeReplyWrite();
+    const barriers = this.replyBarriers;
+    for (let i = 0; i < barriers.length; i++) barriers[i]!();
     client.conn.write(bytes);
     this.stats.netOutputBytes += bytes.length;
     client.totalNetOutput += bytes.length;

@@ -17,8 +17,9 @@ const MAX_LEVEL = 32;
 const INLINE_LEVELS = 4;
 
 /**
- * Search paths, shared by every list (operations are synchronous and never nest): an insert
- * allocates only its node. Slots above a list's level may keep old nodes until overwritten.
+ * Search paths, shared by every list (operations are synchronous and never nest; the callbacks
+ * of deleteWhile and deleteRangeByRank must not touch a skip list): an insert allocates only its
+ * node. Slots above a list's level may keep old nodes until overwritten.
  */
 const UPDATE: SkipNode[] = new Array<SkipNode>(MAX_LEVEL);
 const RANK: number[] = new Array<number>(MAX_LEVEL).fill(0);
@@ -280,7 +281,7 @@ export class SkipList {
    * for each; returns how many.
    */
   deleteWhile(gteMin: (n: SkipNode) => boolean, lteMax: (n: SkipNode) => boolean, removed: (n: SkipNode) => void): number {
-    const update: SkipNode[] = new Array<SkipNode>(MAX_LEVEL);
+    const update = UPDATE;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       let nx = x.next(i);
@@ -301,7 +302,7 @@ export class SkipList {
 
   /** Deletes the nodes of 1-based ranks start..end (inclusive); returns how many. */
   deleteRangeByRank(start: number, end: number, removed: (n: SkipNode) => void): number {
-    const update: SkipNode[] = new Array<SkipNode>(MAX_LEVEL);
+    const update = UPDATE;
     let traversed = 0;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {

@@ -4,7 +4,7 @@
  * - Every change reaches `feed()` in order (the server's propagation seam, MULTI/EXEC already
  *   wrapped); it is encoded into `buf` with a SELECT when the database changes and a `#TS:`
  *   annotation when the second changes (aof-timestamp-enabled). `flush()` writes the buffer to the
- *   current incr file before any reply leaves (the server's beforeReplyWrite seam) and on the
+ *   current incr file before any reply leaves (the server's replyBarriers seam) and on the
  *   next turn; appendfsync always fsyncs right there (FileHandle.syncNow), everysec at most once
  *   a second off the event loop (FileHandle.sync), no never.
  * - BGREWRITEAOF opens a new incr file (recorded in the manifest) and starts a point-in-time

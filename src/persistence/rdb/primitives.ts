@@ -14,7 +14,7 @@ import {
 } from './constants.js';
 import { RdbError } from './errors.js';
 import { SHORT_STRING } from './byte-writer.js';
-import { lzfCompressInto, lzfDecompress, lzfDecompressInto, lzfOutput } from './lzf.js';
+import { lzfCompressInto, lzfDecompressInto, lzfOutput } from './lzf.js';
 
 /** Strings longer than this are candidates for LZF (rdbSaveRawString). */
 const LZF_MIN_LENGTH = 20;
@@ -89,8 +89,7 @@ const stringScratch = { buf: Buffer.allocUnsafe(64 * 1024) };
 
 /** `s`'s latin1 bytes at the start of the scratch buffer (its first s.length bytes). */
 function latin1Scratch(s: string): Buffer {
-  if (stringScratch.buf.length < s.length) stringScratch.buf = Buffer.allocUnsafe(Math.max(s.length, stringScratch.buf.length * 2));
-  const b = stringScratch.buf;
+  const b = scratchOf(s.length);
   if (s.length <= SHORT_STRING) for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   else b.write(s, 0, s.length, 'latin1');
   return b;
@@ -164,18 +163,34 @@ export function readBytes(r: ByteReader): Buffer {
     case RDB_ENC_INT16: return Buffer.from(String(r.i16le()), 'latin1');
     case RDB_ENC_INT32: return Buffer.from(String(r.i32le()), 'latin1');
     case RDB_ENC_LZF: {
-      const clen = readLen(r);
-      const len = readLen(r);
-      if (len > MAX_STRING_BYTES) throw new RdbError(`rdbGenericLoadStringObject failed allocating ${len} bytes`);
-      const c = r.bytes(clen);
-      if (len === 0) throw new RdbError('Invalid LZF compressed string');
-      const out = lzfDecompress(c, len);
-      if (out === null) throw new RdbError('Invalid LZF compressed string');
+      let out = EMPTY;
+      readLzfInto(r, (n) => (out = Buffer.allocUnsafe(n)));
       return out;
     }
     default:
       throw new RdbError(`Unknown RDB string encoding type ${l.len}`);
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * An LZF string after its encoding byte (compressed length, length, body), decompressed into the
+ * first `len` bytes of `target(len)`; returns `len`. Throws Redis's texts on bad input.
+ */
+function readLzfInto(r: ByteReader, target: (len: number) => Buffer): number {
+  const clen = readLen(r);
+  const len = readLen(r);
+  if (len > MAX_STRING_BYTES) throw new RdbError(`rdbGenericLoadStringObject failed allocating ${len} bytes`);
+  const c = r.bytes(clen);
+  if (len === 0 || !lzfDecompressInto(c, 0, c.length, target(len), len)) throw new RdbError('Invalid LZF compressed string');
+  return len;
+}
+
+/** The shared scratch buffer, at least `len` bytes long. */
+function scratchOf(len: number): Buffer {
+  if (stringScratch.buf.length < len) stringScratch.buf = Buffer.allocUnsafe(Math.max(len, stringScratch.buf.length * 2));
+  return stringScratch.buf;
 }
 
 /** A string in any RDB encoding, as a latin1 JS string. */
@@ -188,13 +203,7 @@ export function readString(r: ByteReader): string {
   if (l.len === RDB_ENC_LZF) {
     // Compressed values are common (every string over 20 bytes that shrinks): decompressed into
     // a scratch buffer, the string made from there.
-    const clen = readLen(r);
-    const len = readLen(r);
-    if (len > MAX_STRING_BYTES) throw new RdbError(`rdbGenericLoadStringObject failed allocating ${len} bytes`);
-    if (len === 0) throw new RdbError('Invalid LZF compressed string');
-    const c = r.bytes(clen);
-    if (stringScratch.buf.length < len) stringScratch.buf = Buffer.allocUnsafe(Math.max(len, stringScratch.buf.length * 2));
-    if (!lzfDecompressInto(c, 0, c.length, stringScratch.buf, len)) throw new RdbError('Invalid LZF compressed string');
+    const len = readLzfInto(r, scratchOf);
     return stringScratch.buf.toString('latin1', 0, len);
   }
   // Encoded integers: one decoder for both readers.
