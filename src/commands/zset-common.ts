@@ -49,8 +49,20 @@ function strtodWhole(s: string): Strtod | null {
 
 /** getDoubleFromObject: the whole argument, no leading space, no overflow/underflow, no NaN. */
 export function parseScore(s: string): number | null {
-  if (s.length === 0) return null;
+  const n = s.length;
+  if (n === 0) return null;
   const c0 = s.charCodeAt(0);
+  // Plain decimal integers of up to 15 digits (exact in a double): what most clients send.
+  if (n <= 15) {
+    let i = c0 === 45 ? 1 : 0;
+    let v = 0;
+    for (; i < n; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === n && n > (c0 === 45 ? 1 : 0)) return c0 === 45 ? -v : v;
+  }
   if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
   if (NAN_RE.test(s)) return null;
   const r = strtodWhole(s);

@@ -170,8 +170,8 @@ function zscan(c: CommandContext, argv: string[]): Reply {
     return ['0', out];
   }
   const next = st.scans.step(st.dict, cursor, count, c.ks.now, (m) => {
-    const s = st.dict.get(m);
-    if (s !== undefined) emit(m, s);
+    const node = st.dict.get(m);
+    if (node !== undefined) emit(m, node.score);
   });
   return [next.toString(), out];
 }

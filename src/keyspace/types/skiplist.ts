@@ -124,8 +124,19 @@ export class SkipList {
 
   /** Inserts a new node; the caller guarantees the member is not present. */
   insert(score: number, member: string): SkipNode {
+    const node = new SkipNode(member, score, this.randomLevel());
+    this.link(node);
+    return node;
+  }
+
+  /**
+   * Links `node` (not in the list; its level fixed, its links free to overwrite) at the place its
+   * (score, member) sorts to.
+   */
+  private link(node: SkipNode): void {
     const update = UPDATE;
     const rank = RANK;
+    const score = node.score, member = node.member;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1]!;
@@ -137,7 +148,7 @@ export class SkipList {
       }
       update[i] = x;
     }
-    const level = this.randomLevel();
+    const level = node.level;
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0;
@@ -146,7 +157,6 @@ export class SkipList {
       }
       this.level = level;
     }
-    const node = new SkipNode(member, score, level);
     for (let i = 0; i < level; i++) {
       const u = update[i]!;
       node.setNext(i, u.next(i));
@@ -156,11 +166,10 @@ export class SkipList {
     }
     for (let i = level; i < this.level; i++) update[i]!.setSpan(i, update[i]!.span(i) + 1);
     node.backward = update[0] === this.head ? null : update[0]!;
-    const n0 = node.next(0);
+    const n0 = node.n0;
     if (n0 !== null) n0.backward = node;
     else this.tail = node;
     this.length++;
-    return node;
   }
 
   private unlink(x: SkipNode, update: SkipNode[]): void {
@@ -202,22 +211,26 @@ export class SkipList {
   }
 
   /**
-   * Changes the score of an existing member. Like Redis, the node is updated in place when it
-   * keeps its position, otherwise removed and re-inserted.
+   * Changes the score of node `x` of this list. Like Redis's zslUpdateScore, the node stays where
+   * it is when its neighbours still enclose the new score; otherwise it is unlinked and linked
+   * again at its new place. The same node object is kept either way (the member's dict entry
+   * points at it, and an old node never links to a new one, which keeps the GC's remembered set
+   * out of the hot path).
    */
-  updateScore(curScore: number, member: string, newScore: number): SkipNode {
-    const update = this.findUpdate(curScore, member);
-    const x = update[0]!.n0;
-    if (x === null || x.score !== curScore || x.member !== member) throw new Error('skiplist: updateScore of a missing member');
+  updateScore(x: SkipNode, newScore: number): void {
+    const member = x.member;
     const prev = x.backward;
-    const nx = x.next(0);
+    const nx = x.n0;
     if ((prev === null || before(prev.score, prev.member, newScore, member)) &&
         (nx === null || before(newScore, member, nx.score, nx.member))) {
       x.score = newScore;
-      return x;
+      return;
     }
+    const update = this.findUpdate(x.score, member);
+    if (update[0]!.n0 !== x) throw new Error('skiplist: updateScore of a node not in the list');
     this.unlink(x, update);
-    return this.insert(newScore, member);
+    x.score = newScore;
+    this.link(x);
   }
 
   /** 1-based rank of (score, member), 0 when absent. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SkipList } from './skiplist.js';
+import { SkipList, type SkipNode } from './skiplist.js';
 import { lexPreds, scorePreds, ZSet, type ZsetLimits } from './zset.js';
 
 function entries(z: ZSet): Array<[string, number]> {
@@ -61,13 +61,17 @@ test('skiplist: insert keeps (score, member) order, ranks and spans', () => {
 
 test('skiplist: delete, updateScore, range deletions keep spans valid', () => {
   const l = new SkipList();
-  for (let i = 0; i < 200; i++) l.insert(i, `k${i}`);
+  const nodes = new Map<string, SkipNode>();
+  for (let i = 0; i < 200; i++) nodes.set(`k${i}`, l.insert(i, `k${i}`));
   assert.equal(l.delete(5, 'k5'), true);
   assert.equal(l.delete(5, 'k5'), false);
   assert.equal(l.delete(6, 'k7'), false);
   checkSpans(l);
-  l.updateScore(10, 'k10', 10.5); // in place
-  l.updateScore(11, 'k11', -1); // moves to the front
+  const k10 = nodes.get('k10')!;
+  l.updateScore(k10, 10.5); // in place
+  assert.equal(nodes.get('k11')!.backward, k10);
+  l.updateScore(nodes.get('k11')!, -1); // moves to the front, the same node
+  assert.equal(l.first(), nodes.get('k11'));
   assert.equal(l.first()!.member, 'k11');
   assert.equal(l.getRank(10.5, 'k10'), 11);
   checkSpans(l);

@@ -81,7 +81,8 @@ export function lexPreds(r: LexRange): RangePreds {
 
 class SkipState {
   readonly list = new SkipList();
-  readonly dict = new Map<string, number>();
+  /** member -> its node (the score is the node's). */
+  readonly dict = new Map<string, SkipNode>();
   scans: ScanCursors | null = null;
 }
 
@@ -218,7 +219,7 @@ export class ZSet implements CollectionValue, Digestible {
       const at = lpFind(d, member);
       return at === null ? undefined : parseScoreAt(d, at.valueStart, at.valueEnd - at.valueStart);
     }
-    return d.dict.get(member);
+    return d.dict.get(member)?.score;
   }
 
   private toSkiplist(): SkipState {
@@ -229,8 +230,7 @@ export class ZSet implements CollectionValue, Digestible {
     const items = lpUnpackCopies(d);
     for (let i = 0; i < items.length; i += 2) {
       const m = items[i]!, sc = Number(items[i + 1]!);
-      s.list.insert(sc, m);
-      s.dict.set(m, sc);
+      s.dict.set(m, s.list.insert(sc, m));
     }
     this.d = s;
     this.n = 0;
@@ -249,8 +249,7 @@ export class ZSet implements CollectionValue, Digestible {
         return;
       }
     }
-    d.list.insert(score, member);
-    d.dict.set(member, score);
+    d.dict.set(member, d.list.insert(score, member));
   }
 
   /** Changes the score of a present member. */
@@ -273,8 +272,9 @@ export class ZSet implements CollectionValue, Digestible {
         : [d.substring(0, from), d.substring(to, o), pair, d.substring(o)].join('');
       return;
     }
-    d.list.updateScore(oldScore, member, newScore);
-    d.dict.set(member, newScore);
+    const node = d.dict.get(member);
+    if (node === undefined || node.score !== oldScore) throw new Error('zset: update of a member not present with that score');
+    d.list.updateScore(node, newScore);
   }
 
   /** Removes `member`; false when absent. */
@@ -287,10 +287,10 @@ export class ZSet implements CollectionValue, Digestible {
       this.n--;
       return true;
     }
-    const s = d.dict.get(member);
-    if (s === undefined) return false;
+    const node = d.dict.get(member);
+    if (node === undefined) return false;
     d.dict.delete(member);
-    d.list.delete(s, member);
+    d.list.delete(node.score, member);
     return true;
   }
 
@@ -307,9 +307,9 @@ export class ZSet implements CollectionValue, Digestible {
       });
       return found ? r : -1;
     }
-    const s = d.dict.get(member);
-    if (s === undefined) return -1;
-    return d.list.getRank(s, member) - 1;
+    const node = d.dict.get(member);
+    if (node === undefined) return -1;
+    return d.list.getRank(node.score, member) - 1;
   }
 
   /** The pair at a valid 0-based rank of a packed listpack. */
@@ -481,8 +481,8 @@ export class ZSet implements CollectionValue, Digestible {
     return d.list.deleteRangeByRank(start + 1, end + 1, (n) => d.dict.delete(n.member));
   }
 
-  /** The skip list's member -> score map (only in the skiplist encoding), for ZSCAN cursors. */
-  scanState(): { dict: Map<string, number>; scans: ScanCursors } | null {
+  /** The skip list's member -> node map (only in the skiplist encoding), for ZSCAN cursors. */
+  scanState(): { dict: Map<string, SkipNode>; scans: ScanCursors } | null {
     const d = this.d;
     if (typeof d === 'string') return null;
     if (d.scans === null) d.scans = new ScanCursors(64);
@@ -499,8 +499,7 @@ export class ZSet implements CollectionValue, Digestible {
     } else {
       const s = new SkipState();
       for (let n = d.list.first(); n !== null; n = n.n0) {
-        s.list.insert(n.score, n.member);
-        s.dict.set(n.member, n.score);
+        s.dict.set(n.member, s.list.insert(n.score, n.member));
       }
       z.d = s;
     }
