@@ -1,6 +1,6 @@
 // Micro benchmark of the command hot path without sockets: a fake connection feeds pipelined
 // redis-benchmark-style SET/GET batches into one Server and we time parse+dispatch+encode.
-// Usage: [BATCHES=256] node bench/hot-path.mjs [set|get|incr|mset|zadd] [pipeline=16] [seconds=3]
+// Usage: [BATCHES=256] [ROUNDS=n] node bench/hot-path.mjs [set|get|incr|mset|zadd] [pipeline=16] [seconds=3]
 // BATCHES x pipeline distinct random keys are replayed: 256 keeps them cache-hot, 8192 spreads
 // them over the 100k keyspace like redis-benchmark -r 100000 (cache misses included).
 import { buildServer } from '../dist/src/node/build.js';
@@ -37,9 +37,11 @@ for (let b = 0; b < NB; b++) {
 }
 if (test === 'zadd') for (let i = 0; i < 100000; i++) conn.onData(Buffer.from(cmd(['ZADD', 'myzset', String(i), `element:${String(i).padStart(12, '0')}`])));
 if (test === 'get') for (let i = 0; i < 100000; i++) conn.onData(Buffer.from(cmd(['SET', `key:${String(i).padStart(12, '0')}`, val])));
+// ROUNDS=<n> replays the batches a fixed number of times instead (for `perf stat` comparisons).
+const rounds = Number(process.env.ROUNDS ?? 0);
 const t0 = performance.now();
 let n = 0;
-while (performance.now() - t0 < secs * 1000) {
+while (rounds > 0 ? n < rounds * NB * P : performance.now() - t0 < secs * 1000) {
   for (let i = 0; i < NB; i++) conn.onData(batches[i]);
   n += NB * P;
 }
