@@ -62,6 +62,33 @@ function parseLen(buf: Buffer, start: number, end: number): number | null {
   return neg ? -v : v;
 }
 
+/** Commands with at most this many arguments get their argv array allocated at its final size. */
+const ARGV_PREALLOCATE_MAX = 1024;
+/** First arguments (command names) up to this length go through the name cache. */
+const NAME_CACHE_MAX_LEN = 16;
+const NAME_CACHE_SLOTS = 256;
+const nameCache: string[] = new Array<string>(NAME_CACHE_SLOTS).fill('');
+
+/**
+ * The first argument of a command as a string, reusing the string made for the same bytes last
+ * time: clients send a handful of command names over and over, and a reused string skips the
+ * copy out of the buffer and keeps its hash, so the command table lookup does not rehash it.
+ * One slot per hash of (length, first, middle, last byte); a miss replaces the slot.
+ */
+function commandName(buf: FastBuffer, start: number, len: number): string {
+  if (len === 0) return '';
+  const h = (len * 31 + buf[start]! * 7 + (buf[start + (len >> 1)]! << 2) + buf[start + len - 1]!) & (NAME_CACHE_SLOTS - 1);
+  const cached = nameCache[h]!;
+  if (cached.length === len) {
+    let i = 0;
+    while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
+    if (i === len) return cached;
+  }
+  const s = buf.latin1Slice(start, start + len);
+  nameCache[h] = s;
+  return s;
+}
+
 function hasNul(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (buf[i] === 0) return true;
   return false;
@@ -73,6 +100,8 @@ export class RequestParser {
   private multibulkLen = 0;
   private bulkLen = -1;
   private argv: string[] = [];
+  /** Arguments of the current command read so far (the next index into `argv`). */
+  private argc = 0;
   private big: Buffer | null = null;
   private bigFill = 0;
   /** True from a multibulk header until its command is returned. */
@@ -89,7 +118,7 @@ export class RequestParser {
       chunk.copy(this.big, this.bigFill, 0, take);
       this.bigFill += take;
       if (this.bigFill === this.big.length) {
-        this.argv.push(this.big.toString('latin1', 0, this.big.length - 2));
+        this.argv[this.argc++] = this.big.toString('latin1', 0, this.big.length - 2);
         this.big = null;
         this.bigFill = 0;
         this.bulkLen = -1;
@@ -124,6 +153,7 @@ export class RequestParser {
     this.multibulkLen = 0;
     this.bulkLen = -1;
     this.argv = [];
+    this.argc = 0;
     this.big = null;
     this.bigFill = 0;
     this.inCommand = false;
@@ -157,9 +187,13 @@ export class RequestParser {
         this.pos = cr + 2;
         if (ll <= 0) continue;
         this.multibulkLen = ll;
-        this.argv = [];
+        // Sized up front (no growth while filling) unless the count is large: a huge announced
+        // count must not allocate before its arguments arrive.
+        this.argv = ll <= ARGV_PREALLOCATE_MAX ? new Array<string>(ll) : [];
+        this.argc = 0;
         this.inCommand = true;
       }
+      if (this.bulkLen === -1) this.wholeArgs(buf);
       while (this.multibulkLen > 0) {
         if (this.bulkLen === -1 && buf[this.pos] === 36 /* '$' */) {
           // Fast path for the common "$<digits>\r\n" header: parse while scanning for CR (no
@@ -220,13 +254,18 @@ export class RequestParser {
           }
         }
         if (buf.length - this.pos < this.bulkLen + 2) return null;
-        this.argv.push((buf as FastBuffer).latin1Slice(this.pos, this.pos + this.bulkLen));
+        const start = this.pos, len = this.bulkLen;
+        this.argv[this.argc] = this.argc === 0 && len <= NAME_CACHE_MAX_LEN
+          ? commandName(buf as FastBuffer, start, len)
+          : (buf as FastBuffer).latin1Slice(start, start + len);
+        this.argc++;
         this.pos += this.bulkLen + 2;
         this.bulkLen = -1;
         this.multibulkLen--;
       }
       const out = this.argv;
       this.argv = [];
+      this.argc = 0;
       this.inCommand = false;
       if (this.pos >= buf.length) {
         this.buf = Buffer.alloc(0);
@@ -234,6 +273,43 @@ export class RequestParser {
       }
       return out;
     }
+  }
+
+  /**
+   * The fast path: takes every argument of the current command that is entirely in `buf` with an
+   * ordinary "$<len>\r\n" header (len 1..32767, within the limits), working on locals. It stops
+   * at anything else (a zero or odd length, a partial argument, a big one) and leaves it to the
+   * exact path below, which then starts from the same byte.
+   */
+  private wholeArgs(buf: Buffer): void {
+    const n = buf.length;
+    const argv = this.argv;
+    const maxLen = this.authRequired ? Math.min(16384, this.maxBulkLen) : this.maxBulkLen;
+    let pos = this.pos;
+    let left = this.multibulkLen;
+    let argc = this.argc;
+    while (left > 0 && pos < n && buf[pos] === 36 /* '$' */) {
+      let p = pos + 1;
+      let c = p < n ? buf[p]! : 0;
+      if (c < 49 || c > 57) break;
+      let v = 0;
+      while (p < n && (c = buf[p]!) >= 48 && c <= 57 && p - pos <= 5) {
+        v = v * 10 + (c - 48);
+        p++;
+      }
+      if (c !== 13 || v >= PROTO_MBULK_BIG_ARG || v > maxLen) break;
+      const start = p + 2;
+      if (start + v + 2 > n) break;
+      argv[argc] = argc === 0 && v <= NAME_CACHE_MAX_LEN
+        ? commandName(buf as FastBuffer, start, v)
+        : (buf as FastBuffer).latin1Slice(start, start + v);
+      argc++;
+      left--;
+      pos = start + v + 2;
+    }
+    this.pos = pos;
+    this.multibulkLen = left;
+    this.argc = argc;
   }
 
   /**

@@ -7,8 +7,6 @@
 import { formatDouble17g } from '../lib/float.js';
 import type { Reply } from './reply.js';
 
-const CRLF = 0x0a0d; // little-endian "\r\n" as a uint16
-
 /** Node's Buffer has latin1Write/latin1Slice natively; calling them skips the encoding switch. */
 interface FastBuffer extends Buffer {
   latin1Write(s: string, offset: number, length?: number): number;
@@ -53,7 +51,23 @@ export class ReplyWriter {
   /** Appends ASCII/latin1 text as is. */
   raw(s: string): void {
     this.ensure(s.length);
-    this.len += this.buf.latin1Write(s, this.len);
+    this.put(s);
+  }
+
+  /**
+   * Copies the bytes of `s` at the end (room already ensured). Short strings are copied in a
+   * loop: cheaper than the call into C++ that latin1Write is, and most replies are short.
+   */
+  private put(s: string): void {
+    const n = s.length;
+    if (n > 24) {
+      this.len += this.buf.latin1Write(s, this.len);
+      return;
+    }
+    const b = this.buf;
+    let at = this.len;
+    for (let i = 0; i < n; i++) b[at++] = s.charCodeAt(i);
+    this.len = at;
   }
 
   /** Writes a non-negative integer's decimal digits (no allocation). */
@@ -82,7 +96,9 @@ export class ReplyWriter {
   }
 
   private crlf(): void {
-    this.buf.writeUInt16LE(CRLF, this.len);
+    const b = this.buf;
+    b[this.len] = 13;
+    b[this.len + 1] = 10;
     this.len += 2;
   }
 
@@ -92,7 +108,7 @@ export class ReplyWriter {
     this.buf[this.len++] = 36; // '$'
     this.digits(n);
     this.crlf();
-    if (n > 0) this.len += this.buf.latin1Write(s, this.len);
+    this.put(s);
     this.crlf();
   }
 
@@ -107,22 +123,22 @@ export class ReplyWriter {
     const s = String(n);
     this.ensure(s.length + 3);
     this.buf[this.len++] = 58;
-    this.len += this.buf.latin1Write(s, this.len);
+    this.put(s);
     this.crlf();
   }
 
   header(prefix: string, n: number): void {
-    this.ensure(prefix.length + 16);
-    this.len += this.buf.latin1Write(prefix, this.len);
+    this.ensure(prefix.length + 24);
+    this.put(prefix);
     if (n >= 0) this.digits(n);
-    else this.len += this.buf.latin1Write(String(n), this.len);
+    else this.put(String(n));
     this.crlf();
   }
 
   line(prefix: string, s: string): void {
     this.ensure(s.length + prefix.length + 2);
-    this.len += this.buf.latin1Write(prefix, this.len);
-    this.len += this.buf.latin1Write(s, this.len);
+    this.put(prefix);
+    this.put(s);
     this.crlf();
   }
 

@@ -86,7 +86,12 @@ export class Replication implements ReplicationCore {
     // once per event-loop turn, after that turn's replies: a write per reply to every replica
     // costs about half the throughput with replicas at P=1 (bench/replication.mjs), and the
     // barrier is not in the list at all.
+    // What admit() reads on every command, kept current instead of looked up by name each time.
+    server.config.watch('min-replicas-max-lag', (v) => { this.minReplicasMaxLag = Number(v); });
+    server.config.watch('replica-read-only', (v) => { this.replicaReadOnly = v === true; });
+    server.config.watch('replica-serve-stale-data', (v) => { this.replicaServeStaleData = v === true; });
     server.config.watch('min-replicas-to-write', (v) => {
+      this.minReplicasToWrite = Number(v);
       const barriers = server.replyBarriers;
       const i = barriers.indexOf(this.streamBarrier);
       if (Number(v) > 0 && i < 0) barriers.unshift(this.streamBarrier);
@@ -95,6 +100,10 @@ export class Replication implements ReplicationCore {
   }
 
   private readonly streamBarrier = (): void => this.master.flushPending();
+  private minReplicasToWrite = 0;
+  private minReplicasMaxLag = 0;
+  private replicaReadOnly = true;
+  private replicaServeStaleData = true;
 
   private execWrites(c: Client, name: string): boolean {
     return name === 'exec' && c.multi !== null && c.multi.queue.some((q) => q.cmd.isWrite);
@@ -106,16 +115,16 @@ export class Replication implements ReplicationCore {
     const link = this.link;
     if (link === null) {
       if (isWrite) {
-        const minReplicas = this.server.config.int('min-replicas-to-write');
-        if (minReplicas > 0 && this.server.config.int('min-replicas-max-lag') > 0 && this.master.goodReplicas < minReplicas) {
+        const minReplicas = this.minReplicasToWrite;
+        if (minReplicas > 0 && this.minReplicasMaxLag > 0 && this.master.goodReplicas < minReplicas) {
           return error(NOREPLICAS_ERROR);
         }
       }
       return null;
     }
     if (c === link.masterClient) return null;
-    if (isWrite && this.server.config.bool('replica-read-only')) return error(READONLY_ERROR);
-    if (!link.linkUp && !this.server.config.bool('replica-serve-stale-data') && !staleOk) return error(MASTERDOWN_ERROR);
+    if (isWrite && this.replicaReadOnly) return error(READONLY_ERROR);
+    if (!link.linkUp && !this.replicaServeStaleData && !staleOk) return error(MASTERDOWN_ERROR);
     return null;
   }
 

@@ -68,6 +68,8 @@ export class Server {
   role: RoleProvider = { isReplica: () => false, isMasterClient: () => false };
   /** How many call()s are running (EXEC and scripts nest them). */
   private callDepth = 0;
+  /** client-query-buffer-limit, read on every received chunk (kept current by a config watch). */
+  private queryBufferLimit = 0;
   /** The client whose input is being processed, its replies going to `writer` (null on the tick and timers). */
   current: Client | null = null;
   /** WATCH index: "dbId\0key" -> watching clients. */
@@ -137,6 +139,7 @@ export class Server {
     this.syncWallClock();
     this.ks.now = this.env.clock.nowMs();
     this.commands.register(opts.commands);
+    this.config.watch('client-query-buffer-limit', (v) => { this.queryBufferLimit = Number(v); });
     this.config.watch('proto-max-bulk-len', (v) => {
       this.commandConfig.protoMaxBulkLen = v as number;
       for (const c of this.clients.values()) c.parser.maxBulkLen = v as number;
@@ -270,8 +273,7 @@ export class Server {
     this.stats.netInputBytes += chunk.length;
     client.totalNetInput += chunk.length;
     client.parser.feed(chunk);
-    const limit = this.config.int('client-query-buffer-limit');
-    if (client.parser.pendingBytes() > limit) {
+    if (client.parser.pendingBytes() > this.queryBufferLimit) {
       this.logger.warning(`Closing client that reached max query buffer length: ${this.describeClient(client)} (qbuf initial bytes: ${JSON.stringify(chunk.subarray(0, 64).toString('latin1'))})`);
       this.stats.clientQueryBufferLimitDisconnections++;
       this.freeClient(client, true);

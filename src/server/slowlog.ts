@@ -75,6 +75,8 @@ export class SlowLog {
   /** Logs an executed command (unless flagged skip_slowlog). */
   record(client: Client, cmd: Command<Client>, argv: readonly string[], us: number, nowMs: number): void {
     if (cmd.isSkipSlowlog || this.slowerThanUs < 0) return;
+    // The common case, decided before the peer-address closure below is made.
+    if (us < this.slowerThanUs && this.entries.length <= this.maxLen) return;
     // The peer address is formatted only for commands that are actually logged.
     this.pushIfNeeded(argv, us, nowMs, () => client.addr, client.name);
   }
