@@ -1,6 +1,6 @@
 // Micro benchmark of the command hot path without sockets: a fake connection feeds pipelined
 // redis-benchmark-style SET/GET batches into one Server and we time parse+dispatch+encode.
-// Usage: [BATCHES=256] [ROUNDS=n] node bench/hot-path.mjs [set|get|incr|mset|zadd] [pipeline=16] [seconds=3]
+// Usage: [BATCHES=256] [ROUNDS=n] node bench/hot-path.mjs [set|get|incr|mset|zadd|lpush|sadd|hset] [pipeline=16] [seconds=3]
 // BATCHES x pipeline distinct random keys are replayed: 256 keeps them cache-hot, 8192 spreads
 // them over the 100k keyspace like redis-benchmark -r 100000 (cache misses included).
 import { buildServer } from '../dist/src/node/build.js';
@@ -31,6 +31,9 @@ for (let b = 0; b < NB; b++) {
     else if (test === 'get') s += cmd(['GET', k]);
     else if (test === 'incr') s += cmd(['INCR', `counter:${k.slice(4)}`]);
     else if (test === 'zadd') s += cmd(['ZADD', 'myzset', String(Math.floor(Math.random() * 100000)), `element:${String(Math.floor(Math.random() * 100000)).padStart(12, '0')}`]);
+    else if (test === 'lpush') s += cmd(['LPUSH', 'mylist', val]);
+    else if (test === 'sadd') s += cmd(['SADD', 'myset', `element:${String(Math.floor(Math.random() * 100000)).padStart(12, '0')}`]);
+    else if (test === 'hset') s += cmd(['HSET', 'myhash', `element:${String(Math.floor(Math.random() * 100000)).padStart(12, '0')}`, val]);
     else if (test === 'mset') { const a = ['MSET']; for (let j = 0; j < 10; j++) a.push(`key:${String(Math.floor(Math.random() * 100000)).padStart(12, '0')}`, val); s += cmd(a); }
   }
   batches.push(Buffer.from(s, 'latin1'));

@@ -33,7 +33,7 @@ export function highestEquivalent(v: number): number {
 export function bucketIndex(v: number): number {
   if (v < 256) return v;
   const bits = 32 - Math.clz32(v);
-  return 256 + (bits - 9) * 128 + Math.floor(v / 2 ** (bits - 8)) - 128;
+  return 256 + (bits - 9) * 128 + (v >>> (bits - 8)) - 128; // v < 2^30: the shift is floor(v / 2^(bits-8))
 }
 
 /** Lowest value of bucket `i` (the inverse of bucketIndex). */

@@ -62,31 +62,44 @@ function parseLen(buf: Buffer, start: number, end: number): number | null {
   return neg ? -v : v;
 }
 
+/** What `buf` holds when everything received was consumed (shared: never written to). */
+const EMPTY = Buffer.alloc(0);
 /** Commands with at most this many arguments get their argv array allocated at its final size. */
 const ARGV_PREALLOCATE_MAX = 1024;
-/** First arguments (command names) up to this length go through the name cache. */
-const NAME_CACHE_MAX_LEN = 16;
-const NAME_CACHE_SLOTS = 256;
-const nameCache: string[] = new Array<string>(NAME_CACHE_SLOTS).fill('');
+/**
+ * The first two arguments (the command name, and for most commands the key) up to this length go
+ * through a string cache.
+ */
+const CACHED_ARG_MAX_LEN = 24;
+const CACHE_SLOTS = 256;
+const nameCache: string[] = new Array<string>(CACHE_SLOTS).fill('');
+const keyCache: string[] = new Array<string>(CACHE_SLOTS).fill('');
 
 /**
- * The first argument of a command as a string, reusing the string made for the same bytes last
- * time: clients send a handful of command names over and over, and a reused string skips the
- * copy out of the buffer and keeps its hash, so the command table lookup does not rehash it.
- * One slot per hash of (length, first, middle, last byte); a miss replaces the slot.
+ * The argument at buf[start, start+len) as a string, reusing the string made for the same bytes
+ * last time: clients send a handful of command names, and often the same few keys, over and
+ * over. A reused string skips the copy out of the buffer and keeps its hash, so the command table
+ * and keyspace lookups do not rehash it. One slot per hash of (length, first, middle, last byte);
+ * a miss replaces the slot.
  */
-function commandName(buf: FastBuffer, start: number, len: number): string {
+function cachedArg(cache: string[], buf: FastBuffer, start: number, len: number): string {
   if (len === 0) return '';
-  const h = (len * 31 + buf[start]! * 7 + (buf[start + (len >> 1)]! << 2) + buf[start + len - 1]!) & (NAME_CACHE_SLOTS - 1);
-  const cached = nameCache[h]!;
+  const h = (len * 31 + buf[start]! * 7 + (buf[start + (len >> 1)]! << 2) + buf[start + len - 1]!) & (CACHE_SLOTS - 1);
+  const cached = cache[h]!;
   if (cached.length === len) {
-    let i = 0;
-    while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
-    if (i === len) return cached;
+    let i = len - 1;
+    while (i >= 0 && cached.charCodeAt(i) === buf[start + i]) i--;
+    if (i < 0) return cached;
   }
   const s = buf.latin1Slice(start, start + len);
-  nameCache[h] = s;
+  cache[h] = s;
   return s;
+}
+
+/** Argument `argc` of a command: the first two through the caches, the others copied. */
+function argString(argc: number, buf: FastBuffer, start: number, len: number): string {
+  if (argc <= 1 && len <= CACHED_ARG_MAX_LEN) return cachedArg(argc === 0 ? nameCache : keyCache, buf, start, len);
+  return buf.latin1Slice(start, start + len);
 }
 
 function hasNul(buf: Buffer, start: number, end: number): boolean {
@@ -95,7 +108,7 @@ function hasNul(buf: Buffer, start: number, end: number): boolean {
 }
 
 export class RequestParser {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private pos = 0;
   private multibulkLen = 0;
   private bulkLen = -1;
@@ -148,7 +161,7 @@ export class RequestParser {
 
   /** Drops everything buffered (used when a client is closed or reset). */
   clear(): void {
-    this.buf = Buffer.alloc(0);
+    this.buf = EMPTY;
     this.pos = 0;
     this.multibulkLen = 0;
     this.bulkLen = -1;
@@ -218,7 +231,7 @@ export class RequestParser {
           if (this.bulkLen >= PROTO_MBULK_BIG_ARG && buf.length - this.pos < this.bulkLen + 2) {
             this.big = Buffer.allocUnsafe(this.bulkLen + 2);
             this.bigFill = buf.copy(this.big, 0, this.pos);
-            this.buf = Buffer.alloc(0);
+            this.buf = EMPTY;
             this.pos = 0;
             return null;
           }
@@ -248,16 +261,14 @@ export class RequestParser {
             // Collect this argument in one buffer of its final size.
             this.big = Buffer.allocUnsafe(ll + 2);
             this.bigFill = buf.copy(this.big, 0, this.pos);
-            this.buf = Buffer.alloc(0);
+            this.buf = EMPTY;
             this.pos = 0;
             return null;
           }
         }
         if (buf.length - this.pos < this.bulkLen + 2) return null;
         const start = this.pos, len = this.bulkLen;
-        this.argv[this.argc] = this.argc === 0 && len <= NAME_CACHE_MAX_LEN
-          ? commandName(buf as FastBuffer, start, len)
-          : (buf as FastBuffer).latin1Slice(start, start + len);
+        this.argv[this.argc] = argString(this.argc, buf as FastBuffer, start, len);
         this.argc++;
         this.pos += this.bulkLen + 2;
         this.bulkLen = -1;
@@ -268,7 +279,7 @@ export class RequestParser {
       this.argc = 0;
       this.inCommand = false;
       if (this.pos >= buf.length) {
-        this.buf = Buffer.alloc(0);
+        this.buf = EMPTY;
         this.pos = 0;
       }
       return out;
@@ -300,9 +311,7 @@ export class RequestParser {
       if (c !== 13 || v >= PROTO_MBULK_BIG_ARG || v > maxLen) break;
       const start = p + 2;
       if (start + v + 2 > n) break;
-      argv[argc] = argc === 0 && v <= NAME_CACHE_MAX_LEN
-        ? commandName(buf as FastBuffer, start, v)
-        : (buf as FastBuffer).latin1Slice(start, start + v);
+      argv[argc] = argString(argc, buf as FastBuffer, start, v);
       argc++;
       left--;
       pos = start + v + 2;
