@@ -8,7 +8,8 @@
  *   Redis's listpack does (n is small); one string per set is what keeps 100k small sets near
  *   Redis's memory (a JS array of members and numbers cost three times Redis's footprint).
  * - `skiplist`: a skip list with spans (skiplist.ts) for O(log n) rank and range operations, plus a
- *   Map member -> score for O(1) lookups. A set converts once and never back, except that the
+ *   Map member -> node for O(1) lookups (the score is the node's, as Redis's dict points at the
+ *   node's score; a score change keeps the node). A set converts once and never back, except that the
  *   store commands build their result in the encoding its final size calls for (as Redis does).
  *
  * Ranks here are 0-based. Range predicates follow Redis's zslValueGteMin/LteMax and the lex
