@@ -465,7 +465,10 @@ export class Server {
   private callCommand(client: Client, cmd: Command<Client>, argv: string[]): Reply | undefined {
     const ks = this.ks;
     const clock = this.env.clock;
-    const t0 = clock.monotonicUs();
+    // Whole microseconds, as Redis's ustime(): a duration is then a small integer (a Smi), which
+    // the observers receive without a heap number being allocated per command, and a sub-µs
+    // command counts 0 or 1 µs with the right mean, as in Redis's commandstats.
+    const t0 = Math.floor(clock.monotonicUs());
     // Wall time derived from the monotonic reading: one clock read per command instead of two.
     // Commands nested in EXEC (or a script) keep the outer command's time, as Redis 7.0 does.
     if (this.callDepth === 0) ks.now = Math.floor(this.wallOffsetMs + t0 / 1000);
@@ -487,7 +490,7 @@ export class Server {
       client.runningCmd = prevCmd;
       client.runningArgv = prevArgv;
     }
-    const us = clock.monotonicUs() - t0;
+    const us = Math.floor(clock.monotonicUs()) - t0;
     // A blocking command counts once (calls, total_commands_processed), when it is served (re-run)
     // or times out (blocking.ts), as Redis 7.0 counts it on unblocking; re-runs do not feed
     // MONITOR/SLOWLOG/LATENCY again.

@@ -72,13 +72,16 @@ export class SlowLog {
     this.trim();
   }
 
-  /** Logs an executed command (unless flagged skip_slowlog). */
-  record(client: Client, cmd: Command<Client>, argv: readonly string[], us: number, nowMs: number): void {
+  /**
+   * Logs an executed command (unless flagged skip_slowlog). `nowMs` is asked only when the command
+   * is logged: on the command path every argument that is not a small integer would be boxed.
+   */
+  record(client: Client, cmd: Command<Client>, argv: readonly string[], us: number, nowMs: () => number): void {
     if (cmd.isSkipSlowlog || this.slowerThanUs < 0) return;
     // The common case, decided before the peer-address closure below is made.
     if (us < this.slowerThanUs && this.entries.length <= this.maxLen) return;
     // The peer address is formatted only for commands that are actually logged.
-    this.pushIfNeeded(argv, us, nowMs, () => client.addr, client.name);
+    this.pushIfNeeded(argv, us, nowMs(), () => client.addr, client.name);
   }
 
   private trim(): void {
@@ -105,9 +108,10 @@ export class SlowLog {
       log.maxLen = v as number;
       log.trim();
     });
+    const commandTimeMs = (): number => server.ks.now;
     server.callObservers.push((client: Client, cmd: Command<Client>, argv: readonly string[], us: number) => {
       if (log.deferred.size !== 0 && log.deferred.delete(client)) return;
-      log.record(client, cmd, argv, us, server.ks.now);
+      log.record(client, cmd, argv, us, commandTimeMs);
     });
     server.slowlog = log;
     return log;

@@ -193,7 +193,7 @@ function debugSleep(c: Client, argv: string[]): Reply {
     const us = server.env.clock.monotonicUs() - startUs;
     const cmd = server.commands.lookup('debug');
     if (cmd !== undefined && !c.closed) {
-      server.slowlog?.record(c, cmd, argv, us, server.env.clock.nowMs());
+      server.slowlog?.record(c, cmd, argv, us, () => server.env.clock.nowMs());
       server.latency?.recordCall(cmd, us);
     }
     server.emit(c, OK);
