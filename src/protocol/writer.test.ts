@@ -148,3 +148,15 @@ function collectTypeBytes(buf: Buffer, pos: number, out: Set<number>): number {
     default: return p;
   }
 }
+
+test('property: integers are written as their decimal digits, at every width', () => {
+  const edges = [0, 9, 10, 99, 100, 999999999, 1000000000, 2147483647, 2147483648, 4294967295, 4294967296, 2 ** 53 - 1];
+  for (const n of edges) {
+    assert.equal(encodeReply(n).toString('latin1'), `:${n}\r\n`);
+    assert.equal(encodeReply(-n).toString('latin1'), `:${-n === 0 ? 0 : -n}\r\n`);
+  }
+  fc.assert(fc.property(fc.oneof(fc.nat(), fc.integer(), fc.maxSafeInteger()), (n) => {
+    assert.equal(encodeReply(n).toString('latin1'), `:${n}\r\n`);
+    assert.equal(encodeReply(['x', n]).toString('latin1'), `*2\r\n$1\r\nx\r\n:${n}\r\n`);
+  }));
+});

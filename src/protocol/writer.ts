@@ -77,8 +77,23 @@ export class ReplyWriter {
       b[this.len++] = 48 + n;
       return;
     }
+    let width: number;
+    if (n <= 0x7fffffff) {
+      // Int32 arithmetic (no float division) for what most replies carry: lengths and counts.
+      width = n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6
+        : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+      let pos = this.len + width - 1;
+      let v = n | 0;
+      while (v !== 0) {
+        const q = (v / 10) | 0;
+        b[pos--] = 48 + v - q * 10;
+        v = q;
+      }
+      this.len += width;
+      return;
+    }
     let tmp = n;
-    let width = 0;
+    width = 0;
     while (tmp > 0) { width++; tmp = Math.floor(tmp / 10); }
     let pos = this.len + width - 1;
     while (n > 0) {
