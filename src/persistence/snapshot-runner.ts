@@ -4,7 +4,8 @@
  * in slices on the event loop. Each turn runs slices until a time budget is spent, then yields
  * (Scheduler.soon) so that I/O is served between turns, as the active expiry cycle bounds itself.
  * A snapshot whose consumers are not ready waits; `kick()` (on the server tick) and a short
- * timer re-check.
+ * timer re-check. With `rdb-key-save-delay` set (a testing aid of Redis's: it keeps a save, an AOF
+ * rewrite or a full sync running long enough to act on it), snapshots advance at that rate instead.
  */
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Clock, Scheduler } from '../runtime/ports.js';
@@ -19,6 +20,14 @@ export class SnapshotRunner {
   readonly active: Snapshot[] = [];
   private scheduled: (() => void) | null = null;
   turnBudgetUs = DEFAULT_TURN_BUDGET_US;
+  /**
+   * rdb-key-save-delay: what each saved key costs, in microseconds, as Redis's debugDelay() makes
+   * its saving child sleep per key. Positive: that many µs per key; negative -n: one µs every n
+   * keys on average. Redis sleeps in the child; here each turn advances the snapshots by the keys
+   * its budget covers at that rate, then waits the time they "took", serving clients meanwhile.
+   * 0 (the default): full speed.
+   */
+  keyDelayUs = 0;
 
   constructor(
     private readonly ks: Keyspace,
@@ -73,6 +82,10 @@ export class SnapshotRunner {
 
   /** One turn: slices of every ready snapshot until the budget is spent. */
   private turn(): void {
+    if (this.keyDelayUs !== 0) {
+      this.throttledTurn();
+      return;
+    }
     const t0 = this.clock.monotonicUs();
     let waiting = false;
     for (;;) {
@@ -92,6 +105,26 @@ export class SnapshotRunner {
     if (this.active.length === 0) return;
     const anyReady = this.active.some((s) => s.state === 'running' && s.isReady());
     if (anyReady) this.schedule(0);
+    else if (waiting) this.schedule(NOT_READY_RETRY_MS);
+  }
+
+  /** A turn under rdb-key-save-delay: a bounded number of keys, then a wait of their cost. */
+  private throttledTurn(): void {
+    const perKeyUs = this.keyDelayUs > 0 ? this.keyDelayUs : 1 / -this.keyDelayUs;
+    const keys = Math.max(1, Math.floor(this.turnBudgetUs / perKeyUs));
+    let stepped = false;
+    let waiting = false;
+    for (const snap of [...this.active]) {
+      if (snap.state !== 'running') continue;
+      if (!snap.isReady()) {
+        waiting = true;
+        continue;
+      }
+      snap.step(keys);
+      stepped = true;
+    }
+    if (this.active.length === 0) return;
+    if (stepped) this.schedule(Math.max(1, Math.round((keys * perKeyUs) / 1000)));
     else if (waiting) this.schedule(NOT_READY_RETRY_MS);
   }
 }

@@ -167,12 +167,16 @@ export class Snapshot {
     this.cowBytes += bytes.length;
   }
 
-  /** Runs one bounded slice; returns true when the image is complete. */
-  step(): boolean {
+  /**
+   * Runs one bounded slice (at most `keyLimit` keys, and the slice limits); returns true when the
+   * image is complete.
+   */
+  step(keyLimit = Infinity): boolean {
     if (this.state !== 'running') return true;
     if (!this.headerWritten) this.writeHeader();
     let keys = 0;
-    const { keys: maxKeys, bytes: maxBytes } = this.limits;
+    const maxKeys = Math.min(keyLimit, this.limits.keys);
+    const maxBytes = this.limits.bytes;
     while (keys < maxKeys && this.walkIndex < this.dbs.length) {
       const cap = this.dbs[this.walkIndex]!;
       const list = cap.keys;

@@ -34,7 +34,12 @@ const LOAD_TURN_US = 2000;
 export function installAof(server: Server, codec: RdbCodec | null): Aof {
   const cfg = server.config;
   const rdb = persistenceOf(server);
-  const runner = rdb?.runner ?? new SnapshotRunner(server.ks, server.env.clock, server.env.scheduler);
+  let runner = rdb?.runner;
+  if (runner === undefined) {
+    const own = new SnapshotRunner(server.ks, server.env.clock, server.env.scheduler);
+    cfg.watch('rdb-key-save-delay', (v) => { own.keyDelayUs = Number(v); });
+    runner = own;
+  }
   const aof = new Aof({
     ...nodeFacilities(server),
     codec,

@@ -62,6 +62,7 @@ export function installPersistence(server: Server, codec: RdbCodec): RdbPersiste
     decodeLimits: () => server.commandConfig,
   });
   MODULES.set(server, p);
+  cfg.watch('rdb-key-save-delay', (v) => { p.runner.keyDelayUs = Number(v); });
   server.tickHandlers.push((now) => p.cron(now));
   server.admissionChecks.push((client, cmd) => {
     if (p.loading !== null && !cmd.isLoadingOk) return ERR_LOADING;

@@ -140,8 +140,13 @@ test('BGREWRITEAOF while clients write loses nothing; history files are removed'
 test('a crash in the middle of a rewrite leaves a loadable AOF with every acknowledged write', async () => {
   const dir = tempDir();
   try {
-    const { s, c } = await start(dir, { 'aof-use-rdb-preamble': 'no' });
-    await fill(c, 30_000);
+    // rdb-key-save-delay (1 ms a key) keeps the rewrite of 3,000 keys running for about 3 s:
+    // the crash below lands in its middle however fast the machine is. appendfsync always: with
+    // everysec an acknowledged write may still sit in the buffer while the previous file's fsync
+    // runs (Redis's flushAppendOnlyFile postpones the write up to 2 s and answers meanwhile), so
+    // only `always` promises that every acknowledged write survives a crash.
+    const { s, c } = await start(dir, { 'aof-use-rdb-preamble': 'no', 'rdb-key-save-delay': '1000', appendfsync: 'always' });
+    await fill(c, 3_000);
     const replies = await c.pipeline([['BGREWRITEAOF'], ['SET', 'during', '1'], ['INCR', 'counter']]);
     assert.deepEqual(replies[0]!.value, { status: 'Background append only file rewriting started' });
     assert.equal(await info(c, 'aof_rewrite_in_progress'), '1');

@@ -251,3 +251,32 @@ test('SHUTDOWN SAVE writes the file; a failing save refuses the shutdown', async
     await s2.close();
   }
 });
+
+test('rdb-key-save-delay holds a BGSAVE at that rate while clients are served; lowering it lets the save finish', async () => {
+  const dir = tempDir();
+  const s = await start(dir, { 'rdb-key-save-delay': '2000' });
+  const c = await RespClient.connect(s.address.port);
+  try {
+    assert.deepEqual(await c.call('DEBUG', 'POPULATE', '1000'), { status: 'OK' });
+    const t0 = Date.now();
+    assert.deepEqual(await c.call('BGSAVE'), { status: 'Background saving started' });
+    // 1,000 keys at 2 ms each: about 2 s of saving, during which every command is answered.
+    for (let i = 0; i < 20; i++) {
+      assert.deepEqual(await c.call('SET', `during${i}`, 'x'), { status: 'OK' });
+      assert.equal(await info(c, 'rdb_bgsave_in_progress'), '1');
+    }
+    assert.ok(Date.now() - t0 < 1500, 'the commands were not held behind the save');
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '0'), { status: 'OK' });
+    await waitFor(async () => (await info(c, 'rdb_bgsave_in_progress')) === '0', 5000, 'the save to finish at full speed');
+    assert.equal(await info(c, 'rdb_last_bgsave_status'), 'ok');
+    c.close();
+    await s.close();
+    const s2 = await start(dir);
+    const c2 = await RespClient.connect(s2.address.port);
+    assert.equal(await c2.call('DBSIZE'), 1000, 'the file holds the keys of the moment BGSAVE started');
+    c2.close();
+    await s2.close();
+  } finally {
+    c.close();
+  }
+});
