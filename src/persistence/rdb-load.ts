@@ -31,11 +31,15 @@ export class DatasetLoad {
     return this.decoder.position();
   }
 
-  /** Decodes one slice; true when the image is fully loaded. Throws on a corrupt image. */
-  step(): boolean {
+  /**
+   * Decodes one slice (at most `itemLimit` items); true when the image is fully loaded. Throws on
+   * a corrupt image.
+   */
+  step(itemLimit = LOAD_ITEMS_PER_SLICE): boolean {
     if (this.done) return true;
     const ks = this.ks;
-    for (let i = 0; i < LOAD_ITEMS_PER_SLICE; i++) {
+    const items = Math.min(itemLimit, LOAD_ITEMS_PER_SLICE);
+    for (let i = 0; i < items; i++) {
       const item = this.decoder.next();
       switch (item.kind) {
         case 'aux':

@@ -73,6 +73,11 @@ export class RdbPersistence {
   lastLoadKeysExpired = 0;
   sliceLimits: SliceLimits = DEFAULT_SLICE_LIMITS;
   /**
+   * key-load-delay (Redis's test hook, debugDelay per loaded key): microseconds each loaded item
+   * costs, or one µs every -n items. Applies to loads in slices (start-up, full syncs).
+   */
+  keyLoadDelayUs = 0;
+  /**
    * The replication aux fields of the node's own saves (Redis's rdbPopulateSaveInfo: repl-stream-db,
    * repl-id, repl-offset, or none); plugged in by the composition root, which knows replication.
    */
@@ -311,10 +316,21 @@ export class RdbPersistence {
     const turn = (): void => {
       const t0 = this.d.clock.monotonicUs();
       try {
-        while (!load.step()) {
-          if (this.d.clock.monotonicUs() - t0 >= this.runner.turnBudgetUs) {
-            this.d.scheduler.soon(turn);
+        if (this.keyLoadDelayUs !== 0) {
+          // key-load-delay: the items one turn's budget covers at that rate, then a wait of
+          // their cost (Redis sleeps per key; clients get -LOADING meanwhile either way).
+          const perItemUs = this.keyLoadDelayUs > 0 ? this.keyLoadDelayUs : 1 / -this.keyLoadDelayUs;
+          const items = Math.max(1, Math.floor(this.runner.turnBudgetUs / perItemUs));
+          if (!load.step(items)) {
+            this.d.scheduler.after(Math.max(1, Math.round((items * perItemUs) / 1000)), turn);
             return;
+          }
+        } else {
+          while (!load.step()) {
+            if (this.d.clock.monotonicUs() - t0 >= this.runner.turnBudgetUs) {
+              this.d.scheduler.soon(turn);
+              return;
+            }
           }
         }
       } catch (e) {

@@ -406,7 +406,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   int('repl-ping-replica-period', 10, 1n, INT_MAX, MUT, { aliases: ['repl-ping-slave-period'] }),
   int('list-compress-depth', 0, 0n, INT_MAX, MUT, inert),
   int('rdb-key-save-delay', 0, INT_MIN, INT_MAX, MUT, { hidden: true }),
-  int('key-load-delay', 0, INT_MIN, INT_MAX, MUT, { hidden: true, inert: true }),
+  int('key-load-delay', 0, INT_MIN, INT_MAX, MUT, { hidden: true }),
   int('active-expire-effort', 1, 1n, 10n, MUT, inert),
   int('hz', 10, 0n, INT_MAX, MUT),
   int('min-replicas-to-write', 0, 0n, INT_MAX, MUT, { aliases: ['min-slaves-to-write'] }),
