@@ -89,17 +89,9 @@ export class SnapshotRunner {
     const t0 = this.clock.monotonicUs();
     let waiting = false;
     for (;;) {
-      let progressed = false;
-      for (const snap of [...this.active]) {
-        if (snap.state !== 'running') continue;
-        if (!snap.isReady()) {
-          waiting = true;
-          continue;
-        }
-        snap.step();
-        progressed = true;
-      }
-      if (!progressed || this.active.length === 0) break;
+      const r = this.stepAll(Infinity);
+      waiting ||= r.waiting;
+      if (!r.stepped || this.active.length === 0) break;
       if (this.clock.monotonicUs() - t0 >= this.turnBudgetUs) break;
     }
     if (this.active.length === 0) return;
@@ -112,6 +104,14 @@ export class SnapshotRunner {
   private throttledTurn(): void {
     const perKeyUs = this.keyDelayUs > 0 ? this.keyDelayUs : 1 / -this.keyDelayUs;
     const keys = Math.max(1, Math.floor(this.turnBudgetUs / perKeyUs));
+    const { stepped, waiting } = this.stepAll(keys);
+    if (this.active.length === 0) return;
+    if (stepped) this.schedule(Math.max(1, Math.round((keys * perKeyUs) / 1000)));
+    else if (waiting) this.schedule(NOT_READY_RETRY_MS);
+  }
+
+  /** One slice of every running snapshot whose consumers are ready (at most `keyLimit` keys each). */
+  private stepAll(keyLimit: number): { stepped: boolean; waiting: boolean } {
     let stepped = false;
     let waiting = false;
     for (const snap of [...this.active]) {
@@ -120,11 +120,9 @@ export class SnapshotRunner {
         waiting = true;
         continue;
       }
-      snap.step(keys);
+      snap.step(keyLimit);
       stepped = true;
     }
-    if (this.active.length === 0) return;
-    if (stepped) this.schedule(Math.max(1, Math.round((keys * perKeyUs) / 1000)));
-    else if (waiting) this.schedule(NOT_READY_RETRY_MS);
+    return { stepped, waiting };
   }
 }
