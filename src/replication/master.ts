@@ -175,6 +175,8 @@ export class MasterSide {
     if (out.length === 0 || r.client.closed) return;
     const data = out.length === 1 ? out[0]! : Buffer.concat(out);
     out.length = 0;
+    // Replies queued for this client this turn (PSYNC's batch) go first.
+    this.server.writeQueued(r.client);
     r.client.conn.write(data);
     this.server.stats.netReplOutputBytes += data.length;
     this.server.stats.netOutputBytes += data.length;
@@ -187,7 +189,7 @@ export class MasterSide {
   /** Held stream bytes count against the replica output-buffer limit, as Redis's buffers do. */
   private checkHeldLimit(r: AttachedReplica): void {
     const limits = this.server.outputLimits.replica;
-    const total = r.heldBytes + r.client.conn.pendingWriteBytes();
+    const total = r.heldBytes + r.client.outputPending();
     if (limits.hard > 0 && total >= limits.hard) {
       this.log.warning(`Client ${this.server.describeClient(r.client)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
       this.server.stats.clientOutputBufferLimitDisconnections++;
@@ -310,7 +312,7 @@ export class MasterSide {
       },
       ready: () => live().every((r) => {
         this.flush(r);
-        return r.client.conn.pendingWriteBytes() < SNAPSHOT_BACKPRESSURE_BYTES;
+        return r.client.outputPending() < SNAPSHOT_BACKPRESSURE_BYTES;
       }),
       end: () => {
         this.transfer = null;

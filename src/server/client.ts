@@ -59,6 +59,12 @@ export class Client implements CommandContext {
   /** Peak output buffer bytes and totals for CLIENT LIST / INFO. */
   totalNetInput = 0;
   totalNetOutput = 0;
+  /**
+   * Output produced in this event-loop turn and not yet handed to the connection (the server
+   * writes every client's queue once per turn, as Redis does in beforeSleep), and its size.
+   */
+  outQueue: Buffer[] | null = null;
+  outQueueBytes = 0;
   /** Propagation scratch for the running command. */
   propArgv: string[] | null = null;
   propExtra: string[][] | null = null;
@@ -79,6 +85,11 @@ export class Client implements CommandContext {
     this.createdMs = nowMs;
     this.lastInteractionMs = nowMs;
     this.authenticated = !server.authRequired();
+  }
+
+  /** Output bytes not yet taken by the peer: queued this turn plus held by the connection. */
+  outputPending(): number {
+    return this.outQueueBytes + this.conn.pendingWriteBytes();
   }
 
   get cfg(): CommandConfig {

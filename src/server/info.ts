@@ -214,7 +214,7 @@ function clientsSection(server: Server, state: InfoState): string[] {
   for (const c of server.clients.values()) {
     if (isReplica(c)) replicas++;
     maxIn = Math.max(maxIn, c.parser.pendingBytes());
-    maxOut = Math.max(maxOut, c.conn.pendingWriteBytes());
+    maxOut = Math.max(maxOut, c.outputPending());
   }
   return [
     `connected_clients:${server.clients.size - replicas}`,
@@ -243,7 +243,7 @@ function memorySection(server: Server, state: InfoState): string[] {
   let normal = 0;
   let replicas = 0;
   for (const c of server.clients.values()) {
-    const bytes = c.parser.pendingBytes() + c.conn.pendingWriteBytes();
+    const bytes = c.parser.pendingBytes() + c.outputPending();
     if (isReplica(c)) replicas += bytes;
     else normal += bytes;
   }

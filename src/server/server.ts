@@ -264,6 +264,7 @@ export class Server {
   closeClientAfterReply(client: Client): void {
     if (client.closed) return;
     this.flushClient(client);
+    this.writeQueued(client);
     this.freeClient(client, false);
     client.conn.end();
   }
@@ -658,23 +659,80 @@ export class Server {
   }
 
   /**
-   * Run, in order, before any reply bytes are handed to a connection: the AOF writes its buffer
-   * there (and fsyncs it with appendfsync always) so a reply never announces a write that is not
-   * logged; replication writes the stream there when min-replicas-to-write asks for it. Modules
-   * add and remove their barrier; an empty list costs one length check per reply write.
+   * Run, in order, before queued output is handed to connections (once per turn's write pass, and
+   * before a single client's queue is written early): replication writes the stream to the
+   * replicas, so an acknowledged write is in the kernel towards them first; the AOF writes its
+   * buffer (and fsyncs it with appendfsync always) so a reply never announces a write that is
+   * not logged.
    */
   readonly replyBarriers: Array<() => void> = [];
 
+  /**
+   * Queues output for `client`. Every client's queue is written once per event-loop turn, after
+   * all the input of that turn was processed (`flushPendingWrites`), as Redis writes its clients'
+   * buffers in beforeSleep: the writes of one turn then reach the peers together, and a peer
+   * woken by the first finds the others already there. With many pipelining clients that is
+   * 10-20% less CPU per request than writing after each client's batch (bench/server-cost.mjs).
+   */
   private writeToClient(client: Client, bytes: Buffer): void {
+    if (client.outQueue === null) {
+      client.outQueue = [bytes];
+      this.pendingWrites.push(client);
+    } else {
+      client.outQueue.push(bytes);
+    }
+    client.outQueueBytes += bytes.length;
+    if (!this.writesScheduled) {
+      this.writesScheduled = true;
+      this.env.scheduler.soon(this.flushPendingWrites);
+    }
+  }
+
+  /** Clients with queued output, in the order they got it. */
+  private readonly pendingWrites: Client[] = [];
+  private writesScheduled = false;
+
+  /** The turn's writes: the reply barriers once (AOF, replication stream), then every queue. */
+  private readonly flushPendingWrites = (): void => {
+    this.writesScheduled = false;
+    const list = this.pendingWrites;
+    if (list.length === 0) return;
+    this.runReplyBarriers();
+    // A write can close a client (output limits) and queue nothing new; entries added meanwhile
+    // are written in this pass too.
+    for (let i = 0; i < list.length; i++) this.writeQueuedAfterBarriers(list[i]!);
+    list.length = 0;
+  };
+
+  private runReplyBarriers(): void {
     const barriers = this.replyBarriers;
     for (let i = 0; i < barriers.length; i++) barriers[i]!();
-    client.conn.write(bytes);
-    this.stats.netOutputBytes += bytes.length;
-    client.totalNetOutput += bytes.length;
+  }
+
+  /**
+   * Writes `client`'s queued output now: before something else is written straight to its
+   * connection (the replication stream) and before it is closed after a reply.
+   */
+  writeQueued(client: Client): void {
+    if (client.outQueue === null) return;
+    this.runReplyBarriers();
+    this.writeQueuedAfterBarriers(client);
+  }
+
+  private writeQueuedAfterBarriers(client: Client): void {
+    const q = client.outQueue;
+    if (q === null) return;
+    const n = client.outQueueBytes;
+    client.outQueue = null;
+    client.outQueueBytes = 0;
+    if (client.closed) return;
+    client.conn.write(q.length === 1 ? q[0]! : Buffer.concat(q, n));
+    this.stats.netOutputBytes += n;
+    client.totalNetOutput += n;
     this.checkOutputLimits(client);
   }
 
-  /** Writes what the current batch encoded for `client`. */
+  /** Queues what the current batch encoded for `client`. */
   flushClient(client: Client): void {
     if (this.writer.length === 0 || client.closed) {
       this.writer.reset();
@@ -689,7 +747,7 @@ export class Server {
    */
   checkOutputLimits(client: Client): void {
     if (client.closed) return;
-    const pending = client.conn.pendingWriteBytes();
+    const pending = client.outputPending();
     const limits = this.outputLimits[client.clientClass];
     const now = this.env.clock.nowMs();
     let over = false;

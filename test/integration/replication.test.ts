@@ -225,25 +225,36 @@ test('CONFIG GET replicaof follows REPLICAOF and REPLICAOF NO ONE (so CONFIG REW
   assert.deepEqual(await r.c.call('CONFIG', 'GET', 'replicaof'), ['replicaof', '']);
 });
 
-test('with min-replicas-to-write, the stream reaches the replicas\' sockets before the reply that acknowledges the write', async () => {
-  const m = await node({ 'min-replicas-to-write': 1, 'min-replicas-max-lag': 10 });
-  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
-  await caughtUp(m.c, r.c);
-  // Record the order in which the master hands bytes to its sockets.
-  const order: string[] = [];
-  const repl = replicationOf(m.s.server)!;
-  for (const att of repl.master.replicas.values()) {
-    const conn = att.client.conn;
-    const write = conn.write.bind(conn);
-    conn.write = (b: Buffer) => { order.push('replica'); write(b); };
-  }
-  const name = 'ack-order-writer';
-  await m.c.call('CLIENT', 'SETNAME', name);
-  const me = [...m.s.server.clients.values()].find((c) => c.name === name)!;
-  const write = me.conn.write.bind(me.conn);
-  me.conn.write = (b: Buffer) => { order.push('reply'); write(b); };
-  assert.deepEqual(await m.c.call('SET', 'acked', '1'), OK);
-  assert.deepEqual(order.slice(0, 2), ['replica', 'reply']);
-  await caughtUp(m.c, r.c);
-  assert.equal(await r.c.call('GET', 'acked'), '1');
-});
+for (const minReplicas of [0, 1]) {
+  test(`the stream reaches the replicas' sockets before the reply that acknowledges the write (min-replicas-to-write ${minReplicas})`, async () => {
+    const m = await node({ 'min-replicas-to-write': minReplicas, 'min-replicas-max-lag': 10 });
+    const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+    await caughtUp(m.c, r.c);
+    // Record the order in which the master hands bytes to its sockets.
+    const order: string[] = [];
+    const repl = replicationOf(m.s.server)!;
+    for (const att of repl.master.replicas.values()) {
+      const conn = att.client.conn;
+      const write = conn.write.bind(conn);
+      conn.write = (b: Buffer) => { order.push('replica'); write(b); };
+    }
+    const name = 'ack-order-writer';
+    await m.c.call('CLIENT', 'SETNAME', name);
+    const me = [...m.s.server.clients.values()].find((c) => c.name === name)!;
+    const write = me.conn.write.bind(me.conn);
+    me.conn.write = (b: Buffer) => { order.push('reply'); write(b); };
+    // Another client's command read in the same event-loop turn, just before: its reply queues the
+    // turn's write pass before the SET propagates, so only the barrier puts the stream first.
+    const other = await RespClient.connect(m.s.address.port);
+    for (let i = 0; i < 5; i++) {
+      order.length = 0;
+      const [pong, ok] = await Promise.all([other.call('PING'), m.c.call('SET', 'acked', String(i))]);
+      assert.deepEqual(pong, { status: 'PONG' });
+      assert.deepEqual(ok, OK);
+      assert.deepEqual(order.slice(0, 2), ['replica', 'reply']);
+    }
+    other.close();
+    await caughtUp(m.c, r.c);
+    assert.equal(await r.c.call('GET', 'acked'), '4');
+  });
+}

@@ -93,7 +93,7 @@ export function clientInfoString(server: Server, c: Client, nowMs: number, curre
   const argvMem = currentArgv !== null ? argvBytes(currentArgv) : 0;
   let multiMem = 0;
   if (c.multi !== null) for (const q of c.multi.queue) multiMem += argvBytes(q.argv);
-  const omem = c.conn.pendingWriteBytes();
+  const omem = c.outputPending();
   const subs = c.subscriptions?.size ?? 0;
   const psubs = c.patterns?.size ?? 0;
   const ssubs = c.shardSubscriptions?.size ?? 0;
