@@ -185,7 +185,19 @@ export class RequestParser {
           if (r.length === 0) continue;
           return r;
         }
-        const cr = buf.indexOf(13, this.pos);
+        // The count line: digits up to CR read in a loop (the common "*3\r\n" needs no call into
+        // C++ to find the CR); anything else goes through indexOf and parseLen below.
+        let cr = -1;
+        {
+          const n = buf.length;
+          let p = this.pos + 1;
+          let c = p < n ? buf[p]! : 0;
+          if (c >= 49 && c <= 57) {
+            while (p < n && (c = buf[p]!) >= 48 && c <= 57 && p - this.pos <= 10) p++;
+            if (p < n && c === 13) cr = p;
+          }
+        }
+        if (cr < 0) cr = buf.indexOf(13, this.pos);
         if (cr < 0) {
           if (buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return perr('too big mbulk count string');
           return null;
