@@ -72,6 +72,8 @@ const ARGV_PREALLOCATE_MAX = 1024;
  */
 const CACHED_ARG_MAX_LEN = 24;
 const CACHE_SLOTS = 256;
+/** A missed key replaces its cache slot once in this many misses (a power of two). */
+const KEY_ADMIT_EVERY = 8;
 const nameCache: string[] = new Array<string>(CACHE_SLOTS).fill('');
 const keyCache: string[] = new Array<string>(CACHE_SLOTS).fill('');
 
@@ -79,10 +81,13 @@ const keyCache: string[] = new Array<string>(CACHE_SLOTS).fill('');
  * The argument at buf[start, start+len) as a string, reusing the string made for the same bytes
  * last time: clients send a handful of command names, and often the same few keys, over and
  * over. A reused string skips the copy out of the buffer and keeps its hash, so the command table
- * and keyspace lookups do not rehash it. One slot per hash of (length, first, middle, last byte);
- * a miss replaces the slot.
+ * and keyspace lookups do not rehash it. One slot per hash of (length, first, middle, last byte).
+ * A miss replaces the slot only one time in `admitEvery`: a hot key gets in after a few
+ * repetitions and then stays, while a stream of random keys (most of a large keyspace) does not
+ * pay a store into the cache, with its GC write barrier, for every argument.
  */
-function cachedArg(cache: string[], buf: FastBuffer, start: number, len: number): string {
+let cacheMisses = 0;
+function cachedArg(cache: string[], buf: FastBuffer, start: number, len: number, admitEvery: number): string {
   if (len === 0) return '';
   const h = (len * 31 + buf[start]! * 7 + (buf[start + (len >> 1)]! << 2) + buf[start + len - 1]!) & (CACHE_SLOTS - 1);
   const cached = cache[h]!;
@@ -92,13 +97,13 @@ function cachedArg(cache: string[], buf: FastBuffer, start: number, len: number)
     if (i < 0) return cached;
   }
   const s = buf.latin1Slice(start, start + len);
-  cache[h] = s;
+  if ((++cacheMisses & (admitEvery - 1)) === 0) cache[h] = s;
   return s;
 }
 
 /** Argument `argc` of a command: the first two through the caches, the others copied. */
 function argString(argc: number, buf: FastBuffer, start: number, len: number): string {
-  if (argc <= 1 && len <= CACHED_ARG_MAX_LEN) return cachedArg(argc === 0 ? nameCache : keyCache, buf, start, len);
+  if (argc <= 1 && len <= CACHED_ARG_MAX_LEN) return argc === 0 ? cachedArg(nameCache, buf, start, len, 1) : cachedArg(keyCache, buf, start, len, KEY_ADMIT_EVERY);
   return buf.latin1Slice(start, start + len);
 }
 
