@@ -82,12 +82,12 @@ const keyCache: string[] = new Array<string>(CACHE_SLOTS).fill('');
  * last time: clients send a handful of command names, and often the same few keys, over and
  * over. A reused string skips the copy out of the buffer and keeps its hash, so the command table
  * and keyspace lookups do not rehash it. One slot per hash of (length, first, middle, last byte).
- * A miss replaces the slot only one time in `admitEvery`: a hot key gets in after a few
+ * A missed key replaces its slot only when `admit` says so (one key argument in
+ * KEY_ADMIT_EVERY, counted per parser): a hot key gets in after a few
  * repetitions and then stays, while a stream of random keys (most of a large keyspace) does not
  * pay a store into the cache, with its GC write barrier, for every argument.
  */
-let cacheMisses = 0;
-function cachedArg(cache: string[], buf: FastBuffer, start: number, len: number, admitEvery: number): string {
+function cachedArg(cache: string[], buf: FastBuffer, start: number, len: number, admit: boolean): string {
   if (len === 0) return '';
   const h = (len * 31 + buf[start]! * 7 + (buf[start + (len >> 1)]! << 2) + buf[start + len - 1]!) & (CACHE_SLOTS - 1);
   const cached = cache[h]!;
@@ -97,13 +97,17 @@ function cachedArg(cache: string[], buf: FastBuffer, start: number, len: number,
     if (i < 0) return cached;
   }
   const s = buf.latin1Slice(start, start + len);
-  if ((++cacheMisses & (admitEvery - 1)) === 0) cache[h] = s;
+  if (admit) cache[h] = s;
   return s;
 }
 
 /** Argument `argc` of a command: the first two through the caches, the others copied. */
-function argString(argc: number, buf: FastBuffer, start: number, len: number): string {
-  if (argc <= 1 && len <= CACHED_ARG_MAX_LEN) return argc === 0 ? cachedArg(nameCache, buf, start, len, 1) : cachedArg(keyCache, buf, start, len, KEY_ADMIT_EVERY);
+function argString(argc: number, buf: FastBuffer, start: number, len: number, keyArgs: number): string {
+  if (argc <= 1 && len <= CACHED_ARG_MAX_LEN) {
+    return argc === 0
+      ? cachedArg(nameCache, buf, start, len, true)
+      : cachedArg(keyCache, buf, start, len, (keyArgs & (KEY_ADMIT_EVERY - 1)) === 0);
+  }
   return buf.latin1Slice(start, start + len);
 }
 
@@ -120,6 +124,8 @@ export class RequestParser {
   private argv: string[] = [];
   /** Arguments of the current command read so far (the next index into `argv`). */
   private argc = 0;
+  /** Second arguments read so far (the key cache's admission counter). */
+  private keyArgs = 0;
   private big: Buffer | null = null;
   private bigFill = 0;
   /** True from a multibulk header until its command is returned. */
@@ -285,7 +291,7 @@ export class RequestParser {
         }
         if (buf.length - this.pos < this.bulkLen + 2) return null;
         const start = this.pos, len = this.bulkLen;
-        this.argv[this.argc] = argString(this.argc, buf as FastBuffer, start, len);
+        this.argv[this.argc] = argString(this.argc, buf as FastBuffer, start, len, this.argc === 1 ? ++this.keyArgs : 0);
         this.argc++;
         this.pos += this.bulkLen + 2;
         this.bulkLen = -1;
@@ -328,7 +334,7 @@ export class RequestParser {
       if (c !== 13 || v >= PROTO_MBULK_BIG_ARG || v > maxLen) break;
       const start = p + 2;
       if (start + v + 2 > n) break;
-      argv[argc] = argString(argc, buf as FastBuffer, start, v);
+      argv[argc] = argString(argc, buf as FastBuffer, start, v, argc === 1 ? ++this.keyArgs : 0);
       argc++;
       left--;
       pos = start + v + 2;
