@@ -16,7 +16,7 @@ import type { DecodeLimits, RdbCodec } from './codec.js';
 import { RdbFileSink, pathIn, type NodeFacilities } from './rdb-file.js';
 import { DatasetLoad } from './rdb-load.js';
 import { Snapshot, type SliceLimits, type SnapshotSink, DEFAULT_SLICE_LIMITS } from './snapshot.js';
-import { SnapshotRunner } from './snapshot-runner.js';
+import { delayPacing, SnapshotRunner } from './snapshot-runner.js';
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY. */
 const BGSAVE_RETRY_DELAY_MS = 5000;
@@ -319,10 +319,9 @@ export class RdbPersistence {
         if (this.keyLoadDelayUs !== 0) {
           // key-load-delay: the items one turn's budget covers at that rate, then a wait of
           // their cost (Redis sleeps per key; clients get -LOADING meanwhile either way).
-          const perItemUs = this.keyLoadDelayUs > 0 ? this.keyLoadDelayUs : 1 / -this.keyLoadDelayUs;
-          const items = Math.max(1, Math.floor(this.runner.turnBudgetUs / perItemUs));
+          const { items, waitMs } = delayPacing(this.keyLoadDelayUs, this.runner.turnBudgetUs);
           if (!load.step(items)) {
-            this.d.scheduler.after(Math.max(1, Math.round((items * perItemUs) / 1000)), turn);
+            this.d.scheduler.after(waitMs, turn);
             return;
           }
         } else {

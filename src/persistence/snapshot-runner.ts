@@ -16,6 +16,17 @@ export const DEFAULT_TURN_BUDGET_US = 2000;
 /** How long a snapshot waits for a slow consumer before asking again. */
 const NOT_READY_RETRY_MS = 5;
 
+/**
+ * The pace of Redis's debugDelay(delay) per item (rdb-key-save-delay, key-load-delay) on an event
+ * loop: how many items one turn of `budgetUs` covers, and how long to wait after them. A positive
+ * delay is µs per item; a negative -n is one µs every n items.
+ */
+export function delayPacing(delayUs: number, budgetUs: number): { items: number; waitMs: number } {
+  const perItemUs = delayUs > 0 ? delayUs : 1 / -delayUs;
+  const items = Math.max(1, Math.floor(budgetUs / perItemUs));
+  return { items, waitMs: Math.max(1, Math.round((items * perItemUs) / 1000)) };
+}
+
 export class SnapshotRunner {
   readonly active: Snapshot[] = [];
   private scheduled: (() => void) | null = null;
@@ -102,11 +113,10 @@ export class SnapshotRunner {
 
   /** A turn under rdb-key-save-delay: a bounded number of keys, then a wait of their cost. */
   private throttledTurn(): void {
-    const perKeyUs = this.keyDelayUs > 0 ? this.keyDelayUs : 1 / -this.keyDelayUs;
-    const keys = Math.max(1, Math.floor(this.turnBudgetUs / perKeyUs));
-    const { stepped, waiting } = this.stepAll(keys);
+    const { items, waitMs } = delayPacing(this.keyDelayUs, this.turnBudgetUs);
+    const { stepped, waiting } = this.stepAll(items);
     if (this.active.length === 0) return;
-    if (stepped) this.schedule(Math.max(1, Math.round((keys * perKeyUs) / 1000)));
+    if (stepped) this.schedule(waitMs);
     else if (waiting) this.schedule(NOT_READY_RETRY_MS);
   }
 

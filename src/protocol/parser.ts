@@ -101,16 +101,6 @@ function cachedArg(cache: string[], buf: FastBuffer, start: number, len: number,
   return s;
 }
 
-/** Argument `argc` of a command: the first two through the caches, the others copied. */
-function argString(argc: number, buf: FastBuffer, start: number, len: number, keyArgs: number): string {
-  if (argc <= 1 && len <= CACHED_ARG_MAX_LEN) {
-    return argc === 0
-      ? cachedArg(nameCache, buf, start, len, true)
-      : cachedArg(keyCache, buf, start, len, (keyArgs & (KEY_ADMIT_EVERY - 1)) === 0);
-  }
-  return buf.latin1Slice(start, start + len);
-}
-
 function hasNul(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (buf[i] === 0) return true;
   return false;
@@ -229,35 +219,12 @@ export class RequestParser {
         this.argc = 0;
         this.inCommand = true;
       }
-      if (this.bulkLen === -1) this.wholeArgs(buf);
       while (this.multibulkLen > 0) {
-        if (this.bulkLen === -1 && buf[this.pos] === 36 /* '$' */) {
-          // Fast path for the common "$<digits>\r\n" header: parse while scanning for CR (no
-          // native indexOf call per argument). Anything unusual falls through to the exact path.
-          const n = buf.length;
-          let p = this.pos + 1;
-          let v = 0;
-          let c = p < n ? buf[p]! : 0;
-          if (c >= 49 && c <= 57) {
-            while (p < n && (c = buf[p]!) >= 48 && c <= 57 && p - this.pos <= 16) {
-              v = v * 10 + (c - 48);
-              p++;
-            }
-            if (p + 1 < n && c === 13 && v <= this.maxBulkLen && (v <= 16384 || !this.authRequired)) {
-              this.pos = p + 2;
-              this.bulkLen = v;
-            }
-          } else if (c === 48 && p + 2 < n && buf[p + 1] === 13) {
-            this.pos = p + 3;
-            this.bulkLen = 0;
-          }
-          if (this.bulkLen >= PROTO_MBULK_BIG_ARG && buf.length - this.pos < this.bulkLen + 2) {
-            this.big = Buffer.allocUnsafe(this.bulkLen + 2);
-            this.bigFill = buf.copy(this.big, 0, this.pos);
-            this.buf = EMPTY;
-            this.pos = 0;
-            return null;
-          }
+        if (this.bulkLen === -1) {
+          // Whole ordinary arguments on the fast path; what it leaves (a partial, empty or big
+          // argument, a bad header) takes the exact path below, one argument at a time.
+          this.wholeArgs(buf);
+          if (this.multibulkLen === 0) break;
         }
         if (this.bulkLen === -1) {
           const cr = buf.indexOf(13, this.pos);
@@ -291,7 +258,7 @@ export class RequestParser {
         }
         if (buf.length - this.pos < this.bulkLen + 2) return null;
         const start = this.pos, len = this.bulkLen;
-        this.argv[this.argc] = argString(this.argc, buf as FastBuffer, start, len, this.argc === 1 ? ++this.keyArgs : 0);
+        this.argv[this.argc] = this.argString(this.argc, buf as FastBuffer, start, len);
         this.argc++;
         this.pos += this.bulkLen + 2;
         this.bulkLen = -1;
@@ -307,6 +274,13 @@ export class RequestParser {
       }
       return out;
     }
+  }
+
+  /** Argument `argc` of a command: the first two through the caches, the others copied. */
+  private argString(argc: number, buf: FastBuffer, start: number, len: number): string {
+    if (argc > 1 || len > CACHED_ARG_MAX_LEN) return buf.latin1Slice(start, start + len);
+    if (argc === 0) return cachedArg(nameCache, buf, start, len, true);
+    return cachedArg(keyCache, buf, start, len, (++this.keyArgs & (KEY_ADMIT_EVERY - 1)) === 0);
   }
 
   /**
@@ -334,7 +308,7 @@ export class RequestParser {
       if (c !== 13 || v >= PROTO_MBULK_BIG_ARG || v > maxLen) break;
       const start = p + 2;
       if (start + v + 2 > n) break;
-      argv[argc] = argString(argc, buf as FastBuffer, start, v, argc === 1 ? ++this.keyArgs : 0);
+      argv[argc] = this.argString(argc, buf as FastBuffer, start, v);
       argc++;
       left--;
       pos = start + v + 2;

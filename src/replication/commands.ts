@@ -99,7 +99,8 @@ export function replicationCommands(repl: Replication): Spec[] {
     if (repl.failover.state !== 'no-failover') return error("NOMASTERLINK Can't SYNC while failing over");
     const link = repl.link;
     if (link !== null && !link.linkUp) return error("NOMASTERLINK Can't SYNC while not connected with my master");
-    // Replies to earlier commands of the same batch leave first: the stream is written directly.
+    // Replies to earlier commands of the same batch go to the client's queue now; the master
+    // writes that queue before any stream bytes it writes straight to the socket.
     c.server.flushClient(c);
     repl.master.sync(c, argv[0]!.toLowerCase() === 'psync' ? { replid: argv[1]!, offset: argv[2]! } : null);
     return undefined;

@@ -63,8 +63,10 @@ export class Client implements CommandContext {
    * Output produced in this event-loop turn and not yet handed to the connection (the server
    * writes every client's queue once per turn, as Redis does in beforeSleep), and its size.
    */
-  outQueue: Buffer[] | null = null;
+  readonly outQueue: Buffer[] = [];
   outQueueBytes = 0;
+  /** In the server's list of clients to write this turn. */
+  outQueued = false;
   /** Propagation scratch for the running command. */
   propArgv: string[] | null = null;
   propExtra: string[][] | null = null;

@@ -675,12 +675,11 @@ export class Server {
    * 10-20% less CPU per request than writing after each client's batch (bench/server-cost.mjs).
    */
   private writeToClient(client: Client, bytes: Buffer): void {
-    if (client.outQueue === null) {
-      client.outQueue = [bytes];
+    if (!client.outQueued) {
+      client.outQueued = true;
       this.pendingWrites.push(client);
-    } else {
-      client.outQueue.push(bytes);
     }
+    client.outQueue.push(bytes);
     client.outQueueBytes += bytes.length;
     if (!this.writesScheduled) {
       this.writesScheduled = true;
@@ -714,19 +713,21 @@ export class Server {
    * connection (the replication stream) and before it is closed after a reply.
    */
   writeQueued(client: Client): void {
-    if (client.outQueue === null) return;
+    if (client.outQueue.length === 0) return;
     this.runReplyBarriers();
     this.writeQueuedAfterBarriers(client);
   }
 
   private writeQueuedAfterBarriers(client: Client): void {
+    client.outQueued = false;
     const q = client.outQueue;
-    if (q === null) return;
+    if (q.length === 0) return;
     const n = client.outQueueBytes;
-    client.outQueue = null;
+    const data = q.length === 1 ? q[0]! : Buffer.concat(q, n);
+    q.length = 0;
     client.outQueueBytes = 0;
     if (client.closed) return;
-    client.conn.write(q.length === 1 ? q[0]! : Buffer.concat(q, n));
+    client.conn.write(data);
     this.stats.netOutputBytes += n;
     client.totalNetOutput += n;
     this.checkOutputLimits(client);
