@@ -170,8 +170,8 @@ function zscan(c: CommandContext, argv: string[]): Reply {
     return ['0', out];
   }
   const next = st.scans.step(st.dict, cursor, count, c.ks.now, (m) => {
-    const node = st.dict.get(m);
-    if (node !== undefined) emit(m, node.score);
+    const score = st.dict.get(m);
+    if (score !== undefined) emit(m, score);
   });
   return [next.toString(), out];
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SkipList, type SkipNode } from './skiplist.js';
 import { lexPreds, scorePreds, ZSet, type ZsetLimits } from './zset.js';
 
 function entries(z: ZSet): Array<[string, number]> {
@@ -9,84 +8,6 @@ function entries(z: ZSet): Array<[string, number]> {
   z.forEach((m, s) => out.push([m, s]));
   return out;
 }
-
-function listEntries(l: SkipList): Array<[string, number]> {
-  const out: Array<[string, number]> = [];
-  for (let n = l.first(); n !== null; n = n.n0) out.push([n.member, n.score]);
-  return out;
-}
-
-/** Checks the spans: walking any level, the sum of spans to a node equals its level-0 rank. */
-function checkSpans(l: SkipList): void {
-  const rankOf = new Map<unknown, number>();
-  let r = 0;
-  for (let n = l.first(); n !== null; n = n.n0) rankOf.set(n, ++r);
-  assert.equal(r, l.length);
-  for (let i = 0; i < l.level; i++) {
-    let pos = 0;
-    let x = l.head;
-    while (x.next(i) !== null) {
-      pos += x.span(i);
-      x = x.next(i)!;
-      assert.equal(pos, rankOf.get(x), `span mismatch at level ${i}`);
-    }
-  }
-  let back: number[] = [];
-  for (let n = l.tail; n !== null; n = n.backward) back.push(rankOf.get(n)!);
-  back = back.reverse();
-  assert.deepEqual(back, [...Array(l.length).keys()].map((k) => k + 1));
-}
-
-test('skiplist: insert keeps (score, member) order, ranks and spans', () => {
-  const l = new SkipList();
-  const items: Array<[string, number]> = [];
-  for (let i = 0; i < 500; i++) {
-    const s = (i * 7919) % 97;
-    const m = `m${(i * 31) % 500}`;
-    l.insert(s, m);
-    items.push([m, s]);
-  }
-  items.sort((a, b) => (a[1] - b[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  assert.deepEqual(listEntries(l), items);
-  checkSpans(l);
-  for (let i = 0; i < items.length; i += 37) {
-    const [m, s] = items[i]!;
-    assert.equal(l.getRank(s, m), i + 1);
-    assert.equal(l.byRank(i + 1)!.member, m);
-  }
-  assert.equal(l.getRank(1000, 'nope'), 0);
-  assert.equal(l.byRank(0), null);
-  assert.equal(l.byRank(501), null);
-});
-
-test('skiplist: delete, updateScore, range deletions keep spans valid', () => {
-  const l = new SkipList();
-  const nodes = new Map<string, SkipNode>();
-  for (let i = 0; i < 200; i++) nodes.set(`k${i}`, l.insert(i, `k${i}`));
-  assert.equal(l.delete(5, 'k5'), true);
-  assert.equal(l.delete(5, 'k5'), false);
-  assert.equal(l.delete(6, 'k7'), false);
-  checkSpans(l);
-  const k10 = nodes.get('k10')!;
-  l.updateScore(k10, 10.5); // in place
-  assert.equal(nodes.get('k11')!.backward, k10);
-  l.updateScore(nodes.get('k11')!, -1); // moves to the front, the same node
-  assert.equal(l.first(), nodes.get('k11'));
-  assert.equal(l.first()!.member, 'k11');
-  assert.equal(l.getRank(10.5, 'k10'), 11);
-  checkSpans(l);
-  const removed: string[] = [];
-  const n = l.deleteRangeByRank(3, 7, (x) => removed.push(x.member));
-  assert.equal(n, 5);
-  assert.deepEqual(removed, ['k1', 'k2', 'k3', 'k4', 'k6']); // after k11, k0
-  checkSpans(l);
-  const byScore = l.deleteWhile((x) => x.score >= 100, (x) => x.score < 150, () => {});
-  assert.equal(byScore, 50);
-  checkSpans(l);
-  assert.equal(l.length, 200 - 1 - 5 - 50);
-  assert.equal(l.lastWhere((x) => x.score < 100)!.member, 'k99');
-  assert.equal(l.firstWhere((x) => x.score >= 150)!.member, 'k150');
-});
 
 const small: ZsetLimits = { zsetMaxListpackEntries: 4, zsetMaxListpackValue: 3 };
 

@@ -7,21 +7,23 @@
  *   zset-max-listpack-value bytes long. Operations decode the pairs they need, linearly, as
  *   Redis's listpack does (n is small); one string per set is what keeps 100k small sets near
  *   Redis's memory (a JS array of members and numbers cost three times Redis's footprint).
- * - `skiplist`: a skip list with spans (skiplist.ts) for O(log n) rank and range operations, plus a
- *   Map member -> node for O(1) lookups (the score is the node's, as Redis's dict points at the
- *   node's score; a score change keeps the node). A set converts once and never back, except that the
- *   store commands build their result in the encoding its final size calls for (as Redis does).
+ * - `skiplist` (Redis's name, reported by OBJECT ENCODING): an ordered index of (score, member)
+ *   for O(log n) rank and range operations, plus a Map member -> score for O(1) lookups. Redis
+ *   uses a skip list; Garrison uses a counted B+tree (score-tree.ts, which says why), with the same
+ *   replies. A set converts once and never back, except that the store commands build their result
+ *   in the encoding its final size calls for (as Redis does).
  *
  * Ranks here are 0-based. Range predicates follow Redis's zslValueGteMin/LteMax and the lex
  * variants; when a predicate is not monotonic (BYLEX over mixed scores, which Redis leaves
- * undefined) the listpack walks linearly and the skip list descends its levels, as Redis does.
+ * undefined) the listpack walks linearly, as Redis's does, and the tree searches by halves (Redis's
+ * skip list descends its levels: its answer then depends on its random shape).
  * Scores are IEEE doubles, never NaN; -0 is kept as such (Redis stores "-0").
  */
 import { formatDouble17g } from '../../lib/float.js';
 import type { DigestBuilder, Digestible } from '../digest.js';
 import { ScanCursors } from '../scan.js';
 import type { CollectionValue } from '../value.js';
-import { SkipList, type SkipNode } from './skiplist.js';
+import { ScoreTree } from './score-tree.js';
 import { lpCut, lpFind, lpInsertAt, lpPack, lpReadLen, lpRemove, lpUnpack, lpUnpackCopies, lpWalkPairs } from './hash-listpack.js';
 
 /** The thresholds of the listpack encoding (zset-max-listpack-entries / -value). */
@@ -80,10 +82,10 @@ export function lexPreds(r: LexRange): RangePreds {
   return { nonEmpty: lexRangeNonEmpty(r), gteMin: (m) => lexGteMin(m, r), lteMax: (m) => lexLteMax(m, r) };
 }
 
-class SkipState {
-  readonly list = new SkipList();
-  /** member -> its node (the score is the node's). */
-  readonly dict = new Map<string, SkipNode>();
+class TreeState {
+  readonly tree = new ScoreTree();
+  /** member -> its score. */
+  readonly dict = new Map<string, number>();
   scans: ScanCursors | null = null;
 }
 
@@ -163,9 +165,9 @@ function packPairs(m: readonly string[], s: readonly number[], from: number, to:
 }
 
 export class ZSet implements CollectionValue, Digestible {
-  /** The packed listpack string, or the skip list state. */
-  private d: string | SkipState;
-  /** Members in the packed string (unused for a skip list). */
+  /** The packed listpack string, or the tree state. */
+  private d: string | TreeState;
+  /** Members in the packed string (unused for a tree). */
   private n: number;
 
   constructor() {
@@ -183,7 +185,7 @@ export class ZSet implements CollectionValue, Digestible {
 
   get length(): number {
     const d = this.d;
-    return typeof d === 'string' ? this.n : d.list.length;
+    return typeof d === 'string' ? this.n : d.tree.length;
   }
 
   /** Builds a set from (member, score) pairs sorted or not, members distinct, in the encoding its size calls for. */
@@ -192,7 +194,7 @@ export class ZSet implements CollectionValue, Digestible {
     let maxLen = 0;
     for (const m of members) if (m.length > maxLen) maxLen = m.length;
     if (members.length > limits.zsetMaxListpackEntries || maxLen > limits.zsetMaxListpackValue) {
-      z.d = new SkipState();
+      z.d = new TreeState();
       for (let i = 0; i < members.length; i++) z.insert(scores[i]!, members[i]!, limits);
       return z;
     }
@@ -220,18 +222,19 @@ export class ZSet implements CollectionValue, Digestible {
       const at = lpFind(d, member);
       return at === null ? undefined : parseScoreAt(d, at.valueStart, at.valueEnd - at.valueStart);
     }
-    return d.dict.get(member)?.score;
+    return d.dict.get(member);
   }
 
-  private toSkiplist(): SkipState {
+  private toSkiplist(): TreeState {
     const d = this.d;
     if (typeof d !== 'string') return d;
-    const s = new SkipState();
+    const s = new TreeState();
     // Independent copies: substrings would keep the packed string alive.
     const items = lpUnpackCopies(d);
     for (let i = 0; i < items.length; i += 2) {
       const m = items[i]!, sc = Number(items[i + 1]!);
-      s.dict.set(m, s.list.insert(sc, m));
+      s.tree.insert(sc, m);
+      s.dict.set(m, sc);
     }
     this.d = s;
     this.n = 0;
@@ -250,7 +253,8 @@ export class ZSet implements CollectionValue, Digestible {
         return;
       }
     }
-    d.dict.set(member, d.list.insert(score, member));
+    d.tree.insert(score, member);
+    d.dict.set(member, score);
   }
 
   /** Changes the score of a present member. */
@@ -273,9 +277,11 @@ export class ZSet implements CollectionValue, Digestible {
         : [d.substring(0, from), d.substring(to, o), pair, d.substring(o)].join('');
       return;
     }
-    const node = d.dict.get(member);
-    if (node === undefined || node.score !== oldScore) throw new Error('zset: update of a member not present with that score');
-    d.list.updateScore(node, newScore);
+    const old = d.dict.get(member);
+    if (old === undefined || old !== oldScore) throw new Error('zset: update of a member not present with that score');
+    d.tree.delete(old, member);
+    d.tree.insert(newScore, member);
+    d.dict.set(member, newScore);
   }
 
   /** Removes `member`; false when absent. */
@@ -288,10 +294,10 @@ export class ZSet implements CollectionValue, Digestible {
       this.n--;
       return true;
     }
-    const node = d.dict.get(member);
-    if (node === undefined) return false;
+    const score = d.dict.get(member);
+    if (score === undefined) return false;
     d.dict.delete(member);
-    d.list.delete(node.score, member);
+    d.tree.delete(score, member);
     return true;
   }
 
@@ -308,9 +314,9 @@ export class ZSet implements CollectionValue, Digestible {
       });
       return found ? r : -1;
     }
-    const node = d.dict.get(member);
-    if (node === undefined) return -1;
-    return d.list.getRank(node.score, member) - 1;
+    const score = d.dict.get(member);
+    if (score === undefined) return -1;
+    return d.tree.rank(score, member);
   }
 
   /** The pair at a valid 0-based rank of a packed listpack. */
@@ -328,13 +334,13 @@ export class ZSet implements CollectionValue, Digestible {
   memberAt(rank: number): string {
     const d = this.d;
     if (typeof d === 'string') return ZSet.pairAt(d, rank)[0];
-    return d.list.byRank(rank + 1)!.member;
+    return d.tree.memberAt(rank);
   }
 
   scoreAt(rank: number): number {
     const d = this.d;
     if (typeof d === 'string') return Number(ZSet.pairAt(d, rank)[1]);
-    return d.list.byRank(rank + 1)!.score;
+    return d.tree.scoreAt(rank);
   }
 
   /**
@@ -353,11 +359,7 @@ export class ZSet implements CollectionValue, Digestible {
       }
       return;
     }
-    let n: SkipNode | null = d.list.byRank(rank + 1);
-    while (n !== null) {
-      if (!fn(n.member, n.score)) return;
-      n = reverse ? n.backward : n.n0;
-    }
+    d.tree.walk(rank, reverse, fn);
   }
 
   /** Every element in ascending order. */
@@ -377,9 +379,8 @@ export class ZSet implements CollectionValue, Digestible {
       const first = ZSet.pairAt(d, 0);
       return p.lteMax(first[0], Number(first[1]));
     }
-    const tail = d.list.tail!;
-    const head = d.list.first()!;
-    return p.gteMin(tail.member, tail.score) && p.lteMax(head.member, head.score);
+    const t = d.tree;
+    return p.gteMin(t.memberAt(n - 1), t.scoreAt(n - 1)) && p.lteMax(t.memberAt(0), t.scoreAt(0));
   }
 
   /** 0-based rank of the first element in range, or -1 (zzlFirstInRange / zslFirstInRange). */
@@ -393,9 +394,9 @@ export class ZSet implements CollectionValue, Digestible {
       }
       return -1;
     }
-    const x = d.list.firstWhere((node) => p.gteMin(node.member, node.score));
-    if (x === null || !p.lteMax(x.member, x.score)) return -1;
-    return d.list.getRank(x.score, x.member) - 1;
+    const t = d.tree;
+    const r = t.countLeading((m, s) => !p.gteMin(m, s));
+    return r < t.length && p.lteMax(t.memberAt(r), t.scoreAt(r)) ? r : -1;
   }
 
   /** 0-based rank of the last element in range, or -1 (zzlLastInRange / zslLastInRange). */
@@ -409,9 +410,9 @@ export class ZSet implements CollectionValue, Digestible {
       }
       return -1;
     }
-    const x = d.list.lastWhere((node) => p.lteMax(node.member, node.score));
-    if (x === null || !p.gteMin(x.member, x.score)) return -1;
-    return d.list.getRank(x.score, x.member) - 1;
+    const t = d.tree;
+    const r = t.countLeading((m, s) => p.lteMax(m, s)) - 1;
+    return r >= 0 && p.gteMin(t.memberAt(r), t.scoreAt(r)) ? r : -1;
   }
 
   /** ZCOUNT / ZLEXCOUNT. */
@@ -445,9 +446,16 @@ export class ZSet implements CollectionValue, Digestible {
       this.cutRanks(m, s, first, end);
       return removed;
     }
-    d.list.deleteWhile((n) => p.gteMin(n.member, n.score), (n) => p.lteMax(n.member, n.score), (n) => {
-      d.dict.delete(n.member);
-      removed.push(n.member);
+    // Redis's zslDeleteRangeByScore/ByLex: from the first element in range while lteMax holds.
+    let count = 0;
+    d.tree.walk(first, false, (m, s) => {
+      if (!p.lteMax(m, s)) return false;
+      count++;
+      return true;
+    });
+    d.tree.deleteRange(first, count, (m) => {
+      d.dict.delete(m);
+      removed.push(m);
     });
     return removed;
   }
@@ -479,11 +487,12 @@ export class ZSet implements CollectionValue, Digestible {
       this.n -= end - start + 1;
       return end - start + 1;
     }
-    return d.list.deleteRangeByRank(start + 1, end + 1, (n) => d.dict.delete(n.member));
+    d.tree.deleteRange(start, end - start + 1, (m) => d.dict.delete(m));
+    return end - start + 1;
   }
 
-  /** The skip list's member -> node map (only in the skiplist encoding), for ZSCAN cursors. */
-  scanState(): { dict: Map<string, SkipNode>; scans: ScanCursors } | null {
+  /** The member -> score map (only in the skiplist encoding), for ZSCAN cursors. */
+  scanState(): { dict: Map<string, number>; scans: ScanCursors } | null {
     const d = this.d;
     if (typeof d === 'string') return null;
     if (d.scans === null) d.scans = new ScanCursors(64);
@@ -498,10 +507,12 @@ export class ZSet implements CollectionValue, Digestible {
       z.d = d;
       z.n = this.n;
     } else {
-      const s = new SkipState();
-      for (let n = d.list.first(); n !== null; n = n.n0) {
-        s.dict.set(n.member, s.list.insert(n.score, n.member));
-      }
+      const s = new TreeState();
+      d.tree.walk(0, false, (m, sc) => {
+        s.tree.insert(sc, m);
+        s.dict.set(m, sc);
+        return true;
+      });
       z.d = s;
     }
     return z;
@@ -515,7 +526,9 @@ export class ZSet implements CollectionValue, Digestible {
       lpWalkPairs(d, (m) => { bytes += 12 + m.length; return true; });
       return bytes;
     }
-    for (let n = d.list.first(); n !== null; n = n.n0) bytes += 112 + (n.up === null ? 0 : 16 + n.up.length * 8) + n.member.length;
+    // Per element: its tree slots (score and member, with the nodes' spare capacity) ~24 bytes,
+    // its Map entry ~28, the member string's header 16 and bytes.
+    d.tree.walk(0, false, (m) => { bytes += 68 + m.length; return true; });
     return bytes;
   }
 

@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ScoreTree } from './score-tree.js';
+
+type Pair = [string, number];
+const cmp = (a: Pair, b: Pair): number => (a[1] - b[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+function contents(t: ScoreTree): Pair[] {
+  const out: Pair[] = [];
+  if (t.length > 0) t.walk(0, false, (m, s) => { out.push([m, s]); return true; });
+  return out;
+}
+
+/** Everything observable against the sorted model, plus the shape's invariants. */
+function agree(t: ScoreTree, model: Pair[]): void {
+  t.verify();
+  assert.equal(t.length, model.length);
+  assert.deepEqual(contents(t), model);
+  if (model.length === 0) return;
+  const back: Pair[] = [];
+  t.walk(model.length - 1, true, (m, s) => { back.push([m, s]); return true; });
+  assert.deepEqual(back.reverse(), model);
+  const step = Math.max(1, Math.floor(model.length / 40));
+  for (let i = 0; i < model.length; i += step) {
+    const [m, s] = model[i]!;
+    assert.equal(t.rank(s, m), i);
+    assert.equal(t.memberAt(i), m);
+    assert.equal(t.scoreAt(i), s);
+    // The leading run "score below s" ends at the first element of score s.
+    const firstOfScore = model.findIndex(([, x]) => x === s);
+    assert.equal(t.countLeading((_m, x) => x < s), firstOfScore);
+  }
+  assert.equal(t.rank(1e9, 'absent'), -1);
+  assert.equal(t.rank(model[0]![1], '\xff\xff absent'), model.some(([m, s]) => s === model[0]![1] && m === '\xff\xff absent') ? 0 : -1);
+}
+
+test('score tree: ordered inserts, ranks and walks over several levels', () => {
+  const t = new ScoreTree();
+  const model: Pair[] = [];
+  for (let i = 0; i < 20000; i++) {
+    const s = (i * 7919) % 1009;
+    const m = `m${i}`;
+    t.insert(s, m);
+    model.push([m, s]);
+  }
+  model.sort(cmp);
+  agree(t, model);
+  // 20000 elements in nodes of at most 64 entries need three levels.
+  assert.equal(t.depth, 2);
+  assert.equal(t.countLeading(() => true), 20000);
+  assert.equal(t.countLeading(() => false), 0);
+});
+
+test('score tree: deleting everything, in random order, shrinks it back to one leaf', () => {
+  const t = new ScoreTree();
+  let model: Pair[] = [];
+  for (let i = 0; i < 5000; i++) { t.insert(i % 50, `k${i}`); model.push([`k${i}`, i % 50]); }
+  model.sort(cmp);
+  let seed = 7;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  while (model.length > 0) {
+    const [m, s] = model[rnd(model.length)]!;
+    assert.equal(t.delete(s, m), true);
+    assert.equal(t.delete(s, m), false);
+    model = model.filter(([x]) => x !== m);
+    if (model.length % 250 === 0) agree(t, model);
+  }
+  agree(t, model);
+  t.insert(1, 'again');
+  agree(t, [['again', 1]]);
+});
+
+test('score tree: range deletions across leaves report the members in order', () => {
+  const t = new ScoreTree();
+  let model: Pair[] = [];
+  for (let i = 0; i < 3000; i++) { t.insert(i, `e${i}`); model.push([`e${i}`, i]); }
+  const removed: string[] = [];
+  t.deleteRange(100, 2500, (m) => removed.push(m));
+  assert.deepEqual(removed, model.slice(100, 2600).map(([m]) => m));
+  model = [...model.slice(0, 100), ...model.slice(2600)];
+  agree(t, model);
+  t.deleteRange(0, model.length, () => {});
+  agree(t, []);
+});
+
+test('score tree: -0 and 0 are one score, ordered by member, and keep their sign', () => {
+  const t = new ScoreTree();
+  t.insert(0, 'b');
+  t.insert(-0, 'a');
+  t.insert(-0, 'c');
+  assert.deepEqual(contents(t).map(([m]) => m), ['a', 'b', 'c']);
+  assert.ok(Object.is(t.scoreAt(0), -0));
+  assert.equal(t.rank(0, 'a'), 0);
+  assert.equal(t.delete(0, 'c'), true);
+  t.verify();
+});
+
+const opArb = fc.oneof(
+  fc.record({ k: fc.constant('add' as const), m: fc.integer({ min: 0, max: 400 }), s: fc.integer({ min: -20, max: 20 }) }),
+  fc.record({ k: fc.constant('del' as const), m: fc.integer({ min: 0, max: 400 }) }),
+  fc.record({ k: fc.constant('range' as const), a: fc.nat(500), n: fc.nat(120) }),
+);
+
+test('score tree: random operations agree with a sorted-array model', () => {
+  fc.assert(fc.property(fc.array(opArb, { minLength: 300, maxLength: 900 }), (ops) => {
+    const t = new ScoreTree();
+    const scores = new Map<string, number>();
+    let model: Pair[] = [];
+    for (const op of ops) {
+      if (op.k === 'add') {
+        const m = `m${op.m}`;
+        const old = scores.get(m);
+        if (old !== undefined) {
+          assert.equal(t.delete(old, m), true);
+          model = model.filter(([x]) => x !== m);
+        }
+        t.insert(op.s, m);
+        scores.set(m, op.s);
+        model.push([m, op.s]);
+        model.sort(cmp);
+      } else if (op.k === 'del') {
+        const m = `m${op.m}`;
+        const old = scores.get(m);
+        assert.equal(t.delete(old ?? 0, m), old !== undefined);
+        scores.delete(m);
+        model = model.filter(([x]) => x !== m);
+      } else if (op.a < model.length) {
+        const n = Math.min(op.n, model.length - op.a);
+        const removed: string[] = [];
+        t.deleteRange(op.a, n, (m) => removed.push(m));
+        assert.deepEqual(removed, model.slice(op.a, op.a + n).map(([m]) => m));
+        for (const m of removed) scores.delete(m);
+        model.splice(op.a, n);
+      }
+      t.verify();
+    }
+    agree(t, model);
+    return t.depth >= 1 || model.length <= 64;
+  }), { numRuns: 150 });
+});

@@ -1,0 +1,437 @@
+/**
+ * The ordered index of large sorted sets: a counted B+tree of (score, member) pairs, ordered by
+ * score then member bytes. It does what Redis's zskiplist does for a sorted set (insert, delete,
+ * rank of an element, element at a rank, first/last element in a score or lex range, deletion of
+ * a rank range, iteration both ways) in O(log n), with another shape.
+ *
+ * Why not a skip list: in JS every skip-list node is an object of its own (128 bytes here), and an
+ * update walks two dozen of them, each a cache miss. A node of this tree keeps up to 64 scores in
+ * one contiguous double array (and the members beside them), so a descent touches three nodes for
+ * 100k elements, and an element costs 16 bytes plus its member string instead of a node.
+ *
+ * Shape: every node has `scores`/`members` arrays. In a leaf they are the elements, sorted. In an
+ * inner node entry i describes child i: its largest pair (`scores[i]`, `members[i]`), its element
+ * count (`counts[i]`). Leaves are chained both ways (`prev`/`next`) for iteration. Every node but
+ * the root holds between MIN and MAX entries; the root is a leaf (possibly empty) or an inner node
+ * with at least two children.
+ *
+ * Members are byte strings (latin1, one char per byte): JS string comparison is then memcmp
+ * order, Redis's tie-break for equal scores. Ranks are 0-based.
+ */
+
+const MAX = 64;
+const MIN = 16;
+
+export class TreeNode {
+  /** Leaf: the elements' scores. Inner: each child's largest score. */
+  scores: number[] = [];
+  /** Leaf: the elements' members. Inner: each child's largest member. */
+  members: string[] = [];
+  /** Inner only: the children and their element counts. */
+  children: TreeNode[] | null;
+  counts: number[] | null;
+  prev: TreeNode | null = null;
+  next: TreeNode | null = null;
+
+  constructor(leaf: boolean) {
+    this.children = leaf ? null : [];
+    this.counts = leaf ? null : [];
+  }
+}
+
+/**
+ * The descent of the last operation: node and entry index per depth (root at 0). Shared by every
+ * tree: operations are synchronous and never nest.
+ */
+const PATH_NODE: TreeNode[] = [];
+const PATH_IDX: number[] = [];
+
+/** First index of `n` whose pair is >= (score, member); n's length when none. */
+function lowerBound(n: TreeNode, score: number, member: string): number {
+  const s = n.scores;
+  let lo = 0, hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const ms = s[mid]!;
+    if (ms < score || (ms === score && n.members[mid]! < member)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function size(n: TreeNode): number {
+  const c = n.counts;
+  if (c === null) return n.scores.length;
+  let t = 0;
+  for (let i = 0; i < c.length; i++) t += c[i]!;
+  return t;
+}
+
+/** A leading-run predicate over elements: true for a prefix of the order, false after it. */
+export type Leading = (member: string, score: number) => boolean;
+
+export class ScoreTree {
+  private root = new TreeNode(true);
+  /** Depth of the leaves (0 when the root is a leaf). */
+  private height = 0;
+  length = 0;
+
+  /** Levels above the leaves (0 when the root is a leaf). */
+  get depth(): number {
+    return this.height;
+  }
+
+  /** Inserts (score, member); the caller guarantees the member is not present. */
+  insert(score: number, member: string): void {
+    let n = this.root;
+    for (let d = 0; d < this.height; d++) {
+      let i = lowerBound(n, score, member);
+      if (i === n.scores.length) {
+        // Above every pair of this subtree: it becomes the last child's largest.
+        i--;
+        n.scores[i] = score;
+        n.members[i] = member;
+      }
+      n.counts![i]!++;
+      PATH_NODE[d] = n;
+      PATH_IDX[d] = i;
+      n = n.children![i]!;
+    }
+    const i = lowerBound(n, score, member);
+    arrInsert(n.scores, i, score);
+    arrInsert(n.members, i, member);
+    this.length++;
+    if (n.scores.length > MAX) this.split(n, this.height);
+  }
+
+  /** Splits overfull node `n` at `depth`, then its parent if that overflows in turn. */
+  private split(n: TreeNode, depth: number): void {
+    for (;;) {
+      const half = n.scores.length >>> 1;
+      const right = new TreeNode(n.children === null);
+      right.scores = n.scores.splice(half);
+      right.members = n.members.splice(half);
+      if (n.children !== null) {
+        right.children = n.children.splice(half);
+        right.counts = n.counts!.splice(half);
+      } else {
+        right.next = n.next;
+        right.prev = n;
+        if (n.next !== null) n.next.prev = right;
+        n.next = right;
+      }
+      const last = n.scores.length - 1;
+      if (depth === 0) {
+        const root = new TreeNode(false);
+        root.scores = [n.scores[last]!, right.scores[right.scores.length - 1]!];
+        root.members = [n.members[last]!, right.members[right.members.length - 1]!];
+        root.children = [n, right];
+        root.counts = [size(n), size(right)];
+        this.root = root;
+        this.height++;
+        return;
+      }
+      const p = PATH_NODE[depth - 1]!;
+      const pi = PATH_IDX[depth - 1]!;
+      const rightCount = size(right);
+      // The parent's entry for n keeps n's old largest pair, which is now right's.
+      p.scores.splice(pi, 0, n.scores[last]!);
+      p.members.splice(pi, 0, n.members[last]!);
+      p.children!.splice(pi + 1, 0, right);
+      p.counts!.splice(pi, 0, p.counts![pi]! - rightCount);
+      p.counts![pi + 1] = rightCount;
+      if (p.scores.length <= MAX) return;
+      n = p;
+      depth--;
+    }
+  }
+
+  /** Descends to the leaf holding (score, member); its index there, or -1 when absent. */
+  private find(score: number, member: string): number {
+    let n = this.root;
+    for (let d = 0; d < this.height; d++) {
+      const i = lowerBound(n, score, member);
+      if (i === n.scores.length) return -1;
+      PATH_NODE[d] = n;
+      PATH_IDX[d] = i;
+      n = n.children![i]!;
+    }
+    PATH_NODE[this.height] = n;
+    const i = lowerBound(n, score, member);
+    return i < n.scores.length && n.scores[i] === score && n.members[i] === member ? i : -1;
+  }
+
+  /** Removes (score, member); false when absent. */
+  delete(score: number, member: string): boolean {
+    const i = this.find(score, member);
+    if (i < 0) return false;
+    this.removeAt(i, 1);
+    return true;
+  }
+
+  /**
+   * Removes `k` elements from index `i` of the leaf at the end of the last descent (PATH_*), all
+   * within that leaf, then repairs counts, largest pairs and occupancy up the path.
+   */
+  private removeAt(i: number, k: number): void {
+    const h = this.height;
+    const leaf = PATH_NODE[h]!;
+    arrRemove(leaf.scores, i, k);
+    arrRemove(leaf.members, i, k);
+    this.length -= k;
+    for (let d = 0; d < h; d++) PATH_NODE[d]!.counts![PATH_IDX[d]!]! -= k;
+    this.rebalance(h);
+  }
+
+  /**
+   * After removals from the leaf at `depth` of the path: restores occupancy (merging with or
+   * borrowing from a sibling, upward while parents underflow), makes the largest pairs along the
+   * path exact again, and shortens the tree when the root is left with one child.
+   */
+  private rebalance(depth: number): void {
+    for (let d = depth; d > 0; d--) {
+      const n = PATH_NODE[d]!;
+      if (n.scores.length >= MIN) break;
+      const p = PATH_NODE[d - 1]!;
+      const pi = PATH_IDX[d - 1]!;
+      // Pair n with a sibling: a, b = children li, li + 1 of p (a non-root inner node has two).
+      const li = pi > 0 ? pi - 1 : pi;
+      const a = p.children![li]!, b = p.children![li + 1]!;
+      if (a.scores.length + b.scores.length <= MAX) {
+        this.merge(p, li, a, b);
+        PATH_NODE[d] = a;
+        PATH_IDX[d - 1] = li;
+      } else {
+        this.share(p, li, a, b);
+      }
+    }
+    for (let d = depth - 1; d >= 0; d--) {
+      const p = PATH_NODE[d]!;
+      const pi = PATH_IDX[d]!;
+      const c = p.children![pi]!;
+      const last = c.scores.length - 1;
+      if (last < 0) continue;
+      p.scores[pi] = c.scores[last]!;
+      p.members[pi] = c.members[last]!;
+    }
+    const r = this.root;
+    if (r.children !== null && r.children.length === 1) {
+      this.root = r.children[0]!;
+      this.height--;
+    }
+  }
+
+  /** Moves b's entries into a and drops b from p (entries li and li + 1). */
+  private merge(p: TreeNode, li: number, a: TreeNode, b: TreeNode): void {
+    for (let j = 0; j < b.scores.length; j++) {
+      a.scores.push(b.scores[j]!);
+      a.members.push(b.members[j]!);
+    }
+    if (a.children !== null) {
+      for (let j = 0; j < b.children!.length; j++) {
+        a.children.push(b.children![j]!);
+        a.counts!.push(b.counts![j]!);
+      }
+    } else {
+      a.next = b.next;
+      if (b.next !== null) b.next.prev = a;
+    }
+    p.counts![li] = p.counts![li]! + p.counts![li + 1]!;
+    const last = a.scores.length - 1;
+    if (last >= 0) {
+      p.scores[li] = a.scores[last]!;
+      p.members[li] = a.members[last]!;
+    }
+    p.scores.splice(li + 1, 1);
+    p.members.splice(li + 1, 1);
+    p.children!.splice(li + 1, 1);
+    p.counts!.splice(li + 1, 1);
+  }
+
+  /** Evens out the entries of siblings a and b (entries li and li + 1 of p). */
+  private share(p: TreeNode, li: number, a: TreeNode, b: TreeNode): void {
+    const total = a.scores.length + b.scores.length;
+    const want = total >>> 1;
+    if (a.scores.length > want) {
+      const k = a.scores.length - want;
+      b.scores.unshift(...a.scores.splice(want, k));
+      b.members.unshift(...a.members.splice(want, k));
+      if (a.children !== null) {
+        b.children!.unshift(...a.children.splice(want, k));
+        b.counts!.unshift(...a.counts!.splice(want, k));
+      }
+    } else {
+      const k = want - a.scores.length;
+      a.scores.push(...b.scores.splice(0, k));
+      a.members.push(...b.members.splice(0, k));
+      if (a.children !== null) {
+        a.children.push(...b.children!.splice(0, k));
+        a.counts!.push(...b.counts!.splice(0, k));
+      }
+    }
+    const sa = size(a);
+    p.counts![li + 1] = p.counts![li]! + p.counts![li + 1]! - sa;
+    p.counts![li] = sa;
+    const last = a.scores.length - 1;
+    p.scores[li] = a.scores[last]!;
+    p.members[li] = a.members[last]!;
+  }
+
+  /**
+   * Descends to the element at 0-based `rank` (valid), leaving the path in PATH_*; returns its
+   * index in its leaf.
+   */
+  private seek(rank: number): number {
+    let n = this.root;
+    for (let d = 0; d < this.height; d++) {
+      const c = n.counts!;
+      let i = 0;
+      while (rank >= c[i]!) { rank -= c[i]!; i++; }
+      PATH_NODE[d] = n;
+      PATH_IDX[d] = i;
+      n = n.children![i]!;
+    }
+    PATH_NODE[this.height] = n;
+    return rank;
+  }
+
+  /** 0-based rank of (score, member), -1 when absent. */
+  rank(score: number, member: string): number {
+    let n = this.root;
+    let r = 0;
+    for (let d = 0; d < this.height; d++) {
+      const i = lowerBound(n, score, member);
+      if (i === n.scores.length) return -1;
+      const c = n.counts!;
+      for (let j = 0; j < i; j++) r += c[j]!;
+      n = n.children![i]!;
+    }
+    const i = lowerBound(n, score, member);
+    return i < n.scores.length && n.scores[i] === score && n.members[i] === member ? r + i : -1;
+  }
+
+  /** How many elements, from the first, satisfy `pred` (true for a prefix, false after it). */
+  countLeading(pred: Leading): number {
+    let n = this.root;
+    let r = 0;
+    for (let d = 0; d < this.height; d++) {
+      const i = firstFailing(n, pred);
+      if (i === n.scores.length) return this.length;
+      const c = n.counts!;
+      for (let j = 0; j < i; j++) r += c[j]!;
+      n = n.children![i]!;
+    }
+    return r + firstFailing(n, pred);
+  }
+
+  memberAt(rank: number): string {
+    const i = this.seek(rank);
+    return PATH_NODE[this.height]!.members[i]!;
+  }
+
+  scoreAt(rank: number): number {
+    const i = this.seek(rank);
+    return PATH_NODE[this.height]!.scores[i]!;
+  }
+
+  /** Visits elements from 0-based `rank` (valid), ascending or descending, while `fn` returns true. */
+  walk(rank: number, reverse: boolean, fn: (member: string, score: number) => boolean): void {
+    let i = this.seek(rank);
+    let n: TreeNode | null = PATH_NODE[this.height]!;
+    if (reverse) {
+      while (n !== null) {
+        const s = n.scores, m = n.members;
+        for (; i >= 0; i--) if (!fn(m[i]!, s[i]!)) return;
+        n = n.prev;
+        if (n !== null) i = n.scores.length - 1;
+      }
+    } else {
+      while (n !== null) {
+        const s = n.scores, m = n.members;
+        for (; i < s.length; i++) if (!fn(m[i]!, s[i]!)) return;
+        n = n.next;
+        i = 0;
+      }
+    }
+  }
+
+  /**
+   * Checks every invariant of the shape (for the tests): order, counts, exact largest pairs,
+   * occupancy, leaves at one depth and chained both ways, length. Throws on the first violation.
+   */
+  verify(): void {
+    const leaves: TreeNode[] = [];
+    const visit = (n: TreeNode, depth: number, isRoot: boolean): number => {
+      const len = n.scores.length;
+      if (n.members.length !== len) throw new Error('tree: scores and members differ in length');
+      if (!isRoot && (len < MIN || len > MAX)) throw new Error(`tree: node of ${len} entries`);
+      if (len > MAX) throw new Error('tree: root overfull');
+      for (let i = 1; i < len; i++) {
+        const ps = n.scores[i - 1]!, pm = n.members[i - 1]!;
+        if (!(ps < n.scores[i]! || (ps === n.scores[i]! && pm < n.members[i]!))) throw new Error('tree: entries out of order');
+      }
+      if (n.children === null) {
+        if (depth !== this.height) throw new Error('tree: leaf at the wrong depth');
+        leaves.push(n);
+        return len;
+      }
+      if (isRoot && len < 2) throw new Error('tree: inner root with fewer than two children');
+      if (n.children.length !== len || n.counts!.length !== len) throw new Error('tree: inner arrays differ in length');
+      let total = 0;
+      for (let i = 0; i < len; i++) {
+        const c: TreeNode = n.children[i]!;
+        const size: number = visit(c, depth + 1, false);
+        if (n.counts![i] !== size) throw new Error('tree: wrong count');
+        const last = c.scores.length - 1;
+        if (!Object.is(c.scores[last], n.scores[i]) || c.members[last] !== n.members[i]) throw new Error('tree: largest pair not exact');
+        total += size;
+      }
+      return total;
+    };
+    if (visit(this.root, 0, true) !== this.length) throw new Error('tree: wrong length');
+    for (let i = 0; i < leaves.length; i++) {
+      if (leaves[i]!.prev !== (i > 0 ? leaves[i - 1]! : null)) throw new Error('tree: broken prev chain');
+      if (leaves[i]!.next !== (i + 1 < leaves.length ? leaves[i + 1]! : null)) throw new Error('tree: broken next chain');
+    }
+  }
+
+  /** Removes the `count` elements from 0-based `rank` (all valid), calling `removed` for each in order. */
+  deleteRange(rank: number, count: number, removed: (member: string) => void): void {
+    while (count > 0) {
+      const i = this.seek(rank);
+      const leaf = PATH_NODE[this.height]!;
+      const k = Math.min(count, leaf.scores.length - i);
+      for (let j = i; j < i + k; j++) removed(leaf.members[j]!);
+      this.removeAt(i, k);
+      count -= k;
+    }
+  }
+}
+
+/** Inserts v at index i of arr (without splice's result array). */
+function arrInsert<T>(arr: T[], i: number, v: T): void {
+  let j = arr.length;
+  arr.push(v);
+  for (; j > i; j--) arr[j] = arr[j - 1]!;
+  arr[i] = v;
+}
+
+/** Removes k entries from index i of arr. */
+function arrRemove<T>(arr: T[], i: number, k: number): void {
+  const n = arr.length;
+  for (let j = i + k; j < n; j++) arr[j - k] = arr[j]!;
+  // pop() stays in the optimized code; assigning length calls into the runtime.
+  for (let j = 0; j < k; j++) arr.pop();
+}
+
+/** First index of node `n` whose pair fails the leading predicate (its length when none). */
+function firstFailing(n: TreeNode, pred: Leading): number {
+  const s = n.scores, m = n.members;
+  let lo = 0, hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(m[mid]!, s[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
