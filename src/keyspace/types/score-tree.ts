@@ -10,10 +10,11 @@
  * 100k elements, and an element costs 16 bytes plus its member string instead of a node.
  *
  * Shape: every node has `scores`/`members` arrays. In a leaf they are the elements, sorted. In an
- * inner node entry i describes child i: its largest pair (`scores[i]`, `members[i]`), its element
- * count (`counts[i]`). Leaves are chained both ways (`prev`/`next`) for iteration. Every node but
- * the root holds between MIN and MAX entries; the root is a leaf (possibly empty) or an inner node
- * with at least two children.
+ * inner node entry i describes child i: its largest pair (`scores[i]`, `members[i]`), and in
+ * `kids` the child itself at 2i and its element count at 2i + 1 (side by side, so that the descent
+ * that follows a child updates its count on the same cache line). Leaves are chained both ways
+ * (`prev`/`next`) for iteration. Every node but the root holds between MIN and MAX entries; the
+ * root is a leaf (possibly empty) or an inner node with at least two children.
  *
  * Members are byte strings (latin1, one char per byte): JS string comparison is then memcmp
  * order, Redis's tie-break for equal scores. Ranks are 0-based.
@@ -27,16 +28,22 @@ export class TreeNode {
   scores: number[] = [];
   /** Leaf: the elements' members. Inner: each child's largest member. */
   members: string[] = [];
-  /** Inner only: the children and their element counts. */
-  children: TreeNode[] | null;
-  counts: number[] | null;
+  /** Inner only: child i at 2i, its element count at 2i + 1. Null in a leaf. */
+  kids: Array<TreeNode | number> | null;
   prev: TreeNode | null = null;
   next: TreeNode | null = null;
 
   constructor(leaf: boolean) {
-    this.children = leaf ? null : [];
-    this.counts = leaf ? null : [];
+    this.kids = leaf ? null : [];
   }
+}
+
+function child(n: TreeNode, i: number): TreeNode {
+  return n.kids![2 * i] as TreeNode;
+}
+
+function count(n: TreeNode, i: number): number {
+  return n.kids![2 * i + 1] as number;
 }
 
 /**
@@ -60,10 +67,18 @@ function lowerBound(n: TreeNode, score: number, member: string): number {
 }
 
 function size(n: TreeNode): number {
-  const c = n.counts;
-  if (c === null) return n.scores.length;
+  const k = n.kids;
+  if (k === null) return n.scores.length;
   let t = 0;
-  for (let i = 0; i < c.length; i++) t += c[i]!;
+  for (let i = 1; i < k.length; i += 2) t += k[i] as number;
+  return t;
+}
+
+/** Sum of the counts of n's children before child i. */
+function countBefore(n: TreeNode, i: number): number {
+  const k = n.kids!;
+  let t = 0;
+  for (let j = 1; j < 2 * i; j += 2) t += k[j] as number;
   return t;
 }
 
@@ -92,10 +107,11 @@ export class ScoreTree {
         n.scores[i] = score;
         n.members[i] = member;
       }
-      n.counts![i]!++;
+      const kids = n.kids!;
+      (kids[2 * i + 1] as number)++;
       PATH_NODE[d] = n;
       PATH_IDX[d] = i;
-      n = n.children![i]!;
+      n = kids[2 * i] as TreeNode;
     }
     const i = lowerBound(n, score, member);
     arrInsert(n.scores, i, score);
@@ -108,12 +124,11 @@ export class ScoreTree {
   private split(n: TreeNode, depth: number): void {
     for (;;) {
       const half = n.scores.length >>> 1;
-      const right = new TreeNode(n.children === null);
+      const right = new TreeNode(n.kids === null);
       right.scores = n.scores.splice(half);
       right.members = n.members.splice(half);
-      if (n.children !== null) {
-        right.children = n.children.splice(half);
-        right.counts = n.counts!.splice(half);
+      if (n.kids !== null) {
+        right.kids = n.kids.splice(2 * half);
       } else {
         right.next = n.next;
         right.prev = n;
@@ -125,8 +140,7 @@ export class ScoreTree {
         const root = new TreeNode(false);
         root.scores = [n.scores[last]!, right.scores[right.scores.length - 1]!];
         root.members = [n.members[last]!, right.members[right.members.length - 1]!];
-        root.children = [n, right];
-        root.counts = [size(n), size(right)];
+        root.kids = [n, size(n), right, size(right)];
         this.root = root;
         this.height++;
         return;
@@ -137,9 +151,11 @@ export class ScoreTree {
       // The parent's entry for n keeps n's old largest pair, which is now right's.
       p.scores.splice(pi, 0, n.scores[last]!);
       p.members.splice(pi, 0, n.members[last]!);
-      p.children!.splice(pi + 1, 0, right);
-      p.counts!.splice(pi, 0, p.counts![pi]! - rightCount);
-      p.counts![pi + 1] = rightCount;
+      // Entry pi becomes (n, its new count), then (right, its count) where n's old entry was.
+      const pk = p.kids!;
+      pk.splice(2 * pi, 0, n, (pk[2 * pi + 1] as number) - rightCount);
+      pk[2 * pi + 2] = right;
+      pk[2 * pi + 3] = rightCount;
       if (p.scores.length <= MAX) return;
       n = p;
       depth--;
@@ -154,7 +170,7 @@ export class ScoreTree {
       if (i === n.scores.length) return -1;
       PATH_NODE[d] = n;
       PATH_IDX[d] = i;
-      n = n.children![i]!;
+      n = child(n, i);
     }
     PATH_NODE[this.height] = n;
     const i = lowerBound(n, score, member);
@@ -176,19 +192,22 @@ export class ScoreTree {
   private removeAt(i: number, k: number): void {
     const h = this.height;
     const leaf = PATH_NODE[h]!;
+    // Whether the leaf's largest pair goes: only then do the ancestors' keys need repair.
+    const lastGoes = i + k === leaf.scores.length;
     arrRemove(leaf.scores, i, k);
     arrRemove(leaf.members, i, k);
     this.length -= k;
-    for (let d = 0; d < h; d++) PATH_NODE[d]!.counts![PATH_IDX[d]!]! -= k;
-    this.rebalance(h);
+    for (let d = 0; d < h; d++) (PATH_NODE[d]!.kids![2 * PATH_IDX[d]! + 1] as number) -= k;
+    this.rebalance(h, lastGoes);
   }
 
   /**
    * After removals from the leaf at `depth` of the path: restores occupancy (merging with or
    * borrowing from a sibling, upward while parents underflow), makes the largest pairs along the
-   * path exact again, and shortens the tree when the root is left with one child.
+   * path exact again when the leaf's own largest went (`lastGone`; merges and shares keep their
+   * parents' keys exact themselves), and shortens the tree when the root is left with one child.
    */
-  private rebalance(depth: number): void {
+  private rebalance(depth: number, lastGone: boolean): void {
     for (let d = depth; d > 0; d--) {
       const n = PATH_NODE[d]!;
       if (n.scores.length >= MIN) break;
@@ -196,7 +215,7 @@ export class ScoreTree {
       const pi = PATH_IDX[d - 1]!;
       // Pair n with a sibling: a, b = children li, li + 1 of p (a non-root inner node has two).
       const li = pi > 0 ? pi - 1 : pi;
-      const a = p.children![li]!, b = p.children![li + 1]!;
+      const a = child(p, li), b = child(p, li + 1);
       if (a.scores.length + b.scores.length <= MAX) {
         this.merge(p, li, a, b);
         PATH_NODE[d] = a;
@@ -205,18 +224,20 @@ export class ScoreTree {
         this.share(p, li, a, b);
       }
     }
-    for (let d = depth - 1; d >= 0; d--) {
-      const p = PATH_NODE[d]!;
-      const pi = PATH_IDX[d]!;
-      const c = p.children![pi]!;
-      const last = c.scores.length - 1;
-      if (last < 0) continue;
-      p.scores[pi] = c.scores[last]!;
-      p.members[pi] = c.members[last]!;
+    if (lastGone) {
+      for (let d = depth - 1; d >= 0; d--) {
+        const p = PATH_NODE[d]!;
+        const pi = PATH_IDX[d]!;
+        const c = child(p, pi);
+        const last = c.scores.length - 1;
+        if (last < 0) continue;
+        p.scores[pi] = c.scores[last]!;
+        p.members[pi] = c.members[last]!;
+      }
     }
     const r = this.root;
-    if (r.children !== null && r.children.length === 1) {
-      this.root = r.children[0]!;
+    if (r.kids !== null && r.kids.length === 2) {
+      this.root = r.kids[0] as TreeNode;
       this.height--;
     }
   }
@@ -227,16 +248,15 @@ export class ScoreTree {
       a.scores.push(b.scores[j]!);
       a.members.push(b.members[j]!);
     }
-    if (a.children !== null) {
-      for (let j = 0; j < b.children!.length; j++) {
-        a.children.push(b.children![j]!);
-        a.counts!.push(b.counts![j]!);
-      }
+    if (a.kids !== null) {
+      const bk = b.kids!;
+      for (let j = 0; j < bk.length; j++) a.kids.push(bk[j]!);
     } else {
       a.next = b.next;
       if (b.next !== null) b.next.prev = a;
     }
-    p.counts![li] = p.counts![li]! + p.counts![li + 1]!;
+    const pk = p.kids!;
+    pk[2 * li + 1] = count(p, li) + count(p, li + 1);
     const last = a.scores.length - 1;
     if (last >= 0) {
       p.scores[li] = a.scores[last]!;
@@ -244,8 +264,7 @@ export class ScoreTree {
     }
     p.scores.splice(li + 1, 1);
     p.members.splice(li + 1, 1);
-    p.children!.splice(li + 1, 1);
-    p.counts!.splice(li + 1, 1);
+    pk.splice(2 * li + 2, 2);
   }
 
   /** Evens out the entries of siblings a and b (entries li and li + 1 of p). */
@@ -256,22 +275,17 @@ export class ScoreTree {
       const k = a.scores.length - want;
       b.scores.unshift(...a.scores.splice(want, k));
       b.members.unshift(...a.members.splice(want, k));
-      if (a.children !== null) {
-        b.children!.unshift(...a.children.splice(want, k));
-        b.counts!.unshift(...a.counts!.splice(want, k));
-      }
+      if (a.kids !== null) b.kids!.unshift(...a.kids.splice(2 * want, 2 * k));
     } else {
       const k = want - a.scores.length;
       a.scores.push(...b.scores.splice(0, k));
       a.members.push(...b.members.splice(0, k));
-      if (a.children !== null) {
-        a.children.push(...b.children!.splice(0, k));
-        a.counts!.push(...b.counts!.splice(0, k));
-      }
+      if (a.kids !== null) a.kids.push(...b.kids!.splice(0, 2 * k));
     }
     const sa = size(a);
-    p.counts![li + 1] = p.counts![li]! + p.counts![li + 1]! - sa;
-    p.counts![li] = sa;
+    const pk = p.kids!;
+    pk[2 * li + 3] = count(p, li) + count(p, li + 1) - sa;
+    pk[2 * li + 1] = sa;
     const last = a.scores.length - 1;
     p.scores[li] = a.scores[last]!;
     p.members[li] = a.members[last]!;
@@ -284,12 +298,12 @@ export class ScoreTree {
   private seek(rank: number): number {
     let n = this.root;
     for (let d = 0; d < this.height; d++) {
-      const c = n.counts!;
+      const kids = n.kids!;
       let i = 0;
-      while (rank >= c[i]!) { rank -= c[i]!; i++; }
+      while (rank >= (kids[2 * i + 1] as number)) { rank -= kids[2 * i + 1] as number; i++; }
       PATH_NODE[d] = n;
       PATH_IDX[d] = i;
-      n = n.children![i]!;
+      n = kids[2 * i] as TreeNode;
     }
     PATH_NODE[this.height] = n;
     return rank;
@@ -302,9 +316,8 @@ export class ScoreTree {
     for (let d = 0; d < this.height; d++) {
       const i = lowerBound(n, score, member);
       if (i === n.scores.length) return -1;
-      const c = n.counts!;
-      for (let j = 0; j < i; j++) r += c[j]!;
-      n = n.children![i]!;
+      r += countBefore(n, i);
+      n = child(n, i);
     }
     const i = lowerBound(n, score, member);
     return i < n.scores.length && n.scores[i] === score && n.members[i] === member ? r + i : -1;
@@ -317,9 +330,8 @@ export class ScoreTree {
     for (let d = 0; d < this.height; d++) {
       const i = firstFailing(n, pred);
       if (i === n.scores.length) return this.length;
-      const c = n.counts!;
-      for (let j = 0; j < i; j++) r += c[j]!;
-      n = n.children![i]!;
+      r += countBefore(n, i);
+      n = child(n, i);
     }
     return r + firstFailing(n, pred);
   }
@@ -370,18 +382,18 @@ export class ScoreTree {
         const ps = n.scores[i - 1]!, pm = n.members[i - 1]!;
         if (!(ps < n.scores[i]! || (ps === n.scores[i]! && pm < n.members[i]!))) throw new Error('tree: entries out of order');
       }
-      if (n.children === null) {
+      if (n.kids === null) {
         if (depth !== this.height) throw new Error('tree: leaf at the wrong depth');
         leaves.push(n);
         return len;
       }
       if (isRoot && len < 2) throw new Error('tree: inner root with fewer than two children');
-      if (n.children.length !== len || n.counts!.length !== len) throw new Error('tree: inner arrays differ in length');
+      if (n.kids.length !== 2 * len) throw new Error('tree: inner arrays differ in length');
       let total = 0;
       for (let i = 0; i < len; i++) {
-        const c: TreeNode = n.children[i]!;
+        const c: TreeNode = child(n, i);
         const size: number = visit(c, depth + 1, false);
-        if (n.counts![i] !== size) throw new Error('tree: wrong count');
+        if (count(n, i) !== size) throw new Error('tree: wrong count');
         const last = c.scores.length - 1;
         if (!Object.is(c.scores[last], n.scores[i]) || c.members[last] !== n.members[i]) throw new Error('tree: largest pair not exact');
         total += size;
