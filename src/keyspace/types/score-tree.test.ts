@@ -139,3 +139,16 @@ test('score tree: random operations agree with a sorted-array model', () => {
     return t.depth >= 1 || model.length <= 64;
   }), { numRuns: 150 });
 });
+
+test('score tree: deleteRange and walk callbacks may use another tree', { timeout: 20_000 }, () => {
+  const a = new ScoreTree(), b = new ScoreTree();
+  const model: Pair[] = [];
+  for (let i = 0; i < 2000; i++) { a.insert(i, `a${i}`); model.push([`a${i}`, i]); }
+  // Moving ranks 100..1899 of a into b, one insert per removed member.
+  a.deleteRange(100, 1800, (m) => b.insert(Number(m.slice(1)), m));
+  agree(a, [...model.slice(0, 100), ...model.slice(1900)]);
+  agree(b, model.slice(100, 1900));
+  const c = new ScoreTree();
+  b.walk(0, false, (m, s) => { c.insert(-s, m); return true; });
+  agree(c, model.slice(100, 1900).map(([m, s]): Pair => [m, -s]).sort(cmp));
+});

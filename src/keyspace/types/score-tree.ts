@@ -48,7 +48,9 @@ function count(n: TreeNode, i: number): number {
 
 /**
  * The descent of the last operation: node and entry index per depth (root at 0). Shared by every
- * tree: operations are synchronous and never nest.
+ * tree: an operation reads it only between its own descent and its return, never across a
+ * callback (walk's and deleteRange's callbacks may use other trees; countLeading's predicate
+ * must not).
  */
 const PATH_NODE: TreeNode[] = [];
 const PATH_IDX: number[] = [];
@@ -413,8 +415,10 @@ export class ScoreTree {
       const i = this.seek(rank);
       const leaf = PATH_NODE[this.height]!;
       const k = Math.min(count, leaf.scores.length - i);
-      for (let j = i; j < i + k; j++) removed(leaf.members[j]!);
+      const gone = leaf.members.slice(i, i + k);
       this.removeAt(i, k);
+      // After the removal: the callback may use other trees (which reuse the descent path).
+      for (let j = 0; j < gone.length; j++) removed(gone[j]!);
       count -= k;
     }
   }
