@@ -152,3 +152,24 @@ test('score tree: deleteRange and walk callbacks may use another tree', { timeou
   b.walk(0, false, (m, s) => { c.insert(-s, m); return true; });
   agree(c, model.slice(100, 1900).map(([m, s]): Pair => [m, -s]).sort(cmp));
 });
+
+test('score tree: fromSorted builds a valid tree of any size, which then takes updates', () => {
+  for (const n of [0, 1, 63, 64, 65, 100, 113, 3585, 20000]) {
+    const model: Pair[] = [];
+    for (let i = 0; i < n; i++) model.push([`m${String(i).padStart(6, '0')}`, Math.floor(i / 3)]);
+    const t = ScoreTree.fromSorted(model.map(([, s]) => s), model.map(([m]) => m));
+    agree(t, model);
+    // Bulk-built nodes are filled beyond half, so the tree is no taller than a tree of inserts.
+    if (n > 64) assert.ok(t.depth <= Math.ceil(Math.log(n / 32) / Math.log(32)), `depth ${t.depth} for ${n}`);
+    // Updates on the built tree keep every invariant.
+    for (let i = 0; i < Math.min(n, 500); i += 7) {
+      const [m, s] = model[i]!;
+      assert.equal(t.delete(s, m), true);
+      t.insert(-s - 1, m);
+    }
+    const moved = new Set<number>();
+    for (let i = 0; i < Math.min(n, 500); i += 7) moved.add(i);
+    const expect = model.map(([m, s], i): Pair => (moved.has(i) ? [m, -s - 1] : [m, s])).sort(cmp);
+    agree(t, expect);
+  }
+});

@@ -98,6 +98,52 @@ export class ScoreTree {
     return this.height;
   }
 
+  /**
+   * A tree of pairs already in ascending (score, member) order, members distinct, built bottom-up
+   * with nodes filled to FILL entries (evened out per level) instead of by n inserts: RDB loads
+   * and the store commands hand over sorted pairs, and inserts in order would leave every leaf
+   * half full.
+   */
+  static fromSorted(scores: readonly number[], members: readonly string[]): ScoreTree {
+    const t = new ScoreTree();
+    const n = scores.length;
+    t.length = n;
+    if (n <= MAX) {
+      t.root.scores = scores.slice();
+      t.root.members = members.slice();
+      return t;
+    }
+    let level: TreeNode[] = [];
+    let prev: TreeNode | null = null;
+    for (const [from, to] of groups(n)) {
+      const leaf = new TreeNode(true);
+      leaf.scores = scores.slice(from, to);
+      leaf.members = members.slice(from, to);
+      leaf.prev = prev;
+      if (prev !== null) prev.next = leaf;
+      prev = leaf;
+      level.push(leaf);
+    }
+    while (level.length > 1) {
+      const up: TreeNode[] = [];
+      for (const [from, to] of groups(level.length)) {
+        const inner = new TreeNode(false);
+        for (let i = from; i < to; i++) {
+          const c = level[i]!;
+          const last = c.scores.length - 1;
+          inner.scores.push(c.scores[last]!);
+          inner.members.push(c.members[last]!);
+          inner.kids!.push(c, size(c));
+        }
+        up.push(inner);
+      }
+      level = up;
+      t.height++;
+    }
+    t.root = level[0]!;
+    return t;
+  }
+
   /** Inserts (score, member); the caller guarantees the member is not present. */
   insert(score: number, member: string): void {
     let n = this.root;
@@ -422,6 +468,21 @@ export class ScoreTree {
       count -= k;
     }
   }
+}
+
+/** Filling of bulk-built nodes: room for a few inserts before a split. */
+const FILL = 56;
+
+/**
+ * [from, to) ranges splitting n > MAX entries into nodes of as equal sizes as possible, at most
+ * FILL each; each gets more than FILL / 2 >= MIN entries.
+ */
+function groups(n: number): Array<[number, number]> {
+  if (n <= MAX) return [[0, n]];
+  const k = Math.ceil(n / FILL);
+  const out: Array<[number, number]> = [];
+  for (let g = 0; g < k; g++) out.push([Math.floor((g * n) / k), Math.floor(((g + 1) * n) / k)]);
+  return out;
 }
 
 /** Inserts v at index i of arr (without splice's result array). */

@@ -164,3 +164,19 @@ test('zset: lex ranges over equal scores in both encodings', () => {
     assert.equal(z.length, 3);
   }
 });
+
+test('zset: fromEntries of a big set, in ascending, descending or no order, holds the same elements', () => {
+  const limits: ZsetLimits = { zsetMaxListpackEntries: 128, zsetMaxListpackValue: 64 };
+  const pairs: Array<[string, number]> = [];
+  for (let i = 0; i < 5000; i++) pairs.push([`m${i}`, (i * 37) % 101 - 50]);
+  const sorted = pairs.slice().sort((a, b) => (a[1] - b[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const shuffled = pairs.slice().sort((a, b) => ((a[1] * 7919 + a[0].length) % 13) - ((b[1] * 7919 + b[0].length) % 13));
+  for (const input of [sorted, sorted.slice().reverse(), shuffled, pairs]) {
+    const z = ZSet.fromEntries(input.map(([m]) => m), input.map(([, s]) => s), limits);
+    assert.equal(z.encoding(), 'skiplist');
+    assert.deepEqual(entries(z), sorted);
+    assert.equal(z.rank('m4999'), sorted.findIndex(([m]) => m === 'm4999'));
+    assert.equal(z.score('m17'), (17 * 37) % 101 - 50);
+    assert.deepEqual(entries(z.clone()), sorted);
+  }
+});

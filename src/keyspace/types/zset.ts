@@ -83,7 +83,7 @@ export function lexPreds(r: LexRange): RangePreds {
 }
 
 class TreeState {
-  readonly tree = new ScoreTree();
+  constructor(readonly tree = new ScoreTree()) {}
   /** member -> its score. */
   readonly dict = new Map<string, number>();
   scans: ScanCursors | null = null;
@@ -194,8 +194,7 @@ export class ZSet implements CollectionValue, Digestible {
     let maxLen = 0;
     for (const m of members) if (m.length > maxLen) maxLen = m.length;
     if (members.length > limits.zsetMaxListpackEntries || maxLen > limits.zsetMaxListpackValue) {
-      z.d = new TreeState();
-      for (let i = 0; i < members.length; i++) z.insert(scores[i]!, members[i]!, limits);
+      z.d = ZSet.treeFrom(members, scores);
       return z;
     }
     const idx = members.map((_, i) => i);
@@ -215,6 +214,32 @@ export class ZSet implements CollectionValue, Digestible {
     return z;
   }
 
+  /**
+   * The tree state of distinct pairs: built in one pass when they come in ascending or descending
+   * order (an RDB's ZSET_2 is written from the highest; the store commands' results), else by
+   * inserts.
+   */
+  private static treeFrom(members: readonly string[], scores: readonly number[]): TreeState {
+    const n = members.length;
+    let asc = true, desc = true;
+    for (let i = 1; i < n && (asc || desc); i++) {
+      const ps = scores[i - 1]!, pm = members[i - 1]!, s = scores[i]!, m = members[i]!;
+      if (!(ps < s || (ps === s && pm < m))) asc = false;
+      if (!(s < ps || (s === ps && m < pm))) desc = false;
+    }
+    let st: TreeState;
+    if (asc) {
+      st = new TreeState(ScoreTree.fromSorted(scores, members));
+    } else if (desc) {
+      st = new TreeState(ScoreTree.fromSorted(scores.slice().reverse(), members.slice().reverse()));
+    } else {
+      st = new TreeState();
+      for (let i = 0; i < n; i++) st.tree.insert(scores[i]!, members[i]!);
+    }
+    for (let i = 0; i < n; i++) st.dict.set(members[i]!, scores[i]!);
+    return st;
+  }
+
   /** Score of `member`, or undefined. */
   score(member: string): number | undefined {
     const d = this.d;
@@ -228,14 +253,15 @@ export class ZSet implements CollectionValue, Digestible {
   private toSkiplist(): TreeState {
     const d = this.d;
     if (typeof d !== 'string') return d;
-    const s = new TreeState();
     // Independent copies: substrings would keep the packed string alive.
     const items = lpUnpackCopies(d);
+    const members: string[] = [];
+    const scores: number[] = [];
     for (let i = 0; i < items.length; i += 2) {
-      const m = items[i]!, sc = Number(items[i + 1]!);
-      s.tree.insert(sc, m);
-      s.dict.set(m, sc);
+      members.push(items[i]!);
+      scores.push(Number(items[i + 1]!));
     }
+    const s = ZSet.treeFrom(members, scores);
     this.d = s;
     this.n = 0;
     return s;
@@ -507,13 +533,14 @@ export class ZSet implements CollectionValue, Digestible {
       z.d = d;
       z.n = this.n;
     } else {
-      const s = new TreeState();
+      const members: string[] = [];
+      const scores: number[] = [];
       d.tree.walk(0, false, (m, sc) => {
-        s.tree.insert(sc, m);
-        s.dict.set(m, sc);
+        members.push(m);
+        scores.push(sc);
         return true;
       });
-      z.d = s;
+      z.d = ZSet.treeFrom(members, scores);
     }
     return z;
   }
