@@ -55,14 +55,18 @@ function count(n: TreeNode, i: number): number {
 const PATH_NODE: TreeNode[] = [];
 const PATH_IDX: number[] = [];
 
+/** The order of the tree: true when (s1, m1) sorts before (s2, m2). */
+export function pairBefore(s1: number, m1: string, s2: number, m2: string): boolean {
+  return s1 < s2 || (s1 === s2 && m1 < m2);
+}
+
 /** First index of `n` whose pair is >= (score, member); n's length when none. */
 function lowerBound(n: TreeNode, score: number, member: string): number {
-  const s = n.scores;
+  const s = n.scores, m = n.members;
   let lo = 0, hi = s.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const ms = s[mid]!;
-    if (ms < score || (ms === score && n.members[mid]! < member)) lo = mid + 1;
+    if (pairBefore(s[mid]!, m[mid]!, score, member)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -276,9 +280,9 @@ export class ScoreTree {
       for (let d = depth - 1; d >= 0; d--) {
         const p = PATH_NODE[d]!;
         const pi = PATH_IDX[d]!;
+        // Non-empty: an emptied node has been merged into a sibling above.
         const c = child(p, pi);
         const last = c.scores.length - 1;
-        if (last < 0) continue;
         p.scores[pi] = c.scores[last]!;
         p.members[pi] = c.members[last]!;
       }
@@ -305,11 +309,10 @@ export class ScoreTree {
     }
     const pk = p.kids!;
     pk[2 * li + 1] = count(p, li) + count(p, li + 1);
+    // a is not empty: at most one of the two underflowed, the other holds at least MIN.
     const last = a.scores.length - 1;
-    if (last >= 0) {
-      p.scores[li] = a.scores[last]!;
-      p.members[li] = a.members[last]!;
-    }
+    p.scores[li] = a.scores[last]!;
+    p.members[li] = a.members[last]!;
     p.scores.splice(li + 1, 1);
     p.members.splice(li + 1, 1);
     pk.splice(2 * li + 2, 2);
@@ -359,16 +362,10 @@ export class ScoreTree {
 
   /** 0-based rank of (score, member), -1 when absent. */
   rank(score: number, member: string): number {
-    let n = this.root;
-    let r = 0;
-    for (let d = 0; d < this.height; d++) {
-      const i = lowerBound(n, score, member);
-      if (i === n.scores.length) return -1;
-      r += countBefore(n, i);
-      n = child(n, i);
-    }
-    const i = lowerBound(n, score, member);
-    return i < n.scores.length && n.scores[i] === score && n.members[i] === member ? r + i : -1;
+    let r = this.find(score, member);
+    if (r < 0) return -1;
+    for (let d = 0; d < this.height; d++) r += countBefore(PATH_NODE[d]!, PATH_IDX[d]!);
+    return r;
   }
 
   /** How many elements, from the first, satisfy `pred` (true for a prefix, false after it). */
@@ -382,6 +379,13 @@ export class ScoreTree {
       n = child(n, i);
     }
     return r + firstFailing(n, pred);
+  }
+
+  /** `pred` applied to the element at 0-based `rank` (valid): one descent for both its fields. */
+  holdsAt(rank: number, pred: Leading): boolean {
+    const i = this.seek(rank);
+    const leaf = PATH_NODE[this.height]!;
+    return pred(leaf.members[i]!, leaf.scores[i]!);
   }
 
   memberAt(rank: number): string {
@@ -427,8 +431,7 @@ export class ScoreTree {
       if (!isRoot && (len < MIN || len > MAX)) throw new Error(`tree: node of ${len} entries`);
       if (len > MAX) throw new Error('tree: root overfull');
       for (let i = 1; i < len; i++) {
-        const ps = n.scores[i - 1]!, pm = n.members[i - 1]!;
-        if (!(ps < n.scores[i]! || (ps === n.scores[i]! && pm < n.members[i]!))) throw new Error('tree: entries out of order');
+        if (!pairBefore(n.scores[i - 1]!, n.members[i - 1]!, n.scores[i]!, n.members[i]!)) throw new Error('tree: entries out of order');
       }
       if (n.kids === null) {
         if (depth !== this.height) throw new Error('tree: leaf at the wrong depth');

@@ -23,7 +23,7 @@ import { formatDouble17g } from '../../lib/float.js';
 import type { DigestBuilder, Digestible } from '../digest.js';
 import { ScanCursors } from '../scan.js';
 import type { CollectionValue } from '../value.js';
-import { ScoreTree } from './score-tree.js';
+import { pairBefore, ScoreTree } from './score-tree.js';
 import { lpCut, lpFind, lpInsertAt, lpPack, lpReadLen, lpRemove, lpUnpack, lpUnpackCopies, lpWalkPairs } from './hash-listpack.js';
 
 /** The thresholds of the listpack encoding (zset-max-listpack-entries / -value). */
@@ -224,8 +224,8 @@ export class ZSet implements CollectionValue, Digestible {
     let asc = true, desc = true;
     for (let i = 1; i < n && (asc || desc); i++) {
       const ps = scores[i - 1]!, pm = members[i - 1]!, s = scores[i]!, m = members[i]!;
-      if (!(ps < s || (ps === s && pm < m))) asc = false;
-      if (!(s < ps || (s === ps && m < pm))) desc = false;
+      if (!pairBefore(ps, pm, s, m)) asc = false;
+      if (!pairBefore(s, m, ps, pm)) desc = false;
     }
     let st: TreeState;
     if (asc) {
@@ -405,8 +405,7 @@ export class ZSet implements CollectionValue, Digestible {
       const first = ZSet.pairAt(d, 0);
       return p.lteMax(first[0], Number(first[1]));
     }
-    const t = d.tree;
-    return p.gteMin(t.memberAt(n - 1), t.scoreAt(n - 1)) && p.lteMax(t.memberAt(0), t.scoreAt(0));
+    return d.tree.holdsAt(n - 1, p.gteMin) && d.tree.holdsAt(0, p.lteMax);
   }
 
   /** 0-based rank of the first element in range, or -1 (zzlFirstInRange / zslFirstInRange). */
@@ -422,7 +421,7 @@ export class ZSet implements CollectionValue, Digestible {
     }
     const t = d.tree;
     const r = t.countLeading((m, s) => !p.gteMin(m, s));
-    return r < t.length && p.lteMax(t.memberAt(r), t.scoreAt(r)) ? r : -1;
+    return r < t.length && t.holdsAt(r, p.lteMax) ? r : -1;
   }
 
   /** 0-based rank of the last element in range, or -1 (zzlLastInRange / zslLastInRange). */
@@ -438,7 +437,7 @@ export class ZSet implements CollectionValue, Digestible {
     }
     const t = d.tree;
     const r = t.countLeading((m, s) => p.lteMax(m, s)) - 1;
-    return r >= 0 && p.gteMin(t.memberAt(r), t.scoreAt(r)) ? r : -1;
+    return r >= 0 && t.holdsAt(r, p.gteMin) ? r : -1;
   }
 
   /** ZCOUNT / ZLEXCOUNT. */
