@@ -101,6 +101,8 @@ const opArb = fc.oneof(
   fc.record({ k: fc.constant('add' as const), m: fc.integer({ min: 0, max: 400 }), s: fc.integer({ min: -20, max: 20 }) }),
   fc.record({ k: fc.constant('del' as const), m: fc.integer({ min: 0, max: 400 }) }),
   fc.record({ k: fc.constant('range' as const), a: fc.nat(500), n: fc.nat(120) }),
+  // A small change of score, which often leaves the element between its neighbours (in place).
+  fc.record({ k: fc.constant('nudge' as const), m: fc.integer({ min: 0, max: 400 }), d: fc.constantFrom(-1e-9, 1e-9, -0.5, 0.5) }),
 );
 
 test('score tree: random operations agree with a sorted-array model', () => {
@@ -113,13 +115,24 @@ test('score tree: random operations agree with a sorted-array model', () => {
         const m = `m${op.m}`;
         const old = scores.get(m);
         if (old !== undefined) {
-          assert.equal(t.delete(old, m), true);
+          // Half the updates move the element, half delete and insert it again.
+          if (op.m % 2 === 0) assert.equal(t.move(old, m, op.s), true);
+          else { assert.equal(t.delete(old, m), true); t.insert(op.s, m); }
           model = model.filter(([x]) => x !== m);
+        } else {
+          assert.equal(t.move(op.s, m, op.s + 1), false);
+          t.insert(op.s, m);
         }
-        t.insert(op.s, m);
         scores.set(m, op.s);
         model.push([m, op.s]);
         model.sort(cmp);
+      } else if (op.k === 'nudge') {
+        const m = `m${op.m}`;
+        const old = scores.get(m);
+        if (old === undefined) continue;
+        assert.equal(t.move(old, m, old + op.d), true);
+        scores.set(m, old + op.d);
+        model = model.map(([x, s]): Pair => (x === m ? [x, old + op.d] : [x, s])).sort(cmp);
       } else if (op.k === 'del') {
         const m = `m${op.m}`;
         const old = scores.get(m);

@@ -238,6 +238,30 @@ export class ScoreTree {
   }
 
   /**
+   * Gives (oldScore, member) the score `newScore`; false when absent. The element keeps the member
+   * string the tree already holds (old-generation, so the argument string of the command that
+   * changed the score is not retained). When the new pair still sorts between its neighbours in
+   * the leaf, only the score changes in place (as Redis's zslUpdateScore does); otherwise the
+   * element is removed and inserted again.
+   */
+  move(oldScore: number, member: string, newScore: number): boolean {
+    const i = this.find(oldScore, member);
+    if (i < 0) return false;
+    const leaf = PATH_NODE[this.height]!;
+    const s = leaf.scores, m = leaf.members;
+    const stored = m[i]!;
+    // Not the leaf's first or last entry: its ancestors' largest pairs do not change.
+    if (i > 0 && i < s.length - 1 &&
+        pairBefore(s[i - 1]!, m[i - 1]!, newScore, stored) && pairBefore(newScore, stored, s[i + 1]!, m[i + 1]!)) {
+      s[i] = newScore;
+      return true;
+    }
+    this.removeAt(i, 1);
+    this.insert(newScore, stored);
+    return true;
+  }
+
+  /**
    * Removes `k` elements from index `i` of the leaf at the end of the last descent (PATH_*), all
    * within that leaf, then repairs counts, largest pairs and occupancy up the path.
    */

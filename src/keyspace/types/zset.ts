@@ -305,8 +305,7 @@ export class ZSet implements CollectionValue, Digestible {
     }
     const old = d.dict.get(member);
     if (old === undefined || old !== oldScore) throw new Error('zset: update of a member not present with that score');
-    d.tree.delete(old, member);
-    d.tree.insert(newScore, member);
+    d.tree.move(old, member, newScore);
     d.dict.set(member, newScore);
   }
 
