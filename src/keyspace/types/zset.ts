@@ -303,9 +303,7 @@ export class ZSet implements CollectionValue, Digestible {
         : [d.substring(0, from), d.substring(to, o), pair, d.substring(o)].join('');
       return;
     }
-    const old = d.dict.get(member);
-    if (old === undefined || old !== oldScore) throw new Error('zset: update of a member not present with that score');
-    d.tree.move(old, member, newScore);
+    if (!d.tree.move(oldScore, member, newScore)) throw new Error('zset: update of a member not present with that score');
     d.dict.set(member, newScore);
   }
 
