@@ -63,6 +63,19 @@ export function parseScore(s: string): number | null {
     }
     if (i === n && n > (c0 === 45 ? 1 : 0)) return c0 === 45 ? -v : v;
   }
+  // Plain decimals (sign, digits, at most one point): Number() rounds them exactly as strtod does,
+  // and 40 characters can neither overflow nor underflow. Timestamps with fractions land here.
+  if (n <= 40) {
+    let i = c0 === 45 || c0 === 43 ? 1 : 0;
+    let digits = 0, dot = false;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) digits++;
+      else if (c === 46 && !dot) dot = true;
+      else break;
+    }
+    if (i === n && digits > 0) return Number(s);
+  }
   if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
   if (NAN_RE.test(s)) return null;
   const r = strtodWhole(s);
