@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { ScoreTree } from './score-tree.js';
 
@@ -186,4 +187,34 @@ test('score tree: fromSorted builds a valid tree of any size, which then takes u
     const expect = model.map(([m, s], i): Pair => (moved.has(i) ? [m, -s - 1] : [m, s])).sort(cmp);
     agree(t, expect);
   }
+});
+
+test('score tree: every scores array is packed doubles and every members array packed elements, whatever the scores', () => {
+  // V8's elements kinds are only visible to natives syntax, so a child process checks them: a tree
+  // grown from small-integer scores (inserts, splits, moves, deletions, a bulk build) must hold
+  // the same array kinds as one of fractional scores, or the shifts go polymorphic and box.
+  const script = `
+    const { ScoreTree } = await import(${JSON.stringify(new URL('./score-tree.js', import.meta.url).href)});
+    const bad = [];
+    const check = (n, path) => {
+      if (!%HasDoubleElements(n.scores) || !%HasFastPackedElements(n.scores)) bad.push(path + ' scores');
+      if (!%HasObjectElements(n.members) || !%HasFastPackedElements(n.members)) bad.push(path + ' members');
+      if (n.kids !== null) for (let i = 0; i < n.kids.length; i += 2) check(n.kids[i], path + '/' + i / 2);
+    };
+    const grown = new ScoreTree();
+    for (let i = 0; i < 5000; i++) grown.insert(i % 97, 'm' + i);
+    for (let i = 0; i < 5000; i += 3) grown.move(i % 97, 'm' + i, (i * 7) % 89);
+    for (let i = 1; i < 5000; i += 3) grown.delete(i % 97, 'm' + i);
+    check(grown['root'], 'grown');
+    const small = new ScoreTree();
+    small.insert(1, 'a');
+    check(small['root'], 'small');
+    const scores = [], members = [];
+    for (let i = 0; i < 3000; i++) { scores.push(i); members.push('b' + i); }
+    check(ScoreTree.fromSorted(scores, members)['root'], 'bulk');
+    check(ScoreTree.fromSorted(scores.slice(0, 10), members.slice(0, 10))['root'], 'bulk-small');
+    console.log(JSON.stringify(bad));
+  `;
+  const out = execFileSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script]).toString();
+  assert.deepEqual(JSON.parse(out), []);
 });

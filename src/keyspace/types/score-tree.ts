@@ -18,16 +18,44 @@
  *
  * Members are byte strings (latin1, one char per byte): JS string comparison is then memcmp
  * order, Redis's tie-break for equal scores. Ranks are 0-based.
+ *
+ * Every `scores` array has V8's packed-double kind from birth (`doubles()`, `copyDoubles()`), and
+ * scores and members are shifted by separate functions. A tree whose first scores were small
+ * integers would otherwise hold small-integer arrays beside double arrays, and one shift function
+ * for both kinds and for the member arrays is polymorphic: its optimized code boxes every double
+ * it moves in a new heap number. Measured on 100k members, a move took 2.1 µs with fractional
+ * scores and 1.05 µs with integers before this; the same for both after.
  */
 
 const MAX = 64;
 const MIN = 16;
 
+/** An empty array of V8's packed-double elements kind (it never goes back to small integers). */
+function doubles(): number[] {
+  const a = [0.5];
+  a.pop();
+  return a;
+}
+
+/** scores[from, to) in a packed-double array (a slice would keep a small-integer source's kind). */
+function copyDoubles(scores: readonly number[], from: number, to: number): number[] {
+  const a = doubles();
+  for (let i = from; i < to; i++) a.push(scores[i]!);
+  return a;
+}
+
+/** An empty array of V8's packed tagged-elements kind, as a member array becomes at its first string. */
+function strings(): string[] {
+  const a = [''];
+  a.pop();
+  return a;
+}
+
 export class TreeNode {
-  /** Leaf: the elements' scores. Inner: each child's largest score. */
-  scores: number[] = [];
+  /** Leaf: the elements' scores. Inner: each child's largest score. Packed doubles (see above). */
+  scores: number[] = doubles();
   /** Leaf: the elements' members. Inner: each child's largest member. */
-  members: string[] = [];
+  members: string[] = strings();
   /** Inner only: child i at 2i, its element count at 2i + 1. Null in a leaf. */
   kids: Array<TreeNode | number> | null;
   prev: TreeNode | null = null;
@@ -113,7 +141,7 @@ export class ScoreTree {
     const n = scores.length;
     t.length = n;
     if (n <= MAX) {
-      t.root.scores = scores.slice();
+      t.root.scores = copyDoubles(scores, 0, n);
       t.root.members = members.slice();
       return t;
     }
@@ -121,7 +149,7 @@ export class ScoreTree {
     let prev: TreeNode | null = null;
     for (const [from, to] of groups(n)) {
       const leaf = new TreeNode(true);
-      leaf.scores = scores.slice(from, to);
+      leaf.scores = copyDoubles(scores, from, to);
       leaf.members = members.slice(from, to);
       leaf.prev = prev;
       if (prev !== null) prev.next = leaf;
@@ -166,8 +194,8 @@ export class ScoreTree {
       n = kids[2 * i] as TreeNode;
     }
     const i = lowerBound(n, score, member);
-    arrInsert(n.scores, i, score);
-    arrInsert(n.members, i, member);
+    insertScore(n.scores, i, score);
+    insertMember(n.members, i, member);
     this.length++;
     if (n.scores.length > MAX) this.split(n, this.height);
   }
@@ -190,8 +218,8 @@ export class ScoreTree {
       const last = n.scores.length - 1;
       if (depth === 0) {
         const root = new TreeNode(false);
-        root.scores = [n.scores[last]!, right.scores[right.scores.length - 1]!];
-        root.members = [n.members[last]!, right.members[right.members.length - 1]!];
+        root.scores.push(n.scores[last]!, right.scores[right.scores.length - 1]!);
+        root.members.push(n.members[last]!, right.members[right.members.length - 1]!);
         root.kids = [n, size(n), right, size(right)];
         this.root = root;
         this.height++;
@@ -270,8 +298,8 @@ export class ScoreTree {
     const leaf = PATH_NODE[h]!;
     // Whether the leaf's largest pair goes: only then do the ancestors' keys need repair.
     const lastGoes = i + k === leaf.scores.length;
-    arrRemove(leaf.scores, i, k);
-    arrRemove(leaf.members, i, k);
+    removeScores(leaf.scores, i, k);
+    removeMembers(leaf.members, i, k);
     this.length -= k;
     for (let d = 0; d < h; d++) (PATH_NODE[d]!.kids![2 * PATH_IDX[d]! + 1] as number) -= k;
     this.rebalance(h, lastGoes);
@@ -512,19 +540,36 @@ function groups(n: number): Array<[number, number]> {
   return out;
 }
 
-/** Inserts v at index i of arr (without splice's result array). */
-function arrInsert<T>(arr: T[], i: number, v: T): void {
+// Inserts and removals, one function per array kind (see the file comment), without splice's
+// result array. pop() stays in the optimized code; assigning length calls into the runtime.
+
+/** Inserts v at index i of a scores array. */
+function insertScore(arr: number[], i: number, v: number): void {
   let j = arr.length;
   arr.push(v);
   for (; j > i; j--) arr[j] = arr[j - 1]!;
   arr[i] = v;
 }
 
-/** Removes k entries from index i of arr. */
-function arrRemove<T>(arr: T[], i: number, k: number): void {
+/** Inserts v at index i of a members array. */
+function insertMember(arr: string[], i: number, v: string): void {
+  let j = arr.length;
+  arr.push(v);
+  for (; j > i; j--) arr[j] = arr[j - 1]!;
+  arr[i] = v;
+}
+
+/** Removes k entries from index i of a scores array. */
+function removeScores(arr: number[], i: number, k: number): void {
   const n = arr.length;
   for (let j = i + k; j < n; j++) arr[j - k] = arr[j]!;
-  // pop() stays in the optimized code; assigning length calls into the runtime.
+  for (let j = 0; j < k; j++) arr.pop();
+}
+
+/** Removes k entries from index i of a members array. */
+function removeMembers(arr: string[], i: number, k: number): void {
+  const n = arr.length;
+  for (let j = i + k; j < n; j++) arr[j - k] = arr[j]!;
   for (let j = 0; j < k; j++) arr.pop();
 }
 
