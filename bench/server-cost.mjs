@@ -9,6 +9,9 @@
 //   node bench/server-cost.mjs [tests=set,get] [P=16] [requests=1000000]
 //   SERVERS=garrison node bench/server-cost.mjs ...        # one side only
 //   GARRISON_FLAGS="--single-threaded-gc" node bench/server-cost.mjs ...   # extra V8 flags
+//   SERVERS=redis,garrison,node-floor node bench/server-cost.mjs ...   # and a bare Node server
+//     (bench/lib/node-floor-server.mjs: +OK to every command, nothing else), the cost of Node's
+//     event loop and sockets alone
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,9 +38,10 @@ function procStat(pid) {
 
 async function startServer(kind, port) {
   const args = ['--port', String(port), '--save', '', '--appendonly', 'no'];
+  const script = kind === 'node-floor' ? join(repo, 'bench', 'lib', 'node-floor-server.mjs') : join(repo, 'bin', 'garrison-server.js');
   const child = kind === 'redis'
     ? spawn('taskset', ['-c', '0', 'redis-server', ...args], { stdio: 'ignore' })
-    : spawn('taskset', ['-c', '0', process.execPath, ...SERVER_NODE_FLAGS, ...extraFlags, join(repo, 'bin', 'garrison-server.js'), ...args], { stdio: 'ignore' });
+    : spawn('taskset', ['-c', '0', process.execPath, ...SERVER_NODE_FLAGS, ...extraFlags, script, ...args], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try {
       const c = await RespClient.connect(port);
