@@ -119,6 +119,11 @@ function bindErrorText(e: unknown): string {
   }
 }
 
+/** Redis's warning for a failed accept (acceptTcpHandler / acceptUnixHandler). */
+function acceptErrorLogger(server: Server): (reason: string) => void {
+  return (reason) => server.logger.warning(`Accepting client connection: accept: ${reason}`);
+}
+
 /** Opens the TCP listeners `bind` and `port` ask for; closes what it opened and throws on failure. */
 async function openTcp(server: Server, modes: ListenModes): Promise<Listener[]> {
   const cfg = server.config;
@@ -133,7 +138,7 @@ async function openTcp(server: Server, modes: ListenModes): Promise<Listener[]> 
     const actualPort = port === 0 && first !== undefined && 'port' in first.address ? first.address.port : port;
     try {
       out.push(await server.env.transport.listen(
-        { host: hostOf(addr), port: actualPort, backlog: cfg.int('tcp-backlog') },
+        { host: hostOf(addr), port: actualPort, backlog: cfg.int('tcp-backlog'), onAcceptError: acceptErrorLogger(server) },
         (c) => server.acceptConnection(c),
       ));
     } catch (e) {
@@ -159,9 +164,8 @@ export async function listen(server: Server, modes: ListenModes = { portZero: 'e
   if (path !== '') {
     try {
       const perm = server.config.int('unixsocketperm');
-      const opts = perm !== 0
-        ? { path, backlog: server.config.int('tcp-backlog'), permissions: perm }
-        : { path, backlog: server.config.int('tcp-backlog') };
+      const base = { path, backlog: server.config.int('tcp-backlog'), onAcceptError: acceptErrorLogger(server) };
+      const opts = perm !== 0 ? { ...base, permissions: perm } : base;
       out.push(await server.env.transport.listen(opts, (c) => server.acceptConnection(c)));
     } catch (e) {
       await Promise.all(out.map((l) => l.close()));

@@ -68,6 +68,11 @@ export interface ListenOptions {
   backlog?: number;
   /** Octal permission bits for a unix socket. */
   permissions?: number;
+  /**
+   * Told of an accept that failed (the system's text, e.g. `Too many open files`); the listener
+   * keeps accepting. Without it such failures pass unreported.
+   */
+  onAcceptError?: (reason: string) => void;
 }
 
 export interface Listener {

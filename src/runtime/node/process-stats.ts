@@ -7,9 +7,22 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import type { CpuUsage, HostInfo, MemoryUsage } from '../ports.js';
 
+/** The last memory reading that succeeded (see processMemory). */
+const lastMemory: { value: MemoryUsage } = { value: { rss: 0, heapTotal: 0, heapUsed: 0, external: 0 } };
+
+/**
+ * process.memoryUsage() reads the RSS from /proc/self/stat, so it throws (EMFILE) when every file
+ * descriptor is taken, e.g. by clients past the descriptor limit. The server reads memory on its
+ * tick: it then gets the last good reading instead of an exception that would stop the process.
+ */
 export function processMemory(): MemoryUsage {
-  const m = process.memoryUsage();
-  return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external };
+  try {
+    const m = process.memoryUsage();
+    lastMemory.value = { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external };
+  } catch {
+    // Keep the last reading.
+  }
+  return lastMemory.value;
 }
 
 export function processCpu(): CpuUsage {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,5 +102,53 @@ test('tcp: unix socket connections take the shared buffer too', async () => {
     c.destroy();
     await listener.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('tcp: out of file descriptors, the listener sheds new connections and serves again once some close', { timeout: 30_000 }, async () => {
+  // A child process with a low descriptor limit listens. libuv answers EMFILE at accept with its
+  // reserve-descriptor trick: it accepts the pending connections and closes them at once, and
+  // reports nothing (onAcceptError only hears of failures libuv passes on, such as ENOBUFS).
+  // What must hold: the process lives, and serves a new connection once descriptors are free.
+  const script = `
+    const { tcpTransport } = await import(${JSON.stringify(new URL('./tcp.js', import.meta.url).href)});
+    const l = await tcpTransport.listen({ host: '127.0.0.1', port: 0, onAcceptError: (r) => console.log('ERR ' + r) }, (c) => {
+      c.onData = (d) => c.write(d);
+    });
+    console.log('PORT ' + l.address.port);
+  `;
+  const child = spawn('bash', ['-c', `ulimit -n 64 && exec "${process.execPath}" --input-type=module -e "$0"`, script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  const clients: net.Socket[] = [];
+  let shed = 0;
+  try {
+    await waitFor(() => /PORT \d+/.test(out), 10_000, 'the child to listen');
+    const port = Number(/PORT (\d+)/.exec(out)![1]);
+    for (let i = 0; i < 120; i++) {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('error', () => {});
+      s.on('close', () => { shed++; });
+      clients.push(s);
+      await new Promise<void>((r) => { s.once('connect', () => r()); s.once('close', () => r()); });
+    }
+    await waitFor(() => shed > 0, 10_000, 'the server to shed connections past its descriptor limit');
+    for (const s of clients) s.destroy();
+    await waitFor(async () => {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('error', () => {});
+      const echoed = await new Promise<boolean>((r) => {
+        const t = setTimeout(() => r(false), 500);
+        s.once('connect', () => s.write('ping'));
+        s.once('data', (d: Buffer) => { clearTimeout(t); r(d.toString() === 'ping'); });
+        s.once('close', () => { clearTimeout(t); r(false); });
+      });
+      s.destroy();
+      return echoed;
+    }, 10_000, 'a connection served after the limit');
+    assert.equal(child.exitCode, null);
+  } finally {
+    for (const s of clients) s.destroy();
+    child.kill('SIGKILL');
   }
 });

@@ -15,6 +15,7 @@
  * sentinels) use the stream path.
  */
 import net from 'node:net';
+import { getSystemErrorName } from 'node:util';
 import { chmodSync, unlinkSync } from 'node:fs';
 import type { Connection, DialTarget, ListenOptions, Listener, Transport } from '../ports.js';
 
@@ -77,15 +78,23 @@ class SocketConnection implements Connection {
  * Makes `server` build its accepted sockets with `onread` (see the file comment). What node:net's
  * own onconnection does beyond constructing the socket (connection counting for maxConnections
  * and close(), the 'connection' event) Garrison does not use: it counts clients itself
- * (maxclients) and closes them itself before the listener. A failed accept (EMFILE, ENFILE) is
- * dropped, not emitted as a server 'error' (which nothing would handle); libuv accepts again on
- * the next readiness of the listening socket.
+ * (maxclients) and closes them itself before the listener. A failed accept that libuv passes on
+ * (ENOBUFS, ENOMEM...) goes to `onAcceptError`, which Redis's log line comes from; out of
+ * descriptors (EMFILE, ENFILE) libuv itself accepts the pending connections with a reserve
+ * descriptor and closes them, unreported. Either way the listener keeps accepting.
  */
-function acceptIntoSharedBuffer(server: net.Server, isUnix: boolean, onConnection: (c: Connection) => void): void {
+function acceptIntoSharedBuffer(
+  server: net.Server, isUnix: boolean, onConnection: (c: Connection) => void,
+  onAcceptError: ((reason: string) => void) | undefined,
+): void {
   const handle = (server as unknown as { _handle: { onconnection?: unknown } | null })._handle;
   if (handle === null || typeof handle.onconnection !== 'function') return;
   handle.onconnection = (err: number, clientHandle: object | undefined): void => {
-    if (err !== 0 || clientHandle === undefined) return;
+    if (err !== 0) {
+      onAcceptError?.(acceptErrorText(err));
+      return;
+    }
+    if (clientHandle === undefined) return;
     let conn: SocketConnection | null = null;
     const opts = {
       handle: clientHandle, readable: true, writable: true,
@@ -110,9 +119,9 @@ function stripV4Mapped(a: string): string {
   return a.startsWith('::ffff:') ? a.slice(7) : a;
 }
 
-/** The system's text for a failed connect (strerror), as Redis logs it. */
-function connectErrorText(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
+/** The system's text (strerror) for an errno code name, as Redis logs it. */
+function errnoText(code: string | undefined, fallback: string): string {
+  switch (code) {
     case 'ECONNREFUSED': return 'Connection refused';
     case 'EHOSTUNREACH': return 'No route to host';
     case 'ENETUNREACH': return 'Network is unreachable';
@@ -121,8 +130,25 @@ function connectErrorText(err: NodeJS.ErrnoException): string {
     case 'EACCES': return 'Permission denied';
     case 'ENOTFOUND':
     case 'EAI_AGAIN': return 'Name or service not known';
-    default: return err.message;
+    case 'EMFILE': return 'Too many open files';
+    case 'ENFILE': return 'Too many open files in system';
+    case 'ENOBUFS': return 'No buffer space available';
+    case 'ENOMEM': return 'Cannot allocate memory';
+    case 'EPERM': return 'Operation not permitted';
+    default: return fallback;
   }
+}
+
+/** The system's text for a failed connect, as Redis logs it. */
+function connectErrorText(err: NodeJS.ErrnoException): string {
+  return errnoText(err.code, err.message);
+}
+
+/** The system's text for a libuv error number (negative errno) of a failed accept. */
+function acceptErrorText(err: number): string {
+  let code: string | undefined;
+  try { code = getSystemErrorName(err); } catch { code = undefined; }
+  return errnoText(code, code ?? `error ${err}`);
 }
 
 export const tcpTransport: Transport = {
@@ -160,7 +186,10 @@ export const tcpTransport: Transport = {
       server.once('error', onError);
       const ready = (): void => {
         server.off('error', onError);
-        acceptIntoSharedBuffer(server, isUnix, onConnection);
+        // Where node:net still accepts (no fast path), it reports a failed accept as a server
+        // 'error', which without a listener would be an uncaught exception.
+        server.on('error', (e: NodeJS.ErrnoException) => opts.onAcceptError?.(errnoText(e.code, e.message)));
+        acceptIntoSharedBuffer(server, isUnix, onConnection, opts.onAcceptError);
         if (isUnix && opts.permissions !== undefined && opts.path !== undefined) chmodSync(opts.path, opts.permissions);
         const a = server.address();
         const address = typeof a === 'string' || a === null
