@@ -12,7 +12,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RespClient, waitFor } from '../helpers/resp-client.js';
+import { RespClient, callFresh, waitFor } from '../helpers/resp-client.js';
 import { freePort } from '../helpers/free-port.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/garrison-server.js', import.meta.url));
@@ -220,5 +220,48 @@ test('rename-command applies to the command table; CONFIG REWRITE updates the (r
     c?.close();
     await stop(r);
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('out of file descriptors: connections past the limit are shed, the server lives and serves again', { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const child = spawn('bash', ['-c', `ulimit -n 160 && exec "${process.execPath}" "${BIN}" --port ${port} --save "" --appendonly no`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const sockets: net.Socket[] = [];
+  try {
+    await ready(() => out);
+    let shed = 0;
+    for (let i = 0; i < 220; i++) {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('error', () => {});
+      s.on('close', () => { shed++; });
+      sockets.push(s);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 2000);
+        s.once('connect', () => { clearTimeout(t); r(); });
+        s.once('close', () => { clearTimeout(t); r(); });
+      });
+    }
+    await waitFor(() => shed > 0, 10_000, 'connections past the descriptor limit to be shed');
+    // Several server ticks (hz 10) run while no descriptor is free: the tick reads the process's
+    // memory from /proc, which used to throw EMFILE there and stop the server.
+    const until = Date.now() + 600;
+    await waitFor(() => Date.now() >= until || child.exitCode !== null, 5_000, 'ticks while out of descriptors');
+    assert.equal(child.exitCode, null, out);
+    for (const s of sockets) s.destroy();
+    // callFresh has its own deadline and gives null when the connection is cut before the reply
+    // (the first ones after the flood can still be shed while the server closes the others).
+    await waitFor(async () => {
+      const r = await callFresh(port, 'PING');
+      return r !== null && typeof r === 'object' && 'status' in r && r.status === 'PONG';
+    }, 10_000, 'PING after the descriptors are free');
+    assert.doesNotMatch(out, /crashed/);
+  } finally {
+    for (const s of sockets) s.destroy();
+    child.kill('SIGKILL');
+    await exited;
   }
 });
