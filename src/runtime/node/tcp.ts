@@ -139,11 +139,6 @@ function errnoText(code: string | undefined, fallback: string): string {
   }
 }
 
-/** The system's text for a failed connect, as Redis logs it. */
-function connectErrorText(err: NodeJS.ErrnoException): string {
-  return errnoText(err.code, err.message);
-}
-
 /** The system's text for a libuv error number (negative errno) of a failed accept. */
 function acceptErrorText(err: number): string {
   let code: string | undefined;
@@ -161,7 +156,7 @@ export const tcpTransport: Transport = {
       socket.setTimeout(Math.max(1, timeoutMs));
       const fail = (err: NodeJS.ErrnoException): void => {
         socket.destroy();
-        const e = new Error(connectErrorText(err)) as NodeJS.ErrnoException;
+        const e = new Error(errnoText(err.code, err.message)) as NodeJS.ErrnoException;
         e.code = err.code;
         reject(e);
       };
