@@ -11,6 +11,7 @@
  * and usable as Map keys. Large bulk arguments (>= 32 KB) are collected into one preallocated
  * buffer, so a huge value arriving in many chunks is copied once, never re-concatenated.
  */
+import { Buffer } from 'node:buffer';
 import { splitArgs } from '../lib/split-args.js';
 
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;

@@ -4,6 +4,7 @@
  * hot path allocates only the final Buffer handed to the socket.
  * RESP3 types are downgraded for RESP2 clients the way Redis does.
  */
+import { Buffer } from 'node:buffer';
 import { formatDouble17g } from '../lib/float.js';
 import type { Reply } from './reply.js';
 

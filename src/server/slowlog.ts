@@ -80,6 +80,15 @@ export class SlowLog {
     if (cmd.isSkipSlowlog || this.slowerThanUs < 0) return;
     // The common case, decided before the peer-address closure below is made.
     if (us < this.slowerThanUs && this.entries.length <= this.maxLen) return;
+    this.recordSlow(client, argv, us, nowMs);
+  }
+
+  /**
+   * Its own function because of the closure: a function whose body makes a closure over a
+   * parameter allocates the context holding it on every call, before its first statement (record
+   * did, once per executed command).
+   */
+  private recordSlow(client: Client, argv: readonly string[], us: number, nowMs: () => number): void {
     // The peer address is formatted only for commands that are actually logged.
     this.pushIfNeeded(argv, us, nowMs(), () => client.addr, client.name);
   }

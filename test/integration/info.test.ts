@@ -153,3 +153,18 @@ test('INFO counts as a command and is listed under its own name', async () => {
     assert.match(String(r), /cmdstat_info:calls=1,/);
   });
 });
+
+test('commandstats: a command pipelined after a slow one with a large reply is not charged with its time', async () => {
+  // Commands of one read are timed back to back (one clock reading per command, Server.chainUs);
+  // the reading that ends KEYS must not start PING, since KEYS's 100k-element reply is encoded
+  // after KEYS's clock stopped.
+  await withServer({ config: { 'enable-debug-command': 'yes' } }, async (_s, c) => {
+    await c.call('DEBUG', 'POPULATE', '100000');
+    const replies = await c.pipeline([['KEYS', '*'], ['PING'], ['PING']]);
+    assert.equal(replies.length, 3);
+    const stats = new Map((await info(c, 'commandstats')).get('Commandstats'));
+    const usec = (name: string): number => Number(/usec=(\d+),/.exec(stats.get(name)!)![1]);
+    assert.ok(usec('cmdstat_keys') >= 1000, `KEYS over 100k keys takes a millisecond at least: ${usec('cmdstat_keys')} µs`);
+    assert.ok(usec('cmdstat_ping') < usec('cmdstat_keys') / 4, `PING ${usec('cmdstat_ping')} µs, KEYS ${usec('cmdstat_keys')} µs`);
+  });
+});

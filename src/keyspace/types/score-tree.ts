@@ -94,7 +94,10 @@ function lowerBound(n: TreeNode, score: number, member: string): number {
   let lo = 0, hi = s.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (pairBefore(s[mid]!, m[mid]!, score, member)) lo = mid + 1;
+    // The member is read only on a tie of scores: a descent with distinct scores then never
+    // loads the members array (a cold line per probe in a leaf).
+    const sm = s[mid]!;
+    if (sm < score || (sm === score && m[mid]! < member)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -14,6 +14,7 @@
  * reports which path a connection took, and a test pins it. Outgoing connections (replicas,
  * sentinels) use the stream path.
  */
+import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { chmodSync, unlinkSync } from 'node:fs';
