@@ -23,6 +23,7 @@ import {
   type ConfigFileHost,
 } from './server/config/file.js';
 import { Logger } from './server/log.js';
+import { adjustOpenFilesLimit, maxclientsRefusal } from './server/fd-limit.js';
 import type { Server } from './server/server.js';
 
 const PROGRAM = 'garrison-server';
@@ -195,6 +196,7 @@ function main(argv: string[]): void {
     // A node started with `replicaof` logs as a replica from the start (role S), as Redis does.
     if (server.logger.role !== 'S') server.logger.role = 'M';
   }
+  if (!fitMaxclientsToFileLimit(server, config)) return proc.exit(1);
   proc.onUncaught((e) => {
     if (config.bool('crash-log-enabled')) {
       writeCrashReport(server.logger, e, {
@@ -204,6 +206,35 @@ function main(argv: string[]): void {
     proc.exit(1);
   });
   void start(server, config, version, pid, sentinel);
+}
+
+/**
+ * maxclients against the open-files limit (Redis's adjustOpenFilesLimit, see server/fd-limit.ts):
+ * at start, where a limit too low for maxclients reduces it (false: too low to start at all), and
+ * on CONFIG SET maxclients, which a limit too low refuses (updateMaxclients).
+ */
+function fitMaxclientsToFileLimit(server: Server, config: Config): boolean {
+  const host = { limit: proc.openFilesLimit, raise: proc.raiseOpenFilesLimit };
+  const adjust = (maxclients: number): number | null => {
+    const out = adjustOpenFilesLimit(maxclients, host);
+    if (out.fatal !== null) {
+      server.logger.warning(out.fatal);
+      return null;
+    }
+    for (const w of out.warnings) server.logger.warning(w);
+    if (out.notice !== null) server.logger.notice(out.notice);
+    return out.maxclients;
+  };
+  const atStart = adjust(config.int('maxclients'));
+  if (atStart === null) return false;
+  if (atStart !== config.int('maxclients')) config.setValue('maxclients', atStart);
+  config.onApply(['maxclients'], () => {
+    const wanted = config.int('maxclients');
+    const possible = adjust(wanted);
+    if (possible === null || possible !== wanted) return maxclientsRefusal(possible ?? 0);
+    return null;
+  });
+  return true;
 }
 
 async function start(server: Server, config: Config, version: string, pid: number, sentinel: Sentinel | null): Promise<void> {

@@ -145,6 +145,9 @@ export class Server {
     });
     this.syncWallClock();
     this.ks.now = this.env.clock.nowMs();
+    this.config.onApplyFailure = (name) => {
+      this.logger.warning(`Failed applying new configuration. Possibly related to new ${name} setting. Restoring previous settings.`);
+    };
     this.commands.register(opts.commands);
     this.config.watch('client-query-buffer-limit', (v) => { this.queryBufferLimit = Number(v); });
     this.config.watch('proto-max-bulk-len', (v) => {
@@ -783,10 +786,11 @@ export class Server {
     if (client.closed) return;
     const pending = client.outputPending();
     const limits = this.outputLimits[client.clientClass];
-    const now = this.env.clock.nowMs();
     let over = false;
     if (limits.hard > 0 && pending >= limits.hard) over = true;
     if (limits.soft > 0 && pending >= limits.soft) {
+      // The clock is read only over the soft limit: this runs after every write.
+      const now = this.env.clock.nowMs();
       if (client.obufSoftSinceMs === 0) client.obufSoftSinceMs = now;
       else if (now - client.obufSoftSinceMs >= limits.softSeconds * 1000) over = true;
     } else {

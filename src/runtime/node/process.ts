@@ -7,6 +7,7 @@
 import {
   chmodSync, closeSync, fsyncSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeSync,
 } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { isAbsolute, join, resolve } from 'node:path';
 import { globMatch } from '../../lib/glob.js';
 
@@ -222,4 +223,38 @@ export function pid(): number {
 
 export function nodeVersion(): string {
   return process.version;
+}
+
+/**
+ * The soft limit on open descriptors from /proc/self/limits (Infinity when unlimited), or null
+ * where there is no such file. Node has no getrlimit; on Linux this is the same number.
+ */
+export function openFilesLimit(): number | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/limits', 'latin1');
+  } catch {
+    return null;
+  }
+  const m = /^Max open files\s+(\S+)/m.exec(text);
+  if (m === null) return null;
+  return m[1] === 'unlimited' ? Infinity : Number(m[1]);
+}
+
+/**
+ * Sets this process's soft and hard limits on open descriptors to `n` with util-linux's
+ * prlimit(1) (Node has no setrlimit): null when done, otherwise the OS error's text, which
+ * prlimit prints after its last colon ("Operation not permitted" above the hard limit without
+ * CAP_SYS_RESOURCE). Runs only when the limit is below what maxclients needs.
+ */
+export function raiseOpenFilesLimit(n: number): string | null {
+  try {
+    execFileSync('prlimit', ['--pid', String(process.pid), `--nofile=${n}:${n}`], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 5000 });
+    return null;
+  } catch (e) {
+    const stderr = String((e as { stderr?: Buffer }).stderr ?? '').trim();
+    const colon = stderr.lastIndexOf(': ');
+    if (colon >= 0) return stderr.slice(colon + 2);
+    return strerror(e);
+  }
 }

@@ -48,7 +48,6 @@ function configSet(c: Client, argv: string[]): Reply | undefined {
   if (typeof r === 'string') return error(`ERR ${r}`);
   // An apply action works asynchronously (rebinding listeners): answer when it is done.
   void r.then((res) => {
-    if (res !== null) server.logger.warning(`Failed applying new configuration: ${res}`);
     if (!c.closed) server.emit(c, res === null ? OK : error(`ERR ${res}`));
   });
   return undefined;

@@ -64,6 +64,8 @@ export class Config {
   private readonly defaults = new Map<string, ConfigValue>();
   private readonly listeners = new Map<string, Array<(v: ConfigValue) => void>>();
   private readonly appliers = new Map<string, ApplyFn[]>();
+  /** Told the parameter's name when an apply action fails, before CONFIG SET rolls back (the log line). */
+  onApplyFailure: ((name: string) => void) | null = null;
   readonly directives: ConfigDirectives = { renameCommands: [], users: [], loadModules: [], moduleConfigs: [], sentinel: [] };
   /** Absolute path of the config file the server was started with (CONFIG REWRITE's target). */
   configFile: string | null = null;
@@ -338,6 +340,7 @@ export class Config {
       for (const a of applies) void a.fn();
     };
     const fail = (a: { def: ParamDef }, text: string): string => {
+      this.onApplyFailure?.(a.def.name);
       rollback();
       const idx = chosen.indexOf(a.def);
       return `CONFIG SET failed (possibly related to argument '${displayName(a.def, pairs[idx]![0].toLowerCase())}') - ${text}`;
