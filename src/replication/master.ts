@@ -112,8 +112,13 @@ export class MasterSide {
    * A command propagated on this node (Redis's replicationFeedSlaves); dbId -1 for no SELECT.
    * False when there is no stream to feed (no backlog, no replica): the offset does not move.
    */
+  /** Whether there is a stream to feed: a backlog or replicas. */
+  hasStream(): boolean {
+    return this.core.backlog !== null || this.replicas.size > 0;
+  }
+
   feedCommand(dbId: number, argv: readonly string[]): boolean {
-    if (this.core.backlog === null && this.replicas.size === 0) return false;
+    if (!this.hasStream()) return false;
     if (dbId >= 0 && dbId !== this.selectedDb) {
       this.feedBytes(encodeCommand(['SELECT', String(dbId)]));
       this.selectedDb = dbId;

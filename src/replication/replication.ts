@@ -67,6 +67,7 @@ export class Replication implements ReplicationCore {
         const c = server.current;
         if (c !== null) this.writeOffsets.set(c, this.offset);
       },
+      active: () => this.link === null && this.master.hasStream(),
     });
     server.role = {
       isReplica: () => this.link !== null,

@@ -65,7 +65,7 @@ export function installAof(server: Server, codec: RdbCodec | null): Aof {
     isMaster: () => !server.role.isReplica(),
   });
   MODULES.set(server, aof);
-  server.propagationSinks.push({ propagate: (db, argv) => aof.feed(db, argv) });
+  server.propagationSinks.push({ propagate: (db, argv) => aof.feed(db, argv), active: () => aof.feeding() });
   server.replyBarriers.push(() => aof.beforeReplyWrite());
   server.tickHandlers.push(() => {
     runner.kick();

@@ -11,6 +11,11 @@ import type { Client } from './client.js';
 export interface PropagationSink {
   /** `argv` ran against database `dbId`. MULTI/EXEC wrappers arrive as their own argv. */
   propagate(dbId: number, argv: readonly string[]): void;
+  /**
+   * Whether `propagate` would do anything now (the AOF is on, a replication stream exists).
+   * Absent: always. When no sink is active a write command skips collecting its propagation.
+   */
+  active?(): boolean;
 }
 
 /**

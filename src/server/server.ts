@@ -322,10 +322,10 @@ export class Server {
           client.closeAfterReply = true;
           break;
         }
-        const chainMark = this.chainUs;
+        this.chainRan = false;
         this.processCommand(client, r);
         // Nothing ran (refused, queued in MULTI, postponed): the next command reads its own start.
-        if (this.chainUs === chainMark) this.chainUs = -1;
+        if (!this.chainRan) this.chainUs = -1;
         if (client.afterCommand !== null) client.afterCommand();
         if (this.blocking.hasReady()) this.blocking.serveReady();
         if (this.postponed.has(client) || client.blocked !== null) break;
@@ -479,7 +479,12 @@ export class Server {
   call(client: Client, cmd: Command<Client>, argv: string[]): Reply | undefined {
     // Redis 7.0's propagatePendingCommands: everything one top-level command propagates leaves
     // together, wrapped in MULTI/EXEC when it is more than one command (SPOP with a count, EXEC).
-    if (this.callDepth !== 0 || this.collecting || this.propagationSinks.length === 0) return this.callCommand(client, cmd, argv);
+    // With no sink active (no AOF, no replication stream) there is nothing to collect, except
+    // for EXEC: a command in it can activate a sink (CONFIG SET appendonly yes), and the whole
+    // transaction then goes to it at the end, as in Redis.
+    if (this.callDepth !== 0 || this.collecting || (!this.propagationActive() && cmd.name !== 'exec')) {
+      return this.callCommand(client, cmd, argv);
+    }
     this.collecting = true;
     try {
       return this.callCommand(client, cmd, argv);
@@ -526,7 +531,10 @@ export class Server {
     const us = t1 - t0;
     // What follows (propagation, observers, the reply's encoding) is charged to the next command
     // of the chain; propagating can cost in proportion to the arguments, so it breaks the chain.
-    if (top) this.chainUs = t1;
+    if (top) {
+      this.chainUs = t1;
+      this.chainRan = true;
+    }
     // A blocking command counts once (calls, total_commands_processed), when it is served (re-run)
     // or times out (blocking.ts), as Redis 7.0 counts it on unblocking; re-runs do not feed
     // MONITOR/SLOWLOG/LATENCY again.
@@ -546,7 +554,7 @@ export class Server {
     // The handler may have queued extra propagation (TS cannot see that through the call).
     const extras = client.propExtra as string[][] | null;
     if (extras !== null) for (const extra of extras) this.propagate(client.db.id, extra);
-    if (top && this.propagationSinks.length !== 0 && (ks.dirty !== dirtyBefore || extras !== null)) this.chainUs = -1;
+    if (top && (ks.dirty !== dirtyBefore || extras !== null) && this.propagationActive()) this.chainUs = -1;
     if (!reexecuting) for (const h of this.callObservers) h(client, cmd, argv, us);
     return reply;
   }
@@ -557,7 +565,19 @@ export class Server {
   // ---------------------------------------------------------------------------------------------
   // Propagation
 
+  /** Whether some sink would take a propagated command now (see PropagationSink.active). */
+  propagationActive(): boolean {
+    const sinks = this.propagationSinks;
+    for (let i = 0; i < sinks.length; i++) {
+      const s = sinks[i]!;
+      if (s.active === undefined || s.active()) return true;
+    }
+    return false;
+  }
+
   propagate(dbId: number, argv: readonly string[]): void {
+    // Collected even when no sink is active yet: what a transaction propagates is handed to the
+    // sinks at its end, to those active then (as Redis's propagatePendingCommands decides).
     if (this.propagationSinks.length === 0) return;
     if (this.collecting) {
       if (this.propFirstArgv === null) {
@@ -835,6 +855,8 @@ export class Server {
    */
   private chainUs = -1;
   private inBatch = false;
+  /** Set by a top-level command of the batch that ran (callCommand), cleared before each one. */
+  private chainRan = false;
 
   tick(nowMs: number): void {
     this.syncWallClock();

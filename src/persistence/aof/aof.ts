@@ -141,8 +141,13 @@ export class Aof {
   // Feeding and flushing
 
   /** The propagation sink: `argv` ran against database `dbId` (-1: no SELECT). */
+  /** Whether `feed` writes anything now. */
+  feeding(): boolean {
+    return this.state !== 'off' && this.loading === null;
+  }
+
   feed(dbId: number, argv: readonly string[]): void {
-    if (this.state === 'off' || this.loading !== null) return;
+    if (!this.feeding()) return;
     const parts: Buffer[] = [];
     if (this.s.timestamps()) {
       const now = this.nowSec();
