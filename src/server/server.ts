@@ -297,12 +297,15 @@ export class Server {
   processInput(client: Client): void {
     const parser = client.parser;
     const clock = this.env.clock;
-    const mono = clock.monotonicUs();
+    // Whole µs, as every command's reading (callCommand): an offset taken against the unrounded
+    // reading would put the wall time derived from a rounded one up to a microsecond early, a
+    // millisecond early after Math.floor (XADD's * IDs a millisecond behind Redis's).
+    const mono = Math.floor(clock.monotonicUs());
     this.wallOffsetMs = clock.nowMs() - mono / 1000;
     // Per read batch, as Redis sets lastinteraction per read (CLIENT LIST idle, `timeout`).
     client.lastInteractionMs = this.ks.now = Math.floor(this.wallOffsetMs + mono / 1000);
     const outerChain = this.chainUs, outerInBatch = this.inBatch;
-    this.chainUs = Math.floor(mono);
+    this.chainUs = mono;
     this.inBatch = true;
     this.current = client;
     try {
@@ -843,7 +846,7 @@ export class Server {
    * tick, so a wall-clock step is seen within one batch.
    */
   syncWallClock(): void {
-    this.wallOffsetMs = this.env.clock.nowMs() - this.env.clock.monotonicUs() / 1000;
+    this.wallOffsetMs = this.env.clock.nowMs() - Math.floor(this.env.clock.monotonicUs()) / 1000;
   }
 
   private wallOffsetMs = 0;
