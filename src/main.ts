@@ -231,8 +231,9 @@ function fitMaxclientsToFileLimit(server: Server, config: Config): boolean {
   config.onApply(['maxclients'], () => {
     const wanted = config.int('maxclients');
     const possible = adjust(wanted);
-    if (possible === null || possible !== wanted) return maxclientsRefusal(possible ?? 0);
-    return null;
+    // Redis exits here too (adjustOpenFilesLimit), should the limit have dropped to 32 or less.
+    if (possible === null) return proc.exit(1);
+    return possible === wanted ? null : maxclientsRefusal(possible);
   });
   return true;
 }

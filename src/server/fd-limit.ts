@@ -48,16 +48,15 @@ export function adjustOpenFilesLimit(maxclients: number, host: OpenFilesHost): O
     out.notice = `Increased maximum number of open files to ${maxfiles} (it was originally set to ${old}).`;
     return out;
   }
-  const best = old;
-  out.maxclients = best - CONFIG_MIN_RESERVED_FDS;
-  if (best <= CONFIG_MIN_RESERVED_FDS) {
+  out.maxclients = old - CONFIG_MIN_RESERVED_FDS;
+  if (old <= CONFIG_MIN_RESERVED_FDS) {
     out.fatal = `Your current 'ulimit -n' of ${old} is not enough for the server to start. Please increase your open file limit to at least ${maxfiles}. Exiting.`;
     return out;
   }
   out.warnings.push(
     `You requested maxclients of ${maxclients} requiring at least ${maxfiles} max file descriptors.`,
     `Server can't set maximum open files to ${maxfiles} because of OS error: ${err}.`,
-    `Current maximum open files is ${best}. maxclients has been reduced to ${out.maxclients} to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.`,
+    `Current maximum open files is ${old}. maxclients has been reduced to ${out.maxclients} to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.`,
   );
   return out;
 }

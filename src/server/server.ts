@@ -296,12 +296,7 @@ export class Server {
   /** Runs as many complete commands as the client has buffered (unless it is paused). */
   processInput(client: Client): void {
     const parser = client.parser;
-    const clock = this.env.clock;
-    // Whole µs, as every command's reading (callCommand): an offset taken against the unrounded
-    // reading would put the wall time derived from a rounded one up to a microsecond early, a
-    // millisecond early after Math.floor (XADD's * IDs a millisecond behind Redis's).
-    const mono = Math.floor(clock.monotonicUs());
-    this.wallOffsetMs = clock.nowMs() - mono / 1000;
+    const mono = this.syncWallClock();
     // Per read batch, as Redis sets lastinteraction per read (CLIENT LIST idle, `timeout`).
     client.lastInteractionMs = this.ks.now = Math.floor(this.wallOffsetMs + mono / 1000);
     const outerChain = this.chainUs, outerInBatch = this.inBatch;
@@ -505,8 +500,9 @@ export class Server {
     // command counts 0 or 1 µs with the right mean, as in Redis's commandstats.
     // Commands of one input batch run back to back: the reading that ended the previous one
     // starts the next (one clock read per command instead of two; a reading costs 45-60 ns in
-    // a VM, a third of a pipelined SET's own work). The duration then includes the command's
-    // parsing and dispatch checks, about 0.1 µs that Redis does not count.
+    // a VM, and the two were about a tenth of a pipelined SET's in-process cost). The duration
+    // then includes the command's parsing and dispatch checks, about 0.1 µs that Redis does not
+    // count. See docs/architecture.md, "Time on the hot path", for what breaks the chain.
     const top = this.callDepth === 0 && this.inBatch;
     const t0 = top && this.chainUs >= 0 ? this.chainUs : Math.floor(clock.monotonicUs());
     // Wall time derived from the monotonic reading: one clock read per command instead of two.
@@ -843,18 +839,23 @@ export class Server {
   /**
    * Re-reads the wall clock and stores its offset from the monotonic clock; call() derives each
    * command's time from one monotonic reading plus this offset. Refreshed per input batch and per
-   * tick, so a wall-clock step is seen within one batch.
+   * tick, so a wall-clock step is seen within one batch. Returns the monotonic reading, in whole
+   * µs as every command's reading (callCommand): an offset taken against an unrounded reading put
+   * the time derived from a rounded one a millisecond early after Math.floor.
    */
-  syncWallClock(): void {
-    this.wallOffsetMs = this.env.clock.nowMs() - Math.floor(this.env.clock.monotonicUs()) / 1000;
+  syncWallClock(): number {
+    const mono = Math.floor(this.env.clock.monotonicUs());
+    this.wallOffsetMs = this.env.clock.nowMs() - mono / 1000;
+    return mono;
   }
 
   private wallOffsetMs = 0;
 
   /**
    * While an input batch runs (processInput, `inBatch`), the monotonic reading (whole µs) that
-   * ended its last top-level command, which starts the next one's duration; -1 when there is none
-   * (batch start read it, or what came before was not a command that ran).
+   * starts the next top-level command's duration: the batch's first reading, then the reading
+   * that ended the previous command. -1 when the next command must read its own start (what came
+   * before did not run, or its reply or propagation took time after its clock stopped).
    */
   private chainUs = -1;
   private inBatch = false;
