@@ -108,15 +108,15 @@ export class MasterSide {
   // -------------------------------------------------------------------------------------------
   // The stream
 
-  /**
-   * A command propagated on this node (Redis's replicationFeedSlaves); dbId -1 for no SELECT.
-   * False when there is no stream to feed (no backlog, no replica): the offset does not move.
-   */
   /** Whether there is a stream to feed: a backlog or replicas. */
   hasStream(): boolean {
     return this.core.backlog !== null || this.replicas.size > 0;
   }
 
+  /**
+   * A command propagated on this node (Redis's replicationFeedSlaves); dbId -1 for no SELECT.
+   * False when there is no stream to feed (no backlog, no replica): the offset does not move.
+   */
   feedCommand(dbId: number, argv: readonly string[]): boolean {
     if (!this.hasStream()) return false;
     if (dbId >= 0 && dbId !== this.selectedDb) {

@@ -94,8 +94,9 @@ function lowerBound(n: TreeNode, score: number, member: string): number {
   let lo = 0, hi = s.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    // The member is read only on a tie of scores: a descent with distinct scores then never
-    // loads the members array (a cold line per probe in a leaf).
+    // pairBefore's order, inlined: called with m[mid] as an argument, the member would be loaded
+    // on every probe. Read only on a tie of scores, a descent with distinct scores never touches
+    // the members array (a cold line per probe in a leaf).
     const sm = s[mid]!;
     if (sm < score || (sm === score && m[mid]! < member)) lo = mid + 1;
     else hi = mid;

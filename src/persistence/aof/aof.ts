@@ -140,12 +140,12 @@ export class Aof {
   // ---------------------------------------------------------------------------------------------
   // Feeding and flushing
 
-  /** The propagation sink: `argv` ran against database `dbId` (-1: no SELECT). */
-  /** Whether `feed` writes anything now. */
+  /** Whether `feed` writes anything now (the propagation sink's `active`). */
   feeding(): boolean {
     return this.state !== 'off' && this.loading === null;
   }
 
+  /** The propagation sink: `argv` ran against database `dbId` (-1: no SELECT). */
   feed(dbId: number, argv: readonly string[]): void {
     if (!this.feeding()) return;
     const parts: Buffer[] = [];
