@@ -279,3 +279,40 @@ test('ulimit -n 160: maxclients is reduced to 128 as Redis does; clients past it
     await exited;
   }
 });
+
+test('ulimit -n 64: the module graph loads one file at a time, and the server starts as redis-server does (maxclients 32); at 32 it exits', { timeout: 60_000 }, async () => {
+  // Node's concurrent module loader failed with EMFILE here before anything ran.
+  const port = await freePort();
+  const child = spawn('bash', ['-c', `ulimit -n 64 && exec "${process.execPath}" "${BIN}" --port ${port} --save "" --appendonly no`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const clients: RespClient[] = [];
+  try {
+    await ready(() => out);
+    const raised = mayRaiseHardLimit();
+    if (!raised) assert.match(out, /# Current maximum open files is 64\. maxclients has been reduced to 32 to compensate for low ulimit\./);
+    const maxclients = raised ? 10000 : 32;
+    clients.push(await RespClient.connect(port));
+    assert.deepEqual(await clients[0]!.call('CONFIG', 'GET', 'maxclients'), ['maxclients', String(maxclients)]);
+    if (!raised) {
+      for (let i = 1; i < 32; i++) {
+        const c = await RespClient.connect(port);
+        clients.push(c);
+        assert.deepEqual(await c.call('PING'), { status: 'PONG' });
+      }
+      assert.deepEqual(await callFresh(port, 'PING'), { error: 'ERR max number of clients reached' });
+    }
+    assert.equal(child.exitCode, null, out);
+  } finally {
+    for (const c of clients) c.close();
+    child.kill('SIGKILL');
+    await exited;
+  }
+  if (mayRaiseHardLimit()) return;
+  // At 32 descriptors redis-server 7.0 refuses to start, with this line and status 1.
+  const low = spawnSync('bash', ['-c', `ulimit -n 32 && exec "${process.execPath}" "${BIN}" --port 0 --save ""`], { encoding: 'latin1', timeout: 20_000 });
+  assert.equal(low.status, 1, low.stdout + low.stderr);
+  assert.match(low.stdout, /# Your current 'ulimit -n' of 32 is not enough for the server to start\. Please increase your open file limit to at least 10032\. Exiting\.\n/);
+});

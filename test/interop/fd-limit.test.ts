@@ -3,10 +3,12 @@
  * under `ulimit -n 100` with the default maxclients (10000). What each logs about its descriptor
  * limit, what CONFIG GET/SET maxclients answer, and what a client past maxclients gets must be the
  * same. Without CAP_SYS_RESOURCE both reduce maxclients to 68; with it both raise the limit.
+ * Under `ulimit -n 64` both start (Garrison's module graph then loads one file at a time), and
+ * under 32 both refuse to.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { RespClient, callFresh, waitFor, type Decoded } from '../helpers/resp-client.js';
 import { freePort, requireBinaries } from './helpers/redis-process.js';
@@ -16,9 +18,9 @@ const BIN = fileURLToPath(new URL('../../../bin/garrison-server.js', import.meta
 
 interface Proc { port: number; child: ChildProcess; log: () => string; exited: Promise<void> }
 
-async function startUnderUlimit(cmd: string): Promise<Proc> {
+async function startUnderUlimit(cmd: string, limit = 100): Promise<Proc> {
   const port = await freePort();
-  const child = spawn('bash', ['-c', `ulimit -n 100 && exec ${cmd} --port ${port} --bind 127.0.0.1 --save "" --appendonly no`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', `ulimit -n ${limit} && exec ${cmd} --port ${port} --bind 127.0.0.1 --save "" --appendonly no`], { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (d: Buffer) => { text += d.toString('utf8'); });
   child.stderr!.on('data', (d: Buffer) => { text += d.toString('utf8'); });
@@ -27,11 +29,14 @@ async function startUnderUlimit(cmd: string): Promise<Proc> {
   return { port, child, log: () => text, exited };
 }
 
+/** Log lines without pid, role and time. */
+function strip(lines: string[]): string[] {
+  return lines.map((l) => l.replace(/^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ /, ''));
+}
+
 /** The lines about the descriptor limit, without pid, role and time. */
 function limitLines(log: string): string[] {
-  return log.split('\n')
-    .filter((l) => /open files|maxclients|Failed applying new configuration/.test(l))
-    .map((l) => l.replace(/^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ /, ''));
+  return strip(log.split('\n').filter((l) => /open files|maxclients|Failed applying new configuration/.test(l)));
 }
 
 describe('maxclients under ulimit -n 100: Garrison vs redis-server 7.0', { skip: skip ?? false }, () => {
@@ -107,5 +112,37 @@ describe('maxclients under ulimit -n 100: Garrison vs redis-server 7.0', { skip:
     const expected = await pastTheLimit(redis.port);
     assert.deepEqual(expected, { error: 'ERR max number of clients reached' });
     assert.deepEqual(await pastTheLimit(garrison.port), expected);
+  });
+});
+
+describe('ulimit -n 64 and 32: Garrison vs redis-server 7.0', { skip: skip ?? false }, () => {
+  test('under 64 both start and log the same lines about the limit', async () => {
+    const procs: Proc[] = [];
+    try {
+      procs.push(await startUnderUlimit('redis-server', 64));
+      procs.push(await startUnderUlimit(`"${process.execPath}" "${BIN}"`, 64));
+      const [redis, garrison] = procs as [Proc, Proc];
+      assert.ok(limitLines(redis.log()).length > 0, redis.log());
+      assert.deepEqual(limitLines(garrison.log()), limitLines(redis.log()));
+      const maxclients = await callFresh(redis.port, 'CONFIG', 'GET', 'maxclients');
+      assert.deepEqual(await callFresh(garrison.port, 'CONFIG', 'GET', 'maxclients'), maxclients);
+    } finally {
+      for (const p of procs) {
+        p.child.kill('SIGKILL');
+        await p.exited;
+      }
+    }
+  });
+
+  test('under 32 both exit with status 1 and the same line (without CAP_SYS_RESOURCE)', () => {
+    const run = (cmd: string): { status: number | null; lines: string[] } => {
+      const r = spawnSync('bash', ['-c', `ulimit -n 32 && exec ${cmd} --port 0 --save "" --appendonly no`], { encoding: 'utf8', timeout: 20_000 });
+      return { status: r.status, lines: limitLines(r.stdout + r.stderr).concat(strip((r.stdout + r.stderr).split('\n').filter((l) => l.includes("'ulimit -n'")))) };
+    };
+    const expected = run('redis-server');
+    if (expected.status === 0 || expected.lines.some((l) => l.includes('Increased maximum number of open files'))) return;
+    assert.equal(expected.status, 1);
+    assert.ok(expected.lines.length > 0);
+    assert.deepEqual(run(`"${process.execPath}" "${BIN}"`), expected);
   });
 });

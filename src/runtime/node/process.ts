@@ -226,20 +226,11 @@ export function nodeVersion(): string {
 }
 
 /**
- * The soft limit on open descriptors from /proc/self/limits (Infinity when unlimited), or null
- * where there is no such file. Node has no getrlimit; on Linux this is the same number.
+ * The soft limit on open descriptors (Infinity when unlimited), or null where /proc/self/limits
+ * does not exist. Node has no getrlimit; on Linux this is the same number. It lives with the
+ * module loader, which needs it before anything else is loaded.
  */
-export function openFilesLimit(): number | null {
-  let text: string;
-  try {
-    text = readFileSync('/proc/self/limits', 'latin1');
-  } catch {
-    return null;
-  }
-  const m = /^Max open files\s+(\S+)/m.exec(text);
-  if (m === null) return null;
-  return m[1] === 'unlimited' ? Infinity : Number(m[1]);
-}
+export { openFilesLimit } from './module-loader.js';
 
 /**
  * Sets this process's soft and hard limits on open descriptors to `n` with util-linux's
