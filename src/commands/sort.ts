@@ -4,13 +4,15 @@
  * for hashes; a pattern without `*` means "do not sort"), with LIMIT, GET patterns (`#` = the
  * element) and STORE into a list (SORT only). Ordering follows Redis: numeric ties are broken by
  * the element's bytes, ALPHA compares bytes (strcoll in the C locale), and an unsorted set is
- * forced to ALPHA order when the result is stored, so replicas get the same list.
+ * forced to ALPHA order when the result is stored, so replicas get the same list. As in Redis, a
+ * sorted set in the listpack encoding is converted to the skiplist encoding for good.
  * Cluster mode's refusal of BY/GET patterns is not implemented (Garrison has no cluster-mode
  * check for them yet). Table rows are sort-table.ts.
  */
 import { ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { error, type Reply } from '../protocol/reply.js';
 import { ListValue } from '../keyspace/types/list.js';
+import type { ZSet } from '../keyspace/types/zset.js';
 import type { Value } from '../keyspace/value.js';
 import type { CommandContext } from './context.js';
 import type { CommandSpec } from './spec.js';
@@ -113,6 +115,12 @@ function sortGeneric(c: CommandContext, argv: string[], readonly: boolean): Repl
     if (typeof v === 'string') return ERR_WRONGTYPE;
     type = (v as { type: string }).type;
     if (type !== 'list' && type !== 'set' && type !== 'zset') return ERR_WRONGTYPE;
+  }
+  if (type === 'zset') {
+    // Redis converts a listpack sorted set to a skiplist for good before sorting it (zsetConvert
+    // in sortCommandGeneric), for SORT_RO too, and even when the sort then fails: OBJECT ENCODING
+    // and DUMP show it. lookupWrite lets a running snapshot keep the value as it was.
+    (c.ks.lookupWrite(c.db, argv[1]!) as ZSet).convertToSkiplist();
   }
   if (dontsort && type === 'set' && storeKey !== null) {
     // An unordered set would store a replica-dependent list: force ALPHA order.

@@ -250,6 +250,11 @@ export class ZSet implements CollectionValue, Digestible {
     return d.dict.get(member);
   }
 
+  /** Converts to the skiplist encoding for good, as Redis's SORT does before sorting a sorted set. */
+  convertToSkiplist(): void {
+    this.toSkiplist();
+  }
+
   private toSkiplist(): TreeState {
     const d = this.d;
     if (typeof d !== 'string') return d;

@@ -1,0 +1,201 @@
+/**
+ * The seeded command sequence of types-random.test.ts: strings, lists, hashes, sets, small sorted
+ * sets and key commands over a small keyspace, so that keys change type, encodings cross their
+ * (lowered) thresholds both ways, and numbers reach their edges. A module of its own so that a
+ * failure can be replayed command by command outside the test.
+ */
+
+/** The one key outside the families: a sorted set whose scores are all 0, for lex ranges. */
+export const LEX_KEY = 'zlex';
+
+/** Thresholds lowered so that sequences of a few commands cross them both ways. */
+export const SMALL_ENCODINGS: Array<[string, string]> = [
+  ['hash-max-listpack-entries', '6'], ['hash-max-listpack-value', '12'],
+  ['set-max-intset-entries', '6'], ['zset-max-listpack-entries', '6'], ['zset-max-listpack-value', '12'],
+  ['list-max-listpack-size', '4'],
+];
+
+/** xorshift32: the sequence is a function of the seed only. */
+function rng(seed: number): (n: number) => number {
+  let x = seed >>> 0 || 1;
+  return (n: number) => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x % n;
+  };
+}
+
+export type Cmd = Array<string | number>;
+
+export const KEYS_PER_FAMILY = 6;
+
+export function generator(seed: number): () => Cmd {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[r(xs.length)]!;
+  // Each family has its own keys; one command in 12 uses a key another family may hold.
+  const key = (family: string): string => (r(12) === 0 ? `shared${r(3)}` : `${family}${r(KEYS_PER_FAMILY)}`);
+  const int = (): string => pick([
+    String(r(200) - 100), String(r(200) - 100), String(r(5)), '9223372036854775807', '-9223372036854775808',
+    '9223372036854775806', '0', '-0', '007', ' 1', '1.0', 'abc', '',
+  ]);
+  const float = (): string => pick([
+    (r(2000) / 16 - 60).toString(), String(r(100) - 50), '0.1', '-0.3', '1e3', '3.0e-2', '1.7976931348623157e308',
+    '5e-324', 'inf', '-inf', 'nan', '1,5', '0x10', '',
+  ]);
+  const small = (): string => pick(['a', 'b', 'c', 'a', String(r(10)), String(r(1000)), 'x'.repeat(1 + r(20)), '\x00\xff', 'é']);
+  const value = (): string => (r(3) === 0 ? int() : small());
+  const index = (): number => r(24) - 12;
+  return () => {
+    const k = r(100);
+    // Strings (and bit-free string edits).
+    if (k < 22) {
+      const s = key('str');
+      switch (r(30)) {
+        case 0: return ['SET', s, value(), ...pick([[], [], ['NX'], ['XX'], ['GET'], ['XX', 'GET'], ['KEEPTTL']])];
+        case 1: return ['GET', s];
+        case 2: return ['APPEND', s, small()];
+        case 3: return ['STRLEN', s];
+        case 4: return ['GETRANGE', s, index(), index()];
+        case 5: return ['SETRANGE', s, r(30), small()];
+        case 6: return ['INCR', s];
+        case 7: return ['INCRBY', s, int()];
+        case 8: return ['DECRBY', s, int()];
+        case 9: return ['INCRBYFLOAT', s, float()];
+        case 10: return ['GETDEL', s];
+        case 11: return ['GETSET', s, value()];
+        case 12: return ['MSET', s, value(), key('str'), value()];
+        case 13: return ['MGET', s, key('str'), key('list')];
+        case 14: return ['SETNX', s, value()];
+        case 15: return ['MSETNX', s, value(), key('str'), value()];
+        case 16: return ['LCS', s, key('str'), ...pick([[], ['LEN'], ['IDX'], ['IDX', 'MINMATCHLEN', '2', 'WITHMATCHLEN']])];
+        case 17: return ['SUBSTR', s, index(), index()];
+        case 18: return ['DECR', s];
+        case 19: return ['SET', s, int()];
+        case 20: return ['SETBIT', s, r(80), r(2)];
+        case 21: return ['GETBIT', s, r(90)];
+        case 22: return ['BITCOUNT', s, ...pick([[], [String(index()), String(index())], [String(index()), String(index()), 'BIT'], [String(index()), String(index()), 'BYTE']])];
+        case 23: return ['BITPOS', s, r(2), ...pick([[], [String(index())], [String(index()), String(index())], [String(index()), String(index()), 'BIT']])];
+        case 24: return ['BITOP', pick(['AND', 'OR', 'XOR', 'NOT']), key('str'), s, ...(r(2) === 0 ? [key('str')] : [])];
+        case 25: return ['BITFIELD', s, ...pick([['GET', 'u8', String(r(40))], ['SET', 'i5', String(r(40)), String(r(64) - 32)], ['OVERFLOW', pick(['WRAP', 'SAT', 'FAIL']), 'INCRBY', pick(['u4', 'i7', 'u63', 'i64']), String(r(30)), String(r(200) - 100)], ['INCRBY', 'i8', '#1', String(r(300) - 150), 'GET', 'u3', '#2']])];
+        case 26: return ['BITFIELD_RO', s, 'GET', pick(['u8', 'i16', 'u1']), String(r(60))];
+        case 27: return ['GETEX', s, ...pick([[], ['PERSIST'], ['EXAT', String(4_000_000_000 + r(3))], ['PXAT', String(4_000_000_000_000 + r(3))]])];
+        default: return ['SET', s, value(), ...pick([['EXAT', String(4_000_000_000 + r(3))], ['PXAT', String(4_000_000_000_000)], ['KEEPTTL', 'GET']])];
+      }
+    }
+    // Lists.
+    if (k < 46) {
+      const l = key('list');
+      switch (r(22)) {
+        case 0: case 1: return [pick(['LPUSH', 'RPUSH']), l, value(), ...(r(2) === 0 ? [value(), value()] : [])];
+        case 2: return [pick(['LPUSHX', 'RPUSHX']), l, value()];
+        case 3: return [pick(['LPOP', 'RPOP']), l];
+        case 4: return [pick(['LPOP', 'RPOP']), l, pick([0, 1, 2, 5, 100, -1])];
+        case 5: return ['LLEN', l];
+        case 6: case 7: return ['LRANGE', l, index(), index()];
+        case 8: return ['LINDEX', l, index()];
+        case 9: return ['LSET', l, index(), value()];
+        case 10: return ['LINSERT', l, pick(['BEFORE', 'AFTER', 'before', 'MIDDLE']), small(), value()];
+        case 11: return ['LREM', l, r(7) - 3, small()];
+        case 12: return ['LTRIM', l, index(), index()];
+        case 13: return ['LPOS', l, small(), ...pick([[], ['RANK', String(r(5) - 2)], ['COUNT', String(r(4))], ['RANK', '-1', 'COUNT', '0'], ['MAXLEN', String(r(5))], ['RANK', '0']])];
+        case 14: return ['LMOVE', l, key('list'), pick(['LEFT', 'RIGHT']), pick(['LEFT', 'RIGHT'])];
+        case 15: return ['RPOPLPUSH', l, key('list')];
+        case 16: return ['LMPOP', 2, l, key('list'), pick(['LEFT', 'RIGHT']), ...(r(2) === 0 ? ['COUNT', String(r(4))] : [])];
+        case 17: return ['SORT', l, 'ALPHA', ...(r(2) === 0 ? ['DESC'] : []), ...(r(2) === 0 ? ['LIMIT', String(r(4)), String(r(6) - 1)] : [])];
+        case 18: return ['OBJECT', 'ENCODING', l];
+        default: return ['RPUSH', l, small(), small(), small()];
+      }
+    }
+    // Hashes.
+    if (k < 66) {
+      const h = key('hash');
+      const field = (): string => pick(['f1', 'f2', 'f3', `f${r(12)}`, 'long-field-name-past-12', '\x00']);
+      switch (r(18)) {
+        case 0: case 1: return ['HSET', h, field(), value(), ...(r(2) === 0 ? [field(), value()] : [])];
+        case 2: return ['HSETNX', h, field(), value()];
+        case 3: return ['HGET', h, field()];
+        case 4: return ['HMGET', h, field(), field()];
+        case 5: return ['HDEL', h, field(), ...(r(2) === 0 ? [field()] : [])];
+        case 6: return ['HLEN', h];
+        case 7: return ['HSTRLEN', h, field()];
+        case 8: return ['HEXISTS', h, field()];
+        case 9: return ['HINCRBY', h, field(), int()];
+        case 10: return ['HINCRBYFLOAT', h, field(), float()];
+        case 11: return ['HGETALL', h];
+        case 12: return [pick(['HKEYS', 'HVALS']), h];
+        case 13: return ['OBJECT', 'ENCODING', h];
+        case 14: return ['HMSET', h, field(), value()];
+        default: return ['HSET', h, field(), 'x'.repeat(r(16))];
+      }
+    }
+    // Sets.
+    if (k < 86) {
+      const s = key('set');
+      const member = (): string => (r(3) === 0 ? pick(['m', 'n', 'long-member-value', '\xff']) : String(r(14) - 2));
+      switch (r(18)) {
+        case 0: case 1: return ['SADD', s, member(), ...(r(2) === 0 ? [member(), member()] : [])];
+        case 2: return ['SREM', s, member(), ...(r(2) === 0 ? [member()] : [])];
+        case 3: return ['SISMEMBER', s, member()];
+        case 4: return ['SMISMEMBER', s, member(), member()];
+        case 5: return ['SCARD', s];
+        case 6: return ['SMEMBERS', s];
+        case 7: return [pick(['SINTER', 'SUNION', 'SDIFF']), s, key('set'), ...(r(2) === 0 ? [key('set')] : [])];
+        case 8: return [pick(['SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE']), key('set'), s, key('set')];
+        case 9: return ['SINTERCARD', 2, s, key('set'), ...(r(2) === 0 ? ['LIMIT', String(r(4))] : [])];
+        case 10: return ['SMOVE', s, key('set'), member()];
+        case 11: return ['OBJECT', 'ENCODING', s];
+        case 12: return ['SORT', s, ...(r(2) === 0 ? ['ALPHA'] : []), ...(r(2) === 0 ? ['DESC'] : [])];
+        default: return ['SADD', s, String(r(20))];
+      }
+    }
+    // Small sorted sets around the listpack threshold.
+    if (k < 94) {
+      const z = key('zset');
+      const m = (): string => pick(['a', 'b', 'c', `m${r(10)}`, 'member-longer-than-12']);
+      switch (r(16)) {
+        case 8: return [pick(['ZINTERSTORE', 'ZDIFFSTORE']), key('zset'), 2, z, key(pick(['zset', 'set']))];
+        case 9: return ['ZRANGESTORE', key('zset'), z, String(r(4) - 1), String(r(6) - 1), ...pick([[], ['REV']])];
+        case 10: return [pick(['ZPOPMIN', 'ZPOPMAX']), z, ...pick([[], [String(r(4))]])];
+        case 11: return ['ZMPOP', 2, z, key('zset'), pick(['MIN', 'MAX']), ...pick([[], ['COUNT', String(1 + r(3))]])];
+        // Lex ranges only on a key whose scores are all 0: over mixed scores Redis's answer
+        // depends on its skip list's shape (undefined, docs/compatibility.md).
+        case 12: {
+          const lo = pick(['-', '[a', '(b', '[m']), hi = pick(['+', '[m5', '(c', '(m9']);
+          return pick([['ZLEXCOUNT', LEX_KEY, lo, hi], ['ZRANGEBYLEX', LEX_KEY, lo, hi], ['ZREMRANGEBYLEX', LEX_KEY, lo, hi], ['ZADD', LEX_KEY, '0', m(), '0', m()]]);
+        }
+        case 13: return ['ZSCORE', z, m()];
+        case 14: return [pick(['ZUNION', 'ZINTER', 'ZDIFF']), 2, z, key('zset'), ...pick([[], ['WITHSCORES']])];
+        case 15: return ['ZRANK', z, m()];
+        case 0: case 1: return ['ZADD', z, ...pick([[], [], ['NX'], ['XX'], ['GT', 'CH'], ['INCR']]), float(), m(), ...(r(2) === 0 ? [String(r(10)), m()] : [])];
+        case 2: return ['ZINCRBY', z, float(), m()];
+        case 3: return ['ZREM', z, m()];
+        case 4: return ['ZRANGE', z, 0, -1, 'WITHSCORES'];
+        case 5: return ['OBJECT', 'ENCODING', z];
+        case 6: return ['ZUNIONSTORE', key('zset'), 2, z, key('set'), ...(r(2) === 0 ? ['WEIGHTS', '2', '0.5'] : []), ...(r(2) === 0 ? ['AGGREGATE', pick(['MIN', 'MAX', 'SUM'])] : [])];
+        default: return ['ZRANGEBYSCORE', z, '-inf', '+inf', 'WITHSCORES', 'LIMIT', String(r(3)), String(r(4) - 1)];
+      }
+    }
+    // Keys across families.
+    const fam = pick(['str', 'list', 'hash', 'set', 'zset']);
+    const a = key(fam);
+    switch (r(14)) {
+      case 0: return ['DEL', a, key(pick(['str', 'list', 'hash', 'set']))];
+      case 1: return ['EXISTS', a, a, key(fam)];
+      case 2: return ['TYPE', a];
+      case 3: return ['RENAME', a, key(fam)];
+      case 4: return ['RENAMENX', a, key(pick(['str', 'list', 'hash', 'set', 'zset']))];
+      case 5: return ['COPY', a, key(fam), ...(r(2) === 0 ? ['REPLACE'] : [])];
+      // Absolute expiry times far in the future: EXPIRETIME does not depend on when a server runs it.
+      case 6: return [pick(['EXPIREAT', 'PEXPIREAT']), a, String(4_000_000_000 + r(5) * 1000), ...pick([[], ['NX'], ['XX'], ['GT'], ['LT']])];
+      case 7: return [pick(['EXPIRETIME', 'PEXPIRETIME']), a];
+      case 8: return ['PERSIST', a];
+      case 9: return ['TOUCH', a, key(fam)];
+      case 10: return ['UNLINK', a];
+      case 11: return ['DBSIZE'];
+      case 12: return ['OBJECT', 'ENCODING', a];
+      default: return ['EXISTS', a];
+    }
+  };
+}
+

@@ -1,0 +1,151 @@
+/**
+ * Strings, keys, lists, hashes, sets and small sorted sets under random operations, Garrison
+ * against redis-server 7.0: one seeded sequence goes to both servers, and every reply must match.
+ * Replies must be byte-identical, except a few replies whose element order Redis leaves to its
+ * hash table (SMEMBERS, HGETALL and the like), which are compared as multisets.
+ *
+ * The scripts in scripts/*.redis check each command and error case once, on hand-picked values.
+ * This test checks what only sequences reach:
+ * - keys changing type under commands of other families (WRONGTYPE);
+ * - encodings converting both ways at thresholds lowered for the test;
+ * - integer and float edges reached by INCRBY, INCRBYFLOAT, HINCRBY and HINCRBYFLOAT;
+ * - list indexes and counts from both ends;
+ * - stores over their own sources.
+ * After every batch the digest of each key must be the same on both servers.
+ * `INTEROP_SEED=<n>` replays another sequence.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RespClient, type Decoded, type RawReply } from '../helpers/resp-client.js';
+import { requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
+import { escapeBytes } from './helpers/script.js';
+import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
+import { generator, KEYS_PER_FAMILY, LEX_KEY, SMALL_ENCODINGS, type Cmd } from './helpers/random-commands.js';
+
+const skip = requireBinaries('redis-server');
+const SEED = Number(process.env['INTEROP_SEED'] ?? 20261206);
+const BATCHES = 60;
+const PER_BATCH = 250;
+
+/** Commands whose reply is a set in Redis's hash-table order: compared without order. */
+const UNORDERED = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF', 'HKEYS', 'HVALS', 'HGETALL']);
+
+/** A reply as text, for comparing elements without their order. */
+function canonical(v: Decoded): string {
+  return JSON.stringify(v);
+}
+
+/**
+ * Redis 7.0's SORT reads `errno` after strtod without clearing it first, so once any command on
+ * the connection left ERANGE behind (strtod of a denormal such as 5e-324, or of an overflowing
+ * number; nothing clears errno until a system call fails), a numeric SORT of plain numbers fails
+ * with "One or more scores can't be converted into double". Garrison does not reproduce that
+ * (docs/compatibility.md). Only that error against a sorted list of plain numbers is accepted.
+ */
+function staleErrnoSort(redis: Decoded, garrison: Decoded): boolean {
+  const isErr = redis !== null && typeof redis === 'object' && 'error' in redis && redis.error === "ERR One or more scores can't be converted into double";
+  if (!isErr || !Array.isArray(garrison) || garrison.length === 0) return false;
+  const nums = garrison.map((v) => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : NaN));
+  if (nums.some((n) => Number.isNaN(n))) return false;
+  const up = nums.every((n, i) => i === 0 || nums[i - 1]! <= n);
+  const down = nums.every((n, i) => i === 0 || nums[i - 1]! >= n);
+  return up || down;
+}
+
+/** Whether two replies to `cmd` agree: bytes, or the same elements for UNORDERED commands. */
+function sameReply(cmd: Cmd, a: RawReply, b: RawReply): boolean {
+  if (a.raw.equals(b.raw)) return true;
+  const name = String(cmd[0]).toUpperCase();
+  // The one documented difference (docs/compatibility.md): Garrison names a string's encoding
+  // from its content. Redis keeps the encoding the writing command made: raw after APPEND or
+  // SETRANGE even when short, embstr for INCRBYFLOAT's "1000" where SET would make an int.
+  if (name === 'OBJECT' && ((a.value === 'raw' && (b.value === 'embstr' || b.value === 'int')) || (a.value === 'embstr' && b.value === 'int'))) return true;
+  if (name === 'SORT' && staleErrnoSort(a.value, b.value)) return true;
+  if (!UNORDERED.has(name) || !Array.isArray(a.value) || !Array.isArray(b.value)) return false;
+  const items = (v: Decoded[]): string[] => {
+    if (name !== 'HGETALL') return v.map(canonical).sort();
+    const pairs: string[] = [];
+    for (let i = 0; i < v.length; i += 2) pairs.push(canonical([v[i]!, v[i + 1]!]));
+    return pairs.sort();
+  };
+  return JSON.stringify(items(a.value)) === JSON.stringify(items(b.value));
+}
+
+describe('strings, keys, lists, hashes, sets: Garrison vs redis-server 7.0 under random operations', { skip: skip ?? false }, () => {
+  let redis: RedisProcess;
+  let garrison: GarrisonHandle;
+  let rc: RespClient;
+  let gc: RespClient;
+
+  before(async () => {
+    redis = await startRedis();
+    garrison = await startGarrison({ 'enable-debug-command': 'yes', save: '', appendonly: 'no' });
+    rc = await RespClient.connect(redis.port);
+    gc = await RespClient.connect(garrison.port);
+    for (const c of [rc, gc]) {
+      assert.deepEqual(await c.call('CONFIG', 'SET', ...SMALL_ENCODINGS.flat()), { status: 'OK' });
+    }
+  });
+
+  after(async () => {
+    rc?.close();
+    gc?.close();
+    await garrison?.close();
+    await redis?.stop();
+  });
+
+  test(`seed ${SEED}: ${BATCHES * PER_BATCH} commands give the same replies and the same data`, async () => {
+    const next = generator(SEED);
+    for (const c of [rc, gc]) await c.callRaw('FLUSHALL');
+    const allKeys: string[] = ['shared0', 'shared1', 'shared2', LEX_KEY];
+    for (const f of ['str', 'list', 'hash', 'set', 'zset']) for (let i = 0; i < KEYS_PER_FAMILY; i++) allKeys.push(`${f}${i}`);
+    const seen = new Map<string, number>();
+    const history: Cmd[] = [];
+    /** The last commands that named one of `cmd`'s arguments, to read a failure from. */
+    const related = (cmd: Cmd): string => {
+      const names = new Set(cmd.slice(1).map(String).filter((a) => allKeys.includes(a)));
+      for (const extra of (process.env['RELATED'] ?? '').split(',')) if (extra !== '') names.add(extra);
+      return history.filter((h) => h.slice(1).some((a) => names.has(String(a)))).slice(-12)
+        .map((h) => `    ${escapeBytes(Buffer.from(h.join(' '), 'latin1'), 200)}`).join('\n');
+    };
+    /** The failing command's keys as both servers hold them at the end of the batch. */
+    const keyStates = async (cmd: Cmd): Promise<string> => {
+      const lines: string[] = [];
+      for (const k of cmd.slice(1).map(String).filter((a) => allKeys.includes(a))) {
+        const probe: Cmd[] = [['TYPE', k], ['OBJECT', 'ENCODING', k], ['DUMP', k]];
+        const [a, b] = await Promise.all([rc.pipeline(probe), gc.pipeline(probe)]);
+        for (let j = 0; j < probe.length; j++) {
+          lines.push(`    ${probe[j]!.join(' ')}: redis ${escapeBytes(a[j]!.raw, 200)} garrison ${escapeBytes(b[j]!.raw, 200)}`);
+        }
+      }
+      return lines.join('\n');
+    };
+    for (let b = 0; b < BATCHES; b++) {
+      const cmds: Cmd[] = [];
+      for (let i = 0; i < PER_BATCH; i++) cmds.push(next());
+      const [rr, gr] = await Promise.all([rc.pipeline(cmds), gc.pipeline(cmds)]);
+      for (let i = 0; i < cmds.length; i++) {
+        if (!sameReply(cmds[i]!, rr[i]!, gr[i]!)) {
+          const state = await keyStates(cmds[i]!);
+          assert.fail(`batch ${b} command ${i}: ${escapeBytes(Buffer.from(cmds[i]!.join(' '), 'latin1'))}\n` +
+            `  redis:    ${escapeBytes(rr[i]!.raw)}\n  garrison: ${escapeBytes(gr[i]!.raw)}\n  after:\n${related(cmds[i]!)}\n  keys now:\n${state}`);
+        }
+        history.push(cmds[i]!);
+        // What the sequence reached: encodings, and errors by their first word.
+        const v = rr[i]!.value;
+        const what = String(cmds[i]![0]) === 'OBJECT' && typeof v === 'string' ? `encoding ${v}`
+          : v !== null && typeof v === 'object' && 'error' in v ? `error ${v.error.split(' ')[0]}` : null;
+        if (what !== null) seen.set(what, (seen.get(what) ?? 0) + 1);
+      }
+      const check: Cmd[] = [['DEBUG', 'DIGEST-VALUE', ...allKeys], ['DBSIZE']];
+      const [rc2, gc2] = await Promise.all([rc.pipeline(check), gc.pipeline(check)]);
+      for (let i = 0; i < check.length; i++) {
+        assert.ok(rc2[i]!.raw.equals(gc2[i]!.raw), `after batch ${b}, ${check[i]!.join(' ')} differs:\n  redis:    ${escapeBytes(rc2[i]!.raw)}\n  garrison: ${escapeBytes(gc2[i]!.raw)}`);
+      }
+    }
+    // The sequence reached both sides of every threshold, and the type and range errors.
+    for (const enc of ['encoding listpack', 'encoding hashtable', 'encoding intset', 'encoding skiplist', 'encoding quicklist', 'encoding int', 'encoding embstr', 'error WRONGTYPE', 'error ERR']) {
+      assert.ok((seen.get(enc) ?? 0) > 0, `the sequence never reached ${enc}: ${JSON.stringify([...seen])}`);
+    }
+  });
+});
