@@ -176,8 +176,34 @@ export function generator(seed: number): () => Cmd {
         default: return ['ZRANGEBYSCORE', z, '-inf', '+inf', 'WITHSCORES', 'LIMIT', String(r(3)), String(r(4) - 1)];
       }
     }
+    // HyperLogLogs (their string value must be byte-identical: GET compares the registers),
+    // geo sets and streams with explicit IDs. No STOREDIST: V8's sin/cos/asin differ from
+    // glibc's in the last bit for some arguments, and it stores the whole double
+    // (docs/compatibility.md).
+    if (k < 97) {
+      switch (r(16)) {
+        case 0: case 1: case 2: {
+          const args: Cmd = ['PFADD', key('hll')];
+          for (let i = r(4); i > 0; i--) args.push(r(3) === 0 ? `e${r(100_000)}` : `e${r(40)}`);
+          return args;
+        }
+        case 3: return ['PFCOUNT', key('hll'), ...(r(2) === 0 ? [key('hll')] : [])];
+        case 4: return ['PFMERGE', key('hll'), key('hll'), key('hll')];
+        case 5: return ['GET', key('hll')];
+        case 6: return ['GEOADD', key('geo'), ...pick([[], ['NX'], ['XX', 'CH']]), String(r(360) - 180 + r(1000) / 1000), String(r(170) - 85 + r(1000) / 1000), `p${r(12)}`];
+        case 7: return ['GEODIST', key('geo'), `p${r(12)}`, `p${r(12)}`, pick(['m', 'km', 'mi', 'ft'])];
+        case 8: return ['GEOPOS', key('geo'), `p${r(12)}`, `p${r(12)}`];
+        case 9: return ['GEOHASH', key('geo'), `p${r(12)}`];
+        case 10: return ['GEOSEARCH', key('geo'), 'FROMLONLAT', String(r(360) - 180), String(r(170) - 85), 'BYRADIUS', String(1000 + r(9000)), 'km', 'ASC', 'WITHDIST', 'WITHCOORD', ...pick([[], ['COUNT', String(1 + r(3))]])];
+        case 11: return ['GEOSEARCHSTORE', key('geo'), key('geo'), 'FROMMEMBER', `p${r(12)}`, 'BYBOX', String(2000 + r(20000)), String(2000 + r(20000)), 'km'];
+        case 12: return ['XADD', key('stream'), ...pick([[], ['MAXLEN', String(r(8))], ['NOMKSTREAM']]), `${1 + r(30)}-${r(3)}`, 'f', value()];
+        case 13: return [pick(['XRANGE', 'XREVRANGE']), key('stream'), pick(['-', '+', `${r(30)}`, `(${r(30)}-1`]), pick(['+', '-', `${r(30)}`]), ...pick([[], ['COUNT', String(r(4))]])];
+        case 14: return r(2) === 0 ? ['XLEN', key('stream')] : ['XDEL', key('stream'), `${1 + r(30)}-${r(3)}`];
+        default: return ['XTRIM', key('stream'), pick(['MAXLEN', 'MINID']), ...pick([[], ['=']]), String(r(20))];
+      }
+    }
     // Keys across families.
-    const fam = pick(['str', 'list', 'hash', 'set', 'zset']);
+    const fam = pick(['str', 'list', 'hash', 'set', 'zset', 'hll', 'geo', 'stream']);
     const a = key(fam);
     switch (r(14)) {
       case 0: return ['DEL', a, key(pick(['str', 'list', 'hash', 'set']))];
