@@ -15,6 +15,7 @@ import {
 import type { CommandContext } from './context.js';
 import type { CommandSpec, Handler } from './spec.js';
 import { GEO_META } from './geo-table.js';
+import { pqsort } from '../lib/pqsort.js';
 import { isErr, parseLong, parseScore, readZset, storeResult } from './zset-common.js';
 import { ZSET_WRITE_HANDLERS } from './zset-write.js';
 
@@ -285,9 +286,16 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
     ? { kind: 'box', lon, lat, conv, width, height }
     : { kind: 'circle', lon, lat, conv, radius };
   const pts = pointsInShape(z, shape, any ? count : 0);
-  if (sort === 'asc') pts.sort((p, q) => p.dist - q.dist);
-  else if (sort === 'desc') pts.sort((p, q) => q.dist - p.dist);
   const n = count === 0 || pts.length < count ? pts.length : count;
+  if (sort !== 'none') {
+    // Redis: qsort (glibc's is a stable merge sort) when every match is returned, its partial
+    // quicksort over the first `count` when fewer are: equal distances then come out in its order.
+    const cmp = sort === 'asc'
+      ? (p: { dist: number }, q: { dist: number }): number => (p.dist > q.dist ? 1 : p.dist === q.dist ? 0 : -1)
+      : (p: { dist: number }, q: { dist: number }): number => (p.dist > q.dist ? -1 : p.dist === q.dist ? 0 : 1);
+    if (n === pts.length) pts.sort(cmp);
+    else pqsort(pts, cmp, 0, n - 1);
+  }
   if (storeKey === null) {
     const out: Reply[] = [];
     const opt = withDist || withHash || withCoord;

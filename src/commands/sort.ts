@@ -17,6 +17,7 @@ import type { Value } from '../keyspace/value.js';
 import type { CommandContext } from './context.js';
 import type { CommandSpec } from './spec.js';
 import { SORT_META } from './sort-table.js';
+import { pqsort } from '../lib/pqsort.js';
 import { isErr, parseLong, parseScore } from './zset-common.js';
 
 const ERR_CONVERT = error("ERR One or more scores can't be converted into double");
@@ -177,7 +178,11 @@ function sortGeneric(c: CommandContext, argv: string[], readonly: boolean): Repl
     } else {
       cmpFn = (a, b) => sign * (write ? bytesCmp(a.elem, b.elem) : collCmp(a.elem, b.elem));
     }
-    vec.sort(cmpFn);
+    // As Redis: its partial quicksort when BY is given and LIMIT leaves part of the vector out
+    // (ties between equal BY values then come out in its order), otherwise qsort (glibc's is a
+    // stable merge sort, as JS's sort is).
+    if (sortBy !== null && (start !== 0 || end !== len - 1)) pqsort(vec, cmpFn, start, end);
+    else vec.sort(cmpFn);
   }
   const count = end - start + 1;
   const outputLen = gets.length > 0 ? gets.length * count : count;
