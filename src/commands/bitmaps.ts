@@ -6,7 +6,8 @@
  *
  * Bitmaps are ordinary string values (latin1 JS strings). Reads index the string directly;
  * writes that touch many bytes go through a Buffer (Buffer.from(s, 'latin1')) and back.
- * Events: "setbit" for SETBIT/BITFIELD writes, "set" / "del" for BITOP's destination.
+ * Events: "setbit" for SETBIT/BITFIELD writes that change something (a bit or field value, or the
+ * string's creation or padding), "set" / "del" for BITOP's destination.
  */
 import { compareInt64, parseInt64, toBig, type Int64 } from '../lib/int64.js';
 import {
@@ -59,9 +60,9 @@ function stringForBitWrite(c: CommandContext, key: string, maxBit: number): BitT
   return { t: 'target', s: cur + '\0'.repeat(need - cur.length), created: false, grew: true };
 }
 
-function storeBitString(c: CommandContext, key: string, s: string, created: boolean): void {
+function storeBitString(c: CommandContext, key: string, s: string, created: boolean, signal = true): void {
   if (created) c.ks.setKey(c.db, key, s);
-  else c.ks.updateValue(c.db, key, s);
+  else c.ks.updateValue(c.db, key, s, signal);
 }
 
 function setbitCommand(c: CommandContext, argv: string[]): Reply {
@@ -374,12 +375,14 @@ function bitfieldGeneric(c: CommandContext, argv: string[], readOnlyCommand: boo
     } else {
       out.push(fromBig(op.kind === 'incrby' ? r.value : old));
       setField(b, op.offset, op.bits, r.value);
+      // As Redis 7.0: a write counts (dirty, the setbit event, WATCH) only when it changes the
+      // field's value or the string was created or padded for it; a failed write never does.
+      if (target!.grew || r.value !== old) changes++;
     }
-    changes++;
   }
-  if (target !== null) {
+  if (target !== null && (changes > 0 || target.grew)) {
     // The key exists (padded) from here on, even if every write failed: Redis creates it first.
-    storeBitString(c, key, buf!.toString('latin1'), target.created);
+    storeBitString(c, key, buf!.toString('latin1'), target.created, changes > 0);
   }
   if (changes > 0) {
     c.ks.notify('$', 'setbit', c.db, key);

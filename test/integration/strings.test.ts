@@ -57,6 +57,15 @@ test('writes that change nothing propagate nothing', async () => {
     assert.deepEqual(same.props, []);
     assert.deepEqual(same.events, []);
     assert.deepEqual((await drain(r, c, 'SETBIT', 'b', '3', '0')).props, [['SETBIT', 'b', '3', '0']]);
+    // BITFIELD writes that leave every field as it was, or fail on overflow, change nothing (as
+    // redis-server 7.0.15: no event, no dirty, not propagated); padding the string is a change.
+    await c.call('SET', 'bf', 'abc');
+    for (const cmd of [['SET', 'u8', '0', '97'], ['INCRBY', 'i8', '#1', '0'], ['OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '5']]) {
+      const f = await drain(r, c, 'BITFIELD', 'bf', ...cmd);
+      assert.deepEqual([f.props, f.events], [[], []], cmd.join(' '));
+    }
+    const grown = await drain(r, c, 'BITFIELD', 'bf', 'SET', 'u8', '100', '0');
+    assert.deepEqual([grown.props, grown.events], [[['BITFIELD', 'bf', 'SET', 'u8', '100', '0']], ['$:setbit:bf']]);
     assert.deepEqual((await drain(r, c, 'BITOP', 'AND', 'dest', 'nokey')).props, [], 'empty result, no destination');
   });
 });

@@ -28,6 +28,20 @@ const BATCHES = 60;
 const PER_BATCH = 250;
 
 /** Commands whose reply is a set in Redis's hash-table order: compared without order. */
+/** The channel a marker is published to after each batch: the notifications before it are the batch's. */
+const MARKER = 'types-random-batch-end';
+
+/** The notifications `sub` receives up to the marker for batch `b`, as text. */
+async function notificationsUntilMarker(sub: RespClient, b: number): Promise<string[]> {
+  const out: string[] = [];
+  for (;;) {
+    const m = (await sub.nextPush()).value;
+    const items = Array.isArray(m) ? m : m !== null && typeof m === 'object' && 'push' in m ? m.push : [];
+    if (items[1] === MARKER && items[2] === String(b)) return out;
+    out.push(items.map(String).join(' '));
+  }
+}
+
 const UNORDERED = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF', 'HKEYS', 'HVALS', 'HGETALL']);
 
 /** A reply as text, for comparing elements without their order. */
@@ -87,6 +101,9 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
   let garrison: GarrisonHandle;
   let rc: RespClient;
   let gc: RespClient;
+  /** Each server's keyspace notifications (every class, both channels), read in pushMode. */
+  let rsub: RespClient;
+  let gsub: RespClient;
 
   before(async () => {
     redis = await startRedis();
@@ -94,13 +111,22 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
     rc = await RespClient.connect(redis.port);
     gc = await RespClient.connect(garrison.port);
     for (const c of [rc, gc]) {
-      assert.deepEqual(await c.call('CONFIG', 'SET', ...SMALL_ENCODINGS.flat()), { status: 'OK' });
+      assert.deepEqual(await c.call('CONFIG', 'SET', ...SMALL_ENCODINGS.flat(), 'notify-keyspace-events', 'KEA'), { status: 'OK' });
+    }
+    rsub = await RespClient.connect(redis.port);
+    gsub = await RespClient.connect(garrison.port);
+    for (const sub of [rsub, gsub]) {
+      await sub.call('PSUBSCRIBE', '__key*__:*');
+      await sub.call('SUBSCRIBE', MARKER);
+      sub.pushMode = true;
     }
   });
 
   after(async () => {
     rc?.close();
     gc?.close();
+    rsub?.close();
+    gsub?.close();
     await garrison?.close();
     await redis?.stop();
   });
@@ -155,6 +181,14 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
         const what = String(cmds[i]![0]) === 'OBJECT' && typeof v === 'string' ? `encoding ${v}`
           : v !== null && typeof v === 'object' && 'error' in v ? `error ${v.error.split(' ')[0]}` : null;
         if (what !== null) seen.set(what, (seen.get(what) ?? 0) + 1);
+      }
+      // The same keyspace notifications, in the same order.
+      await Promise.all([rc.call('PUBLISH', MARKER, String(b)), gc.call('PUBLISH', MARKER, String(b))]);
+      const [rn, gn] = await Promise.all([notificationsUntilMarker(rsub, b), notificationsUntilMarker(gsub, b)]);
+      for (let j = 0; j < Math.max(rn.length, gn.length); j++) {
+        if (rn[j] !== gn[j]) {
+          assert.fail(`batch ${b}: notification ${j} of ${rn.length} differs:\n  redis:    ${rn.slice(Math.max(0, j - 4), j + 3).join('\n            ')}\n  garrison: ${gn.slice(Math.max(0, j - 4), j + 3).join('\n            ')}`);
+        }
       }
       const check: Cmd[] = [['DEBUG', 'DIGEST-VALUE', ...allKeys], ['DBSIZE']];
       const [rc2, gc2] = await Promise.all([rc.pipeline(check), gc.pipeline(check)]);
