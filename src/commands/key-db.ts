@@ -36,9 +36,8 @@ function flushOne(c: CommandContext, db: Database): number {
 function flushdb(c: CommandContext, argv: string[]): Reply {
   if (!flushArgsOk(argv)) return ERR_SYNTAX;
   const removed = flushOne(c, c.db);
-  // Redis adds the removed count to dirty and forces propagation even when nothing was removed;
-  // here propagation follows `dirty`, so an empty flush counts one change.
-  c.ks.dirty += removed === 0 ? 1 : removed;
+  c.ks.dirty += removed;
+  forcePropagation(c, argv, removed);
   return OK;
 }
 
@@ -47,9 +46,19 @@ function flushall(c: CommandContext, argv: string[]): Reply {
   let removed = 0;
   for (const db of c.ks.dbs) removed += flushOne(c, db);
   c.ks.dirty += removed;
+  // With save points, FLUSHALL saves the empty dataset (so the changes since the last save are 0).
   c.ks.onFlushAll?.();
-  c.ks.dirty++;
+  forcePropagation(c, argv, removed);
   return OK;
+}
+
+/**
+ * Redis adds the keys removed to the changes counter (nothing for an empty database) and then
+ * forces the command's propagation (forceCommandPropagation), so that replicas and the AOF flush
+ * too. Here a command propagates when it changed the counter, so an empty flush asks for it.
+ */
+function forcePropagation(c: CommandContext, argv: string[], removed: number): void {
+  if (removed === 0) c.alsoPropagate([...argv]);
 }
 
 function dbById(c: CommandContext, id: number): Database | undefined {

@@ -200,6 +200,13 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
         assert.fail(`after batch ${b}, the digests of ${differing.join(', ')} differ:\n${states.join('\n')}`);
       }
       assert.ok(rc2[1]!.raw.equals(gc2[1]!.raw), `after batch ${b}, DBSIZE differs`);
+      // The same number of changes (Redis's dirty counter, which also decides what propagates).
+      const dirty = async (c: RespClient): Promise<string> => {
+        const text = String(await c.call('INFO', 'persistence'));
+        return /rdb_changes_since_last_save:(\d+)/.exec(text)![1]!;
+      };
+      const [rdirty, gdirty] = await Promise.all([dirty(rc), dirty(gc)]);
+      assert.equal(gdirty, rdirty, `after batch ${b}, rdb_changes_since_last_save differs`);
     }
     // The sequence reached both sides of every threshold, and the type and range errors.
     for (const enc of ['encoding listpack', 'encoding hashtable', 'encoding intset', 'encoding skiplist', 'encoding quicklist', 'encoding int', 'encoding embstr', 'error WRONGTYPE', 'error ERR']) {
