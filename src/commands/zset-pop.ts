@@ -120,6 +120,10 @@ function parseMpop(argv: string[], numkeysIdx: number): MpopArgs | Reply {
   return { keys: argv.slice(numkeysIdx + 1, numkeysIdx + 1 + n), max: w === 'max', count };
 }
 
+/**
+ * ZMPOP and BZMPOP propagate as ZPOPMIN/ZPOPMAX with the number of members actually popped (the
+ * count, or the set's size when smaller), as Redis 7.0 rewrites them.
+ */
 function zmpop(c: CommandContext, argv: string[]): Reply {
   const p = parseMpop(argv, 1);
   if (!('keys' in (p as object)) || isErr(p)) return p as Reply;
@@ -128,7 +132,7 @@ function zmpop(c: CommandContext, argv: string[]): Reply {
     const z = zsetOf(c.ks.lookupWrite(c.db, key));
     if (z === undefined) continue;
     if (isErr(z)) return z;
-    c.rewriteArgv([max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(count)]);
+    c.rewriteArgv([max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(Math.min(count, z.length))]);
     return popFrom(c, key, z, max, count, 'zmpop');
   }
   return NULL_ARRAY;
@@ -143,7 +147,7 @@ function bzmpop(c: CommandContext, argv: string[]): Reply {
   const found = firstNonEmpty(c, keys);
   if (isErr(found)) return found;
   if (found !== null) {
-    c.rewriteArgv([max ? 'ZPOPMAX' : 'ZPOPMIN', found.key, String(count)]);
+    c.rewriteArgv([max ? 'ZPOPMAX' : 'ZPOPMIN', found.key, String(Math.min(count, found.z.length))]);
     return popFrom(c, found.key, found.z, max, count, 'zmpop');
   }
   if (c.inTransaction) return NULL_ARRAY;

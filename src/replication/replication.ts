@@ -59,6 +59,7 @@ export class Replication implements ReplicationCore {
   install(): void {
     const server = this.server;
     server.propagationSinks.push({
+      replication: true,
       propagate: (dbId, argv) => {
         // A replica's stream is its master's, forwarded verbatim by the link.
         if (this.link !== null) return;

@@ -12,6 +12,11 @@ export interface PropagationSink {
   /** `argv` ran against database `dbId`. MULTI/EXEC wrappers arrive as their own argv. */
   propagate(dbId: number, argv: readonly string[]): void;
   /**
+   * True for the replication stream: it also takes what is propagated to replicas only (PUBLISH,
+   * as Redis's forceCommandPropagation(c, PROPAGATE_REPL)). Other sinks (the AOF) never see that.
+   */
+  readonly replication?: boolean;
+  /**
    * Whether `propagate` would do anything now (the AOF is on, a replication stream exists).
    * Absent: always. When no sink is active a write command skips collecting its propagation.
    */

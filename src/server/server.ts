@@ -103,7 +103,8 @@ export class Server {
   private collecting = false;
   private propFirstDb = 0;
   private propFirstArgv: readonly string[] | null = null;
-  private propMore: Array<{ dbId: number; argv: readonly string[] }> | null = null;
+  private propFirstReplicasOnly = false;
+  private propMore: Array<{ dbId: number; argv: readonly string[]; replicasOnly: boolean }> | null = null;
   private closing = false;
   /** CLIENT PAUSE: until when, and whether only writes are paused. */
   pauseUntilMs = 0;
@@ -574,7 +575,7 @@ export class Server {
     return false;
   }
 
-  propagate(dbId: number, argv: readonly string[]): void {
+  propagate(dbId: number, argv: readonly string[], replicasOnly = false): void {
     // Collected even when no sink is active yet: what a transaction propagates is handed to the
     // sinks at its end, to those active then (as Redis's propagatePendingCommands decides).
     if (this.propagationSinks.length === 0) return;
@@ -582,35 +583,43 @@ export class Server {
       if (this.propFirstArgv === null) {
         this.propFirstDb = dbId;
         this.propFirstArgv = argv;
+        this.propFirstReplicasOnly = replicasOnly;
       } else {
-        (this.propMore ??= []).push({ dbId, argv });
+        (this.propMore ??= []).push({ dbId, argv, replicasOnly });
       }
       return;
     }
-    for (const s of this.propagationSinks) s.propagate(dbId, argv);
+    this.emitPropagated(dbId, argv, replicasOnly);
+  }
+
+  /** Hands one propagated command to the sinks that take it. */
+  private emitPropagated(dbId: number, argv: readonly string[], replicasOnly: boolean): void {
+    for (const s of this.propagationSinks) if (!replicasOnly || s.replication === true) s.propagate(dbId, argv);
   }
 
   /**
    * Emits what the finished top-level command propagated, as Redis 7.0's propagatePendingCommands
    * does: two or more commands are wrapped in MULTI (with the first command's db) ... EXEC (with
-   * the last one's, so no SELECT precedes it); a single command goes out unwrapped.
+   * the last one's, so no SELECT precedes it); a single command goes out unwrapped. The wrapper
+   * goes to every sink, even where all the commands inside are for replicas only (Redis does the
+   * same: its AOF then gets an empty MULTI/EXEC).
    */
   private flushPropagation(): void {
     const first = this.propFirstArgv!;
     const firstDb = this.propFirstDb;
+    const firstReplicasOnly = this.propFirstReplicasOnly;
     const more = this.propMore;
     this.propFirstArgv = null;
     this.propMore = null;
-    const sinks = this.propagationSinks;
     if (more === null) {
-      for (const s of sinks) s.propagate(firstDb, first);
+      this.emitPropagated(firstDb, first, firstReplicasOnly);
       return;
     }
-    for (const s of sinks) s.propagate(firstDb, ['MULTI']);
-    for (const s of sinks) s.propagate(firstDb, first);
-    for (const op of more) for (const s of sinks) s.propagate(op.dbId, op.argv);
+    this.emitPropagated(firstDb, ['MULTI'], false);
+    this.emitPropagated(firstDb, first, firstReplicasOnly);
+    for (const op of more) this.emitPropagated(op.dbId, op.argv, op.replicasOnly);
     const lastDb = more[more.length - 1]!.dbId;
-    for (const s of sinks) s.propagate(lastDb, ['EXEC']);
+    this.emitPropagated(lastDb, ['EXEC'], false);
   }
 
   /**

@@ -175,6 +175,24 @@ export class RespClient {
     return new Promise((resolve) => this.pushWaiters.push(resolve));
   }
 
+  /** The next push within `timeoutMs`, else 'timeout'; a push arriving later goes to the next call. */
+  nextPushWithin(timeoutMs: number): Promise<RawReply | 'timeout'> {
+    const queued = this.pushes.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => {
+      const onPush = (r: RawReply): void => {
+        clearTimeout(timer);
+        resolve(r);
+      };
+      const timer = setTimeout(() => {
+        const i = this.pushWaiters.indexOf(onPush);
+        if (i >= 0) this.pushWaiters.splice(i, 1);
+        resolve('timeout');
+      }, timeoutMs);
+      this.pushWaiters.push(onPush);
+    });
+  }
+
   /** Sends one command and waits for its reply. */
   async callRaw(...args: Array<string | number | Buffer>): Promise<RawReply> {
     this.socket.write(encodeCommand(args));

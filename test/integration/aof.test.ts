@@ -306,3 +306,20 @@ test('while the AOF loads at start, clients get -LOADING and INFO shows the prog
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('PUBLISH goes to replicas only: the AOF never gets it, even inside a transaction', async () => {
+  const dir = tempDir();
+  const { s, c } = await start(dir);
+  try {
+    await c.call('PUBLISH', 'ch', 'alone');
+    await c.pipeline([['MULTI'], ['PUBLISH', 'ch', 'in-multi'], ['SET', 'k', 'v'], ['EXEC']]);
+    await waitFor(async () => (await info(c, 'aof_buffer_length')) === '0', 5_000, 'the AOF buffer written');
+    const incr = readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1');
+    assert.ok(incr.includes('$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n'), incr);
+    assert.ok(!incr.includes('PUBLISH'), incr);
+  } finally {
+    c.close();
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

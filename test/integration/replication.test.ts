@@ -258,3 +258,30 @@ for (const minReplicas of [0, 1]) {
     assert.equal(await r.c.call('GET', 'acked'), '4');
   });
 }
+
+test('PUBLISH reaches subscribers on replicas (and their replicas), as Redis propagates it to replicas only', async () => {
+  const m = await node();
+  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  const rr = await node({ replicaof: `127.0.0.1 ${r.s.address.port}` });
+  await caughtUp(m.c, r.c);
+  await caughtUp(r.c, rr.c);
+  const subs: RespClient[] = [];
+  for (const n of [r, rr]) {
+    const sub = await RespClient.connect(n.s.address.port);
+    open.push(sub);
+    await sub.call('SUBSCRIBE', 'news');
+    sub.pushMode = true;
+    subs.push(sub);
+  }
+  assert.equal(await m.c.call('PUBLISH', 'news', 'hello'), 0, 'nobody subscribed on the master itself');
+  const next = async (sub: RespClient): Promise<unknown> => {
+    const r = await sub.nextPushWithin(5_000);
+    return r === 'timeout' ? r : r.value;
+  };
+  for (const sub of subs) assert.deepEqual(await next(sub), ['message', 'news', 'hello']);
+  // Inside a transaction too, in order with the writes around it.
+  await m.c.pipeline([['MULTI'], ['SET', 'k', '1'], ['SPUBLISH', 'news', 'sharded'], ['PUBLISH', 'news', 'again'], ['EXEC']]);
+  for (const sub of subs) assert.deepEqual(await next(sub), ['message', 'news', 'again']);
+  await caughtUp(m.c, r.c);
+  assert.equal(await r.c.call('GET', 'k'), '1');
+});

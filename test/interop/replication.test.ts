@@ -143,6 +143,29 @@ describe('replication with real redis-server 7.0', { skip: skip ?? false }, () =
     await partialResyncAfterKill(m, r);
   });
 
+  test('PUBLISH on a Garrison master reaches subscribers on a Redis replica, and the other way round', async () => {
+    const gm = await garrison();
+    const rr = await redis();
+    await rr.c.call('REPLICAOF', '127.0.0.1', String(gm.port));
+    await caughtUp(gm, rr);
+    const rm = await redis();
+    const gr = await garrison();
+    await gr.c.call('REPLICAOF', '127.0.0.1', String(rm.port));
+    await caughtUp(rm, gr);
+    for (const [master, replica] of [[gm, rr], [rm, gr]] as const) {
+      const sub = await RespClient.connect(replica.port);
+      try {
+        await sub.call('SUBSCRIBE', 'news');
+        sub.pushMode = true;
+        assert.equal(await master.c.call('PUBLISH', 'news', 'hello'), 0);
+        const got = await sub.nextPushWithin(5_000);
+        assert.deepEqual(got === 'timeout' ? got : got.value, ['message', 'news', 'hello']);
+      } finally {
+        sub.close();
+      }
+    }
+  });
+
   test('a Garrison replica of a Redis master: full sync, stream, partial resync', async () => {
     const m = await redis();
     await populate(m, 'pre');

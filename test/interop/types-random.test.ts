@@ -21,6 +21,7 @@ import { requireBinaries, startRedis, type RedisProcess } from './helpers/redis-
 import { escapeBytes } from './helpers/script.js';
 import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
 import { generator, KEYS_PER_FAMILY, LEX_KEY, SMALL_ENCODINGS, type Cmd } from './helpers/random-commands.js';
+import { ReplicationTap } from './helpers/replication-tap.js';
 
 const skip = requireBinaries('redis-server');
 const SEED = Number(process.env['INTEROP_SEED'] ?? 20261206);
@@ -104,6 +105,9 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
   /** Each server's keyspace notifications (every class, both channels), read in pushMode. */
   let rsub: RespClient;
   let gsub: RespClient;
+  /** What each server propagates to a replica. */
+  let rtap: ReplicationTap;
+  let gtap: ReplicationTap;
 
   before(async () => {
     redis = await startRedis();
@@ -120,6 +124,7 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
       await sub.call('SUBSCRIBE', MARKER);
       sub.pushMode = true;
     }
+    [rtap, gtap] = await Promise.all([ReplicationTap.open(redis.port), ReplicationTap.open(garrison.port)]);
   });
 
   after(async () => {
@@ -127,6 +132,8 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
     gc?.close();
     rsub?.close();
     gsub?.close();
+    rtap?.close();
+    gtap?.close();
     await garrison?.close();
     await redis?.stop();
   });
@@ -141,6 +148,9 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
 
   async function runSequence(seed: number): Promise<void> {
     const next = generator(seed);
+    // Where this run's commands start in each replication stream (after the FLUSHALL below).
+    let rFrom = rtap.commands.length;
+    let gFrom = gtap.commands.length;
     for (const c of [rc, gc]) await c.callRaw('FLUSHALL');
     const allKeys: string[] = ['shared0', 'shared1', 'shared2', LEX_KEY];
     for (const f of ['str', 'list', 'hash', 'set', 'zset', 'hll', 'geo', 'stream']) for (let i = 0; i < KEYS_PER_FAMILY; i++) allKeys.push(`${f}${i}`);
@@ -190,6 +200,19 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
           assert.fail(`batch ${b}: notification ${j} of ${rn.length} differs:\n  redis:    ${rn.slice(Math.max(0, j - 4), j + 3).join('\n            ')}\n  garrison: ${gn.slice(Math.max(0, j - 4), j + 3).join('\n            ')}`);
         }
       }
+      // The same replication stream: every command both propagated for this batch, up to the marker.
+      const isMarker = (cmd: string[]): boolean => cmd[0]!.toUpperCase() === 'PUBLISH' && cmd[1] === MARKER && cmd[2] === String(b);
+      const [rEnd, gEnd] = await Promise.all([rtap.until(isMarker, rFrom), gtap.until(isMarker, gFrom)]);
+      const rs = rtap.commands.slice(rFrom, rEnd).map((c) => c.join(' '));
+      const gs = gtap.commands.slice(gFrom, gEnd).map((c) => c.join(' '));
+      for (let j = 0; j < Math.max(rs.length, gs.length); j++) {
+        if (rs[j] !== gs[j]) {
+          const around = (xs: string[]): string => xs.slice(Math.max(0, j - 3), j + 3).map((x) => escapeBytes(x, 160)).join('\n            ');
+          assert.fail(`batch ${b}: propagated command ${j} of ${rs.length} differs:\n  redis:    ${around(rs)}\n  garrison: ${around(gs)}`);
+        }
+      }
+      rFrom = rEnd + 1;
+      gFrom = gEnd + 1;
       const check: Cmd[] = [['DEBUG', 'DIGEST-VALUE', ...allKeys], ['DBSIZE']];
       const [rc2, gc2] = await Promise.all([rc.pipeline(check), gc.pipeline(check)]);
       const rd = rc2[0]!.value as Decoded[], gd = gc2[0]!.value as Decoded[];

@@ -90,6 +90,7 @@ function publish(c: Client, argv: string[]): Reply {
   const ps = c.server.pubsub;
   const receivers = ps.publish(argv[1]!, argv[2]!);
   ps.notifyPublished(argv[1]!, argv[2]!, false);
+  toReplicas(c, argv);
   return receivers;
 }
 
@@ -97,7 +98,19 @@ function spublish(c: Client, argv: string[]): Reply {
   const ps = c.server.pubsub;
   const receivers = ps.spublish(argv[1]!, argv[2]!);
   ps.notifyPublished(argv[1]!, argv[2]!, true);
+  toReplicas(c, argv);
   return receivers;
+}
+
+/**
+ * PUBLISH and SPUBLISH go down the replication stream (not into the AOF), so that clients
+ * subscribed on replicas get the message too: Redis's forceCommandPropagation(c, PROPAGATE_REPL).
+ * In cluster mode Redis sends them over the cluster bus instead, which Garrison does not have yet.
+ */
+function toReplicas(c: Client, argv: string[]): void {
+  const cfg = c.server.config;
+  if (cfg.def('cluster-enabled') !== undefined && cfg.bool('cluster-enabled')) return;
+  c.server.propagate(c.db.id, argv, true);
 }
 
 /** Redis's addReplySubcommandSyntaxError, with the subcommand as the client typed it. */
