@@ -36,7 +36,8 @@ test('blocked BZPOPMIN/BZPOPMAX/BZMPOP clients are served in FIFO order and prop
         ['ZADD', 'z', '1', 'a', '2', 'b', '3', 'c', '4', 'd'],
         ['ZPOPMIN', 'z'],
         ['ZPOPMAX', 'z'],
-        ['ZPOPMIN', 'z', '5'],
+        // The number actually popped, as redis-server 7.0.15 propagates a served BZMPOP.
+        ['ZPOPMIN', 'z', '2'],
       ]);
       assert.equal(await admin.call('EXISTS', 'z'), 0);
       assert.equal(await blockedClients(admin), 0);
@@ -45,7 +46,7 @@ test('blocked BZPOPMIN/BZPOPMAX/BZMPOP clients are served in FIFO order and prop
       props.length = 0;
       assert.deepEqual(await c1!.call('BZMPOP', '0', '1', 'y', 'MAX'), ['y', [['b', '2']]]);
       assert.deepEqual(await c1!.call('ZMPOP', '1', 'y', 'MIN', 'COUNT', '3'), ['y', [['a', '1']]]);
-      assert.deepEqual(props, [['ZPOPMAX', 'y', '1'], ['ZPOPMIN', 'y', '3']]);
+      assert.deepEqual(props, [['ZPOPMAX', 'y', '1'], ['ZPOPMIN', 'y', '1']], 'ZMPOP COUNT 3 popped 1 (as Redis propagates it)');
     } finally {
       c1!.close(); c2!.close(); c3!.close();
     }

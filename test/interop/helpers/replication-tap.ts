@@ -76,7 +76,10 @@ export class ReplicationTap {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       for (let i = fromIndex; i < this.commands.length; i++) if (pred(this.commands[i]!)) return i;
-      if (Date.now() > deadline) throw new Error('replication tap: timed out waiting for a command');
+      if (Date.now() > deadline) {
+        const last = this.commands.slice(-3).map((c) => c.join(' ')).join(' | ');
+        throw new Error(`replication tap: timed out waiting for a command (state ${this.state}, ${this.commands.length} commands, last: ${last}, ${this.buf.length} bytes unparsed)`);
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
         this.waiters.push(() => { clearTimeout(timer); resolve(); });
