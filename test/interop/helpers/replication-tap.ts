@@ -15,9 +15,37 @@ export class ReplicationTap {
   readonly commands: string[][] = [];
   private waiters: Array<() => void> = [];
 
+  /** True once the master closed the link. */
+  closed = false;
+
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', () => {});
+    socket.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  /**
+   * Resolves once the snapshot has been received and the stream begun. Wait for it before a
+   * FLUSHALL: Redis's FLUSHALL kills a running BGSAVE, and with it the sync of the replicas
+   * waiting for that BGSAVE, which it disconnects.
+   */
+  async streaming(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.state !== 'stream') {
+      if (this.closed) throw new Error('replication tap: the master closed the link during the sync');
+      if (Date.now() > deadline) throw new Error(`replication tap: no snapshot within ${timeoutMs} ms (state ${this.state})`);
+      await this.changed(deadline);
+    }
+  }
+
+  private changed(deadline: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+      this.waiters.push(() => { clearTimeout(timer); resolve(); });
+    });
   }
 
   static open(port: number): Promise<ReplicationTap> {
@@ -58,6 +86,7 @@ export class ReplicationTap {
         this.buf = this.buf.subarray(take);
         if (this.snapshotLeft > 0) return;
         this.state = 'stream';
+        for (const w of this.waiters.splice(0)) w();
         continue;
       }
       const r = parseReply(this.buf, 0);
@@ -76,14 +105,12 @@ export class ReplicationTap {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       for (let i = fromIndex; i < this.commands.length; i++) if (pred(this.commands[i]!)) return i;
+      if (this.closed) throw new Error(`replication tap: the master closed the link (state ${this.state}, ${this.commands.length} commands)`);
       if (Date.now() > deadline) {
         const last = this.commands.slice(-3).map((c) => c.join(' ')).join(' | ');
         throw new Error(`replication tap: timed out waiting for a command (state ${this.state}, ${this.commands.length} commands, last: ${last}, ${this.buf.length} bytes unparsed)`);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
-      });
+      await this.changed(deadline);
     }
   }
 
