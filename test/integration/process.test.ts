@@ -228,27 +228,33 @@ function mayRaiseHardLimit(): boolean {
   return spawnSync('bash', ['-c', 'ulimit -n 160 && prlimit --pid $$ --nofile=10032:10032'], { stdio: 'ignore' }).status === 0;
 }
 
-test('ulimit -n 160: maxclients is reduced to 128 as Redis does; clients past it get the max-clients error; CONFIG SET cannot go higher', { timeout: 60_000 }, async () => {
-  const port = await freePort();
-  const child = spawn('bash', ['-c', `ulimit -n 160 && exec "${process.execPath}" "${BIN}" --port ${port} --save "" --appendonly no`], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** garrison-server on `port` under `ulimit -n limit`, with its output collected. */
+function spawnUnderUlimit(limit: number, port: number): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
+  const child = spawn('bash', ['-c', `ulimit -n ${limit} && exec "${process.execPath}" "${BIN}" --port ${port} --save "" --appendonly no`], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out: () => out, exited };
+}
+
+test('ulimit -n 160: maxclients is reduced to 128 as Redis does; clients past it get the max-clients error; CONFIG SET cannot go higher', { timeout: 60_000 }, async () => {
+  const port = await freePort();
+  const { child, out: output, exited } = spawnUnderUlimit(160, port);
   const clients: RespClient[] = [];
   try {
-    await ready(() => out);
+    await ready(() => output());
     if (mayRaiseHardLimit()) {
       // With CAP_SYS_RESOURCE the limit is raised instead, as redis-server does it.
-      assert.match(out, /\* Increased maximum number of open files to 10032 \(it was originally set to 160\)\.\n/);
+      assert.match(output(), /\* Increased maximum number of open files to 10032 \(it was originally set to 160\)\.\n/);
       clients.push(await RespClient.connect(port));
       assert.deepEqual(await clients[0]!.call('CONFIG', 'GET', 'maxclients'), ['maxclients', '10000']);
       return;
     }
     // redis-server 7.0's three lines (without CAP_SYS_RESOURCE).
-    assert.match(out, /# You requested maxclients of 10000 requiring at least 10032 max file descriptors\.\n/);
-    assert.match(out, /# Server can't set maximum open files to 10032 because of OS error: Operation not permitted\.\n/);
-    assert.match(out, /# Current maximum open files is 160\. maxclients has been reduced to 128 to compensate for low ulimit\. If you need higher maxclients increase 'ulimit -n'\.\n/);
+    assert.match(output(), /# You requested maxclients of 10000 requiring at least 10032 max file descriptors\.\n/);
+    assert.match(output(), /# Server can't set maximum open files to 10032 because of OS error: Operation not permitted\.\n/);
+    assert.match(output(), /# Current maximum open files is 160\. maxclients has been reduced to 128 to compensate for low ulimit\. If you need higher maxclients increase 'ulimit -n'\.\n/);
     for (let i = 0; i < 128; i++) {
       const c = await RespClient.connect(port);
       clients.push(c);
@@ -264,7 +270,7 @@ test('ulimit -n 160: maxclients is reduced to 128 as Redis does; clients past it
     assert.deepEqual(await clients[0]!.call('CONFIG', 'SET', 'maxclients', '129'), {
       error: "ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with 128",
     });
-    await waitFor(() => out.includes('# Failed applying new configuration. Possibly related to new maxclients setting. Restoring previous settings.'), 5_000, 'the failure logged');
+    await waitFor(() => output().includes('# Failed applying new configuration. Possibly related to new maxclients setting. Restoring previous settings.'), 5_000, 'the failure logged');
     assert.deepEqual(await clients[0]!.call('CONFIG', 'GET', 'maxclients'), ['maxclients', '128']);
     assert.deepEqual(await clients[0]!.call('CONFIG', 'SET', 'maxclients', '100'), { status: 'OK' });
     for (const c of clients.splice(0)) c.close();
@@ -272,7 +278,7 @@ test('ulimit -n 160: maxclients is reduced to 128 as Redis does; clients past it
       const r = await callFresh(port, 'PING');
       return r !== null && typeof r === 'object' && 'status' in r && r.status === 'PONG';
     }, 10_000, 'PING once the clients are gone');
-    assert.equal(child.exitCode, null, out);
+    assert.equal(child.exitCode, null, output());
   } finally {
     for (const c of clients) c.close();
     child.kill('SIGKILL');
@@ -283,16 +289,12 @@ test('ulimit -n 160: maxclients is reduced to 128 as Redis does; clients past it
 test('ulimit -n 64: the module graph loads one file at a time, and the server starts as redis-server does (maxclients 32); at 32 it exits', { timeout: 60_000 }, async () => {
   // Node's concurrent module loader failed with EMFILE here before anything ran.
   const port = await freePort();
-  const child = spawn('bash', ['-c', `ulimit -n 64 && exec "${process.execPath}" "${BIN}" --port ${port} --save "" --appendonly no`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
-  child.stderr!.on('data', (d: Buffer) => { out += d.toString('latin1'); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { child, out: output, exited } = spawnUnderUlimit(64, port);
   const clients: RespClient[] = [];
   try {
-    await ready(() => out);
+    await ready(() => output());
     const raised = mayRaiseHardLimit();
-    if (!raised) assert.match(out, /# Current maximum open files is 64\. maxclients has been reduced to 32 to compensate for low ulimit\./);
+    if (!raised) assert.match(output(), /# Current maximum open files is 64\. maxclients has been reduced to 32 to compensate for low ulimit\./);
     const maxclients = raised ? 10000 : 32;
     clients.push(await RespClient.connect(port));
     assert.deepEqual(await clients[0]!.call('CONFIG', 'GET', 'maxclients'), ['maxclients', String(maxclients)]);
@@ -304,7 +306,7 @@ test('ulimit -n 64: the module graph loads one file at a time, and the server st
       }
       assert.deepEqual(await callFresh(port, 'PING'), { error: 'ERR max number of clients reached' });
     }
-    assert.equal(child.exitCode, null, out);
+    assert.equal(child.exitCode, null, output());
   } finally {
     for (const c of clients) c.close();
     child.kill('SIGKILL');

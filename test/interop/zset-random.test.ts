@@ -14,24 +14,13 @@ import { RespClient } from '../helpers/resp-client.js';
 import { requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
 import { escapeBytes } from './helpers/script.js';
 import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
+import { rng, type Cmd } from './helpers/random-commands.js';
 
 const skip = requireBinaries('redis-server');
 const SEED = Number(process.env['INTEROP_SEED'] ?? 20261205);
 const BATCHES = 80;
 const PER_BATCH = 250;
 
-/** xorshift32: the sequence is a function of the seed only. */
-function rng(seed: number): (n: number) => number {
-  let x = seed >>> 0 || 1;
-  return (n: number) => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x % n;
-  };
-}
-
-type Cmd = Array<string | number>;
 
 function generator(seed: number): () => Cmd {
   const r = rng(seed);

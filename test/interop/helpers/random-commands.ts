@@ -15,8 +15,8 @@ export const SMALL_ENCODINGS: Array<[string, string]> = [
   ['list-max-listpack-size', '4'],
 ];
 
-/** xorshift32: the sequence is a function of the seed only. */
-function rng(seed: number): (n: number) => number {
+/** xorshift32: a sequence that is a function of the seed only (zset-random.test.ts uses it too). */
+export function rng(seed: number): (n: number) => number {
   let x = seed >>> 0 || 1;
   return (n: number) => {
     x ^= x << 13; x >>>= 0;
