@@ -17,6 +17,9 @@
  * - the changes counter (`rdb_changes_since_last_save`);
  * - the replication stream (a listening replica on each, `helpers/replication-tap.ts`), command
  *   by command.
+ * One command in 40 opens a transaction (MULTI, 1-4 commands, EXEC or DISCARD); EXEC's elements
+ * are compared as replies to their queued commands. The checks between batches use a second
+ * connection, since a batch can end inside a transaction.
  * The whole sequence runs once in RESP2 and once (another seed) in RESP3.
  * `INTEROP_SEED=<n>` replays another sequence.
  */
@@ -42,7 +45,9 @@ const MARKER = 'types-random-batch-end';
 async function notificationsUntilMarker(sub: RespClient, b: number): Promise<string[]> {
   const out: string[] = [];
   for (;;) {
-    const m = (await sub.nextPush()).value;
+    const next = await sub.nextPushWithin(10_000);
+    if (next === 'timeout') throw new Error(`no marker for batch ${b} within 10 s (after ${out.length} notifications)`);
+    const m = next.value;
     const items = Array.isArray(m) ? m : m !== null && typeof m === 'object' && 'push' in m ? m.push : [];
     if (items[1] === MARKER && items[2] === String(b)) return out;
     out.push(items.map(String).join(' '));
@@ -53,7 +58,7 @@ const UNORDERED = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF', 'HKEYS', 'HV
 
 /** A reply as text, for comparing elements without their order. */
 function canonical(v: Decoded): string {
-  return JSON.stringify(v);
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
 }
 
 /**
@@ -74,8 +79,25 @@ function staleErrnoSort(redis: Decoded, garrison: Decoded): boolean {
 }
 
 /** Whether two replies to `cmd` agree: bytes, or the same elements for UNORDERED commands. */
-function sameReply(cmd: Cmd, a: RawReply, b: RawReply): boolean {
+function sameReply(cmd: Cmd, a: RawReply, b: RawReply, queued: Cmd[] | null): boolean {
   if (a.raw.equals(b.raw)) return true;
+  // EXEC's array: each element as the reply to its queued command.
+  if (String(cmd[0]).toUpperCase() === 'EXEC' && queued !== null && Array.isArray(a.value) && Array.isArray(b.value)) {
+    const av = a.value, bv = b.value;
+    return av.length === queued.length && bv.length === queued.length &&
+      queued.every((q, i) => sameValue(q, av[i]!, bv[i]!));
+  }
+  return allowed(cmd, a.value, b.value);
+}
+
+/** An element of EXEC's array: the same decoded value, or one of the allowed differences. */
+function sameValue(cmd: Cmd, av: Decoded, bv: Decoded): boolean {
+  return canonical(av) === canonical(bv) || allowed(cmd, av, bv);
+}
+
+/** The differences accepted between replies to `cmd` that are not byte-identical. */
+function allowed(cmd: Cmd, av: Decoded, bv: Decoded): boolean {
+  const a = { value: av }, b = { value: bv };
   const name = String(cmd[0]).toUpperCase();
   // The one documented difference (docs/compatibility.md): Garrison names a string's encoding
   // from its content. Redis keeps the encoding the writing command made: raw after APPEND or
@@ -84,7 +106,7 @@ function sameReply(cmd: Cmd, a: RawReply, b: RawReply): boolean {
   if (name === 'SORT' && staleErrnoSort(a.value, b.value)) return true;
   if (!UNORDERED.has(name)) return false;
   const ea = elements(name, a.value), eb = elements(name, b.value);
-  return ea !== null && eb !== null && JSON.stringify(ea) === JSON.stringify(eb);
+  return ea !== null && eb !== null && ea.join('\n') === eb.join('\n');
 }
 
 /**
@@ -108,6 +130,12 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
   let garrison: GarrisonHandle;
   let rc: RespClient;
   let gc: RespClient;
+  /**
+   * A second connection to each server for the checks between batches: the sequence's own
+   * connection may be inside a MULTI when a batch ends (its commands would be queued).
+   */
+  let rq: RespClient;
+  let gq: RespClient;
   /** Each server's keyspace notifications (every class, both channels), read in pushMode. */
   let rsub: RespClient;
   let gsub: RespClient;
@@ -120,6 +148,8 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
     garrison = await startGarrison({ 'enable-debug-command': 'yes', save: '', appendonly: 'no' });
     rc = await RespClient.connect(redis.port);
     gc = await RespClient.connect(garrison.port);
+    rq = await RespClient.connect(redis.port);
+    gq = await RespClient.connect(garrison.port);
     for (const c of [rc, gc]) {
       assert.deepEqual(await c.call('CONFIG', 'SET', ...SMALL_ENCODINGS.flat(), 'notify-keyspace-events', 'KEA'), { status: 'OK' });
     }
@@ -138,6 +168,8 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
   after(async () => {
     rc?.close();
     gc?.close();
+    rq?.close();
+    gq?.close();
     rsub?.close();
     gsub?.close();
     rtap?.close();
@@ -149,6 +181,8 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
   for (const protocol of [2, 3] as const) {
     const seed = SEED + protocol - 2;
     test(`RESP${protocol}, seed ${seed}: ${BATCHES * PER_BATCH} commands give the same replies and the same data`, async () => {
+      // The previous run may have ended inside a transaction (DISCARD answers an error if not).
+      for (const c of [rc, gc]) await c.callRaw('DISCARD');
       for (const c of [rc, gc]) await c.callRaw('HELLO', protocol);
       await runSequence(seed);
     });
@@ -164,6 +198,7 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
     for (const f of ['str', 'list', 'hash', 'set', 'zset', 'hll', 'geo', 'stream']) for (let i = 0; i < KEYS_PER_FAMILY; i++) allKeys.push(`${f}${i}`);
     const seen = new Map<string, number>();
     const history: Cmd[] = [];
+    let queued: Cmd[] | null = null;
     /** The last commands that named one of `cmd`'s arguments, to read a failure from. */
     const related = (cmd: Cmd): string => {
       const names = new Set(cmd.slice(1).map(String).filter((a) => allKeys.includes(a)));
@@ -176,7 +211,7 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
       const lines: string[] = [];
       for (const k of cmd.slice(1).map(String).filter((a) => allKeys.includes(a))) {
         const probe: Cmd[] = [['TYPE', k], ['OBJECT', 'ENCODING', k], ['DUMP', k]];
-        const [a, b] = await Promise.all([rc.pipeline(probe), gc.pipeline(probe)]);
+        const [a, b] = await Promise.all([rq.pipeline(probe), gq.pipeline(probe)]);
         for (let j = 0; j < probe.length; j++) {
           lines.push(`    ${probe[j]!.join(' ')}: redis ${escapeBytes(a[j]!.raw, 200)} garrison ${escapeBytes(b[j]!.raw, 200)}`);
         }
@@ -188,12 +223,17 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
       for (let i = 0; i < PER_BATCH; i++) cmds.push(next());
       const [rr, gr] = await Promise.all([rc.pipeline(cmds), gc.pipeline(cmds)]);
       for (let i = 0; i < cmds.length; i++) {
-        if (!sameReply(cmds[i]!, rr[i]!, gr[i]!)) {
+        const name = String(cmds[i]![0]).toUpperCase();
+        if (!sameReply(cmds[i]!, rr[i]!, gr[i]!, name === 'EXEC' ? queued : null)) {
           const state = await keyStates(cmds[i]!);
           assert.fail(`batch ${b} command ${i}: ${escapeBytes(Buffer.from(cmds[i]!.join(' '), 'latin1'))}\n` +
             `  redis:    ${escapeBytes(rr[i]!.raw)}\n  garrison: ${escapeBytes(gr[i]!.raw)}\n  after:\n${related(cmds[i]!)}\n  keys now:\n${state}`);
         }
         history.push(cmds[i]!);
+        // The commands of the open transaction, for comparing EXEC's elements.
+        if (name === 'MULTI') queued = [];
+        else if (name === 'EXEC' || name === 'DISCARD') queued = null;
+        else if (queued !== null) queued.push(cmds[i]!);
         // What the sequence reached: encodings, and errors by their first word.
         const v = rr[i]!.value;
         const what = String(cmds[i]![0]) === 'OBJECT' && typeof v === 'string' ? `encoding ${v}`
@@ -201,7 +241,7 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
         if (what !== null) seen.set(what, (seen.get(what) ?? 0) + 1);
       }
       // The same keyspace notifications, in the same order.
-      await Promise.all([rc.call('PUBLISH', MARKER, String(b)), gc.call('PUBLISH', MARKER, String(b))]);
+      await Promise.all([rq.call('PUBLISH', MARKER, String(b)), gq.call('PUBLISH', MARKER, String(b))]);
       const [rn, gn] = await Promise.all([notificationsUntilMarker(rsub, b), notificationsUntilMarker(gsub, b)]);
       for (let j = 0; j < Math.max(rn.length, gn.length); j++) {
         if (rn[j] !== gn[j]) {
@@ -217,7 +257,7 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
         const lines = text.split('\r\n').filter((l) => /^(rdb_bgsave_in_progress|rdb_last_bgsave_status|slave\d|connected_slaves|master_repl_offset|sync_full)/.test(l));
         throw new Error(`${who}: ${e.message}; ${lines.join(', ')}`);
       };
-      const [rEnd, gEnd] = await Promise.all([rtap.until(isMarker, rFrom).catch(tapFailure('redis', rc)), gtap.until(isMarker, gFrom).catch(tapFailure('garrison', gc))]);
+      const [rEnd, gEnd] = await Promise.all([rtap.until(isMarker, rFrom).catch(tapFailure('redis', rq)), gtap.until(isMarker, gFrom).catch(tapFailure('garrison', gq))]);
       const rs = rtap.commands.slice(rFrom, rEnd).map((c) => c.join(' '));
       const gs = gtap.commands.slice(gFrom, gEnd).map((c) => c.join(' '));
       for (let j = 0; j < Math.max(rs.length, gs.length); j++) {
@@ -229,7 +269,7 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
       rFrom = rEnd + 1;
       gFrom = gEnd + 1;
       const check: Cmd[] = [['DEBUG', 'DIGEST-VALUE', ...allKeys], ['DBSIZE']];
-      const [rc2, gc2] = await Promise.all([rc.pipeline(check), gc.pipeline(check)]);
+      const [rc2, gc2] = await Promise.all([rq.pipeline(check), gq.pipeline(check)]);
       const rd = rc2[0]!.value as Decoded[], gd = gc2[0]!.value as Decoded[];
       const differing = allKeys.filter((_, j) => JSON.stringify(rd[j]) !== JSON.stringify(gd[j]));
       if (differing.length > 0) {
@@ -245,7 +285,7 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
         const text = typeof v === 'string' ? v : (v as { verbatim: string }).verbatim;
         return /rdb_changes_since_last_save:(\d+)/.exec(text)![1]!;
       };
-      const [rdirty, gdirty] = await Promise.all([dirty(rc), dirty(gc)]);
+      const [rdirty, gdirty] = await Promise.all([dirty(rq), dirty(gq)]);
       assert.equal(gdirty, rdirty, `after batch ${b}, rdb_changes_since_last_save differs`);
     }
     // The sequence reached both sides of every threshold, and the type and range errors.

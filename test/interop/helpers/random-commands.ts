@@ -46,7 +46,7 @@ export function generator(seed: number): () => Cmd {
   const small = (): string => pick(['a', 'b', 'c', 'a', String(r(10)), String(r(1000)), 'x'.repeat(1 + r(20)), '\x00\xff', 'é']);
   const value = (): string => (r(3) === 0 ? int() : small());
   const index = (): number => r(24) - 12;
-  return () => {
+  const single = (): Cmd => {
     const k = r(100);
     // Strings (and bit-free string edits).
     if (k < 22) {
@@ -223,5 +223,14 @@ export function generator(seed: number): () => Cmd {
       default: return ['EXISTS', a];
     }
   };
+  // One command in 40 opens a transaction of 1-4 commands, ended by EXEC (or, one time in ten,
+  // DISCARD): the queued replies, EXEC's array or EXECABORT, and what the transaction propagates
+  // wrapped in MULTI/EXEC.
+  const pending: Cmd[] = [];
+  return () => {
+    if (pending.length > 0) return pending.shift()!;
+    if (r(40) !== 0) return single();
+    pending.push(...Array.from({ length: 1 + r(4) }, single), r(10) === 0 ? ['DISCARD'] : ['EXEC']);
+    return ['MULTI'];
+  };
 }
-
