@@ -56,6 +56,11 @@ export interface CommandContext {
   /** Do not propagate this command even though it changed the dataset. */
   preventPropagation(): void;
   /**
+   * Propagate this command even if it changed nothing (Redis's forceCommandPropagation): to the
+   * AOF and replicas, or with `replicasOnly` to replicas alone (PUBLISH).
+   */
+  forcePropagation(replicasOnly?: boolean): void;
+  /**
    * True while the command runs inside MULTI/EXEC (or a script): blocking commands must not
    * block there and answer as if their timeout had passed, as Redis does.
    */

@@ -37,7 +37,8 @@ function flushdb(c: CommandContext, argv: string[]): Reply {
   if (!flushArgsOk(argv)) return ERR_SYNTAX;
   const removed = flushOne(c, c.db);
   c.ks.dirty += removed;
-  forcePropagation(c, argv, removed);
+  // Propagated even when nothing was removed, so that replicas and the AOF flush too.
+  c.forcePropagation();
   return OK;
 }
 
@@ -48,17 +49,8 @@ function flushall(c: CommandContext, argv: string[]): Reply {
   c.ks.dirty += removed;
   // With save points, FLUSHALL saves the empty dataset (so the changes since the last save are 0).
   c.ks.onFlushAll?.();
-  forcePropagation(c, argv, removed);
+  c.forcePropagation();
   return OK;
-}
-
-/**
- * Redis adds the keys removed to the changes counter (nothing for an empty database) and then
- * forces the command's propagation (forceCommandPropagation), so that replicas and the AOF flush
- * too. Here a command propagates when it changed the counter, so an empty flush asks for it.
- */
-function forcePropagation(c: CommandContext, argv: string[], removed: number): void {
-  if (removed === 0) c.alsoPropagate([...argv]);
 }
 
 function dbById(c: CommandContext, id: number): Database | undefined {

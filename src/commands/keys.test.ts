@@ -26,6 +26,7 @@ class Ctx extends FakeContext {
   set mode(m: 'delete' | 'hide' | 'keep') { this.expiryMode = m; }
 
   override preventPropagation(): void { assert.fail('not used by key commands'); }
+  override alsoPropagate(): void { assert.fail('not used by key commands'); }
   override block(): Reply { return assert.fail('key commands never block'); }
   touchAllWatchedKeysInDb(db: Database): void { this.touchedDbs.push({ id: db.id, keys: [...db.dict.keys()] }); }
   configValue(name: string): string | undefined { return this.config.get(name); }
@@ -33,11 +34,12 @@ class Ctx extends FakeContext {
 
   /**
    * Runs a command as the server's call() would: returns the reply and what would propagate (the
-   * command when it changed the dirty counter, then what it added with alsoPropagate).
+   * command when it changed the dirty counter or forced its propagation, then what it added with
+   * alsoPropagate).
    */
   run(...argv: string[]): { reply: Reply; prop: string[] | null } {
     const e = this.exec(KEY_COMMANDS, argv);
-    const props = [...(e.dirty !== 0 ? [e.propArgv ?? argv] : []), ...e.extra];
+    const props = [...(e.dirty !== 0 || e.forced === 'everywhere' ? [e.propArgv ?? argv] : []), ...e.extra];
     assert.ok(props.length <= 1, 'key commands propagate at most one command');
     return { reply: e.reply, prop: props[0] ?? null };
   }

@@ -26,6 +26,13 @@ export interface MultiState {
   aborted: boolean;
 }
 
+/** Client.propForced: the command propagates only if it changed the dataset. */
+export const NOT_FORCED = 0;
+/** Client.propForced: the command propagates to the AOF and replicas whatever it did. */
+export const FORCED_EVERYWHERE = 1;
+/** Client.propForced: the command propagates to replicas (not the AOF) whatever it did. */
+export const FORCED_TO_REPLICAS = 2;
+
 export class Client implements CommandContext {
   readonly parser = new RequestParser();
   readonly ks: Keyspace;
@@ -71,6 +78,8 @@ export class Client implements CommandContext {
   propArgv: string[] | null = null;
   propExtra: string[][] | null = null;
   propSuppressed = false;
+  /** Set by forcePropagation for the running command: NOT_FORCED, FORCED_EVERYWHERE or FORCED_TO_REPLICAS. */
+  propForced = NOT_FORCED;
   /** Per-client flags as CLIENT LIST prints them (S replica, M master, ...), owned by subsystems. */
   roleFlags = '';
   /** Run after each command this client sends (the master link's offset accounting). */
@@ -128,6 +137,10 @@ export class Client implements CommandContext {
 
   preventPropagation(): void {
     this.propSuppressed = true;
+  }
+
+  forcePropagation(replicasOnly = false): void {
+    this.propForced = replicasOnly ? FORCED_TO_REPLICAS : FORCED_EVERYWHERE;
   }
 
   /** Waiting on keys (or an event) since a blocking command: see blocking.ts. */

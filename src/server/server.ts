@@ -23,7 +23,7 @@ import { BLOCKED, error, isError, QUEUED, type Reply } from '../protocol/reply.j
 import { ReplyWriter } from '../protocol/writer.js';
 import type { Connection, Environment, Listener } from '../runtime/ports.js';
 import { BlockedClients } from './blocking.js';
-import { Client } from './client.js';
+import { Client, FORCED_TO_REPLICAS, NOT_FORCED } from './client.js';
 import type { Config } from './config/config.js';
 import type { AdmissionCheck, PropagationSink, RoleProvider } from './hooks.js';
 import type { Logger } from './log.js';
@@ -513,6 +513,7 @@ export class Server {
     client.propArgv = null;
     client.propExtra = null;
     client.propSuppressed = false;
+    client.propForced = NOT_FORCED;
     const dbId = client.db.id;
     let reply: Reply | undefined;
     const prevCmd = client.runningCmd;
@@ -548,13 +549,16 @@ export class Server {
       cmd.failedCalls++;
       this.stats.countError(reply.s);
     }
-    if (ks.dirty !== dirtyBefore && !client.propSuppressed) {
-      this.propagate(dbId, client.propArgv ?? argv);
+    const changed = ks.dirty !== dirtyBefore;
+    const forced = client.propForced;
+    if ((changed || forced !== NOT_FORCED) && !client.propSuppressed) {
+      // A change goes everywhere; a forced command that changed nothing where it was forced to.
+      this.propagate(dbId, client.propArgv ?? argv, !changed && forced === FORCED_TO_REPLICAS);
     }
     // The handler may have queued extra propagation (TS cannot see that through the call).
     const extras = client.propExtra as string[][] | null;
     if (extras !== null) for (const extra of extras) this.propagate(client.db.id, extra);
-    if (top && (ks.dirty !== dirtyBefore || extras !== null) && this.propagationActive()) this.chainUs = -1;
+    if (top && (changed || forced !== NOT_FORCED || extras !== null) && this.propagationActive()) this.chainUs = -1;
     if (!reexecuting) for (const h of this.callObservers) h(client, cmd, argv, us);
     return reply;
   }

@@ -21,6 +21,8 @@ export interface Execution {
   /** alsoPropagate() calls, in order. */
   extra: string[][];
   prevented: boolean;
+  /** What forcePropagation() asked for: null when not called. */
+  forced: 'everywhere' | 'replicas' | null;
 }
 
 export class FakeContext implements CommandContext {
@@ -33,6 +35,7 @@ export class FakeContext implements CommandContext {
   propArgv: string[] | null = null;
   extra: string[][] = [];
   prevented = false;
+  forced: 'everywhere' | 'replicas' | null = null;
   /** "type event db:key" per keyspace notification (see eventText). */
   events: string[] = [];
   /** "db:key" per signalled modification. */
@@ -56,6 +59,7 @@ export class FakeContext implements CommandContext {
   rewriteArgv(argv: string[]): void { this.propArgv = argv; }
   alsoPropagate(argv: string[]): void { this.extra.push(argv); }
   preventPropagation(): void { this.prevented = true; }
+  forcePropagation(replicasOnly = false): void { this.forced = replicasOnly ? 'replicas' : 'everywhere'; }
   block(keys: readonly string[], timeoutAtMs: number, timeoutReply: Reply): Reply {
     this.blocks.push({ keys: [...keys], timeoutAtMs, timeoutReply });
     return BLOCKED;
@@ -72,8 +76,9 @@ export class FakeContext implements CommandContext {
     this.propArgv = null;
     this.extra = [];
     this.prevented = false;
+    this.forced = null;
     const before = this.ks.dirty;
     const reply = spec.handler(this, argv);
-    return { reply, dirty: this.ks.dirty - before, propArgv: this.propArgv, extra: this.extra, prevented: this.prevented };
+    return { reply, dirty: this.ks.dirty - before, propArgv: this.propArgv, extra: this.extra, prevented: this.prevented, forced: this.forced };
   }
 }

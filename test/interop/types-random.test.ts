@@ -96,16 +96,17 @@ function sameValue(cmd: Cmd, av: Decoded, bv: Decoded): boolean {
 }
 
 /** The differences accepted between replies to `cmd` that are not byte-identical. */
-function allowed(cmd: Cmd, av: Decoded, bv: Decoded): boolean {
-  const a = { value: av }, b = { value: bv };
+function allowed(cmd: Cmd, redis: Decoded, garrison: Decoded): boolean {
   const name = String(cmd[0]).toUpperCase();
   // The one documented difference (docs/compatibility.md): Garrison names a string's encoding
   // from its content. Redis keeps the encoding the writing command made: raw after APPEND or
   // SETRANGE even when short, embstr for INCRBYFLOAT's "1000" where SET would make an int.
-  if (name === 'OBJECT' && ((a.value === 'raw' && (b.value === 'embstr' || b.value === 'int')) || (a.value === 'embstr' && b.value === 'int'))) return true;
-  if (name === 'SORT' && staleErrnoSort(a.value, b.value)) return true;
+  if (name === 'OBJECT') {
+    return (redis === 'raw' && (garrison === 'embstr' || garrison === 'int')) || (redis === 'embstr' && garrison === 'int');
+  }
+  if (name === 'SORT') return staleErrnoSort(redis, garrison);
   if (!UNORDERED.has(name)) return false;
-  const ea = elements(name, a.value), eb = elements(name, b.value);
+  const ea = elements(name, redis), eb = elements(name, garrison);
   return ea !== null && eb !== null && ea.join('\n') === eb.join('\n');
 }
 

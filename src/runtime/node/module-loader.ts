@@ -11,8 +11,8 @@
  * itself, reading one file at a time, and imports the modules dependencies first. Every import
  * then finds its dependencies already loaded and opens one file (a cycle's members open together).
  * The walk is the one ES modules evaluate by (`importSteps`), so modules still run in their
- * usual order. It costs about 0.13 s more at start (measured
- * over the server's graph), so it runs only under a low limit.
+ * usual order. It costs about 0.13 s more at start (0.41 s against 0.28 s for
+ * `garrison-server --version`), so it runs only under a low limit.
  *
  * Only node: modules may be imported here: this file loads before the limit is known.
  */
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
  * Below this many open files the graph is loaded one file at a time. The concurrent loader can
  * have every file of the graph open at once, and Node holds about 20 descriptors of its own.
  */
-export const SEQUENTIAL_BELOW = 1024;
+const SEQUENTIAL_BELOW = 1024;
 
 /**
  * A static import or re-export with a relative specifier, at the start of a statement:

@@ -15,6 +15,7 @@ import type { CommandSpec, KeySpec } from '../../commands/spec.js';
 import { sanitizeErrorText } from '../../protocol/errors.js';
 import { error, push, status, type Reply } from '../../protocol/reply.js';
 import { globMatch } from '../../lib/glob.js';
+import { isClusterEnabled } from '../../commands/key-common.js';
 import type { Client } from '../client.js';
 import { NO_REPLY, PubSub } from '../pubsub.js';
 
@@ -90,7 +91,7 @@ function publish(c: Client, argv: string[]): Reply {
   const ps = c.server.pubsub;
   const receivers = ps.publish(argv[1]!, argv[2]!);
   ps.notifyPublished(argv[1]!, argv[2]!, false);
-  toReplicas(c, argv);
+  toReplicas(c);
   return receivers;
 }
 
@@ -98,7 +99,7 @@ function spublish(c: Client, argv: string[]): Reply {
   const ps = c.server.pubsub;
   const receivers = ps.spublish(argv[1]!, argv[2]!);
   ps.notifyPublished(argv[1]!, argv[2]!, true);
-  toReplicas(c, argv);
+  toReplicas(c);
   return receivers;
 }
 
@@ -107,10 +108,8 @@ function spublish(c: Client, argv: string[]): Reply {
  * subscribed on replicas get the message too: Redis's forceCommandPropagation(c, PROPAGATE_REPL).
  * In cluster mode Redis sends them over the cluster bus instead, which Garrison does not have yet.
  */
-function toReplicas(c: Client, argv: string[]): void {
-  const cfg = c.server.config;
-  if (cfg.def('cluster-enabled') !== undefined && cfg.bool('cluster-enabled')) return;
-  c.server.propagate(c.db.id, argv, true);
+function toReplicas(c: Client): void {
+  if (!isClusterEnabled(c)) c.forcePropagation(true);
 }
 
 /** Redis's addReplySubcommandSyntaxError, with the subcommand as the client typed it. */
