@@ -71,6 +71,8 @@ export interface CommandContext {
    * another type is skipped (the client keeps waiting) instead of answering WRONGTYPE.
    */
   readonly reexecuting?: boolean;
+  /** During a re-run: the key whose change serves the client (see keysToTry). */
+  readonly readyKey?: string | undefined;
   /**
    * Blocks the client on `keys` (of the current db) until one is modified or the timeout passes
    * (`timeoutAtMs`: absolute ms; 0 = forever), then the server runs the same command again for this
@@ -89,4 +91,14 @@ export interface CommandContext {
   configValue?(name: string): string | undefined;
   /** Uniform random float in [0, 1) from the node's Random port (RANDOMKEY). */
   random?(): number;
+}
+
+/**
+ * The keys a blocking command tries: all of them, in argument order, when it runs; only the ready
+ * key when the server re-runs it for a blocked client. Redis serves blocked clients key by key, in
+ * the order the keys became ready, so a client waiting on `a b` is served from `b` when `b` was
+ * written first, even if `a` has something by then (7.0's serveClientsBlockedOn*Key).
+ */
+export function keysToTry(c: CommandContext, keys: readonly string[]): readonly string[] {
+  return c.reexecuting === true && c.readyKey !== undefined ? [c.readyKey] : keys;
 }

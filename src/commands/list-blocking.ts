@@ -16,29 +16,41 @@
  * - Propagation is the effect: BLPOP/BRPOP as LPOP/RPOP key, BLMPOP as LPOP/RPOP key count,
  *   BLMOVE as LMOVE (with the caller's LEFT/RIGHT words when served at once, Redis's shared
  *   "left"/"right" when served after blocking), BRPOPLPUSH as RPOPLPUSH.
+ * - Changes (the dirty counter): served at once, each pop or move counts as one. Served after
+ *   blocking, BLPOP, BRPOP, BLMOVE and BRPOPLPUSH count nothing: Redis 7.0's
+ *   serveClientBlockedOnList propagates their effect without counting it, while BLMPOP, served
+ *   through its command's own code, counts its elements (7.0.15, measured).
  */
 import { ERR_SYNTAX } from '../protocol/errors.js';
 import { NULL_ARRAY, type Reply } from '../protocol/reply.js';
 import { parseBlockTimeoutSeconds } from './block-timeout.js';
-import type { CommandContext } from './context.js';
+import { keysToTry, type CommandContext } from './context.js';
 import { HEAD, TAIL, elementsRemoved, isErrorReply, lookupList, parseWhere, type Where } from './list-common.js';
 import { moveElement, mpopFirst, parseMpopArgs } from './list-ops.js';
+
+/** A blocked client's pop or move, served: propagated, but not counted as a change. */
+function propagateUncounted(c: CommandContext, dirtyBefore: number): void {
+  c.ks.dirty = dirtyBefore;
+  c.forcePropagation();
+}
 
 function bpopGeneric(c: CommandContext, argv: string[], where: Where): Reply {
   const timeout = parseBlockTimeoutSeconds(argv[argv.length - 1]!, c.ks.now);
   if (isErrorReply(timeout)) return timeout;
   const keys = argv.slice(1, -1);
   const serving = c.reexecuting === true;
-  for (const key of keys) {
+  for (const key of keysToTry(c, keys)) {
     const list = lookupList(c, key, true);
     if (list === undefined) continue;
     if (isErrorReply(list)) {
       if (serving) continue;
       return list;
     }
+    const dirty = c.ks.dirty;
     const value = where === HEAD ? list.popHead()! : list.popTail()!;
     elementsRemoved(c, key, where, list, 1);
     c.rewriteArgv([where === HEAD ? 'LPOP' : 'RPOP', key]);
+    if (serving) propagateUncounted(c, dirty);
     return [key, value];
   }
   if (c.inTransaction) return NULL_ARRAY;
@@ -63,8 +75,10 @@ function blmoveGeneric(c: CommandContext, argv: string[], from: Where, to: Where
     if (c.inTransaction) return null;
     return c.block([src], timeout, NULL_ARRAY);
   }
+  const dirty = c.ks.dirty;
   const r = moveElement(c, src, sobj, dst, from, to);
   if (isErrorReply(r)) return r;
+  if (serving) propagateUncounted(c, dirty);
   if (isBrpoplpush) c.rewriteArgv(['RPOPLPUSH', src, dst]);
   else if (serving) c.rewriteArgv(['LMOVE', src, dst, from === HEAD ? 'left' : 'right', to === HEAD ? 'left' : 'right']);
   else c.rewriteArgv(['LMOVE', src, dst, argv[3]!, argv[4]!]);
@@ -89,7 +103,7 @@ export function blmpopCommand(c: CommandContext, argv: string[]): Reply {
   if (isErrorReply(a)) return a;
   const timeout = parseBlockTimeoutSeconds(argv[1]!, c.ks.now);
   if (isErrorReply(timeout)) return timeout;
-  const served = mpopFirst(c, a.keys, a.where, a.count, c.reexecuting === true);
+  const served = mpopFirst(c, keysToTry(c, a.keys), a.where, a.count, c.reexecuting === true);
   if (served !== null) return served;
   if (c.inTransaction) return NULL_ARRAY;
   return c.block(a.keys, timeout, NULL_ARRAY);

@@ -15,9 +15,15 @@ class Ctx extends FakeContext {
 
   /** Runs a command as call() would: the reply, and what would propagate (null: nothing). */
   run(...argv: string[]): { reply: Reply; prop: string[] | null } {
+    const e = this.execute(...argv);
+    return { reply: e.reply, prop: e.prop };
+  }
+
+  /** run() with the number of changes counted. */
+  execute(...argv: string[]): { reply: Reply; prop: string[] | null; dirty: number } {
     this.events = [];
     const e = this.exec(LIST_COMMANDS, argv);
-    return { reply: e.reply, prop: e.dirty !== 0 ? e.propArgv ?? argv : null };
+    return { reply: e.reply, prop: e.dirty !== 0 || e.forced !== null ? e.propArgv ?? argv : null, dirty: e.dirty };
   }
 
   r(...argv: string[]): Reply {
@@ -136,16 +142,22 @@ test('a blocked client being served skips keys of another type (Redis 7.0 keeps 
   assert.equal(c.r('BLMPOP', '0', '1', 'a', 'LEFT'), BLOCKED);
   assert.equal(c.r('BLMOVE', 'a', 'b', 'LEFT', 'LEFT', '0'), BLOCKED);
   c.r('RPUSH', 'b', 'v');
-  assert.deepEqual(c.run('BLPOP', 'a', 'b', '0'), { reply: ['b', 'v'], prop: ['LPOP', 'b'] });
+  // Served after blocking, a pop or move propagates but counts no change (serveClientBlockedOnList).
+  assert.deepEqual(c.execute('BLPOP', 'a', 'b', '0'), { reply: ['b', 'v'], prop: ['LPOP', 'b'], dirty: 0 });
   // BLMOVE served after blocking: the destination's type still matters; Redis's "left"/"right".
-  c.r('RPUSH', 'src', 'v1', 'v2');
+  c.r('RPUSH', 'src', 'v1', 'v2', 'v3', 'v4');
   assert.match(errText(c.r('BLMOVE', 'src', 'a', 'LEFT', 'LEFT', '0')), /^WRONGTYPE/);
-  assert.deepEqual(c.run('BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0'), { reply: 'v1', prop: ['LMOVE', 'src', 'dst', 'left', 'right'] });
-  assert.deepEqual(c.run('BRPOPLPUSH', 'src', 'dst', '0'), { reply: 'v2', prop: ['RPOPLPUSH', 'src', 'dst'] });
-  assert.deepEqual(c.list('dst'), ['v2', 'v1']);
+  assert.deepEqual(c.execute('BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0'), { reply: 'v1', prop: ['LMOVE', 'src', 'dst', 'left', 'right'], dirty: 0 });
+  assert.deepEqual(c.execute('BRPOPLPUSH', 'src', 'dst', '0'), { reply: 'v4', prop: ['RPOPLPUSH', 'src', 'dst'], dirty: 0 });
+  assert.deepEqual(c.list('dst'), ['v4', 'v1']);
+  // BLMPOP is served through its command's code, which counts every element.
+  assert.deepEqual(c.execute('BLMPOP', '0', '1', 'src', 'LEFT', 'COUNT', '5'), { reply: ['src', ['v2', 'v3']], prop: ['LPOP', 'src', '2'], dirty: 2 });
+  c.r('RPUSH', 'src', 'v1', 'v2');
   c.reexecuting = false;
   c.r('RPUSH', 'src', 'v3');
-  assert.deepEqual(c.run('BLMOVE', 'src', 'dst', 'Right', 'lEFT', '0').prop, ['LMOVE', 'src', 'dst', 'Right', 'lEFT']);
+  // Served at once, each pop or move is one change.
+  assert.deepEqual(c.execute('BLMOVE', 'src', 'dst', 'Right', 'lEFT', '0'), { reply: 'v3', prop: ['LMOVE', 'src', 'dst', 'Right', 'lEFT'], dirty: 1 });
+  assert.deepEqual(c.execute('BLPOP', 'src', '0'), { reply: ['src', 'v1'], prop: ['LPOP', 'src'], dirty: 1 });
 });
 
 test('BLMPOP served propagates LPOP/RPOP with the count popped', () => {

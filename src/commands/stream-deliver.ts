@@ -19,6 +19,20 @@ import { advanceGroup } from '../keyspace/types/stream-lag.js';
 import type { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
 
+/**
+ * The consumer `name` of `g`, created when missing as Redis's streamCreateConsumer does it: one
+ * change and the xgroup-createconsumer event. Commands that refresh a consumer's seen-time
+ * (XREADGROUP, XCLAIM, XAUTOCLAIM) do it themselves.
+ */
+export function consumerOf(c: CommandContext, g: StreamGroup, key: string, name: string): { consumer: StreamConsumer; created: boolean } {
+  const made = g.consumer(name, c.ks.now);
+  if (made.created) {
+    c.ks.dirty++;
+    c.ks.notify('t', 'xgroup-createconsumer', c.db, key);
+  }
+  return made;
+}
+
 export function xclaimPropagation(key: string, groupName: string, g: StreamGroup, id: StreamId, nack: StreamNack): string[] {
   return ['XCLAIM', key, groupName, nack.consumer.name, '0', formatId(id), 'TIME', String(nack.deliveryTime),
     'RETRYCOUNT', String(nack.deliveryCount), 'FORCE', 'JUSTID', 'LASTID', formatId(g.lastId)];

@@ -13,6 +13,7 @@ import { ENTRIES_READ_INVALID, StreamGroup } from '../keyspace/types/stream-grou
 import { ZERO_ID, type StreamId } from '../keyspace/types/stream-id.js';
 import { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
+import { consumerOf } from './stream-deliver.js';
 import { errSubcommandSyntax, isErr, lookupStreamRead, lookupStreamWrite, parseIdOnly, parseLongLong } from './stream-args.js';
 
 const XGROUP_HELP: readonly string[] = [
@@ -135,11 +136,7 @@ function xgroupDestroy(c: CommandContext, argv: string[]): Reply {
 function xgroupCreateConsumer(c: CommandContext, argv: string[]): Reply {
   const t = prologue(c, argv);
   if (isErr(t)) return t;
-  const made = t.group!.consumer(argv[4]!, c.ks.now);
-  if (!made.created) return 0;
-  c.ks.dirty++;
-  c.ks.notify('t', 'xgroup-createconsumer', c.db, argv[2]!);
-  return 1;
+  return consumerOf(c, t.group!, argv[2]!, argv[4]!).created ? 1 : 0;
 }
 
 function xgroupDelConsumer(c: CommandContext, argv: string[]): Reply {

@@ -15,7 +15,7 @@ import { cmpId, formatId, ZERO_ID, type StreamId } from '../keyspace/types/strea
 import type { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
 import { isErr, lookupStreamRead, parseIdOnly, parseLongLong, parseRangeEnd, parseRangeStart } from './stream-args.js';
-import { setIdPropagation, xclaimPropagation } from './stream-deliver.js';
+import { consumerOf, setIdPropagation, xclaimPropagation } from './stream-deliver.js';
 import { parseInt64 } from '../lib/int64.js';
 
 function noGroup(key: string, group: string): ErrorReply {
@@ -30,10 +30,13 @@ function lookupGroup(c: CommandContext, key: string, groupName: string): { s: St
   return s === undefined || g === undefined ? noGroup(key, groupName) : { s, g };
 }
 
-/** The consumer `name`, created (with its event) when missing; a lookup refreshes seen-time as 7.0 does. */
+/**
+ * The consumer `name`, created (a change, with its event) when missing; a lookup refreshes
+ * seen-time as 7.0 does. Called at the first entry actually claimed: 7.0.15 creates no consumer
+ * for a claim that takes nothing (measured).
+ */
 function claimant(c: CommandContext, g: StreamGroup, key: string, name: string): StreamConsumer {
-  const made = g.consumer(name, c.ks.now);
-  if (made.created) c.ks.notify('t', 'xgroup-createconsumer', c.db, key);
+  const made = consumerOf(c, g, key, name);
   made.consumer.seenTime = c.ks.now;
   return made.consumer;
 }

@@ -24,7 +24,7 @@ import { StreamValue } from '../keyspace/types/stream.js';
 import { parseBlockTimeoutMs } from './block-timeout.js';
 import type { CommandContext } from './context.js';
 import { entryReply, isErr, parseIdOnly, parseLongLong } from './stream-args.js';
-import { deliverHistory, deliverNew } from './stream-deliver.js';
+import { consumerOf, deliverHistory, deliverNew } from './stream-deliver.js';
 import { cmpId, incrId } from '../keyspace/types/stream-id.js';
 
 /** XREAD_BLOCKED_DEFAULT_COUNT: what a blocked reader without COUNT gets per key when served. */
@@ -126,29 +126,32 @@ function xreadGeneric(c: CommandContext, argv: string[], isGroup: boolean): Repl
     const s = streams[k];
     if (s === null || s === undefined) continue;
     const key = argv[streamsArg + k]!;
+    // A blocked reader is served from the key that became ready, alone (keysToTry).
+    if (serving && c.readyKey !== undefined && key !== c.readyKey) continue;
     const g = groups[k] ?? null;
     let gt = ids[k]!;
     let sync = false;
     let history = false;
+    // Served at once when an entry after the ID exists. A blocked reader is served when the
+    // stream's last ID passed it, even if the entries after it were deleted (the reply then
+    // holds none), as 7.0's serveClientsBlockedOnStreamKey compares `s->last_id`.
+    const newer = (after: StreamId): boolean => (serving ? cmpId(s.lastId, after) > 0 : s.length > 0 && cmpId(s.lastLiveId()!, after) > 0);
     if (g !== null) {
       if (cmpId(gt, MAX_ID) !== 0) {
         sync = true;
         history = true;
-      } else if (s.length > 0 && cmpId(s.lastLiveId()!, g.lastId) > 0) {
+      } else if (newer(g.lastId)) {
         sync = true;
         gt = g.lastId;
       }
-    } else if (s.length > 0 && cmpId(s.lastLiveId()!, gt) > 0) {
+    } else if (newer(gt)) {
       sync = true;
     }
     if (!sync) continue;
     let entries: Reply[];
     if (g !== null) {
-      const made = g.consumer(consumerName, c.ks.now);
-      if (made.created) {
-        c.ks.notify('t', 'xgroup-createconsumer', c.db, key);
-        if (noack) c.alsoPropagate(['XGROUP', 'CREATECONSUMER', key, groupName!, consumerName]);
-      }
+      const made = consumerOf(c, g, key, consumerName);
+      if (made.created && noack) c.alsoPropagate(['XGROUP', 'CREATECONSUMER', key, groupName!, consumerName]);
       made.consumer.seenTime = c.ks.now;
       if (history) {
         const from = incrId(gt);
@@ -156,7 +159,9 @@ function xreadGeneric(c: CommandContext, argv: string[], isGroup: boolean): Repl
       } else {
         entries = deliverNew(c, s, key, groupName!, g, made.consumer, gt, count, noack);
       }
-      c.ks.dirty++;
+      // xreadCommand counts a group read served at once as a change; serving a blocked reader
+      // (serveClientsBlockedOnStreamKey) does not (7.0.15, measured).
+      if (c.reexecuting !== true) c.ks.dirty++;
     } else {
       const from = incrId(gt);
       entries = from === null ? [] : s.entries(from, MAX_ID, false, count).map(entryReply);

@@ -108,3 +108,35 @@ test('XREADGROUP never propagates itself; deliveries become XCLAIMs; history rea
   assert.equal(s.groups.get('g')!.pel.get({ ms: 1n, seq: 1n })!.deliveryCount, 2);
   assert.deepEqual(c.events.filter((x) => x.includes('consumer')), ['t xgroup-createconsumer 0:s']);
 });
+
+test('XREADGROUP changes: one per read served at once, one more for a consumer it creates; a blocked reader served later counts only its new consumer (7.0.15, measured)', () => {
+  const c = new Ctx();
+  c.r('XADD', 's', '1-0', 'f', 'v');
+  c.r('XGROUP', 'CREATE', 's', 'g', '0');
+  const dirty = (...argv: string[]): number => c.exec(STREAM_COMMANDS, argv).dirty;
+  assert.equal(dirty('XREADGROUP', 'GROUP', 'g', 'new1', 'STREAMS', 's', '0'), 2, 'history read, new consumer');
+  assert.equal(dirty('XREADGROUP', 'GROUP', 'g', 'new1', 'STREAMS', 's', '0'), 1, 'history read, existing consumer');
+  assert.equal(dirty('XREADGROUP', 'GROUP', 'g', 'new2', 'STREAMS', 's', '>'), 2, 'new entries, new consumer');
+  assert.equal(dirty('XREADGROUP', 'GROUP', 'g', 'new3', 'STREAMS', 's', '>'), 0, 'nothing to serve: no consumer made');
+  c.r('XADD', 's', '2-0', 'f', 'v');
+  c.reexecuting = true; // the re-run that serves a blocked reader
+  assert.equal(dirty('XREADGROUP', 'GROUP', 'g', 'new4', 'STREAMS', 's', '>'), 1, 'served after blocking, new consumer');
+  c.r('XADD', 's', '3-0', 'f', 'v');
+  assert.equal(dirty('XREADGROUP', 'GROUP', 'g', 'new4', 'STREAMS', 's', '>'), 0, 'served after blocking, existing consumer');
+});
+
+test('XCLAIM and XAUTOCLAIM count a consumer they create as one more change; a claim that takes nothing creates none (7.0.15, measured)', () => {
+  const c = new Ctx();
+  c.r('XADD', 's', '1-0', 'f', 'v');
+  c.r('XADD', 's', '2-0', 'f', 'v');
+  c.r('XGROUP', 'CREATE', 's', 'g', '0');
+  c.r('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>');
+  const dirty = (...argv: string[]): number => c.exec(STREAM_COMMANDS, argv).dirty;
+  assert.equal(dirty('XCLAIM', 's', 'g', 'n1', '0', '1-0'), 2);
+  assert.equal(dirty('XCLAIM', 's', 'g', 'n1', '0', '1-0'), 1, 'existing consumer');
+  assert.equal(dirty('XCLAIM', 's', 'g', 'n2', '0', '9-0'), 0, 'nothing to claim');
+  assert.equal(dirty('XAUTOCLAIM', 's', 'g', 'n3', '0', '0', 'COUNT', '1'), 2);
+  c.r('XDEL', 's', '2-0');
+  assert.equal(dirty('XCLAIM', 's', 'g', 'n4', '0', '2-0'), 1, 'a deleted entry leaves the PEL; no consumer made');
+  assert.deepEqual(c.events.filter((e) => e.startsWith('t xgroup-createconsumer')).length, 3, 'c, n1 and n3');
+});

@@ -13,7 +13,7 @@
  */
 import { ERR_SYNTAX, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { double, EMPTY_ARRAY, NULL_ARRAY, type Reply } from '../protocol/reply.js';
-import type { CommandContext } from './context.js';
+import { keysToTry, type CommandContext } from './context.js';
 import { parseBlockTimeoutSeconds } from './block-timeout.js';
 import { isErr, LONG_MAX, parsePositiveLong, parseRangeLong, zsetOf } from './zset-common.js';
 import type { ZSet } from '../keyspace/types/zset.js';
@@ -63,9 +63,12 @@ function zpop(max: boolean) {
   };
 }
 
-/** The first key (in argument order) holding a non-empty zset, WRONGTYPE, or null. */
+/**
+ * The first key (in argument order; on a blocked client's re-run, only the ready key) holding a
+ * non-empty zset, WRONGTYPE, or null.
+ */
 function firstNonEmpty(c: CommandContext, keys: readonly string[]): { key: string; z: ZSet } | typeof ERR_WRONGTYPE | null {
-  for (const key of keys) {
+  for (const key of keysToTry(c, keys)) {
     const v = c.ks.lookupWrite(c.db, key);
     if (v === undefined) continue;
     if (typeof v === 'string' || v.type !== 'zset') {

@@ -95,8 +95,9 @@ export class BlockedClients {
         for (const k of keys) {
           const queue = this.byKey.get(k);
           if (queue === undefined) continue;
+          const key = k.slice(k.indexOf('\0') + 1);
           for (const client of [...queue]) {
-            if (client.blocked !== null && !client.closed) this.reexecute(client);
+            if (client.blocked !== null && !client.closed) this.reexecute(client, key);
           }
         }
       }
@@ -105,16 +106,19 @@ export class BlockedClients {
     }
   }
 
-  private reexecute(client: Client): void {
+  /** Runs a blocked client's command again, to be served from `key` (which became ready). */
+  private reexecute(client: Client, key: string): void {
     const b = client.blocked!;
     const db = this.server.ks.dbs[b.dbId]!;
     client.db = db;
     client.reexecuting = true;
+    client.readyKey = key;
     let reply: Reply | undefined;
     try {
       reply = this.server.call(client, b.cmd, b.argv);
     } finally {
       client.reexecuting = false;
+      client.readyKey = undefined;
     }
     if (reply === BLOCKED) return;
     this.unblock(client, reply);

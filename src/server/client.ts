@@ -147,6 +147,8 @@ export class Client implements CommandContext {
   blocked: BlockState | null = null;
   /** True while the server re-runs this client's blocked command. */
   reexecuting = false;
+  /** The ready key a re-run serves (BlockedClients.reexecute). */
+  readyKey: string | undefined = undefined;
   /** The command call() is running for this client (what block() records). */
   runningCmd: Command<Client> | null = null;
   runningArgv: string[] = [];

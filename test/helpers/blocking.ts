@@ -24,3 +24,10 @@ export async function block(admin: RespClient, c: RespClient, ...cmd: string[]):
   await waitFor(async () => (await blockedClients(admin)) === before + 1, 5000, `${cmd[0]} to block`);
   return [reply]; // wrapped: an async function would otherwise wait for the reply itself
 }
+
+/** The reply of a blocked client, which must arrive within `ms` (a test fails instead of hanging). */
+export function served(reply: Promise<Decoded>, ms = 5000): Promise<Decoded> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`the blocked client was not served within ${ms} ms`)), ms); });
+  return Promise.race([reply, late]).finally(() => clearTimeout(timer));
+}

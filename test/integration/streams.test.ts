@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServer } from '../helpers/server.js';
-import { block, blockedClients, connect } from '../helpers/blocking.js';
+import { block, blockedClients, connect, served } from '../helpers/blocking.js';
 import { drain, record } from '../helpers/recorder.js';
 
 test('XREAD BLOCK with $ is served by a later XADD, not by entries older than the block', async () => {
@@ -28,6 +28,35 @@ test('XREAD BLOCK with $ is served by a later XADD, not by entries older than th
       assert.equal(await blockedClients(admin), 0);
     } finally {
       c1!.close(); c2!.close();
+    }
+  });
+});
+
+test('a blocked XREAD is served once the last ID passes its own, even with no entry left to give (7.0.15)', async () => {
+  await withServer({}, async (s, admin) => {
+    const [c1, c2] = await connect(s, 2);
+    try {
+      // An empty stream whose last ID is 5-0, swapped into the database a reader waits in.
+      await admin.call('XADD', 'k', '5-0', 'f', 'v');
+      await admin.call('XDEL', 'k', '5-0');
+      await c1!.call('SELECT', '2');
+      const [r1] = await block(admin, c1!, 'XREAD', 'BLOCK', '0', 'STREAMS', 'k', '$');
+      await admin.call('SWAPDB', '0', '2');
+      assert.deepEqual(await served(r1), [['k', []]]);
+      // An XADD trimmed away at once: the reader (XREADGROUP too) is served nothing; the group
+      // keeps its last delivered ID (nothing was delivered) and gains the consumer.
+      await c2!.call('SELECT', '2');
+      await c2!.call('XGROUP', 'CREATE', 'k', 'g', '$');
+      const [r2] = await block(admin, c1!, 'XREAD', 'BLOCK', '0', 'STREAMS', 'k', '$');
+      const [r3] = await block(admin, c2!, 'XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'k', '>');
+      await admin.call('SELECT', '2');
+      await admin.call('XADD', 'k', 'MAXLEN', '0', '6-0', 'f', 'v');
+      assert.deepEqual(await served(r2), [['k', []]]);
+      assert.deepEqual(await served(r3), [['k', []]]);
+      assert.deepEqual(await admin.call('XINFO', 'GROUPS', 'k'), [['name', 'g', 'consumers', 1, 'pending', 0, 'last-delivered-id', '5-0', 'entries-read', null, 'lag', 0]]);
+    } finally {
+      c1!.close();
+      c2!.close();
     }
   });
 });

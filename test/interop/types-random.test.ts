@@ -1,6 +1,8 @@
 /**
- * Strings and bitmaps, keys, lists, hashes, sets, small sorted sets, HyperLogLogs, geo sets and
- * streams (explicit IDs) under random operations, Garrison against redis-server 7.0: one seeded sequence goes to both servers, and every reply must match.
+ * Strings and bitmaps, keys, lists, hashes, sets, small sorted sets, HyperLogLogs, geo sets,
+ * streams (explicit IDs) and their consumer groups under random operations in three databases,
+ * Garrison against redis-server 7.0: one seeded sequence goes to both servers, and every reply
+ * must match.
  * Replies must be byte-identical, except a few replies whose element order Redis leaves to its
  * hash table (SMEMBERS, HGETALL and the like), which are compared as multisets.
  *
@@ -10,7 +12,15 @@
  * - encodings converting both ways at thresholds lowered for the test;
  * - integer and float edges reached by INCRBY, INCRBYFLOAT, HINCRBY and HINCRBYFLOAT;
  * - list indexes and counts from both ends;
- * - stores over their own sources.
+ * - stores over their own sources;
+ * - keys moved, copied and swapped between databases, and the SELECTs the replication stream
+ *   carries for them;
+ * - consumer groups' pending entries, claims and what they propagate (XCLAIM ... TIME, whose
+ *   time is masked, as are idle times: see maskTimes).
+ * Two more connections, the blockers, send blocking commands (BLPOP and the rest, BZPOPMIN,
+ * BZMPOP, XREAD and XREADGROUP with BLOCK 0) at points of the sequence: both servers must block
+ * them or answer them alike, serve them at the same points with the same replies, and at the end
+ * of a batch CLIENT UNBLOCK releases the ones still waiting.
  * After every batch both servers must also agree on:
  * - the digest of each key;
  * - the keyspace notifications, in order (a subscriber to `__key*__:*` on each);
@@ -29,7 +39,7 @@ import { RespClient, type Decoded, type RawReply } from '../helpers/resp-client.
 import { requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
 import { escapeBytes } from './helpers/script.js';
 import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
-import { generator, KEYS_PER_FAMILY, LEX_KEY, SMALL_ENCODINGS, type Cmd } from './helpers/random-commands.js';
+import { DBS, generator, KEYS_PER_FAMILY, LEX_KEY, SMALL_ENCODINGS, type Cmd, type Step } from './helpers/random-commands.js';
 import { ReplicationTap } from './helpers/replication-tap.js';
 
 const skip = requireBinaries('redis-server');
@@ -37,7 +47,6 @@ const SEED = Number(process.env['INTEROP_SEED'] ?? 20261206);
 const BATCHES = 60;
 const PER_BATCH = 250;
 
-/** Commands whose reply is a set in Redis's hash-table order: compared without order. */
 /** The channel a marker is published to after each batch: the notifications before it are the batch's. */
 const MARKER = 'types-random-batch-end';
 
@@ -54,6 +63,7 @@ async function notificationsUntilMarker(sub: RespClient, b: number): Promise<str
   }
 }
 
+/** Commands whose reply is a set in Redis's hash-table order: compared without order. */
 const UNORDERED = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF', 'HKEYS', 'HVALS', 'HGETALL']);
 
 /** A reply as text, for comparing elements without their order. */
@@ -105,9 +115,39 @@ function allowed(cmd: Cmd, redis: Decoded, garrison: Decoded): boolean {
     return (redis === 'raw' && (garrison === 'embstr' || garrison === 'int')) || (redis === 'embstr' && garrison === 'int');
   }
   if (name === 'SORT') return staleErrnoSort(redis, garrison);
+  if (name === 'XPENDING' || name === 'XINFO') return canonical(maskTimes(redis)) === canonical(maskTimes(garrison));
   if (!UNORDERED.has(name)) return false;
   const ea = elements(name, redis), eb = elements(name, garrison);
   return ea !== null && eb !== null && ea.join('\n') === eb.join('\n');
+}
+
+/** Integers this large are Unix times in milliseconds (stream IDs here are small). */
+const UNIX_MS = 1_000_000_000_000;
+
+/**
+ * A reply with what depends on when a server ran the command replaced by 'T': idle times (the
+ * value after `idle` in XINFO CONSUMERS, the third element of XPENDING's extended entries
+ * [id, consumer, idle, deliveries]) and Unix times (XINFO STREAM FULL's seen and delivery times).
+ */
+function maskTimes(v: Decoded): Decoded {
+  if (typeof v === 'number' || typeof v === 'bigint') return v >= UNIX_MS ? 'T' : v;
+  if (Array.isArray(v)) {
+    const out = v.map(maskTimes);
+    const pendingEntry = v.length === 4 && typeof v[0] === 'string' && /^\d+-\d+$/.test(v[0]) && typeof v[1] === 'string' && typeof v[2] === 'number';
+    if (pendingEntry) out[2] = 'T';
+    for (let i = 0; i + 1 < v.length; i++) if (v[i] === 'idle') out[i + 1] = 'T';
+    return out;
+  }
+  if (v !== null && typeof v === 'object' && 'map' in v) {
+    return { map: v.map.map(([k, x]): [Decoded, Decoded] => [k, k === 'idle' ? 'T' : maskTimes(x)]) };
+  }
+  return v;
+}
+
+/** A propagated command with XCLAIM's TIME argument (the delivery time) masked. */
+function maskPropagated(cmd: string[]): string {
+  if (cmd[0]!.toUpperCase() !== 'XCLAIM') return cmd.join(' ');
+  return cmd.map((a, i) => (i > 0 && cmd[i - 1]!.toUpperCase() === 'TIME' ? 'T' : a)).join(' ');
 }
 
 /**
@@ -124,6 +164,30 @@ function elements(name: string, v: Decoded): string[] | null {
   if (v !== null && typeof v === 'object' && 'set' in v) return v.set.map(canonical).sort();
   if (v !== null && typeof v === 'object' && 'map' in v) return v.map.map(canonical).sort();
   return null;
+}
+
+/** A server's changes counter (rdb_changes_since_last_save). */
+async function dirty(c: RespClient): Promise<string> {
+  const v = await c.call('INFO', 'persistence');
+  // A bulk string in RESP2, a verbatim string in RESP3.
+  const text = typeof v === 'string' ? v : (v as { verbatim: string }).verbatim;
+  return /rdb_changes_since_last_save:(\d+)/.exec(text)![1]!;
+}
+
+/**
+ * Whether a SWAPDB could serve the waiting blockers in an order only Redis's hash table decides:
+ * after a swap Redis signals the keys clients wait on in the order of its `blocking_keys` dict,
+ * whose hash function has a random seed per process. With one client waiting on one key the
+ * order cannot matter.
+ */
+function swapOrderMatters(waiting: Array<{ cmd: Cmd } | null>): boolean {
+  const cmds = waiting.filter((w) => w !== null).map((w) => w!.cmd);
+  if (cmds.length > 1) return true;
+  if (cmds.length === 0) return false;
+  const name = String(cmds[0]![0]).toUpperCase();
+  const keys = name === 'BLMPOP' || name === 'BZMPOP' ? Number(cmds[0]![2])
+    : /^(BLPOP|BRPOP|BZPOPMIN|BZPOPMAX)$/.test(name) ? cmds[0]!.length - 2 : 1;
+  return keys > 1;
 }
 
 describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Garrison vs redis-server 7.0 under random operations', { skip: skip ?? false }, () => {
@@ -143,6 +207,11 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
   /** What each server propagates to a replica. */
   let rtap: ReplicationTap;
   let gtap: ReplicationTap;
+  /** The blockers of each server (steps for clients 1 and 2), and their client IDs. */
+  const rb: RespClient[] = [];
+  const gb: RespClient[] = [];
+  const rbId: string[] = [];
+  const gbId: string[] = [];
 
   before(async () => {
     redis = await startRedis();
@@ -151,6 +220,12 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
     gc = await RespClient.connect(garrison.port);
     rq = await RespClient.connect(redis.port);
     gq = await RespClient.connect(garrison.port);
+    for (let n = 0; n < 2; n++) {
+      rb.push(await RespClient.connect(redis.port));
+      gb.push(await RespClient.connect(garrison.port));
+      rbId.push(String(await rb[n]!.call('CLIENT', 'ID')));
+      gbId.push(String(await gb[n]!.call('CLIENT', 'ID')));
+    }
     for (const c of [rc, gc]) {
       assert.deepEqual(await c.call('CONFIG', 'SET', ...SMALL_ENCODINGS.flat(), 'notify-keyspace-events', 'KEA'), { status: 'OK' });
     }
@@ -175,6 +250,7 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
     gsub?.close();
     rtap?.close();
     gtap?.close();
+    for (const c of [...rb, ...gb]) c.close();
     await garrison?.close();
     await redis?.stop();
   });
@@ -184,7 +260,10 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
     test(`RESP${protocol}, seed ${seed}: ${BATCHES * PER_BATCH} commands give the same replies and the same data`, async () => {
       // The previous run may have ended inside a transaction (DISCARD answers an error if not).
       for (const c of [rc, gc]) await c.callRaw('DISCARD');
-      for (const c of [rc, gc]) await c.callRaw('HELLO', protocol);
+      for (const c of [rc, gc, ...rb, ...gb]) {
+        await c.callRaw('HELLO', protocol);
+        await c.callRaw('SELECT', 0);
+      }
       await runSequence(seed);
     });
   }
@@ -204,32 +283,47 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
     const related = (cmd: Cmd): string => {
       const names = new Set(cmd.slice(1).map(String).filter((a) => allKeys.includes(a)));
       for (const extra of (process.env['RELATED'] ?? '').split(',')) if (extra !== '') names.add(extra);
-      return history.filter((h) => h.slice(1).some((a) => names.has(String(a)))).slice(-12)
+      // Database changes name no key but decide which key a name means.
+      const dbCommand = (h: Cmd): boolean => h.some((a, i) => i < 2 && /^(SELECT|SWAPDB|MULTI|EXEC|DISCARD)$/i.test(String(a)));
+      return history.filter((h) => dbCommand(h) || h.slice(1).some((a) => names.has(String(a)))).slice(-Number(process.env['RELATED_LINES'] ?? 16))
         .map((h) => `    ${escapeBytes(Buffer.from(h.join(' '), 'latin1'), 200)}`).join('\n');
     };
-    /** The failing command's keys as both servers hold them at the end of the batch. */
-    const keyStates = async (cmd: Cmd): Promise<string> => {
+    /** The failing command's keys as both servers hold them in database `db`. */
+    const keyStates = async (cmd: Cmd, db = 0): Promise<string> => {
       const lines: string[] = [];
       for (const k of cmd.slice(1).map(String).filter((a) => allKeys.includes(a))) {
-        const probe: Cmd[] = [['TYPE', k], ['OBJECT', 'ENCODING', k], ['DUMP', k]];
+        const probe: Cmd[] = [['SELECT', db], ['TYPE', k], ['OBJECT', 'ENCODING', k], ['DUMP', k], ['SELECT', 0]];
         const [a, b] = await Promise.all([rq.pipeline(probe), gq.pipeline(probe)]);
-        for (let j = 0; j < probe.length; j++) {
+        for (let j = 1; j < probe.length - 1; j++) {
           lines.push(`    ${probe[j]!.join(' ')}: redis ${escapeBytes(a[j]!.raw, 200)} garrison ${escapeBytes(b[j]!.raw, 200)}`);
         }
       }
       return lines.join('\n');
     };
-    for (let b = 0; b < BATCHES; b++) {
-      const cmds: Cmd[] = [];
-      for (let i = 0; i < PER_BATCH; i++) cmds.push(next());
+    const fail = async (where: string, cmd: Cmd, r: RawReply | string, g: RawReply | string): Promise<never> => {
+      const text = (x: RawReply | string): string => (typeof x === 'string' ? x : escapeBytes(x.raw));
+      const state = await keyStates(cmd);
+      assert.fail(`${where}: ${escapeBytes(Buffer.from(cmd.join(' '), 'latin1'))}\n` +
+        `  redis:    ${text(r)}\n  garrison: ${text(g)}\n  after:\n${related(cmd)}\n  keys now (db 0):\n${state}`);
+    };
+    /** The sequence's own commands: each reply compared, transactions followed. */
+    const runMain = async (b: number, cmds: Cmd[]): Promise<void> => {
+      // DIRTY_EACH=1 (to find a command that counts changes differently): one command at a time,
+      // the counters compared after each.
+      if (process.env['DIRTY_EACH'] === '1' && cmds.length > 1) {
+        for (const cmd of cmds) {
+          const before = await Promise.all([dirty(rq), dirty(gq)]);
+          await runMain(b, [cmd]);
+          const after = await Promise.all([dirty(rq), dirty(gq)]);
+          const [rd, gd] = [Number(after[0]) - Number(before[0]), Number(after[1]) - Number(before[1])];
+          if (rd !== gd) await fail(`batch ${b}: changes counted redis ${rd}, garrison ${gd}`, cmd, '', '');
+        }
+        return;
+      }
       const [rr, gr] = await Promise.all([rc.pipeline(cmds), gc.pipeline(cmds)]);
       for (let i = 0; i < cmds.length; i++) {
         const name = String(cmds[i]![0]).toUpperCase();
-        if (!sameReply(cmds[i]!, rr[i]!, gr[i]!, name === 'EXEC' ? queued : null)) {
-          const state = await keyStates(cmds[i]!);
-          assert.fail(`batch ${b} command ${i}: ${escapeBytes(Buffer.from(cmds[i]!.join(' '), 'latin1'))}\n` +
-            `  redis:    ${escapeBytes(rr[i]!.raw)}\n  garrison: ${escapeBytes(gr[i]!.raw)}\n  after:\n${related(cmds[i]!)}\n  keys now:\n${state}`);
-        }
+        if (!sameReply(cmds[i]!, rr[i]!, gr[i]!, name === 'EXEC' ? queued : null)) await fail(`batch ${b}`, cmds[i]!, rr[i]!, gr[i]!);
         history.push(cmds[i]!);
         // The commands of the open transaction, for comparing EXEC's elements.
         if (name === 'MULTI') queued = [];
@@ -241,6 +335,86 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
           : v !== null && typeof v === 'object' && 'error' in v ? `error ${v.error.split(' ')[0]}` : null;
         if (what !== null) seen.set(what, (seen.get(what) ?? 0) + 1);
       }
+    };
+    /** Each blocker's command still waiting for its reply on both servers. */
+    const waiting: Array<{ cmd: Cmd; r: Promise<RawReply>; g: Promise<RawReply> } | null> = [null, null];
+    /** Whether the client `id` is blocked, as CLIENT LIST's flags say. */
+    const isBlocked = async (q: RespClient, id: string): Promise<boolean> => {
+      const line = String(await q.call('CLIENT', 'LIST', 'ID', id));
+      return /(^| )flags=\S*b/.test(line);
+    };
+    /** The reply to a blocker's command, or 'blocked' once the server says it blocks. */
+    const settle = async (q: RespClient, id: string, p: Promise<RawReply>): Promise<RawReply | 'blocked'> => {
+      let reply: RawReply | null = null;
+      void p.then((v) => { reply = v; }, () => {});
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        if (reply !== null) return reply;
+        if (await isBlocked(q, id)) return 'blocked';
+        if (Date.now() > deadline) throw new Error(`client ${id}: neither a reply nor blocked within 10 s`);
+      }
+    };
+    /** A reply that must arrive now (the server no longer blocks the client). */
+    const within = (p: Promise<RawReply>, who: string): Promise<RawReply> => Promise.race([
+      p, new Promise<RawReply>((_, reject) => setTimeout(() => reject(new Error(`${who}: no reply within 10 s from an unblocked client`)), 10_000).unref()),
+    ]);
+    /**
+     * Blocker n's waiting command, if any: both servers must still block it, or both must have
+     * served it (by the sequence's commands so far), with the same reply.
+     */
+    const resolveWaiting = async (b: number, n: number): Promise<void> => {
+      const w = waiting[n];
+      if (w === null || w === undefined) return;
+      const [rBlocked, gBlocked] = await Promise.all([isBlocked(rq, rbId[n]!), isBlocked(gq, gbId[n]!)]);
+      if (rBlocked !== gBlocked) await fail(`batch ${b}, blocker ${n + 1}`, w.cmd, rBlocked ? 'still blocked' : 'served', gBlocked ? 'still blocked' : 'served');
+      if (rBlocked) return;
+      const [r, g] = await Promise.all([within(w.r, 'redis'), within(w.g, 'garrison')]);
+      if (!sameReply(w.cmd, r, g, null)) await fail(`batch ${b}, blocker ${n + 1} served`, w.cmd, r, g);
+      waiting[n] = null;
+    };
+    /** A blocker's step: skipped while its previous command waits, else sent to both. */
+    const runBlocker = async (b: number, n: number, cmd: Cmd): Promise<void> => {
+      await resolveWaiting(b, n);
+      if (waiting[n] !== null) return;
+      history.push([`@${n + 1}`, ...cmd]);
+      const r = rb[n]!.callRaw(...cmd), g = gb[n]!.callRaw(...cmd);
+      const [rs, gs] = await Promise.all([settle(rq, rbId[n]!, r), settle(gq, gbId[n]!, g)]);
+      if (rs === 'blocked' || gs === 'blocked') {
+        if (rs !== gs) await fail(`batch ${b}, blocker ${n + 1}`, cmd, rs === 'blocked' ? rs : escapeBytes(rs.raw), gs === 'blocked' ? gs : escapeBytes(gs.raw));
+        seen.set('blocked', (seen.get('blocked') ?? 0) + 1);
+        waiting[n] = { cmd, r, g };
+      } else if (!sameReply(cmd, rs, gs, null)) {
+        await fail(`batch ${b}, blocker ${n + 1}`, cmd, rs, gs);
+      }
+    };
+    /** What is still blocked is released by CLIENT UNBLOCK (TIMEOUT or ERROR). */
+    const releaseWaiting = async (b: number): Promise<void> => {
+      for (let n = 0; n < waiting.length; n++) {
+        await resolveWaiting(b, n);
+        const w = waiting[n];
+        if (w === null || w === undefined) continue;
+        const how = b % 2 === 0 ? 'TIMEOUT' : 'ERROR';
+        const [ru, gu] = await Promise.all([rq.callRaw('CLIENT', 'UNBLOCK', rbId[n]!, how), gq.callRaw('CLIENT', 'UNBLOCK', gbId[n]!, how)]);
+        assert.ok(ru.raw.equals(gu.raw), `batch ${b}: CLIENT UNBLOCK ${how} of blocker ${n + 1}: redis ${escapeBytes(ru.raw)}, garrison ${escapeBytes(gu.raw)}`);
+        history.push(['@q', 'CLIENT', 'UNBLOCK', `blocker${n + 1}`, how]);
+        await resolveWaiting(b, n);
+        if (waiting[n] !== null) await fail(`batch ${b}, blocker ${n + 1}`, w.cmd, 'blocked after CLIENT UNBLOCK', '');
+      }
+    };
+    for (let b = 0; b < BATCHES; b++) {
+      const steps: Step[] = [];
+      for (let i = 0; i < PER_BATCH; i++) steps.push(next());
+      // The sequence's commands run as pipelines between the blockers' steps.
+      for (let i = 0; i < steps.length;) {
+        let j = i;
+        while (j < steps.length && steps[j]!.client === 0) j++;
+        const cmds = steps.slice(i, j).map((st) => st.cmd);
+        if (cmds.some((c) => c[0] === 'SWAPDB') && swapOrderMatters(waiting)) await releaseWaiting(b);
+        if (j > i) await runMain(b, cmds);
+        if (j < steps.length) await runBlocker(b, steps[j]!.client - 1, steps[j]!.cmd);
+        i = j + 1;
+      }
+      await releaseWaiting(b);
       // The same keyspace notifications, in the same order.
       await Promise.all([rq.call('PUBLISH', MARKER, String(b)), gq.call('PUBLISH', MARKER, String(b))]);
       const [rn, gn] = await Promise.all([notificationsUntilMarker(rsub, b), notificationsUntilMarker(gsub, b)]);
@@ -259,8 +433,8 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
         throw new Error(`${who}: ${e.message}; ${lines.join(', ')}`);
       };
       const [rEnd, gEnd] = await Promise.all([rtap.until(isMarker, rFrom).catch(tapFailure('redis', rq)), gtap.until(isMarker, gFrom).catch(tapFailure('garrison', gq))]);
-      const rs = rtap.commands.slice(rFrom, rEnd).map((c) => c.join(' '));
-      const gs = gtap.commands.slice(gFrom, gEnd).map((c) => c.join(' '));
+      const rs = rtap.commands.slice(rFrom, rEnd).map(maskPropagated);
+      const gs = gtap.commands.slice(gFrom, gEnd).map(maskPropagated);
       for (let j = 0; j < Math.max(rs.length, gs.length); j++) {
         if (rs[j] !== gs[j]) {
           const around = (xs: string[]): string => xs.slice(Math.max(0, j - 3), j + 3).map((x) => escapeBytes(x, 160)).join('\n            ');
@@ -269,28 +443,28 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
       }
       rFrom = rEnd + 1;
       gFrom = gEnd + 1;
-      const check: Cmd[] = [['DEBUG', 'DIGEST-VALUE', ...allKeys], ['DBSIZE']];
-      const [rc2, gc2] = await Promise.all([rq.pipeline(check), gq.pipeline(check)]);
-      const rd = rc2[0]!.value as Decoded[], gd = gc2[0]!.value as Decoded[];
-      const differing = allKeys.filter((_, j) => JSON.stringify(rd[j]) !== JSON.stringify(gd[j]));
-      if (differing.length > 0) {
-        const states: string[] = [];
-        for (const k of differing) states.push(`  ${k}:\n${related(['DEL', k])}\n${await keyStates(['DEL', k])}`);
-        assert.fail(`after batch ${b}, the digests of ${differing.join(', ')} differ:\n${states.join('\n')}`);
+      // The same keys and values in every database, and the same whole-dataset digest (which
+      // also covers expiry times).
+      for (let db = 0; db < DBS; db++) {
+        const check: Cmd[] = [['SELECT', db], ['DEBUG', 'DIGEST-VALUE', ...allKeys], ['DBSIZE'], ['SELECT', 0]];
+        const [rc2, gc2] = await Promise.all([rq.pipeline(check), gq.pipeline(check)]);
+        const rd = rc2[1]!.value as Decoded[], gd = gc2[1]!.value as Decoded[];
+        const differing = allKeys.filter((_, j) => JSON.stringify(rd[j]) !== JSON.stringify(gd[j]));
+        if (differing.length > 0) {
+          const states: string[] = [];
+          for (const k of differing) states.push(`  ${k}:\n${related(['DEL', k])}\n${await keyStates(['DEL', k], db)}`);
+          assert.fail(`after batch ${b}, the digests of ${differing.join(', ')} in db ${db} differ:\n${states.join('\n')}`);
+        }
+        assert.ok(rc2[2]!.raw.equals(gc2[2]!.raw), `after batch ${b}, DBSIZE of db ${db} differs`);
       }
-      assert.ok(rc2[1]!.raw.equals(gc2[1]!.raw), `after batch ${b}, DBSIZE differs`);
+      const [rdig, gdig] = await Promise.all([rq.callRaw('DEBUG', 'DIGEST'), gq.callRaw('DEBUG', 'DIGEST')]);
+      assert.ok(rdig.raw.equals(gdig.raw), `after batch ${b}, DEBUG DIGEST differs`);
       // The same number of changes (Redis's dirty counter, which also decides what propagates).
-      const dirty = async (c: RespClient): Promise<string> => {
-        const v = await c.call('INFO', 'persistence');
-        // A bulk string in RESP2, a verbatim string in RESP3.
-        const text = typeof v === 'string' ? v : (v as { verbatim: string }).verbatim;
-        return /rdb_changes_since_last_save:(\d+)/.exec(text)![1]!;
-      };
       const [rdirty, gdirty] = await Promise.all([dirty(rq), dirty(gq)]);
       assert.equal(gdirty, rdirty, `after batch ${b}, rdb_changes_since_last_save differs`);
     }
     // The sequence reached both sides of every threshold, and the type and range errors.
-    for (const enc of ['encoding listpack', 'encoding hashtable', 'encoding intset', 'encoding skiplist', 'encoding quicklist', 'encoding int', 'encoding embstr', 'error WRONGTYPE', 'error ERR']) {
+    for (const enc of ['encoding listpack', 'encoding hashtable', 'encoding intset', 'encoding skiplist', 'encoding quicklist', 'encoding int', 'encoding embstr', 'error WRONGTYPE', 'error ERR', 'error NOGROUP', 'blocked']) {
       assert.ok((seen.get(enc) ?? 0) > 0, `the sequence never reached ${enc}: ${JSON.stringify([...seen])}`);
     }
   }

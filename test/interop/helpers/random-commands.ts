@@ -1,8 +1,10 @@
 /**
  * The seeded command sequence of types-random.test.ts: strings, lists, hashes, sets, small sorted
- * sets and key commands over a small keyspace, so that keys change type, encodings cross their
- * (lowered) thresholds both ways, and numbers reach their edges. A module of its own so that a
- * failure can be replayed command by command outside the test.
+ * sets, HyperLogLogs, geo, streams with their consumer groups, and key commands over a small
+ * keyspace in three databases, so that keys change type and database, encodings cross their
+ * (lowered) thresholds both ways, and numbers reach their edges. Some steps go to one of two
+ * other connections, the blockers, which send blocking commands the sequence later serves. A
+ * module of its own so that a failure can be replayed command by command outside the test.
  */
 
 /** The one key outside the families: a sorted set whose scores are all 0, for lex ranges. */
@@ -28,9 +30,22 @@ export function rng(seed: number): (n: number) => number {
 
 export type Cmd = Array<string | number>;
 
+/** One step of the sequence: a command for the sequence's own connection (0) or a blocker (1, 2). */
+export interface Step {
+  client: 0 | 1 | 2;
+  cmd: Cmd;
+}
+
+/** The databases the sequence uses (SELECT, MOVE, SWAPDB, COPY ... DB). */
+export const DBS = 3;
+
+/** Consumer groups and consumers of the stream keys. */
+export const GROUPS = ['g0', 'g1'];
+const CONSUMERS = ['c0', 'c1', 'c2'];
+
 export const KEYS_PER_FAMILY = 6;
 
-export function generator(seed: number): () => Cmd {
+export function generator(seed: number): () => Step {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[r(xs.length)]!;
   // Each family has its own keys; one command in 12 uses a key another family may hold.
@@ -49,7 +64,7 @@ export function generator(seed: number): () => Cmd {
   const single = (): Cmd => {
     const k = r(100);
     // Strings (and bit-free string edits).
-    if (k < 22) {
+    if (k < 20) {
       const s = key('str');
       switch (r(30)) {
         case 0: return ['SET', s, value(), ...pick([[], [], ['NX'], ['XX'], ['GET'], ['XX', 'GET'], ['KEEPTTL']])];
@@ -84,7 +99,7 @@ export function generator(seed: number): () => Cmd {
       }
     }
     // Lists.
-    if (k < 46) {
+    if (k < 40) {
       const l = key('list');
       switch (r(22)) {
         case 0: case 1: return [pick(['LPUSH', 'RPUSH']), l, value(), ...(r(2) === 0 ? [value(), value()] : [])];
@@ -108,7 +123,7 @@ export function generator(seed: number): () => Cmd {
       }
     }
     // Hashes.
-    if (k < 66) {
+    if (k < 56) {
       const h = key('hash');
       const field = (): string => pick(['f1', 'f2', 'f3', `f${r(12)}`, 'long-field-name-past-12', '\x00']);
       switch (r(18)) {
@@ -130,7 +145,7 @@ export function generator(seed: number): () => Cmd {
       }
     }
     // Sets.
-    if (k < 86) {
+    if (k < 72) {
       const s = key('set');
       const member = (): string => (r(3) === 0 ? pick(['m', 'n', 'long-member-value', '\xff']) : String(r(14) - 2));
       switch (r(18)) {
@@ -150,7 +165,7 @@ export function generator(seed: number): () => Cmd {
       }
     }
     // Small sorted sets around the listpack threshold.
-    if (k < 94) {
+    if (k < 80) {
       const z = key('zset');
       const m = (): string => pick(['a', 'b', 'c', `m${r(10)}`, 'member-longer-than-12']);
       switch (r(16)) {
@@ -180,7 +195,7 @@ export function generator(seed: number): () => Cmd {
     // geo sets and streams with explicit IDs. No STOREDIST: V8's sin/cos/asin differ from
     // glibc's in the last bit for some arguments, and it stores the whole double
     // (docs/compatibility.md).
-    if (k < 97) {
+    if (k < 85) {
       switch (r(16)) {
         case 0: case 1: case 2: {
           const args: Cmd = ['PFADD', key('hll')];
@@ -202,10 +217,15 @@ export function generator(seed: number): () => Cmd {
         default: return ['XTRIM', key('stream'), pick(['MAXLEN', 'MINID']), ...pick([[], ['=']]), String(r(20))];
       }
     }
-    // Keys across families.
+    if (k < 93) return streamGroups(key('stream'));
+    // Keys across families and databases.
     const fam = pick(['str', 'list', 'hash', 'set', 'zset', 'hll', 'geo', 'stream']);
     const a = key(fam);
-    switch (r(14)) {
+    switch (r(18)) {
+      case 14: return ['SELECT', r(DBS)];
+      case 15: return ['MOVE', a, r(DBS)];
+      case 16: return ['COPY', a, key(fam), 'DB', r(DBS), ...(r(2) === 0 ? ['REPLACE'] : [])];
+      case 17: return r(3) === 0 ? ['SWAPDB', r(DBS), r(DBS)] : ['DBSIZE'];
       case 0: return ['DEL', a, key(pick(['str', 'list', 'hash', 'set']))];
       case 1: return ['EXISTS', a, a, key(fam)];
       case 2: return ['TYPE', a];
@@ -227,10 +247,56 @@ export function generator(seed: number): () => Cmd {
   // DISCARD): the queued replies, EXEC's array or EXECABORT, and what the transaction propagates
   // wrapped in MULTI/EXEC.
   const pending: Cmd[] = [];
+  const streamId = (): string => `${1 + r(30)}-${r(3)}`;
+  /**
+   * Consumer groups. Idle times depend on when a server runs a command, so the ones compared
+   * exactly are relative to a claim's IDLE 100000 against a threshold of 50000.
+   */
+  const streamGroups = (s: string): Cmd => {
+    const g = pick(GROUPS), c = pick(CONSUMERS);
+    switch (r(16)) {
+      case 0: case 1: return ['XGROUP', 'CREATE', s, g, pick(['$', '0', `${r(30)}`, streamId()]), ...pick([[], ['MKSTREAM'], ['ENTRIESREAD', String(r(10) - 1)]])];
+      case 2: return ['XGROUP', 'SETID', s, g, pick(['$', '0', streamId()]), ...pick([[], ['ENTRIESREAD', String(r(10))]])];
+      case 3: return ['XGROUP', 'DESTROY', s, g];
+      case 4: return ['XGROUP', pick(['CREATECONSUMER', 'DELCONSUMER']), s, g, c];
+      case 5: case 6: case 7:
+        return ['XREADGROUP', 'GROUP', g, c, ...pick([[], ['COUNT', String(1 + r(3))]]), ...pick([[], [], ['NOACK']]), 'STREAMS', s, pick(['>', '>', '0', streamId()])];
+      case 8: return ['XACK', s, g, streamId(), ...(r(2) === 0 ? [streamId()] : [])];
+      case 9: return ['XPENDING', s, g];
+      case 10: return ['XPENDING', s, g, ...pick([[], ['IDLE', '50000']]), '-', '+', String(r(6)), ...pick([[], [c]])];
+      case 11: return ['XCLAIM', s, g, c, pick(['0', '50000']), streamId(), ...(r(2) === 0 ? [streamId()] : []),
+        ...pick([[], ['JUSTID'], ['FORCE'], ['RETRYCOUNT', '3'], ['IDLE', '100000'], ['LASTID', streamId()]])];
+      case 12: return ['XAUTOCLAIM', s, g, c, pick(['0', '50000']), pick(['0-0', streamId()]), ...pick([[], ['COUNT', String(1 + r(3))]]), ...pick([[], ['JUSTID']])];
+      case 13: return ['XINFO', 'GROUPS', s];
+      case 14: return ['XINFO', 'CONSUMERS', s, g];
+      default: return ['XINFO', 'STREAM', s, ...pick([[], ['FULL'], ['FULL', 'COUNT', '2']])];
+    }
+  };
+  /**
+   * What a blocker sends: a blocking command with no timeout (served by a later command of the
+   * sequence, or unblocked by the test at the end of the batch), or a SELECT.
+   */
+  const blocking = (): Cmd => {
+    const dir = (): string => pick(['LEFT', 'RIGHT']);
+    switch (r(12)) {
+      case 0: return ['SELECT', r(DBS)];
+      case 1: return ['BLMOVE', key('list'), key('list'), dir(), dir(), 0];
+      case 2: return ['BRPOPLPUSH', key('list'), key('list'), 0];
+      case 3: return ['BLMPOP', 0, 2, key('list'), key('list'), dir(), ...pick([[], ['COUNT', String(1 + r(3))]])];
+      case 4: return [pick(['BZPOPMIN', 'BZPOPMAX']), key('zset'), ...(r(2) === 0 ? [key('zset')] : []), 0];
+      case 5: return ['BZMPOP', 0, 1, key('zset'), pick(['MIN', 'MAX']), ...pick([[], ['COUNT', String(1 + r(3))]])];
+      case 6: return ['XREAD', 'COUNT', 2, 'BLOCK', 0, 'STREAMS', key('stream'), '$'];
+      case 7: return ['XREADGROUP', 'GROUP', pick(GROUPS), pick(CONSUMERS), 'COUNT', 2, 'BLOCK', 0, 'STREAMS', key('stream'), '>'];
+      default: return [pick(['BLPOP', 'BRPOP']), key('list'), ...(r(2) === 0 ? [key('list')] : []), 0];
+    }
+  };
+  const main = (cmd: Cmd): Step => ({ client: 0, cmd });
   return () => {
-    if (pending.length > 0) return pending.shift()!;
-    if (r(40) !== 0) return single();
+    if (pending.length > 0) return main(pending.shift()!);
+    const k = r(40);
+    if (k === 1 || k === 2) return { client: k, cmd: blocking() };
+    if (k !== 0) return main(single());
     pending.push(...Array.from({ length: 1 + r(4) }, single), r(10) === 0 ? ['DISCARD'] : ['EXEC']);
-    return ['MULTI'];
+    return main(['MULTI']);
   };
 }

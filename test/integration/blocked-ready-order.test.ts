@@ -1,0 +1,49 @@
+/**
+ * Which key serves a client blocked on several keys. Redis serves blocked clients key by key, in
+ * the order the keys became ready (after the command, or after a whole EXEC), so a client waiting
+ * on `a b` is served from `b` when `b` was written first, even when `a` holds something by the
+ * time it is served; the first key in its arguments is only what a command served at once takes.
+ * Facts checked against redis-server 7.0.15 for every blocking family.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withServer } from '../helpers/server.js';
+import { block, blockedClients, connect, served } from '../helpers/blocking.js';
+import type { RespClient } from '../helpers/resp-client.js';
+
+/** Runs `cmds` as one transaction on `admin`. */
+async function transaction(admin: RespClient, ...cmds: string[][]): Promise<void> {
+  await admin.call('MULTI');
+  for (const cmd of cmds) await admin.call(...cmd);
+  await admin.call('EXEC');
+}
+
+test('lists, sorted sets and streams: a client blocked on two keys is served from the one written first', async () => {
+  await withServer({}, async (s, admin) => {
+    const [c] = await connect(s, 1);
+    try {
+      const cases: Array<{ blocking: string[]; writes: string[][]; want: unknown; left: string[] }> = [
+        { blocking: ['BLPOP', 'a', 'b', '0'], writes: [['RPUSH', 'b', 'x'], ['RPUSH', 'a', 'y']], want: ['b', 'x'], left: ['LLEN', 'a'] },
+        { blocking: ['BLMPOP', '0', '2', 'a', 'b', 'LEFT', 'COUNT', '2'], writes: [['RPUSH', 'b', 'x'], ['RPUSH', 'a', 'y']], want: ['b', ['x']], left: ['LLEN', 'a'] },
+        { blocking: ['BZPOPMIN', 'a', 'b', '0'], writes: [['ZADD', 'b', '1', 'x'], ['ZADD', 'a', '1', 'y']], want: ['b', 'x', '1'], left: ['ZCARD', 'a'] },
+        { blocking: ['BZMPOP', '0', '2', 'a', 'b', 'MIN'], writes: [['ZADD', 'b', '1', 'x'], ['ZADD', 'a', '1', 'y']], want: ['b', [['x', '1']]], left: ['ZCARD', 'a'] },
+        { blocking: ['XREAD', 'BLOCK', '0', 'STREAMS', 'a', 'b', '$', '$'], writes: [['XADD', 'b', '1-0', 'f', 'x'], ['XADD', 'a', '1-0', 'f', 'y']], want: [['b', [['1-0', ['f', 'x']]]]], left: ['XLEN', 'a'] },
+      ];
+      for (const { blocking, writes, want, left } of cases) {
+        await admin.call('FLUSHALL');
+        const [reply] = await block(admin, c!, ...blocking);
+        await transaction(admin, ...writes);
+        assert.deepEqual(await served(reply), want, blocking.join(' '));
+        // The other key's element stays where it was written.
+        assert.equal(await admin.call(...left), 1, blocking.join(' '));
+        assert.equal(await blockedClients(admin), 0);
+      }
+      // Served at once, the first non-empty key in argument order.
+      await admin.call('FLUSHALL');
+      await transaction(admin, ['RPUSH', 'b', 'x'], ['RPUSH', 'a', 'y']);
+      assert.deepEqual(await c!.call('BLPOP', 'a', 'b', '0'), ['a', 'y']);
+    } finally {
+      c!.close();
+    }
+  });
+});
