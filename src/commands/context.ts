@@ -83,10 +83,13 @@ export interface CommandContext {
   block(keys: readonly string[], timeoutAtMs: number, timeoutReply: Reply): Reply;
   /**
    * Optional hooks (contexts without a server, e.g. unit tests, may omit them):
-   * Every WATCHed key of `db` that exists in it right now counts as modified (Redis's
-   * touchAllWatchedKeysInDb, called by FLUSHDB, FLUSHALL and SWAPDB before they change `db`).
+   * Called before `emptied` is flushed (`replacedWith` null) or swapped with `replacedWith`:
+   * WATCHed keys count as modified, blocked XREADGROUPs on streams it loses are answered (Redis's
+   * touchAllWatchedKeysInDb and scanDatabaseForDeletedStreams; see Server.signalDbReplaced).
    */
-  touchAllWatchedKeysInDb?(db: Database): void;
+  signalDbReplaced?(emptied: Database, replacedWith: Database | null): void;
+  /** Clients blocked on keys `db` now holds are served after the command (SWAPDB). */
+  scanDatabaseForReadyKeys?(db: Database): void;
   /** A configuration value as CONFIG GET prints it, or undefined when the parameter is unknown. */
   configValue?(name: string): string | undefined;
   /** Uniform random float in [0, 1) from the node's Random port (RANDOMKEY). */

@@ -2,9 +2,10 @@
  * Whole-database and cross-database commands: DBSIZE FLUSHDB FLUSHALL SWAPDB MOVE COPY
  * (Redis 7.0's db.c semantics).
  *
- * Invariants: FLUSHDB/FLUSHALL/SWAPDB first mark every WATCHed key that exists in the affected
- * databases as modified (through the context's touchAllWatchedKeysInDb hook); FLUSHDB and
- * FLUSHALL are always propagated, even over empty databases; MOVE and COPY keep the source's
+ * Invariants: FLUSHDB/FLUSHALL/SWAPDB first signal the databases they empty or exchange (the
+ * context's signalDbReplaced hook: WATCHed keys, blocked XREADGROUPs on streams that go away),
+ * and SWAPDB then lets clients blocked on keys it brought in be served (scanDatabaseForReadyKeys);
+ * FLUSHDB and FLUSHALL are always propagated, even over empty databases; MOVE and COPY keep the source's
  * exact expiry time. Flushing swaps in fresh Maps, which is O(1) here, so SYNC and ASYNC differ
  * only in name.
  */
@@ -29,7 +30,7 @@ function flushArgsOk(argv: string[]): boolean {
 }
 
 function flushOne(c: CommandContext, db: Database): number {
-  c.touchAllWatchedKeysInDb?.(db);
+  c.signalDbReplaced?.(db, null);
   return db.clear();
 }
 
@@ -68,11 +69,12 @@ function swapdb(c: CommandContext, argv: string[]): Reply {
   if (a === undefined || b === undefined) return ERR_DB_INDEX;
   if (a !== b) {
     // A WATCHed key is touched if it exists in its database before or after the swap.
-    c.touchAllWatchedKeysInDb?.(a);
-    c.touchAllWatchedKeysInDb?.(b);
+    c.signalDbReplaced?.(a, b);
+    c.signalDbReplaced?.(b, a);
     a.swapWith(b);
-    c.touchAllWatchedKeysInDb?.(a);
-    c.touchAllWatchedKeysInDb?.(b);
+    // Clients blocked on keys the swap brought in are served after the command.
+    c.scanDatabaseForReadyKeys?.(a);
+    c.scanDatabaseForReadyKeys?.(b);
   }
   c.ks.dirty++;
   return OK;

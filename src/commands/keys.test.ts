@@ -17,7 +17,8 @@ class FakeList implements CollectionValue {
 }
 
 class Ctx extends FakeContext {
-  touchedDbs: Array<{ id: number; keys: string[] }> = [];
+  touchedDbs: Array<{ id: number; keys: string[]; with?: number }> = [];
+  readyScans: number[] = [];
   config = new Map<string, string>();
   rnd = 0;
 
@@ -28,7 +29,10 @@ class Ctx extends FakeContext {
   override preventPropagation(): void { assert.fail('not used by key commands'); }
   override alsoPropagate(): void { assert.fail('not used by key commands'); }
   override block(): Reply { return assert.fail('key commands never block'); }
-  touchAllWatchedKeysInDb(db: Database): void { this.touchedDbs.push({ id: db.id, keys: [...db.dict.keys()] }); }
+  signalDbReplaced(db: Database, replacedWith: Database | null): void {
+    this.touchedDbs.push({ id: db.id, keys: [...db.dict.keys()], ...(replacedWith !== null ? { with: replacedWith.id } : {}) });
+  }
+  scanDatabaseForReadyKeys(db: Database): void { this.readyScans.push(db.id); }
   configValue(name: string): string | undefined { return this.config.get(name); }
   override random(): number { return this.rnd; }
 
@@ -280,7 +284,7 @@ test('RENAME, MOVE and PERSIST emit Redis\'s event names and signal both keys', 
   assert.equal(c.r('PERSIST', 'b'), 0);
 });
 
-test('FLUSHDB, FLUSHALL and SWAPDB touch WATCHed keys before the data changes', () => {
+test('FLUSHDB, FLUSHALL and SWAPDB touch WATCHed keys before the data changes; SWAPDB then scans for ready keys', () => {
   const c = new Ctx();
   c.set('a', 'v');
   c.set('z', 'v', c.ks.dbs[1]!);
@@ -293,10 +297,9 @@ test('FLUSHDB, FLUSHALL and SWAPDB touch WATCHed keys before the data changes', 
   c.set('b', 'v', c.ks.dbs[2]!);
   assert.deepEqual(c.r('SWAPDB', '1', '2'), { t: 'status', s: 'OK' });
   assert.deepEqual(c.r('SWAPDB', '1', '1'), { t: 'status', s: 'OK' });
-  assert.deepEqual(c.touchedDbs, [
-    { id: 1, keys: ['z'] }, { id: 2, keys: ['b'] },
-    { id: 1, keys: ['b'] }, { id: 2, keys: ['z'] },
-  ]);
+  // Each side once, against the other, before the swap (Redis's dbSwapDatabases).
+  assert.deepEqual(c.touchedDbs, [{ id: 1, keys: ['z'], with: 2 }, { id: 2, keys: ['b'], with: 1 }]);
+  assert.deepEqual(c.readyScans, [1, 2]);
   assert.equal(c.ks.dbs[1]!.dict.has('b'), true);
   c.touchedDbs = [];
   const dirty = c.ks.dirty;

@@ -128,8 +128,9 @@ function xgroupDestroy(c: CommandContext, argv: string[]): Reply {
   t.s!.groups.delete(argv[3]!);
   c.ks.dirty++;
   c.ks.notify('t', 'xgroup-destroy', c.db, argv[2]!);
-  // Clients blocked in XREADGROUP on this group must learn it is gone.
-  c.ks.signalModifiedKey(c.db, argv[2]!);
+  // Clients blocked in XREADGROUP on this group must learn it is gone; WATCH is not touched
+  // (7.0.15 signals the key as ready, not as modified).
+  c.ks.signalKeyAsReady(c.db, argv[2]!);
   return 1;
 }
 

@@ -7,8 +7,8 @@
  * - Propagation is the effect: XADD with `*` or `ms-*` carries the generated ID; an approximate
  *   trim is rewritten as an exact one (`=`) to the length / first ID it left, so replicas and the
  *   AOF reach the same stream whatever their node layout.
- * - Events: xadd, xtrim, xdel, xsetid; blocked XREAD/XREADGROUP clients wake through the
- *   keyspace's modification signal.
+ * - Events: xadd, xtrim, xdel, xsetid; XADD, XTRIM and XDEL signal the key as modified (WATCH,
+ *   blocked XREAD/XREADGROUP clients); XSETID signals nothing, as in 7.0.15.
  */
 import { ERR_SYNTAX } from '../protocol/errors.js';
 import { error, OK, type ErrorReply, type Reply } from '../protocol/reply.js';
@@ -155,6 +155,8 @@ export function xaddCommand(c: CommandContext, argv: string[]): Reply {
   if (total > ENTRY_MAX_BYTES) return error('ERR Elements are too large to be stored');
   s.append(id, fields, nodeLimits(c));
   c.ks.signalModifiedKey(c.db, key);
+  // Waiters on the key are served after the command (signalKeyAsReady), even if it existed.
+  c.ks.signalKeyAsReady(c.db, key);
   c.ks.notify('t', 'xadd', c.db, key);
   c.ks.dirty++;
   let out: string[] | null = null;
@@ -258,7 +260,7 @@ export function xsetidCommand(c: CommandContext, argv: string[]): Reply {
   s.lastId = id;
   if (entriesAdded !== -1) s.entriesAdded = entriesAdded;
   if (!isZeroId(maxXdel)) s.maxDeletedId = maxXdel;
-  c.ks.signalModifiedKey(c.db, key);
+  // 7.0.15 neither touches WATCH nor wakes blocked readers here: the next XADD does.
   c.ks.notify('t', 'xsetid', c.db, key);
   c.ks.dirty++;
   return OK;

@@ -134,9 +134,9 @@ function setGeneric(
     if (r !== null && typeof r !== 'string') return r;
     old = r;
   }
-  // The lookup only matters for NX/XX, or to expire a key whose TTL has passed (Redis's setKey
-  // looks the key up for that): without either, setKey's own write is the only hash lookup.
-  const found = ((flags & (F_NX | F_XX)) !== 0 || c.db.expires.size !== 0) && c.ks.lookupWrite(c.db, key) !== undefined;
+  // Only NX/XX need the lookup (setKey expires a key whose TTL has passed by itself): without
+  // them, setKey's own write is the only hash lookup.
+  const found = (flags & (F_NX | F_XX)) !== 0 && c.ks.lookupWrite(c.db, key) !== undefined;
   if (((flags & F_NX) !== 0 && found) || ((flags & F_XX) !== 0 && !found)) {
     return (flags & F_GET) !== 0 ? old : abortReply;
   }

@@ -31,6 +31,11 @@ export interface KeyspaceHooks {
   onExpired(db: Database, key: string): void;
   /** A key was modified (signalModifiedKey): WATCH invalidation, client tracking. */
   onKeyModified(db: Database, key: string): void;
+  /**
+   * Clients blocked on the key should be served (or answered) after the command, without the
+   * key counting as modified for WATCH (Redis's signalKeyAsReady alone: XGROUP DESTROY).
+   */
+  onKeyReady?(db: Database, key: string): void;
   /** Publish a keyspace notification; `type` is the class letter (g, $, l, s, h, z, x, e, t, m, n). */
   notify(type: string, event: string, db: Database, key: string): void;
   /**
@@ -96,12 +101,14 @@ export class Keyspace {
 
   private deleteExpired(db: Database, key: string): void {
     if (this.writeBarrier !== null) this.writeBarrier(db, key);
+    const before = this.keyChanged !== null ? db.dict.get(key) : undefined;
     db.dict.delete(key);
     db.removeExpire(key);
     this.stats.expiredKeys++;
     this.hooks.notify('x', 'expired', db, key);
     this.hooks.onExpired(db, key);
     this.hooks.onKeyModified(db, key);
+    if (this.keyChanged !== null) this.keyChanged(db, key, before);
   }
 
   /** Lookup for a read command: lazy expiry plus hit/miss statistics. */
@@ -132,15 +139,27 @@ export class Keyspace {
 
   /**
    * Stores `value` under `key` (Redis's setKey): an existing TTL is removed unless `keepTtl`;
-   * WATCHers of the key are invalidated. Does not notify or count dirty: callers do, since the
-   * event names differ by command.
+   * WATCHers of the key are invalidated. As Redis's setKey looks the key up for writing first, a
+   * key whose TTL has passed is expired before it is overwritten (its `expired` event and DEL come
+   * first). Does not notify or count dirty: callers do, since the event names differ by command.
    */
   setKey(db: Database, key: string, value: Value, keepTtl = false): void {
+    if (db.expires.size !== 0) this.expireIfNeeded(db, key);
+    const before = this.keyChanged !== null ? db.dict.get(key) : undefined;
     if (this.writeBarrier !== null) this.writeBarrier(db, key);
     db.dict.set(key, value);
     if (!keepTtl && db.expires.size !== 0) db.removeExpire(key);
     this.hooks.onKeyModified(db, key);
+    if (this.keyChanged !== null) this.keyChanged(db, key, before);
   }
+
+  /**
+   * Told of every key setKey, updateValue, deleteKey and expiry change, with the value it held
+   * before (undefined: the key was created): what blocked clients need to know, as Redis's dbAdd
+   * and delete/overwrite paths signal keys as ready. Set by the server only while clients wait
+   * on keys; null otherwise, so the hot path pays one null check.
+   */
+  keyChanged: ((db: Database, key: string, before: Value | undefined) => void) | null = null;
 
   /**
    * Replaces the value of an existing key in place (keeps the TTL), e.g. APPEND, INCR. `signal`
@@ -148,16 +167,20 @@ export class Keyspace {
    */
   updateValue(db: Database, key: string, value: Value, signal = true): void {
     if (this.writeBarrier !== null) this.writeBarrier(db, key);
+    const before = this.keyChanged !== null ? db.dict.get(key) : undefined;
     db.dict.set(key, value);
     if (signal) this.hooks.onKeyModified(db, key);
+    if (this.keyChanged !== null) this.keyChanged(db, key, before);
   }
 
   /** Deletes a key; true when it existed. Signals WATCH but does not notify (callers do). */
   deleteKey(db: Database, key: string): boolean {
     if (this.writeBarrier !== null && db.dict.has(key)) this.writeBarrier(db, key);
+    const before = this.keyChanged !== null ? db.dict.get(key) : undefined;
     if (!db.dict.delete(key)) return false;
     if (db.expires.size !== 0) db.removeExpire(key);
     this.hooks.onKeyModified(db, key);
+    if (this.keyChanged !== null) this.keyChanged(db, key, before);
     return true;
   }
 
@@ -239,6 +262,10 @@ export class Keyspace {
 
   signalModifiedKey(db: Database, key: string): void {
     this.hooks.onKeyModified(db, key);
+  }
+
+  signalKeyAsReady(db: Database, key: string): void {
+    this.hooks.onKeyReady?.(db, key);
   }
 
   totalKeys(): number {

@@ -365,7 +365,9 @@ export class ReplicaLink {
     }
     this.log.notice('MASTER <-> REPLICA sync: Flushing old data');
     for (const db of this.server.ks.dbs) {
-      this.server.touchAllWatchedKeysInDb(db, false);
+      this.server.touchEveryWatchedKeyInDb(db);
+      // Clients blocked on keys the new data set holds are served once it is loaded.
+      this.server.blocking.signalDb(db);
       db.clear();
     }
     this.log.notice('MASTER <-> REPLICA sync: Loading DB in memory');

@@ -16,6 +16,7 @@
  */
 import type { Command } from '../commands/registry.js';
 import type { Database } from '../keyspace/database.js';
+import { typeOf, type Value } from '../keyspace/value.js';
 import { BLOCKED, error, type Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
 import type { Server } from './server.js';
@@ -45,6 +46,8 @@ export class BlockedClients {
   private timerDeadline = 0;
   private cancelTimer: (() => void) | null = null;
 
+  private readonly onKeyChanged = (db: Database, key: string, before: Value | undefined): void => this.keyChanged(db, key, before);
+
   constructor(private readonly server: Server) {}
 
   /** Blocks `client` running `cmd argv` (called through Client.block from a handler). */
@@ -60,13 +63,41 @@ export class BlockedClients {
       if (q === undefined) this.byKey.set(k, (q = []));
       q.push(client);
     }
+    // While anyone waits on a key, the keyspace reports how keys change.
+    this.server.ks.keyChanged = this.onKeyChanged;
     if (timeoutAtMs !== 0) this.armTimer(timeoutAtMs);
     return BLOCKED;
   }
 
-  /** A key was modified: if clients wait on it, serve them after the current command. */
+  /**
+   * `key` can serve its waiters: they are served after the current command (Redis's
+   * signalKeyAsReady, which a key created by setKey, an XADD and an XGROUP DESTROY raise). Only a
+   * list, sorted set or stream can serve anyone, and Redis signals no other type: re-running a
+   * client against one could expire it lazily where Redis does not.
+   */
   signal(db: Database, key: string): void {
     if (this.byKey.size === 0) return;
+    const k = `${db.id}\0${key}`;
+    if (!this.byKey.has(k)) return;
+    const v = db.dict.get(key);
+    if (v !== undefined && typeof v !== 'string' && (v.type === 'list' || v.type === 'zset' || v.type === 'stream')) this.ready.add(k);
+  }
+
+  /**
+   * `key` changed from `before` (undefined: it was created). As in Redis 7.0.15, a key waiters
+   * wait on becomes ready when it is created (dbAdd, for the types that serve) or when the stream
+   * it held is deleted or overwritten (signalDeletedKeyAsReady: a blocked XREADGROUP is then
+   * answered); any other change to an existing key wakes nobody (its waiters wait for a key to
+   * be created: a list or sorted set is deleted when emptied, and dbOverwrite signals nothing).
+   */
+  private keyChanged(db: Database, key: string, before: Value | undefined): void {
+    if (before === undefined) {
+      this.signal(db, key);
+      return;
+    }
+    if (typeOf(before) !== 'stream') return;
+    const after = db.dict.get(key);
+    if (after !== undefined && typeOf(after) === 'stream') return;
     const k = `${db.id}\0${key}`;
     if (this.byKey.has(k)) this.ready.add(k);
   }
@@ -77,6 +108,24 @@ export class BlockedClients {
     const prefix = `${db.id}\0`;
     for (const k of this.byKey.keys()) {
       if (k.startsWith(prefix) && db.dict.has(k.slice(prefix.length))) this.ready.add(k);
+    }
+  }
+
+  /**
+   * Every key of `emptied` with blocked clients that holds a stream now and will not after it is
+   * flushed or swapped with `replacedWith` becomes ready: a blocked XREADGROUP then gets its
+   * "stream key no longer exists" error (Redis 7.0's scanDatabaseForDeletedStreams).
+   */
+  signalDeletedStreams(emptied: Database, replacedWith: Database | null): void {
+    if (this.byKey.size === 0) return;
+    const prefix = `${emptied.id}\0`;
+    for (const k of this.byKey.keys()) {
+      if (!k.startsWith(prefix)) continue;
+      const key = k.slice(prefix.length);
+      const was = emptied.dict.get(key);
+      if (was === undefined || typeOf(was) !== 'stream') continue;
+      const next = replacedWith?.dict.get(key);
+      if (next === undefined || typeOf(next) !== 'stream') this.ready.add(k);
     }
   }
 
@@ -146,6 +195,7 @@ export class BlockedClients {
       if (i >= 0) q.splice(i, 1);
       if (q.length === 0) this.byKey.delete(k);
     }
+    if (this.byKey.size === 0) this.server.ks.keyChanged = null;
   }
 
   /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: true when the client was blocked. */

@@ -161,8 +161,12 @@ export class Client implements CommandContext {
     return this.server.blocking.block(this, this.runningCmd!, this.runningArgv, keys, timeoutAtMs, timeoutReply);
   }
 
-  touchAllWatchedKeysInDb(db: Database): void {
-    this.server.touchAllWatchedKeysInDb(db, true);
+  signalDbReplaced(emptied: Database, replacedWith: Database | null): void {
+    this.server.signalDbReplaced(emptied, replacedWith);
+  }
+
+  scanDatabaseForReadyKeys(db: Database): void {
+    this.server.blocking.signalDb(db);
   }
 
   configValue(name: string): string | undefined {

@@ -137,10 +137,8 @@ export class Server {
     this.runId = opts.env.random.bytes(20).toString('hex');
     this.ks = new Keyspace(this.config.int('databases'), {
       onExpired: (db, key) => this.propagate(db.id, ['DEL', key]),
-      onKeyModified: (db, key) => {
-        this.touchWatchedKey(db, key);
-        this.blocking.signal(db, key);
-      },
+      onKeyModified: (db, key) => this.touchWatchedKey(db, key),
+      onKeyReady: (db, key) => this.blocking.signal(db, key),
       notify: (type, event, db, key) => this.notifier(type, event, db, key),
       expiryMode: () => (this.role.isReplica() ? (this.role.isMasterClient(this.current) ? 'keep' : 'hide') : 'delete'),
     });
@@ -683,20 +681,56 @@ export class Server {
     }
   }
 
-  /** Every watched key of database `db` is considered modified (FLUSHDB, SWAPDB). */
-  touchAllWatchedKeysInDb(db: Database, onlyExisting: boolean): void {
-    // The database's contents change wholesale: clients blocked on its keys may be servable now.
-    this.blocking.signalDb(db);
+  /**
+   * Redis's touchAllWatchedKeysInDb(emptied, replaced_with), called before `emptied` loses its
+   * contents (FLUSHDB, FLUSHALL, DEBUG RELOAD: `replacedWith` null) or exchanges them with
+   * `replacedWith` (SWAPDB, once for each side, before the swap). A watched key of `emptied` is
+   * modified when it exists there or in `replacedWith`, except:
+   * - a key already expired when watched that goes away, or is replaced by another expired key,
+   *   is no logical change (going away clears its expired mark);
+   * - a missing key replaced by an expired one is no change either, but is marked expired.
+   */
+  touchAllWatchedKeysInDb(emptied: Database, replacedWith: Database | null): void {
     if (this.watchedKeys.size === 0) return;
-    const prefix = `${db.id}\0`;
+    const prefix = `${emptied.id}\0`;
     for (const [k, set] of this.watchedKeys) {
       if (!k.startsWith(prefix)) continue;
-      if (onlyExisting && !db.dict.has(k.slice(prefix.length))) continue;
+      const key = k.slice(prefix.length);
+      const inEmptied = emptied.dict.has(key);
+      const inReplacement = replacedWith !== null && replacedWith.dict.has(key);
+      if (!inEmptied && !inReplacement) continue;
       for (const c of set) {
-        // Flushing a key that was already expired when watched is no change (Redis 7.0).
-        if (onlyExisting && c.watchedExpired !== null && c.watchedExpired.delete(k)) continue;
+        if (c.watchedExpired !== null && c.watchedExpired.has(k)) {
+          if (!inReplacement) {
+            c.watchedExpired.delete(k);
+            continue;
+          }
+          if (this.ks.isExpired(replacedWith!, key)) continue;
+        } else if (!inEmptied && this.ks.isExpired(replacedWith!, key)) {
+          (c.watchedExpired ??= new Set()).add(k);
+          continue;
+        }
         c.watchDirty = true;
       }
+    }
+  }
+
+  /**
+   * Before `emptied` loses its contents (flushed: `replacedWith` null) or exchanges them with
+   * `replacedWith` (SWAPDB, once for each side): WATCHed keys are touched
+   * (touchAllWatchedKeysInDb), and clients blocked on a stream `emptied` loses are woken, so that
+   * a blocked XREADGROUP is answered (Redis's scanDatabaseForDeletedStreams).
+   */
+  signalDbReplaced(emptied: Database, replacedWith: Database | null): void {
+    this.touchAllWatchedKeysInDb(emptied, replacedWith);
+    this.blocking.signalDeletedStreams(emptied, replacedWith);
+  }
+
+  /** Every watched key of `db`, existing or not, counts as modified (a replica's full sync). */
+  touchEveryWatchedKeyInDb(db: Database): void {
+    const prefix = `${db.id}\0`;
+    for (const [k, set] of this.watchedKeys) {
+      if (k.startsWith(prefix)) for (const c of set) c.watchDirty = true;
     }
   }
 

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { withServer } from '../helpers/server.js';
 import { block, blockedClients, connect, served } from '../helpers/blocking.js';
 import type { RespClient } from '../helpers/resp-client.js';
+import { drain, record } from '../helpers/recorder.js';
 
 /** Runs `cmds` as one transaction on `admin`. */
 async function transaction(admin: RespClient, ...cmds: string[][]): Promise<void> {
@@ -44,6 +45,30 @@ test('lists, sorted sets and streams: a client blocked on two keys is served fro
       assert.deepEqual(await c!.call('BLPOP', 'a', 'b', '0'), ['a', 'y']);
     } finally {
       c!.close();
+    }
+  });
+});
+
+test('a key that becomes a string wakes no list or sorted-set waiter: no lazy expiry of it in between (as Redis signals only the types that serve)', async () => {
+  await withServer({ config: { 'enable-debug-command': 'yes' } }, async (s, admin) => {
+    const [c1, c2] = await connect(s, 2);
+    try {
+      await admin.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+      const [r1] = await block(admin, c1!, 'BLPOP', 'k', '0');
+      const [r2] = await block(admin, c2!, 'BZPOPMIN', 'k', '0');
+      const r = record(s);
+      // A string whose time has already passed: re-running the waiters would expire it.
+      assert.deepEqual(await drain(r, admin, 'SET', 'k', 'v', 'PXAT', '1'), { props: [['SET', 'k', 'v', 'PXAT', '1']], events: ['$:set:k', 'g:expire:k'] });
+      assert.equal(await blockedClients(admin), 2);
+      assert.equal(await admin.call('DBSIZE'), 1, 'still there, logically expired');
+      // A list pushed over it (the expired string goes first) serves the list waiter.
+      await admin.call('RPUSH', 'k', 'a');
+      assert.deepEqual(await served(r1), ['k', 'a']);
+      await admin.call('ZADD', 'k', '1', 'm');
+      assert.deepEqual(await served(r2), ['k', 'm', '1']);
+    } finally {
+      c1!.close();
+      c2!.close();
     }
   });
 });

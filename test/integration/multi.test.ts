@@ -159,6 +159,58 @@ test('WATCH: a watched key that expires before EXEC aborts it; one already expir
   });
 });
 
+test('WATCH across SWAPDB and FLUSHDB with keys whose TTL has passed: what counts as a change (facts from redis-server 7.0.15)', async () => {
+  await withServer({ config: { 'enable-debug-command': 'yes' } }, async (s, c) => {
+    const w = await RespClient.connect(s.address.port);
+    try {
+      await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+      /** Puts k in `db`: missing, live, or with its TTL already passed (still in the dict). */
+      const put = async (db: number, kind: 'missing' | 'live' | 'expired'): Promise<void> => {
+        if (kind === 'missing') return;
+        await c.call('SELECT', String(db));
+        await c.call('SET', 'k', 'v', ...(kind === 'live' ? [] : ['PXAT', '1']));
+        await c.call('SELECT', '0');
+      };
+      /** Whether w's transaction, watching k in db 0 from before `change`, still runs. */
+      const runs = async (change: () => Promise<void>): Promise<boolean> => {
+        await w.call('WATCH', 'k');
+        await change();
+        await w.call('MULTI');
+        await w.call('PING');
+        return (await w.call('EXEC')) !== null;
+      };
+      const swap = async (): Promise<void> => { await c.call('SWAPDB', '0', '1'); };
+      const cases: Array<[string, 'missing' | 'live' | 'expired', 'missing' | 'live' | 'expired', boolean]> = [
+        ['expired when watched, the other database lacks it', 'expired', 'missing', true],
+        ['missing when watched, an expired one swapped in', 'missing', 'expired', true],
+        ['expired when watched, an expired one swapped in', 'expired', 'expired', true],
+        ['expired when watched, a live one swapped in', 'expired', 'live', false],
+        ['live when watched, swapped out', 'live', 'missing', false],
+        ['missing on both sides', 'missing', 'missing', true],
+      ];
+      for (const [name, here, there, expected] of cases) {
+        await c.call('FLUSHALL');
+        await put(0, here);
+        await put(1, there);
+        assert.equal(await runs(swap), expected, name);
+      }
+      // A missing key that an expired one replaced is marked expired: swapping it out again is
+      // no change, writing it is one.
+      await c.call('FLUSHALL');
+      await put(1, 'expired');
+      assert.equal(await runs(async () => { await swap(); await swap(); }), true, 'expired swapped in and out');
+      await c.call('FLUSHALL');
+      await put(1, 'expired');
+      assert.equal(await runs(async () => { await swap(); await c.call('SET', 'k', 'new'); }), false, 'expired swapped in, then written');
+      await c.call('FLUSHALL');
+      await put(0, 'expired');
+      assert.equal(await runs(async () => { await c.call('FLUSHDB'); }), true, 'expired when watched, then flushed');
+    } finally {
+      w.close();
+    }
+  });
+});
+
 test('EXEC propagates its writes wrapped in MULTI/EXEC, and nothing for a read-only transaction', async () => {
   await withServer({}, async (s, c) => {
     const seen: string[] = [];

@@ -193,3 +193,26 @@ test('keyspace events of every stream command, in the order redis-server 7.0.15 
     ]);
   });
 });
+
+test('a blocked XREADGROUP whose stream FLUSHDB, FLUSHALL or SWAPDB takes away gets UNBLOCKED; a blocked XREAD keeps waiting (7.0.15)', async () => {
+  await withServer({}, async (s, admin) => {
+    const [c1, c2] = await connect(s, 2);
+    try {
+      for (const takeAway of [['FLUSHDB'], ['FLUSHALL'], ['SWAPDB', '0', '1']]) {
+        await admin.call('FLUSHALL');
+        await admin.call('XADD', 'k', '1-0', 'f', 'v');
+        await admin.call('XGROUP', 'CREATE', 'k', 'g', '$');
+        const [group] = await block(admin, c1!, 'XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'k', '>');
+        const [plain] = await block(admin, c2!, 'XREAD', 'BLOCK', '0', 'STREAMS', 'k', '$');
+        await admin.call(...takeAway);
+        assert.deepEqual(await served(group), { error: 'UNBLOCKED the stream key no longer exists' }, takeAway.join(' '));
+        assert.equal(await blockedClients(admin), 1, `${takeAway.join(' ')}: XREAD still waits`);
+        await admin.call('XADD', 'k', '2-0', 'f', 'v');
+        assert.deepEqual(await served(plain), [['k', [['2-0', ['f', 'v']]]]]);
+      }
+    } finally {
+      c1!.close();
+      c2!.close();
+    }
+  });
+});

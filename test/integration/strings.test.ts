@@ -126,6 +126,22 @@ test('keyspace event names of the other string and bitmap writes', async () => {
   });
 });
 
+test('writing over keys whose TTL has passed expires them first (event, DEL propagated with the write in MULTI/EXEC, as 7.0 does): SET and MSET alike', async () => {
+  await withServer({ config: { 'enable-debug-command': 'yes' } }, async (s, c) => {
+    const r = record(s);
+    await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    for (const write of [['SET', 'a', '1'], ['MSET', 'a', '1', 'b', '2']]) {
+      await c.call('SET', 'a', 'old', 'PXAT', '1');
+      await c.call('SET', 'b', 'old', 'PXAT', '1');
+      const d = await drain(r, c, ...write);
+      const expect = write[0] === 'SET'
+        ? { props: [['MULTI'], ['DEL', 'a'], write, ['EXEC']], events: ['x:expired:a', '$:set:a'] }
+        : { props: [['MULTI'], ['DEL', 'a'], ['DEL', 'b'], write, ['EXEC']], events: ['x:expired:a', '$:set:a', 'x:expired:b', '$:set:b'] };
+      assert.deepEqual(d, expect, write.join(' '));
+    }
+  });
+});
+
 test('TTLs set by SET PX, PSETEX and GETEX run out', async () => {
   await withServer({}, async (_s, c) => {
     assert.deepEqual(await c.call('SET', 'a', 'v', 'PX', '40'), { status: 'OK' });

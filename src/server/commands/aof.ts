@@ -38,7 +38,7 @@ export function debugLoadAof(c: Client): Reply {
   c.preventPropagation();
   if (aof.state === 'on') aof.flush(true);
   for (const db of server.ks.dbs) {
-    server.touchAllWatchedKeysInDb(db, true);
+    server.signalDbReplaced(db, null);
     db.clear();
   }
   const manifestErr = aof.reloadManifest();

@@ -42,7 +42,7 @@ export function debugReload(c: Client, argv: readonly string[]): Reply {
   }
   if (flush) {
     for (const db of server.ks.dbs) {
-      server.touchAllWatchedKeysInDb(db, true);
+      server.signalDbReplaced(db, null);
       db.clear();
     }
   }

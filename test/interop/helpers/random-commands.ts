@@ -221,7 +221,14 @@ export function generator(seed: number): () => Step {
     // Keys across families and databases.
     const fam = pick(['str', 'list', 'hash', 'set', 'zset', 'hll', 'geo', 'stream']);
     const a = key(fam);
-    switch (r(18)) {
+    switch (r(22)) {
+      // Expiry in the past deletes at once (deterministic, unlike a TTL that runs out).
+      case 18: return pick([[pick(['EXPIRE', 'PEXPIRE']), a, pick(['-1', '0'])], ['EXPIREAT', a, '1'], ['GETEX', a, 'PXAT', '1'], ['SET', a, value(), 'PXAT', '1']]);
+      // WATCH before a later transaction (EXEC then fails if a watched key changed meanwhile,
+      // through this connection, a blocker's pop, a SWAPDB or a FLUSHDB).
+      case 19: return ['WATCH', a, ...(r(2) === 0 ? [key(pick(['list', 'zset', 'stream']))] : [])];
+      case 20: return r(4) === 0 ? ['UNWATCH'] : ['WATCH', key(pick(['list', 'zset']))];
+      case 21: return r(10) === 0 ? ['FLUSHDB'] : ['DBSIZE'];
       case 14: return ['SELECT', r(DBS)];
       case 15: return ['MOVE', a, r(DBS)];
       case 16: return ['COPY', a, key(fam), 'DB', r(DBS), ...(r(2) === 0 ? ['REPLACE'] : [])];
@@ -296,7 +303,10 @@ export function generator(seed: number): () => Step {
     const k = r(40);
     if (k === 1 || k === 2) return { client: k, cmd: blocking() };
     if (k !== 0) return main(single());
-    pending.push(...Array.from({ length: 1 + r(4) }, single), r(10) === 0 ? ['DISCARD'] : ['EXEC']);
+    pending.push(...Array.from({ length: 1 + r(4) }, single));
+    // Inside MULTI a blocking command answers at once (its timeout reply when nothing is there).
+    if (r(3) === 0) pending.push(blocking());
+    pending.push(r(10) === 0 ? ['DISCARD'] : ['EXEC']);
     return main(['MULTI']);
   };
 }
