@@ -72,3 +72,22 @@ test('a key that becomes a string wakes no list or sorted-set waiter: no lazy ex
     }
   });
 });
+
+test('an overwrite wakes nobody (7.0 signals created keys only): SORT STORE over a string leaves a BLPOP waiting; RENAME, which deletes first, serves it', async () => {
+  await withServer({}, async (s, admin) => {
+    const [c] = await connect(s, 1);
+    try {
+      await admin.call('RPUSH', 'src', 'b', 'a');
+      const [reply] = await block(admin, c!, 'BLPOP', 'k', '0');
+      await admin.call('SET', 'k', 'x');
+      await admin.call('SORT', 'src', 'ALPHA', 'STORE', 'k');
+      assert.equal(await blockedClients(admin), 1, 'still waiting with a list under k');
+      assert.deepEqual(await admin.call('LRANGE', 'k', '0', '-1'), ['a', 'b']);
+      await admin.call('SET', 'k', 'x');
+      await admin.call('RENAME', 'src', 'k');
+      assert.deepEqual(await served(reply), ['k', 'b']);
+    } finally {
+      c!.close();
+    }
+  });
+});

@@ -211,6 +211,41 @@ test('WATCH across SWAPDB and FLUSHDB with keys whose TTL has passed: what count
   });
 });
 
+test('WATCH on a stream: XDEL and XADD count as changes; consumer-group commands and XSETID do not (7.0.15)', async () => {
+  await withServer({}, async (_s, c) => {
+    const w = await RespClient.connect(_s.address.port);
+    try {
+      const cases: Array<[string[], boolean]> = [
+        [['XGROUP', 'DESTROY', 's', 'g2'], true],
+        [['XGROUP', 'CREATE', 's', 'g3', '0'], true],
+        [['XGROUP', 'SETID', 's', 'g', '0'], true],
+        [['XGROUP', 'CREATECONSUMER', 's', 'g', 'n'], true],
+        [['XACK', 's', 'g', '1-0'], true],
+        [['XCLAIM', 's', 'g', 'n', '0', '1-0'], true],
+        [['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>'], true],
+        [['XSETID', 's', '5-0'], true],
+        [['XDEL', 's', '1-0'], false],
+        [['XADD', 's', '3-0', 'f', 'v'], false],
+      ];
+      for (const [cmd, runs] of cases) {
+        await c.call('FLUSHALL');
+        await c.call('XADD', 's', '1-0', 'f', 'v');
+        await c.call('XADD', 's', '2-0', 'f', 'v');
+        await c.call('XGROUP', 'CREATE', 's', 'g', '0');
+        await c.call('XGROUP', 'CREATE', 's', 'g2', '0');
+        await c.call('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 's', '>');
+        await w.call('WATCH', 's');
+        await c.call(...cmd);
+        await w.call('MULTI');
+        await w.call('PING');
+        assert.equal((await w.call('EXEC')) !== null, runs, cmd.join(' '));
+      }
+    } finally {
+      w.close();
+    }
+  });
+});
+
 test('EXEC propagates its writes wrapped in MULTI/EXEC, and nothing for a read-only transaction', async () => {
   await withServer({}, async (s, c) => {
     const seen: string[] = [];
