@@ -137,7 +137,11 @@ function copy(c: CommandContext, argv: string[]): Reply {
   const v = ks.lookupRead(src, key);
   if (v === undefined) return 0;
   const when = ks.getExpireExact(src, key);
-  if (ks.lookupWrite(dst, newKey) !== undefined && !replace) return 0;
+  const exists = ks.lookupWrite(dst, newKey) !== undefined;
+  if (exists && !replace) return 0;
+  // Redis deletes the destination, then adds the copy: clients blocked on it see a stream go
+  // (a blocked XREADGROUP is answered) and a key created.
+  if (exists) ks.deleteKey(dst, newKey);
   ks.setKey(dst, newKey, duplicate(v));
   if (when !== -1) ks.setExpire(dst, newKey, when);
   ks.notify('g', 'copy_to', dst, newKey);

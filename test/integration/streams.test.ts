@@ -216,3 +216,19 @@ test('a blocked XREADGROUP whose stream FLUSHDB, FLUSHALL or SWAPDB takes away g
     }
   });
 });
+
+test('COPY ... REPLACE over a stream a reader waits on: the copy is a new key (the XREADGROUP is re-checked: NOGROUP when the copy lacks its group)', async () => {
+  await withServer({}, async (s, admin) => {
+    const [c1] = await connect(s, 1);
+    try {
+      await admin.call('XADD', 'k', '1-0', 'f', 'v');
+      await admin.call('XGROUP', 'CREATE', 'k', 'g', '$');
+      await admin.call('XADD', 'other', '1-0', 'f', 'v');
+      const [r] = await block(admin, c1!, 'XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'k', '>');
+      assert.equal(await admin.call('COPY', 'other', 'k', 'REPLACE'), 1);
+      assert.deepEqual(await served(r), { error: 'NOGROUP the consumer group this client was blocked on no longer exists' });
+    } finally {
+      c1!.close();
+    }
+  });
+});
