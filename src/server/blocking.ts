@@ -3,12 +3,13 @@
  *
  * Redis semantics kept here:
  * - a client blocks on one or more keys of its database, with an absolute timeout (0 = forever);
- * - when a key with blocked clients is modified, it becomes "ready"; after the command that
- *   modified it (and after a whole EXEC), the clients blocked on it are served in the order they
- *   blocked (FIFO per key);
- * - serving means running the client's command again (as Redis 7.2 does for every type; 7.0 did it
- *   per type with the same observable order): the handler either answers, or blocks again and then
- *   keeps its place in every queue and its original timeout;
+ * - a key with blocked clients becomes "ready" when 7.0.15 signals it (see keyChanged: created,
+ *   XADD, XGROUP DESTROY, its stream gone; SWAPDB's scan), not on every modification; after the
+ *   command (and after a whole EXEC) the ready keys are served in the order they became ready,
+ *   each to its clients in the order they blocked (FIFO per key);
+ * - serving means running the client's command again, from the ready key alone (as Redis 7.2 does
+ *   for every type; 7.0 did it per type with the same observable order): the handler either
+ *   answers, or blocks again and then keeps its place in every queue and its original timeout;
  * - on timeout the client gets the command's timeout reply (null array for BLPOP, null for
  *   BLMOVE...); a blocked client's later pipelined commands wait in its parser until it is
  *   unblocked, then run on the next turn of the event loop.
@@ -39,7 +40,7 @@ export interface BlockState {
 export class BlockedClients {
   /** "dbId\0key" -> clients in the order they blocked. */
   private readonly byKey = new Map<string, Client[]>();
-  /** Keys modified since the last serve pass (insertion-ordered). */
+  /** Keys signalled since the last serve pass (insertion-ordered). */
   private readonly ready = new Set<string>();
   readonly clients = new Set<Client>();
   private serving = false;
