@@ -31,11 +31,6 @@ export interface KeyspaceHooks {
   onExpired(db: Database, key: string): void;
   /** A key was modified (signalModifiedKey): WATCH invalidation, client tracking. */
   onKeyModified(db: Database, key: string): void;
-  /**
-   * Clients blocked on the key should be served (or answered) after the command, without the
-   * key counting as modified for WATCH (Redis's signalKeyAsReady alone: XGROUP DESTROY).
-   */
-  onKeyReady?(db: Database, key: string): void;
   /** Publish a keyspace notification; `type` is the class letter (g, $, l, s, h, z, x, e, t, m, n). */
   notify(type: string, event: string, db: Database, key: string): void;
   /**
@@ -43,6 +38,17 @@ export interface KeyspaceHooks {
    * but keep it until the master's DEL arrives); 'keep' while the master's own stream is applied.
    */
   expiryMode(): 'delete' | 'hide' | 'keep';
+}
+
+/**
+ * What clients blocked on keys need to hear from the keyspace (the server's BlockedClients). It is
+ * installed only while some client waits, so the write paths pay one null check otherwise.
+ */
+export interface KeyWaiters {
+  /** `key` changed; `before` is what it held (undefined: it was created). */
+  changed(db: Database, key: string, before: Value | undefined): void;
+  /** `key` can serve its waiters even if it existed (Redis's signalKeyAsReady: XADD, XGROUP DESTROY). */
+  ready(db: Database, key: string): void;
 }
 
 export interface KeyspaceStats {
@@ -101,14 +107,14 @@ export class Keyspace {
 
   private deleteExpired(db: Database, key: string): void {
     if (this.writeBarrier !== null) this.writeBarrier(db, key);
-    const before = this.keyChanged !== null ? db.dict.get(key) : undefined;
+    const before = this.waiters !== null ? db.dict.get(key) : undefined;
     db.dict.delete(key);
     db.removeExpire(key);
     this.stats.expiredKeys++;
     this.hooks.notify('x', 'expired', db, key);
     this.hooks.onExpired(db, key);
     this.hooks.onKeyModified(db, key);
-    if (this.keyChanged !== null) this.keyChanged(db, key, before);
+    if (this.waiters !== null) this.waiters.changed(db, key, before);
   }
 
   /** Lookup for a read command: lazy expiry plus hit/miss statistics. */
@@ -145,21 +151,19 @@ export class Keyspace {
    */
   setKey(db: Database, key: string, value: Value, keepTtl = false): void {
     if (db.expires.size !== 0) this.expireIfNeeded(db, key);
-    const before = this.keyChanged !== null ? db.dict.get(key) : undefined;
+    const before = this.waiters !== null ? db.dict.get(key) : undefined;
     if (this.writeBarrier !== null) this.writeBarrier(db, key);
     db.dict.set(key, value);
     if (!keepTtl && db.expires.size !== 0) db.removeExpire(key);
     this.hooks.onKeyModified(db, key);
-    if (this.keyChanged !== null) this.keyChanged(db, key, before);
+    if (this.waiters !== null) this.waiters.changed(db, key, before);
   }
 
   /**
-   * Told of every key setKey, updateValue, deleteKey and expiry change, with the value it held
-   * before (undefined: the key was created): what blocked clients need to know, as Redis's dbAdd
-   * and delete/overwrite paths signal keys as ready. Set by the server only while clients wait
-   * on keys; null otherwise, so the hot path pays one null check.
+   * Told of every change setKey, updateValue, deleteKey and expiry make, with the value held
+   * before, as Redis's dbAdd and delete/overwrite paths signal keys as ready (see KeyWaiters).
    */
-  keyChanged: ((db: Database, key: string, before: Value | undefined) => void) | null = null;
+  waiters: KeyWaiters | null = null;
 
   /**
    * Replaces the value of an existing key in place (keeps the TTL), e.g. APPEND, INCR. `signal`
@@ -167,20 +171,20 @@ export class Keyspace {
    */
   updateValue(db: Database, key: string, value: Value, signal = true): void {
     if (this.writeBarrier !== null) this.writeBarrier(db, key);
-    const before = this.keyChanged !== null ? db.dict.get(key) : undefined;
+    const before = this.waiters !== null ? db.dict.get(key) : undefined;
     db.dict.set(key, value);
     if (signal) this.hooks.onKeyModified(db, key);
-    if (this.keyChanged !== null) this.keyChanged(db, key, before);
+    if (this.waiters !== null) this.waiters.changed(db, key, before);
   }
 
   /** Deletes a key; true when it existed. Signals WATCH but does not notify (callers do). */
   deleteKey(db: Database, key: string): boolean {
     if (this.writeBarrier !== null && db.dict.has(key)) this.writeBarrier(db, key);
-    const before = this.keyChanged !== null ? db.dict.get(key) : undefined;
+    const before = this.waiters !== null ? db.dict.get(key) : undefined;
     if (!db.dict.delete(key)) return false;
     if (db.expires.size !== 0) db.removeExpire(key);
     this.hooks.onKeyModified(db, key);
-    if (this.keyChanged !== null) this.keyChanged(db, key, before);
+    if (this.waiters !== null) this.waiters.changed(db, key, before);
     return true;
   }
 
@@ -265,7 +269,7 @@ export class Keyspace {
   }
 
   signalKeyAsReady(db: Database, key: string): void {
-    this.hooks.onKeyReady?.(db, key);
+    if (this.waiters !== null) this.waiters.ready(db, key);
   }
 
   totalKeys(): number {

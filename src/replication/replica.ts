@@ -366,8 +366,8 @@ export class ReplicaLink {
     this.log.notice('MASTER <-> REPLICA sync: Flushing old data');
     for (const db of this.server.ks.dbs) {
       this.server.touchEveryWatchedKeyInDb(db);
-      // Clients blocked on keys the new data set holds are served once it is loaded.
-      this.server.blocking.signalDb(db);
+      // Clients blocked on keys that exist now are re-checked once the new data set is loaded.
+      this.server.blocking.scanDatabaseForReadyKeys(db);
       db.clear();
     }
     this.log.notice('MASTER <-> REPLICA sync: Loading DB in memory');

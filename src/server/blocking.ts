@@ -3,7 +3,7 @@
  *
  * Redis semantics kept here:
  * - a client blocks on one or more keys of its database, with an absolute timeout (0 = forever);
- * - a key with blocked clients becomes "ready" when 7.0.15 signals it (see keyChanged: created,
+ * - a key with blocked clients becomes "ready" when 7.0.15 signals it (see changed(): created,
  *   XADD, XGROUP DESTROY, its stream gone; SWAPDB's scan), not on every modification; after the
  *   command (and after a whole EXEC) the ready keys are served in the order they became ready,
  *   each to its clients in the order they blocked (FIFO per key);
@@ -17,6 +17,7 @@
  */
 import type { Command } from '../commands/registry.js';
 import type { Database } from '../keyspace/database.js';
+import type { KeyWaiters } from '../keyspace/keyspace.js';
 import { typeOf, type Value } from '../keyspace/value.js';
 import { BLOCKED, error, type Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
@@ -37,17 +38,25 @@ export interface BlockState {
   readonly argv: string[];
 }
 
-export class BlockedClients {
+/** Whether a key holding `v` can serve a blocked client: a list, a sorted set or a stream. */
+function canServe(v: Value | undefined): boolean {
+  return v !== undefined && typeof v !== 'string' && (v.type === 'list' || v.type === 'zset' || v.type === 'stream');
+}
+
+/** Whether a key went from holding a stream to holding none (deleted, or another type). */
+function streamGone(before: Value | undefined, after: Value | undefined): boolean {
+  return before !== undefined && typeOf(before) === 'stream' && (after === undefined || typeOf(after) !== 'stream');
+}
+
+export class BlockedClients implements KeyWaiters {
   /** "dbId\0key" -> clients in the order they blocked. */
   private readonly byKey = new Map<string, Client[]>();
   /** Keys signalled since the last serve pass (insertion-ordered). */
-  private readonly ready = new Set<string>();
+  private readonly readyKeys = new Set<string>();
   readonly clients = new Set<Client>();
   private serving = false;
   private timerDeadline = 0;
   private cancelTimer: (() => void) | null = null;
-
-  private readonly onKeyChanged = (db: Database, key: string, before: Value | undefined): void => this.keyChanged(db, key, before);
 
   constructor(private readonly server: Server) {}
 
@@ -65,57 +74,52 @@ export class BlockedClients {
       q.push(client);
     }
     // While anyone waits on a key, the keyspace reports how keys change.
-    this.server.ks.keyChanged = this.onKeyChanged;
+    this.server.ks.waiters = this;
     if (timeoutAtMs !== 0) this.armTimer(timeoutAtMs);
     return BLOCKED;
   }
 
   /**
    * `key` can serve its waiters: they are served after the current command (Redis's
-   * signalKeyAsReady, which a key created by setKey, an XADD and an XGROUP DESTROY raise). Only a
-   * list, sorted set or stream can serve anyone, and Redis signals no other type: re-running a
-   * client against one could expire it lazily where Redis does not.
+   * signalKeyAsReady, which a created key, an XADD and an XGROUP DESTROY raise). Only a key that
+   * can serve anyone counts; Redis signals no other type, and re-running a client against one
+   * could expire it lazily where Redis does not.
    */
-  signal(db: Database, key: string): void {
+  ready(db: Database, key: string): void {
     if (this.byKey.size === 0) return;
     const k = `${db.id}\0${key}`;
-    if (!this.byKey.has(k)) return;
-    const v = db.dict.get(key);
-    if (v !== undefined && typeof v !== 'string' && (v.type === 'list' || v.type === 'zset' || v.type === 'stream')) this.ready.add(k);
+    if (this.byKey.has(k) && canServe(db.dict.get(key))) this.readyKeys.add(k);
   }
 
   /**
    * `key` changed from `before` (undefined: it was created). As in Redis 7.0.15, a key waiters
-   * wait on becomes ready when it is created (dbAdd, for the types that serve) or when the stream
-   * it held is deleted or overwritten (signalDeletedKeyAsReady: a blocked XREADGROUP is then
-   * answered); any other change to an existing key wakes nobody (its waiters wait for a key to
-   * be created: a list or sorted set is deleted when emptied, and dbOverwrite signals nothing).
+   * wait on becomes ready when it is created (dbAdd) or when the stream it held is deleted or
+   * overwritten (signalDeletedKeyAsReady: a blocked XREADGROUP is then answered); any other change
+   * to an existing key wakes nobody (its waiters wait for a key to be created: a list or sorted set
+   * is deleted when emptied, and dbOverwrite signals nothing).
    */
-  private keyChanged(db: Database, key: string, before: Value | undefined): void {
+  changed(db: Database, key: string, before: Value | undefined): void {
     if (before === undefined) {
-      this.signal(db, key);
+      this.ready(db, key);
       return;
     }
-    if (typeOf(before) !== 'stream') return;
-    const after = db.dict.get(key);
-    if (after !== undefined && typeOf(after) === 'stream') return;
     const k = `${db.id}\0${key}`;
-    if (this.byKey.has(k)) this.ready.add(k);
+    if (this.byKey.has(k) && streamGone(before, db.dict.get(key))) this.readyKeys.add(k);
   }
 
-  /** Every key of `db` with blocked clients that now exists becomes ready (SWAPDB, FLUSHALL...). */
-  signalDb(db: Database): void {
+  /** Every key of `db` a client waits on that can serve it now becomes ready (after SWAPDB). */
+  scanDatabaseForReadyKeys(db: Database): void {
     if (this.byKey.size === 0) return;
     const prefix = `${db.id}\0`;
     for (const k of this.byKey.keys()) {
-      if (k.startsWith(prefix) && db.dict.has(k.slice(prefix.length))) this.ready.add(k);
+      if (k.startsWith(prefix) && canServe(db.dict.get(k.slice(prefix.length)))) this.readyKeys.add(k);
     }
   }
 
   /**
-   * Every key of `emptied` with blocked clients that holds a stream now and will not after it is
-   * flushed or swapped with `replacedWith` becomes ready: a blocked XREADGROUP then gets its
-   * "stream key no longer exists" error (Redis 7.0's scanDatabaseForDeletedStreams).
+   * Every key of `emptied` a client waits on whose stream goes away when it is flushed or swapped
+   * with `replacedWith` becomes ready: a blocked XREADGROUP then gets its "stream key no longer
+   * exists" error (Redis 7.0's scanDatabaseForDeletedStreams).
    */
   signalDeletedStreams(emptied: Database, replacedWith: Database | null): void {
     if (this.byKey.size === 0) return;
@@ -123,15 +127,12 @@ export class BlockedClients {
     for (const k of this.byKey.keys()) {
       if (!k.startsWith(prefix)) continue;
       const key = k.slice(prefix.length);
-      const was = emptied.dict.get(key);
-      if (was === undefined || typeOf(was) !== 'stream') continue;
-      const next = replacedWith?.dict.get(key);
-      if (next === undefined || typeOf(next) !== 'stream') this.ready.add(k);
+      if (streamGone(emptied.dict.get(key), replacedWith?.dict.get(key))) this.readyKeys.add(k);
     }
   }
 
   hasReady(): boolean {
-    return this.ready.size !== 0;
+    return this.readyKeys.size !== 0;
   }
 
   /** Serves clients blocked on ready keys, until no key is ready (Redis's handleClientsBlockedOnKeys). */
@@ -139,9 +140,9 @@ export class BlockedClients {
     if (this.serving) return;
     this.serving = true;
     try {
-      while (this.ready.size !== 0) {
-        const keys = [...this.ready];
-        this.ready.clear();
+      while (this.readyKeys.size !== 0) {
+        const keys = [...this.readyKeys];
+        this.readyKeys.clear();
         for (const k of keys) {
           const queue = this.byKey.get(k);
           if (queue === undefined) continue;
@@ -196,7 +197,7 @@ export class BlockedClients {
       if (i >= 0) q.splice(i, 1);
       if (q.length === 0) this.byKey.delete(k);
     }
-    if (this.byKey.size === 0) this.server.ks.keyChanged = null;
+    if (this.byKey.size === 0) this.server.ks.waiters = null;
   }
 
   /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: true when the client was blocked. */

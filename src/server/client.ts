@@ -166,7 +166,7 @@ export class Client implements CommandContext {
   }
 
   scanDatabaseForReadyKeys(db: Database): void {
-    this.server.blocking.signalDb(db);
+    this.server.blocking.scanDatabaseForReadyKeys(db);
   }
 
   configValue(name: string): string | undefined {

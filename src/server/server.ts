@@ -138,7 +138,6 @@ export class Server {
     this.ks = new Keyspace(this.config.int('databases'), {
       onExpired: (db, key) => this.propagate(db.id, ['DEL', key]),
       onKeyModified: (db, key) => this.touchWatchedKey(db, key),
-      onKeyReady: (db, key) => this.blocking.signal(db, key),
       notify: (type, event, db, key) => this.notifier(type, event, db, key),
       expiryMode: () => (this.role.isReplica() ? (this.role.isMasterClient(this.current) ? 'keep' : 'hide') : 'delete'),
     });
@@ -690,7 +689,7 @@ export class Server {
    *   is no logical change (going away clears its expired mark);
    * - a missing key replaced by an expired one is no change either, but is marked expired.
    */
-  touchAllWatchedKeysInDb(emptied: Database, replacedWith: Database | null): void {
+  private touchAllWatchedKeysInDb(emptied: Database, replacedWith: Database | null): void {
     if (this.watchedKeys.size === 0) return;
     const prefix = `${emptied.id}\0`;
     for (const [k, set] of this.watchedKeys) {

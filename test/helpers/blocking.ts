@@ -26,8 +26,8 @@ export async function block(admin: RespClient, c: RespClient, ...cmd: string[]):
 }
 
 /** The reply of a blocked client, which must arrive within `ms` (a test fails instead of hanging). */
-export function served(reply: Promise<Decoded>, ms = 5000): Promise<Decoded> {
+export function served<T = Decoded>(reply: Promise<T>, ms = 5000, who = 'the blocked client'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`the blocked client was not served within ${ms} ms`)), ms); });
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${who} was not served within ${ms} ms`)), ms); });
   return Promise.race([reply, late]).finally(() => clearTimeout(timer));
 }

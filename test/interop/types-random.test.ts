@@ -41,6 +41,7 @@ import { escapeBytes } from './helpers/script.js';
 import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
 import { DBS, generator, KEYS_PER_FAMILY, LEX_KEY, SMALL_ENCODINGS, type Cmd, type Step } from './helpers/random-commands.js';
 import { ReplicationTap } from './helpers/replication-tap.js';
+import { served } from '../helpers/blocking.js';
 
 const skip = requireBinaries('redis-server');
 const SEED = Number(process.env['INTEROP_SEED'] ?? 20261206);
@@ -374,9 +375,7 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
       }
     };
     /** A reply that must arrive now (the server no longer blocks the client). */
-    const within = (p: Promise<RawReply>, who: string): Promise<RawReply> => Promise.race([
-      p, new Promise<RawReply>((_, reject) => setTimeout(() => reject(new Error(`${who}: no reply within 10 s from an unblocked client`)), 10_000).unref()),
-    ]);
+    const within = (p: Promise<RawReply>, who: string): Promise<RawReply> => served(p, 10_000, `${who}'s unblocked client`);
     /**
      * Blocker n's waiting command, if any: both servers must still block it, or both must have
      * served it (by the sequence's commands so far), with the same reply.
