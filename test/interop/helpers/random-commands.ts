@@ -30,10 +30,25 @@ export function rng(seed: number): (n: number) => number {
 
 export type Cmd = Array<string | number>;
 
-/** One step of the sequence: a command for the sequence's own connection (0) or a blocker (1, 2). */
-export interface Step {
-  client: 0 | 1 | 2;
-  cmd: Cmd;
+/**
+ * One step of the sequence: a command for the sequence's own connection (0) or a blocker (1, 2),
+ * or a DUMP/RESTORE exchange (see `Exchange`), which the sequence's own connection runs.
+ */
+export type Step = { client: 0 | 1 | 2; cmd: Cmd } | Exchange;
+
+/**
+ * DUMP `source` on both servers, then RESTORE `target` with the payload and `args` after it
+ * (REPLACE, ABSTTL, IDLETIME, FREQ; the test's runExchange says which payload goes where). `ttl` is 0, absolute (with ABSTTL) or invalid: a relative TTL would
+ * give the two servers different expiry times. `corrupt` flips a byte of both payloads first.
+ * Never inside a transaction: the payload must be read before the RESTORE is sent.
+ */
+export interface Exchange {
+  client: 'exchange';
+  source: string;
+  target: string;
+  ttl: string;
+  args: string[];
+  corrupt: boolean;
 }
 
 /** The databases the sequence uses (SELECT, MOVE, SWAPDB, COPY ... DB). */
@@ -44,6 +59,9 @@ export const GROUPS = ['g0', 'g1'];
 const CONSUMERS = ['c0', 'c1', 'c2'];
 
 export const KEYS_PER_FAMILY = 6;
+
+/** The key families; keys are `<family><n>`, n below KEYS_PER_FAMILY. */
+export const FAMILIES = ['str', 'list', 'hash', 'set', 'zset', 'hll', 'geo', 'stream'] as const;
 
 export function generator(seed: number): () => Step {
   const r = rng(seed);
@@ -219,9 +237,10 @@ export function generator(seed: number): () => Step {
     }
     if (k < 93) return streamGroups(key('stream'));
     // Keys across families and databases.
-    const fam = pick(['str', 'list', 'hash', 'set', 'zset', 'hll', 'geo', 'stream']);
+    const fam = pick(FAMILIES);
     const a = key(fam);
-    switch (r(22)) {
+    switch (r(24)) {
+      case 22: case 23: return sortByGet();
       // Expiry in the past deletes at once (deterministic, unlike a TTL that runs out).
       case 18: return pick([[pick(['EXPIRE', 'PEXPIRE']), a, pick(['-1', '0'])], ['EXPIREAT', a, '1'], ['GETEX', a, 'PXAT', '1'], ['SET', a, value(), 'PXAT', '1']]);
       // WATCH before a later transaction (EXEC then fails if a watched key changed meanwhile,
@@ -297,13 +316,51 @@ export function generator(seed: number): () => Step {
       default: return [pick(['BLPOP', 'BRPOP']), key('list'), ...(r(2) === 0 ? [key('list')] : []), 0];
     }
   };
+  /**
+   * SORT and SORT_RO with BY and GET patterns over the string keys (`str*`) and hash fields
+   * (`hash*->f1`): elements that are small integers name existing keys. Any source key may hold
+   * a hashtable set (keys change type), whose input order is Redis's dict order, so nothing may
+   * depend on the input order: a constant BY (`nosort`, `str1`: no sorting) only with STORE
+   * (which sorts a set ALPHA then), and ALPHA only without a BY pattern (equal or missing BY
+   * values keep the input order). Numeric BY breaks ties by the elements themselves.
+   */
+  const sortByGet = (): Cmd => {
+    const store = r(3) === 0;
+    const cmd: Cmd = [store ? 'SORT' : pick(['SORT', 'SORT_RO']), key(pick(['list', 'list', 'set', 'zset']))];
+    const constant = store ? ['nosort', 'str1'] : [];
+    const by = r(4) === 0 ? null : pick(['str*', 'hash*->f1', 'hash*->f2', 'nokey*', 'hash1->*', ...constant]);
+    if (by !== null) cmd.push('BY', by);
+    if (r(3) === 0) cmd.push('LIMIT', String(r(4)), String(r(5) - 1));
+    for (let i = r(3); i > 0; i--) cmd.push('GET', pick(['#', 'str*', 'hash*->f1', 'hash*->f3', 'nokey*', 'list*']));
+    if (r(3) === 0) cmd.push('DESC');
+    if (r(3) === 0 && (by === null || constant.includes(by))) cmd.push('ALPHA');
+    if (store) cmd.push('STORE', key(pick(['list', 'list', 'str'])));
+    return cmd;
+  };
+  const exchange = (): Exchange => {
+    const source = key(pick(FAMILIES));
+    const target = r(3) === 0 ? source : key(pick(FAMILIES));
+    const [ttl, ...absttl] = pick([['0'], ['0'], ['0'], ['4000000000000', 'ABSTTL'], ['1', 'ABSTTL'], ['-5']]);
+    const options = pick([[], ['REPLACE'], ['REPLACE'], ['REPLACE', 'IDLETIME', '10'], ['FREQ', '5'], ['IDLETIME', '-1'],
+      ['FREQ', '256'], ['IDLETIME', '1', 'FREQ', '1'], ['REPLACE', 'REPLACE'], ['NOSUCH']]);
+    const args = r(2) === 0 ? [...absttl, ...options] : [...options, ...absttl];
+    return { client: 'exchange', source, target, ttl: ttl!, args, corrupt: r(10) === 0 };
+  };
   const main = (cmd: Cmd): Step => ({ client: 0, cmd });
   return () => {
     if (pending.length > 0) return main(pending.shift()!);
     const k = r(40);
     if (k === 1 || k === 2) return { client: k, cmd: blocking() };
+    if (k === 3) return exchange();
     if (k !== 0) return main(single());
-    pending.push(...Array.from({ length: 1 + r(4) }, single));
+    // No SORT inside a transaction: see resetRedisErrno in types-random.test.ts.
+    const queued = (): Cmd => {
+      for (;;) {
+        const cmd = single();
+        if (!/^SORT/.test(String(cmd[0]))) return cmd;
+      }
+    };
+    pending.push(...Array.from({ length: 1 + r(4) }, queued));
     // Inside MULTI a blocking command answers at once (its timeout reply when nothing is there).
     if (r(3) === 0) pending.push(blocking());
     pending.push(r(10) === 0 ? ['DISCARD'] : ['EXEC']);
