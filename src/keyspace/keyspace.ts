@@ -160,6 +160,21 @@ export class Keyspace {
   }
 
   /**
+   * Adds a key read from an RDB image (Redis's dbAddRDBLoad): no WATCH invalidation, no signal to
+   * blocked clients, no lazy expiry. One hash lookup. Returns false when the key existed: its
+   * value is then replaced and its TTL removed (the loader fails on that unless duplicates are
+   * allowed).
+   */
+  loadKey(db: Database, key: string, value: Value): boolean {
+    if (this.writeBarrier !== null) this.writeBarrier(db, key);
+    const size = db.dict.size;
+    db.dict.set(key, value);
+    if (db.dict.size !== size) return true;
+    if (db.expires.size !== 0) db.removeExpire(key);
+    return false;
+  }
+
+  /**
    * Told of every change setKey, updateValue, deleteKey and expiry make, with the value held
    * before, as Redis's dbAdd and delete/overwrite paths signal keys as ready (see KeyWaiters).
    */

@@ -62,11 +62,9 @@ export class DatasetLoad {
             this.keysExpired++;
             break;
           }
-          // One hash lookup per key: a duplicate shows as a size that did not grow (the load then
-          // fails; what was loaded stays for the caller to exit or flush, as documented above).
-          const before = db.dict.size;
-          ks.setKey(db, item.key, item.value);
-          if (db.dict.size === before && this.opts.allowDuplicates !== true) {
+          // A duplicate fails the load (what was loaded stays for the caller to exit or flush, as
+          // documented above). Loading touches no WATCH and wakes no blocked client, as in Redis.
+          if (!ks.loadKey(db, item.key, item.value) && this.opts.allowDuplicates !== true) {
             throw new Error(`RDB has duplicated key '${item.key}' in DB ${db.id}`);
           }
           if (item.expireMs !== null) ks.setExpire(db, item.key, item.expireMs);

@@ -1,4 +1,5 @@
 /** Replication: installs the module into a server and returns it (see replication.ts). */
+import { OK } from '../protocol/reply.js';
 import { replicaOf } from '../server/config/params.js';
 import { infoState } from '../server/info.js';
 import type { Server } from '../server/server.js';
@@ -26,6 +27,16 @@ export function installReplication(server: Server): Replication {
   MODULES.set(server, repl);
   repl.install();
   server.commands.register(replicationCommands(repl));
+  server.debugSubcommands.set('change-repl-id', {
+    argc: 2,
+    run: () => {
+      // Redis's debug.c: a new history and no secondary id, so replicas must resync in full.
+      server.logger.warning('Changing replication IDs after receiving DEBUG change-repl-id');
+      repl.ids.change();
+      repl.ids.clearSecond();
+      return OK;
+    },
+  });
   const info = infoState(server);
   info.sections.set('replication', () => replicationInfo(server, repl));
   info.roleReply = () => roleReply(repl);

@@ -364,10 +364,11 @@ export class ReplicaLink {
       return;
     }
     this.log.notice('MASTER <-> REPLICA sync: Flushing old data');
+    // Redis's emptyData -> signalFlushedDb: the WATCHed keys the replica holds are touched (not
+    // the ones only the new data set has), and blocked readers of streams that go away are
+    // answered. Loading signals nothing (dbAddRDBLoad): waiters are served by the stream after it.
     for (const db of this.server.ks.dbs) {
-      this.server.touchEveryWatchedKeyInDb(db);
-      // Clients blocked on keys that exist now are re-checked once the new data set is loaded.
-      this.server.blocking.scanDatabaseForReadyKeys(db);
+      this.server.signalDbReplaced(db, null);
       db.clear();
     }
     this.log.notice('MASTER <-> REPLICA sync: Loading DB in memory');

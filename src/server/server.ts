@@ -124,6 +124,12 @@ export class Server {
   cronLoops = 0;
   /** DEBUG PAUSE-CRON */
   cronPaused = false;
+  /**
+   * DEBUG subcommands of modules layered above (replication's CHANGE-REPL-ID), by lowercase
+   * name, with the argument count they take (DEBUG's own included): DEBUG answers its syntax
+   * error for another count, as for a name nobody knows.
+   */
+  readonly debugSubcommands = new Map<string, { argc: number; run: (c: Client, argv: string[]) => Reply }>();
   /** Extra work run on every tick by modules layered above (replication, cluster...). */
   readonly tickHandlers: Array<(nowMs: number) => void> = [];
   /** SLOWLOG and LATENCY state, attached by install.ts (null only for a bare Server in unit tests). */
@@ -715,7 +721,8 @@ export class Server {
   }
 
   /**
-   * Before `emptied` loses its contents (flushed: `replacedWith` null) or exchanges them with
+   * Before `emptied` loses its contents (flushed, or emptied for a replica's full sync:
+   * `replacedWith` null) or exchanges them with
    * `replacedWith` (SWAPDB, once for each side): WATCHed keys are touched
    * (touchAllWatchedKeysInDb), and clients blocked on a stream `emptied` loses are woken, so that
    * a blocked XREADGROUP is answered (Redis's scanDatabaseForDeletedStreams).
@@ -723,14 +730,6 @@ export class Server {
   signalDbReplaced(emptied: Database, replacedWith: Database | null): void {
     this.touchAllWatchedKeysInDb(emptied, replacedWith);
     this.blocking.signalDeletedStreams(emptied, replacedWith);
-  }
-
-  /** Every watched key of `db`, existing or not, counts as modified (a replica's full sync). */
-  touchEveryWatchedKeyInDb(db: Database): void {
-    const prefix = `${db.id}\0`;
-    for (const [k, set] of this.watchedKeys) {
-      if (k.startsWith(prefix)) for (const c of set) c.watchDirty = true;
-    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type RunningServer } from '../../src/index.js';
 import { replicationOf } from '../../src/replication/index.js';
+import { block, blockedClients, served } from '../helpers/blocking.js';
 import { caughtUp, digest, replInfo, statsInfo } from '../helpers/replication.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 
@@ -284,4 +285,53 @@ test('PUBLISH reaches subscribers on replicas (and their replicas), as Redis pro
   for (const sub of subs) assert.deepEqual(await next(sub), ['message', 'news', 'again']);
   await caughtUp(m.c, r.c);
   assert.equal(await r.c.call('GET', 'k'), '1');
+});
+
+test('a full resync touches the WATCHed keys the replica held, not the ones it lacked (signalFlushedDb)', async () => {
+  // Facts from redis-server 7.0.15 as the replica: a key that existed before the sync aborts the
+  // EXEC of its watcher; a key that only the new data set holds does not.
+  const m1 = await node();
+  const m2 = await node();
+  await m1.c.call('SET', 'held', '1');
+  await m2.c.call('SET', 'held', '2');
+  await m2.c.call('SET', 'created', '1');
+  const r = await node({ replicaof: `127.0.0.1 ${m1.s.address.port}` });
+  await caughtUp(m1.c, r.c);
+  const w1 = await RespClient.connect(r.s.address.port);
+  const w2 = await RespClient.connect(r.s.address.port);
+  open.push(w1, w2);
+  assert.deepEqual(await w1.call('WATCH', 'held'), OK);
+  assert.deepEqual(await w2.call('WATCH', 'created'), OK);
+  // Another master, another history: a full resync.
+  assert.deepEqual(await r.c.call('REPLICAOF', '127.0.0.1', String(m2.s.address.port)), OK);
+  await caughtUp(m2.c, r.c);
+  assert.equal(await r.c.call('GET', 'created'), '1');
+  for (const w of [w1, w2]) {
+    assert.deepEqual(await w.call('MULTI'), OK);
+    assert.deepEqual(await w.call('GET', 'held'), { status: 'QUEUED' });
+  }
+  assert.equal(await w1.call('EXEC'), null);
+  assert.deepEqual(await w2.call('EXEC'), ['2']);
+});
+
+test('a full resync wakes no reader blocked on the replica: loading signals no key (dbAddRDBLoad); the next XADD does', async () => {
+  // Facts from redis-server 7.0.15 as the replica, the master forced into a full resync by
+  // DEBUG CHANGE-REPL-ID: an XREAD blocked on a stream only the new data set holds stays blocked
+  // through the sync, and the next XADD streamed from the master serves both entries.
+  const m = await node({ 'enable-debug-command': 'yes' });
+  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await caughtUp(m.c, r.c);
+  const reader = await RespClient.connect(r.s.address.port);
+  open.push(reader);
+  const [read] = await block(r.c, reader, 'XREAD', 'BLOCK', '0', 'STREAMS', 's', '0-0');
+  const fullSyncs = Number((await statsInfo(m.c))['sync_full']);
+  assert.deepEqual(await m.c.call('DEBUG', 'CHANGE-REPL-ID'), OK);
+  assert.deepEqual(await m.c.call('CLIENT', 'KILL', 'TYPE', 'replica'), 1);
+  assert.equal(await m.c.call('XADD', 's', '5-1', 'f', 'v'), '5-1');
+  await caughtUp(m.c, r.c);
+  assert.equal(Number((await statsInfo(m.c))['sync_full']), fullSyncs + 1);
+  assert.equal(await r.c.call('XLEN', 's'), 1);
+  assert.equal(await blockedClients(r.c), 1);
+  assert.equal(await m.c.call('XADD', 's', '6-1', 'f', 'w'), '6-1');
+  assert.deepEqual(await served(read), [['s', [['5-1', ['f', 'v']], ['6-1', ['f', 'w']]]]]);
 });

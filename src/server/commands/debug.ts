@@ -1,6 +1,7 @@
 /**
  * DEBUG (Redis 7.0 debug.c), the subcommands test tooling relies on: DIGEST, DIGEST-VALUE,
- * OBJECT, POPULATE, PROTOCOL, SLEEP, SET-ACTIVE-EXPIRE, PAUSE-CRON, LOG, ERROR, HELP.
+ * OBJECT, POPULATE, PROTOCOL, SLEEP, SET-ACTIVE-EXPIRE, PAUSE-CRON, LOG, ERROR, HELP, and the
+ * subcommands of layers above (server.debugSubcommands: replication's CHANGE-REPL-ID).
  *
  * Gate: `enable-debug-command` (no / yes / local) is checked at admission time, before the command
  * is queued in MULTI, with Redis's exact error (installDebugGate).
@@ -208,6 +209,9 @@ function debugSleep(c: Client, argv: string[]): Reply {
 }
 
 const DEBUG_HELP = [
+  'CHANGE-REPL-ID',
+  '    Change the replication IDs of the instance.',
+  '    Dangerous: should be used only for testing the replication subsystem.',
   'DIGEST',
   '    Return a hex signature of the whole dataset (same algorithm as Redis).',
   'DIGEST-VALUE <key> [<key> ...]',
@@ -283,8 +287,11 @@ function debugCommand(c: Client, argv: string[]): Reply {
       return debugReload(c, argv);
     case 'loadaof':
       return debugLoadAof(c);
-    default:
+    default: {
+      const extension = c.server.debugSubcommands.get(sub);
+      if (extension !== undefined && extension.argc === argc) return extension.run(c, argv);
       break;
+    }
   }
   return syntaxError(argv[1]!);
 }

@@ -79,6 +79,8 @@ export function generator(seed: number): () => Step {
   const small = (): string => pick(['a', 'b', 'c', 'a', String(r(10)), String(r(1000)), 'x'.repeat(1 + r(20)), '\x00\xff', 'é']);
   const value = (): string => (r(3) === 0 ? int() : small());
   const index = (): number => r(24) - 12;
+  /** A whole collection in one call (COUNT 1000), so that the reply does not depend on its hash table. */
+  const scanOptions = (patterns: string[]): string[] => [...(r(2) === 0 ? ['MATCH', pick(patterns)] : []), 'COUNT', '1000'];
   const single = (): Cmd => {
     const k = r(100);
     // Strings (and bit-free string edits).
@@ -159,6 +161,7 @@ export function generator(seed: number): () => Step {
         case 12: return [pick(['HKEYS', 'HVALS']), h];
         case 13: return ['OBJECT', 'ENCODING', h];
         case 14: return ['HMSET', h, field(), value()];
+        case 15: return ['HSCAN', h, 0, ...scanOptions(['f*', '*1*', 'long*', '[fl]?'])];
         default: return ['HSET', h, field(), 'x'.repeat(r(16))];
       }
     }
@@ -179,6 +182,7 @@ export function generator(seed: number): () => Step {
         case 10: return ['SMOVE', s, key('set'), member()];
         case 11: return ['OBJECT', 'ENCODING', s];
         case 12: return ['SORT', s, ...(r(2) === 0 ? ['ALPHA'] : []), ...(r(2) === 0 ? ['DESC'] : [])];
+        case 13: return ['SSCAN', s, 0, ...scanOptions(['1*', '*', 'm', '?'])];
         default: return ['SADD', s, String(r(20))];
       }
     }
@@ -186,7 +190,7 @@ export function generator(seed: number): () => Step {
     if (k < 80) {
       const z = key('zset');
       const m = (): string => pick(['a', 'b', 'c', `m${r(10)}`, 'member-longer-than-12']);
-      switch (r(16)) {
+      switch (r(17)) {
         case 8: return [pick(['ZINTERSTORE', 'ZDIFFSTORE']), key('zset'), 2, z, key(pick(['zset', 'set']))];
         case 9: return ['ZRANGESTORE', key('zset'), z, String(r(4) - 1), String(r(6) - 1), ...pick([[], ['REV']])];
         case 10: return [pick(['ZPOPMIN', 'ZPOPMAX']), z, ...pick([[], [String(r(4))]])];
@@ -200,6 +204,7 @@ export function generator(seed: number): () => Step {
         case 13: return ['ZSCORE', z, m()];
         case 14: return [pick(['ZUNION', 'ZINTER', 'ZDIFF']), 2, z, key('zset'), ...pick([[], ['WITHSCORES']])];
         case 15: return ['ZRANK', z, m()];
+        case 16: return ['ZSCAN', z, 0, ...scanOptions(['m*', '*', 'a', '*-*'])];
         case 0: case 1: return ['ZADD', z, ...pick([[], [], ['NX'], ['XX'], ['GT', 'CH'], ['INCR']]), float(), m(), ...(r(2) === 0 ? [String(r(10)), m()] : [])];
         case 2: return ['ZINCRBY', z, float(), m()];
         case 3: return ['ZREM', z, m()];
