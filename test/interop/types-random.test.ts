@@ -18,6 +18,8 @@
  * - consumer groups' pending entries, claims and what they propagate (XCLAIM ... TIME, whose
  *   time is masked, as are idle times: see maskTimes);
  * - SORT with BY, GET and STORE patterns over the other keys;
+ * - HSCAN, SSCAN and ZSCAN over whole collections (COUNT 1000), whose elements are compared
+ *   without order (with the same cursor) as SMEMBERS is;
  * - keys of every type whose TTL ran out between two batches (active expiry is off: the first
  *   command to touch one removes it, at the same point on both servers);
  * - DUMP payloads, byte for byte where Redis's bytes are defined, and each server's payload
@@ -503,6 +505,7 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
         await new Promise((resolve) => setTimeout(resolve, Math.max(1, at + 1 - Date.now())));
       }
     };
+    const isSort = (st: Step | undefined): boolean => st?.client === 0 && /^SORT/.test(String(st.cmd[0]));
     for (let b = 0; b < BATCHES; b++) {
       const steps: Step[] = [];
       for (let i = 0; i < PER_BATCH; i++) steps.push(next());
@@ -510,7 +513,6 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
       for (let i = 0; i < steps.length;) {
         let j = i;
         // A SORT starts a pipeline of its own, after Redis's errno is reset (resetRedisErrno).
-        const isSort = (st: Step | undefined): boolean => st?.client === 0 && /^SORT/.test(String(st.cmd[0]));
         if (isSort(steps[j])) {
           await resetRedisErrno();
           j++;
