@@ -19,7 +19,8 @@
  *   time is masked, as are idle times: see maskTimes);
  * - SORT with BY, GET and STORE patterns over the other keys;
  * - HSCAN, SSCAN and ZSCAN over whole collections (COUNT 1000), whose elements are compared
- *   without order (with the same cursor) as SMEMBERS is;
+ *   without order (with the same cursor) as SMEMBERS is; SRANDMEMBER, HRANDFIELD and
+ *   ZRANDMEMBER by what does not depend on their random picks (randomReply); SPOP of a whole set;
  * - keys of every type whose TTL ran out between two batches (active expiry is off: the first
  *   command to touch one removes it, at the same point on both servers);
  * - DUMP payloads, byte for byte where Redis's bytes are defined, and each server's payload
@@ -72,7 +73,7 @@ async function notificationsUntilMarker(sub: RespClient, b: number): Promise<str
 }
 
 /** Commands whose reply is a set in Redis's hash-table order: compared without order. */
-const UNORDERED = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF', 'HKEYS', 'HVALS', 'HGETALL']);
+const UNORDERED = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF', 'HKEYS', 'HVALS', 'HGETALL', 'SPOP']);
 
 /** A reply as text, for comparing elements without their order. */
 function canonical(v: Decoded): string {
@@ -106,6 +107,7 @@ function allowed(cmd: Cmd, redis: Decoded, garrison: Decoded): boolean {
     return (redis === 'raw' && (garrison === 'embstr' || garrison === 'int')) || (redis === 'embstr' && garrison === 'int');
   }
   if (name === 'XPENDING' || name === 'XINFO') return canonical(maskTimes(redis)) === canonical(maskTimes(garrison));
+  if (name === 'SRANDMEMBER' || name === 'HRANDFIELD' || name === 'ZRANDMEMBER') return randomReply(cmd, redis, garrison);
   // A collection scanned whole (COUNT 1000): the same cursor (0) and the same elements, whose
   // order is the hash table's when the encoding is one.
   if (name === 'HSCAN' || name === 'SSCAN' || name === 'ZSCAN') {
@@ -116,6 +118,25 @@ function allowed(cmd: Cmd, redis: Decoded, garrison: Decoded): boolean {
   }
   if (!UNORDERED.has(name)) return false;
   const ea = elements(name, redis), eb = elements(name, garrison);
+  return ea !== null && eb !== null && ea.join('\n') === eb.join('\n');
+}
+
+/**
+ * SRANDMEMBER, HRANDFIELD and ZRANDMEMBER pick at random, so only what does not depend on the
+ * picks is compared (errors and nil are compared as bytes before this): one element against one
+ * element, arrays of the same length, and when a positive count covers the whole collection
+ * (fewer picks than the count), the same elements with their values or scores.
+ */
+function randomReply(cmd: Cmd, redis: Decoded, garrison: Decoded): boolean {
+  if (cmd.length === 2) return typeof redis === 'string' && typeof garrison === 'string';
+  if (!Array.isArray(redis) || !Array.isArray(garrison) || redis.length !== garrison.length) return false;
+  const withValues = cmd.length > 3;
+  // RESP3 nests each element with its value or score; RESP2 flattens them.
+  const nested = redis.length > 0 && Array.isArray(redis[0]);
+  const picks = withValues && !nested ? redis.length / 2 : redis.length;
+  if (!(Number(cmd[2]) > picks)) return true;
+  const whole = (v: Decoded[]): string[] | null => (nested ? v.map(canonical).sort() : elements(withValues ? 'HGETALL' : 'SMEMBERS', v));
+  const ea = whole(redis), eb = whole(garrison);
   return ea !== null && eb !== null && ea.join('\n') === eb.join('\n');
 }
 

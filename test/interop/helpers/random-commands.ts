@@ -79,6 +79,14 @@ export function generator(seed: number): () => Step {
   const small = (): string => pick(['a', 'b', 'c', 'a', String(r(10)), String(r(1000)), 'x'.repeat(1 + r(20)), '\x00\xff', 'é']);
   const value = (): string => (r(3) === 0 ? int() : small());
   const index = (): number => r(24) - 12;
+  /**
+   * The count of SRANDMEMBER, HRANDFIELD and ZRANDMEMBER (and their WITH option): the test
+   * compares what does not depend on the random picks (see randomReply in types-random.test.ts).
+   */
+  const randomCount = (withOption: string | null): string[] => pick([
+    [], ['100'], ['100'], ['3'], ['-4'], ['0'], ['x'], ['-9223372036854775808'],
+    ...(withOption === null ? [] : [['100', withOption], ['2', withOption], ['-3', withOption], [withOption]]),
+  ]);
   /** A whole collection in one call (COUNT 1000), so that the reply does not depend on its hash table. */
   const scanOptions = (patterns: string[]): string[] => [...(r(2) === 0 ? ['MATCH', pick(patterns)] : []), 'COUNT', '1000'];
   const single = (): Cmd => {
@@ -146,7 +154,7 @@ export function generator(seed: number): () => Step {
     if (k < 56) {
       const h = key('hash');
       const field = (): string => pick(['f1', 'f2', 'f3', `f${r(12)}`, 'long-field-name-past-12', '\x00']);
-      switch (r(18)) {
+      switch (r(19)) {
         case 0: case 1: return ['HSET', h, field(), value(), ...(r(2) === 0 ? [field(), value()] : [])];
         case 2: return ['HSETNX', h, field(), value()];
         case 3: return ['HGET', h, field()];
@@ -162,6 +170,7 @@ export function generator(seed: number): () => Step {
         case 13: return ['OBJECT', 'ENCODING', h];
         case 14: return ['HMSET', h, field(), value()];
         case 15: return ['HSCAN', h, 0, ...scanOptions(['f*', '*1*', 'long*', '[fl]?'])];
+        case 16: return ['HRANDFIELD', h, ...randomCount('WITHVALUES')];
         default: return ['HSET', h, field(), 'x'.repeat(r(16))];
       }
     }
@@ -169,7 +178,7 @@ export function generator(seed: number): () => Step {
     if (k < 72) {
       const s = key('set');
       const member = (): string => (r(3) === 0 ? pick(['m', 'n', 'long-member-value', '\xff']) : String(r(14) - 2));
-      switch (r(18)) {
+      switch (r(20)) {
         case 0: case 1: return ['SADD', s, member(), ...(r(2) === 0 ? [member(), member()] : [])];
         case 2: return ['SREM', s, member(), ...(r(2) === 0 ? [member()] : [])];
         case 3: return ['SISMEMBER', s, member()];
@@ -183,6 +192,9 @@ export function generator(seed: number): () => Step {
         case 11: return ['OBJECT', 'ENCODING', s];
         case 12: return ['SORT', s, ...(r(2) === 0 ? ['ALPHA'] : []), ...(r(2) === 0 ? ['DESC'] : [])];
         case 13: return ['SSCAN', s, 0, ...scanOptions(['1*', '*', 'm', '?'])];
+        case 14: return ['SRANDMEMBER', s, ...randomCount(null)];
+        // Only the counts whose result is defined: all of the set (and a DEL), or nothing.
+        case 15: return ['SPOP', s, pick(['100', '100', '0', '-1', 'x'])];
         default: return ['SADD', s, String(r(20))];
       }
     }
@@ -190,7 +202,7 @@ export function generator(seed: number): () => Step {
     if (k < 80) {
       const z = key('zset');
       const m = (): string => pick(['a', 'b', 'c', `m${r(10)}`, 'member-longer-than-12']);
-      switch (r(17)) {
+      switch (r(18)) {
         case 8: return [pick(['ZINTERSTORE', 'ZDIFFSTORE']), key('zset'), 2, z, key(pick(['zset', 'set']))];
         case 9: return ['ZRANGESTORE', key('zset'), z, String(r(4) - 1), String(r(6) - 1), ...pick([[], ['REV']])];
         case 10: return [pick(['ZPOPMIN', 'ZPOPMAX']), z, ...pick([[], [String(r(4))]])];
@@ -205,6 +217,7 @@ export function generator(seed: number): () => Step {
         case 14: return [pick(['ZUNION', 'ZINTER', 'ZDIFF']), 2, z, key('zset'), ...pick([[], ['WITHSCORES']])];
         case 15: return ['ZRANK', z, m()];
         case 16: return ['ZSCAN', z, 0, ...scanOptions(['m*', '*', 'a', '*-*'])];
+        case 17: return ['ZRANDMEMBER', z, ...randomCount('WITHSCORES')];
         case 0: case 1: return ['ZADD', z, ...pick([[], [], ['NX'], ['XX'], ['GT', 'CH'], ['INCR']]), float(), m(), ...(r(2) === 0 ? [String(r(10)), m()] : [])];
         case 2: return ['ZINCRBY', z, float(), m()];
         case 3: return ['ZREM', z, m()];
