@@ -73,7 +73,7 @@ async function notificationsUntilMarker(sub: RespClient, b: number): Promise<str
 }
 
 /** Commands whose reply is a set in Redis's hash-table order: compared without order. */
-const UNORDERED = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF', 'HKEYS', 'HVALS', 'HGETALL', 'SPOP']);
+const UNORDERED = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF', 'HKEYS', 'HVALS', 'HGETALL', 'SPOP', 'KEYS']);
 
 /** A reply as text, for comparing elements without their order. */
 function canonical(v: Decoded): string {

@@ -282,7 +282,7 @@ export function generator(seed: number): () => Step {
       case 8: return ['PERSIST', a];
       case 9: return ['TOUCH', a, key(fam)];
       case 10: return ['UNLINK', a];
-      case 11: return ['DBSIZE'];
+      case 11: return r(2) === 0 ? ['DBSIZE'] : ['KEYS', pick(['*', 'str*', '*[0-2]', 'h?sh*', 'shared*', '[a-z]*1', '*e*', 'x'])];
       case 12: return ['OBJECT', 'ENCODING', a];
       default: return ['EXISTS', a];
     }
