@@ -209,8 +209,10 @@ function swapOrderMatters(waiting: Array<{ cmd: Cmd } | null>): boolean {
   if (cmds.length > 1) return true;
   if (cmds.length === 0) return false;
   const name = String(cmds[0]![0]).toUpperCase();
+  const streams = cmds[0]!.findIndex((a) => String(a).toUpperCase() === 'STREAMS');
   const keys = name === 'BLMPOP' || name === 'BZMPOP' ? Number(cmds[0]![2])
-    : /^(BLPOP|BRPOP|BZPOPMIN|BZPOPMAX)$/.test(name) ? cmds[0]!.length - 2 : 1;
+    : /^(BLPOP|BRPOP|BZPOPMIN|BZPOPMAX)$/.test(name) ? cmds[0]!.length - 2
+      : streams >= 0 ? (cmds[0]!.length - streams - 1) / 2 : 1;
   return keys > 1;
 }
 

@@ -322,6 +322,8 @@ export function generator(seed: number): () => Step {
    */
   const blocking = (): Cmd => {
     const dir = (): string => pick(['LEFT', 'RIGHT']);
+    // One stream or two (the reply then names the one that became ready first).
+    const streams = (id: string): string[] => (r(3) === 0 ? [key('stream'), key('stream'), id, id] : [key('stream'), id]);
     switch (r(12)) {
       case 0: return ['SELECT', r(DBS)];
       case 1: return ['BLMOVE', key('list'), key('list'), dir(), dir(), 0];
@@ -329,8 +331,8 @@ export function generator(seed: number): () => Step {
       case 3: return ['BLMPOP', 0, 2, key('list'), key('list'), dir(), ...pick([[], ['COUNT', String(1 + r(3))]])];
       case 4: return [pick(['BZPOPMIN', 'BZPOPMAX']), key('zset'), ...(r(2) === 0 ? [key('zset')] : []), 0];
       case 5: return ['BZMPOP', 0, 1, key('zset'), pick(['MIN', 'MAX']), ...pick([[], ['COUNT', String(1 + r(3))]])];
-      case 6: return ['XREAD', 'COUNT', 2, 'BLOCK', 0, 'STREAMS', key('stream'), '$'];
-      case 7: return ['XREADGROUP', 'GROUP', pick(GROUPS), pick(CONSUMERS), 'COUNT', 2, 'BLOCK', 0, 'STREAMS', key('stream'), '>'];
+      case 6: return ['XREAD', 'COUNT', 2, 'BLOCK', 0, 'STREAMS', ...streams('$')];
+      case 7: return ['XREADGROUP', 'GROUP', pick(GROUPS), pick(CONSUMERS), 'COUNT', 2, 'BLOCK', 0, 'STREAMS', ...streams('>')];
       default: return [pick(['BLPOP', 'BRPOP']), key('list'), ...(r(2) === 0 ? [key('list')] : []), 0];
     }
   };
