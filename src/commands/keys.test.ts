@@ -154,9 +154,10 @@ test('lazy expiry: a read after the deadline finds nothing and reports "expired"
   c.ks.now = 1000;
   c.set('k', 'v');
   c.r('PEXPIRE', 'k', '100');
-  c.ks.now = 1099;
-  assert.equal(c.r('EXISTS', 'k'), 1);
   c.ks.now = 1100;
+  assert.equal(c.r('EXISTS', 'k'), 1, 'alive during its expiry millisecond (Redis: now > when)');
+  assert.equal(c.r('PTTL', 'k'), 0);
+  c.ks.now = 1101;
   assert.equal(c.r('EXISTS', 'k'), 0);
   assert.deepEqual(c.r('TYPE', 'k'), { t: 'status', s: 'none' });
   assert.deepEqual(c.expired, ['0:k']);

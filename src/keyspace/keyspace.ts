@@ -17,7 +17,7 @@ import type { Int64 } from '../lib/int64.js';
 import { Database } from './database.js';
 import type { Value } from './value.js';
 
-/** Keys examined per batch of the active expiry cycle (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
+/** Keys examined per batch of the active expiry cycle at effort 1 (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
 const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
 /** Another batch follows only while more than this percentage of the last one had expired. */
 const ACTIVE_EXPIRE_STALE_PERC = 10;
@@ -93,11 +93,12 @@ export class Keyspace {
 
   /**
    * Applies lazy expiry to `key`. Returns true when the key is (logically) expired and must be
-   * treated as missing.
+   * treated as missing. As Redis's keyIsExpired, a key expires once the time is past its
+   * expiry (now > when): at exactly its millisecond it is still there, with a TTL of 0.
    */
   expireIfNeeded(db: Database, key: string): boolean {
     const when = db.expires.get(key);
-    if (when === undefined || when > this.now) return false;
+    if (when === undefined || when >= this.now) return false;
     const mode = this.hooks.expiryMode();
     if (mode === 'keep') return false;
     if (mode === 'hide') return true;
@@ -230,7 +231,7 @@ export class Keyspace {
    */
   isExpired(db: Database, key: string): boolean {
     const when = db.expires.get(key);
-    return when !== undefined && when <= this.now;
+    return when !== undefined && when < this.now;
   }
 
   /**
@@ -293,23 +294,34 @@ export class Keyspace {
     return n;
   }
 
+  /** True when the active cycle may delete keys: enabled (DEBUG SET-ACTIVE-EXPIRE) and a master. */
+  activeExpireRuns(): boolean {
+    return this.activeExpireEnabled && this.hooks.expiryMode() === 'delete';
+  }
+
   /**
    * One slice of the active expiry cycle (Redis's activeExpireCycle): walks each database's
    * expiry index from where the previous slice stopped, deleting keys whose time has passed.
    * Bounded by `maxChecks` keys per call so the event loop is never held. Returns the number
    * of keys expired. Only masters expire actively; replicas wait for the master's DEL.
    *
-   * As in Redis, keys are examined in batches of ACTIVE_EXPIRE_KEYS_PER_LOOP and a database
-   * gets another batch only while more than ACTIVE_EXPIRE_STALE_PERC of the last batch had
-   * expired: a database with few stale keys costs one batch, one full of them gets the budget.
-   * The budget is shared among the databases that hold volatile keys.
+   * As in Redis, keys are examined in batches of `keysPerLoop` and a database gets another
+   * batch only while more than `acceptableStale` percent of the last batch had expired: a
+   * database with few stale keys costs one batch, one full of them gets the budget. The budget
+   * is shared among the databases that hold volatile keys. server/active-expire.ts decides how
+   * many slices run and sets both numbers from active-expire-effort.
    */
-  activeExpireCycle(maxChecks: number): number {
-    if (!this.activeExpireEnabled || this.hooks.expiryMode() !== 'delete') return 0;
+  activeExpireCycle(maxChecks: number, keysPerLoop = ACTIVE_EXPIRE_KEYS_PER_LOOP, acceptableStale = ACTIVE_EXPIRE_STALE_PERC): number {
+    this.lastCycleChecked = 0;
+    if (!this.activeExpireRuns()) return 0;
     let volatileDbs = 0;
     for (const db of this.dbs) {
-      if (db.expires.size !== 0) volatileDbs++;
-      else db.expireCursor = null;
+      if (db.expires.size !== 0) {
+        volatileDbs++;
+      } else {
+        db.expireCursor = null;
+        db.avgTtl = 0;
+      }
     }
     if (volatileDbs === 0) return 0;
     let expired = 0;
@@ -319,8 +331,6 @@ export class Keyspace {
       if (db.expires.size === 0) continue;
       const share = Math.max(1, Math.floor(budgetLeft / volatileDbs--));
       let dbChecked = 0;
-      let ttlSum = 0;
-      let ttlSamples = 0;
       // True once this slice has started a fresh pass: reaching the end of that pass ends the
       // slice for this database (a slice that began mid-way may wrap around once).
       let freshPass = false;
@@ -328,7 +338,9 @@ export class Keyspace {
         // One batch.
         let batchChecked = 0;
         let batchExpired = 0;
-        while (batchChecked < ACTIVE_EXPIRE_KEYS_PER_LOOP && dbChecked < share) {
+        let ttlSum = 0;
+        let ttlSamples = 0;
+        while (batchChecked < keysPerLoop && dbChecked < share) {
           if (db.expireCursor === null) {
             if (freshPass) break;
             db.expireCursor = db.expires.entries();
@@ -339,29 +351,26 @@ export class Keyspace {
           const [key, when] = step.value;
           batchChecked++;
           dbChecked++;
-          if (when <= this.now) {
+          if (when < this.now) {
             this.deleteExpired(db, key);
             batchExpired++;
-          } else {
+          } else if (when > this.now) {
             ttlSum += when - this.now;
             ttlSamples++;
           }
         }
+        if (ttlSamples > 0) {
+          // Redis's running average, in its integer arithmetic (2% weight per batch).
+          const avg = Math.floor(ttlSum / ttlSamples);
+          if (db.avgTtl === 0) db.avgTtl = avg;
+          db.avgTtl = Math.floor(db.avgTtl / 50) * 49 + Math.floor(avg / 50);
+        }
         expired += batchExpired;
         if (batchChecked === 0 || dbChecked >= share) break;
-        if (batchExpired * 100 <= batchChecked * ACTIVE_EXPIRE_STALE_PERC) break;
-      }
-      if (ttlSamples > 0) {
-        const avg = ttlSum / ttlSamples;
-        // Running average as Redis keeps it (2% weight per sample batch).
-        db.avgTtl = db.avgTtl === 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
+        if (Math.floor((batchExpired * 100) / batchChecked) <= acceptableStale) break;
       }
       checked += dbChecked;
       budgetLeft -= dbChecked;
-    }
-    if (checked > 0) {
-      const perc = expired / checked;
-      this.stats.expiredStalePerc = this.stats.expiredStalePerc * 0.95 + perc * 0.05;
     }
     this.lastCycleChecked = checked;
     return expired;

@@ -22,6 +22,7 @@ import { isProtocolError, type ParseResult } from '../protocol/parser.js';
 import { BLOCKED, error, isError, QUEUED, type Reply } from '../protocol/reply.js';
 import { ReplyWriter } from '../protocol/writer.js';
 import type { Connection, Environment, Listener } from '../runtime/ports.js';
+import { ActiveExpire } from './active-expire.js';
 import { BlockedClients } from './blocking.js';
 import { Client, FORCED_TO_REPLICAS, NOT_FORCED } from './client.js';
 import type { Config } from './config/config.js';
@@ -31,9 +32,6 @@ import type { LatencyMonitor } from './latency.js';
 import type { SlowLog } from './slowlog.js';
 import { PubSub } from './pubsub.js';
 import { ServerStats } from './stats.js';
-
-/** Keys examined per active-expiry slice (Redis: 20 keys per loop, 16 loops per database pass). */
-const EXPIRE_SLICE_KEYS = 20 * 16;
 
 /** Commands that run immediately even inside MULTI (everything else is queued). */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -60,6 +58,8 @@ export class Server {
   readonly config: Config;
   readonly logger: Logger;
   readonly ks: Keyspace;
+  /** The active expiry cycle's slow (tick) and fast (write pass) runs. */
+  private readonly activeExpire: ActiveExpire;
   readonly commands = new CommandTable<Client>();
   readonly clients = new Map<number, Client>();
   readonly stats = new ServerStats();
@@ -145,7 +145,14 @@ export class Server {
       onExpired: (db, key) => this.propagate(db.id, ['DEL', key]),
       onKeyModified: (db, key) => this.touchWatchedKey(db, key),
       notify: (type, event, db, key) => this.notifier(type, event, db, key),
-      expiryMode: () => (this.role.isReplica() ? (this.role.isMasterClient(this.current) ? 'keep' : 'hide') : 'delete'),
+      // A paused master keeps its dataset still (Redis 7.0's checkClientPauseTimeoutAndReturnIfPaused
+      // in expireIfNeeded and activeExpireCycle): expired keys read as missing, nothing is deleted.
+      expiryMode: () => (this.role.isReplica()
+        ? (this.role.isMasterClient(this.current) ? 'keep' : 'hide')
+        : (this.pauseActive(this.ks.now) ? 'hide' : 'delete')),
+    });
+    this.activeExpire = new ActiveExpire(this.ks, this.env.clock, (ms) => {
+      if (this.latency !== null && this.latency.thresholdMs !== 0) this.latency.addSampleIfNeeded('expire-cycle', ms);
     });
     this.syncWallClock();
     this.ks.now = this.env.clock.nowMs();
@@ -655,7 +662,7 @@ export class Server {
     client.watched.add(k);
     // A key already expired (but not yet deleted) when watched: deleting it later is no change.
     const when = db.expires.get(key);
-    if (when !== undefined && when <= this.ks.now) (client.watchedExpired ??= new Set()).add(k);
+    if (when !== undefined && when < this.ks.now) (client.watchedExpired ??= new Set()).add(k);
     let set = this.watchedKeys.get(k);
     if (set === undefined) this.watchedKeys.set(k, (set = new Set()));
     set.add(client);
@@ -794,6 +801,9 @@ export class Server {
   /** The turn's writes: the reply barriers once (AOF, replication stream), then every queue. */
   private readonly flushPendingWrites = (): void => {
     this.writesScheduled = false;
+    // Redis's beforeSleep starts with the fast expiry cycle; it runs only after a cycle that hit
+    // its time limit, and its DELs then go out with this pass's replication stream.
+    if (this.activeExpire.timelimitExit) this.activeExpire.fast(this.config.int('active-expire-effort'));
     const list = this.pendingWrites;
     if (list.length === 0) return;
     this.runReplyBarriers();
@@ -915,35 +925,12 @@ export class Server {
     this.stats.opsSampler.sample(this.stats.totalCommandsProcessed, nowMs);
     this.stats.inputSampler.sample(this.stats.netInputBytes, nowMs);
     this.stats.outputSampler.sample(this.stats.netOutputBytes, nowMs);
-    this.activeExpire();
+    this.activeExpire.slow(this.config.int('hz'), this.config.int('active-expire-effort'));
     if (this.pauseUntilMs !== 0 && nowMs >= this.pauseUntilMs) this.unpauseClients();
     this.blocking.checkTimeouts(nowMs);
     if (this.blocking.hasReady()) this.blocking.serveReady();
     this.clientsCron(nowMs);
     for (const h of this.tickHandlers) h(nowMs);
-  }
-
-  /**
-   * Active expiry (Redis's slow activeExpireCycle): slices of EXPIRE_SLICE_KEYS keys, repeated while
-   * more than 10% of a slice had expired, for at most 25% of the tick period (25 ms at hz 10), so a
-   * mass expiry is worked off quickly without holding the event loop longer than Redis would.
-   */
-  private activeExpire(): void {
-    const clock = this.env.clock;
-    const t0 = clock.monotonicUs();
-    const budgetUs = (1_000_000 / Math.max(1, this.config.int('hz'))) * 0.25;
-    for (;;) {
-      const expired = this.ks.activeExpireCycle(EXPIRE_SLICE_KEYS);
-      const checked = this.ks.lastCycleChecked;
-      if (checked === 0 || expired * 10 <= checked) break;
-      if (clock.monotonicUs() - t0 >= budgetUs) {
-        this.ks.stats.expiredTimeCapReachedCount++;
-        break;
-      }
-    }
-    if (this.latency !== null && this.latency.thresholdMs !== 0) {
-      this.latency.addSampleIfNeeded('expire-cycle', (clock.monotonicUs() - t0) / 1000);
-    }
   }
 
   /** Idle timeouts (`timeout`) and soft output-limit checks. */

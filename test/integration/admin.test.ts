@@ -2,8 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer } from '../../src/index.js';
-import { withServer } from '../helpers/server.js';
+import { withServer, startTestServer } from '../helpers/server.js';
 import { RespClient, waitFor } from '../helpers/resp-client.js';
 
 test('TIME answers seconds and microseconds of the wall clock', async () => {
@@ -28,7 +27,7 @@ test('ROLE of a master without replicas', async () => {
 
 test('SHUTDOWN: flag errors, ABORT, and a library server that closes', async () => {
   const logs: string[] = [];
-  const s = await startServer({ config: { save: '' } });
+  const s = await startTestServer({ config: { save: '' } });
   s.server.logger.sink = { write: (l) => { logs.push(l); } };
   const c = await RespClient.connect(s.address.port);
   try {

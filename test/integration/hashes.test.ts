@@ -7,9 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withServer } from '../helpers/server.js';
+import { withServer, startTestServer } from '../helpers/server.js';
 import { RespClient, encodeCommand, type Decoded } from '../helpers/resp-client.js';
-import { startServer, type RunningServer } from '../../src/index.js';
+import type { RunningServer } from '../../src/index.js';
 
 function recordProps(s: RunningServer): string[][] {
   const props: string[][] = [];
@@ -45,7 +45,7 @@ test('hash writes propagate their effect; writes that change nothing propagate n
 });
 
 test('keyspace events reach a subscriber: hset, hincrby, hincrbyfloat, hdel then del', async () => {
-  const s = await startServer({ config: { 'notify-keyspace-events': 'KEA' } });
+  const s = await startTestServer({ config: { 'notify-keyspace-events': 'KEA' } });
   const sub = await RespClient.connect(s.address.port);
   const c = await RespClient.connect(s.address.port);
   try {

@@ -83,9 +83,9 @@ test('active expiry works in slices and stops at 25% of the tick period', () => 
   for (let i = 0; i < 10; i++) n.cmd('SET', `p${i}`, 'x');
   n.propagated.length = 0;
   n.events.length = 0;
-  n.now += 99;
+  n.now += 100;
   n.server.tick(n.now);
-  assert.equal(n.dbKeys(), 1010, 'nothing expires before its time');
+  assert.equal(n.dbKeys(), 1010, 'nothing expires before its time is past (Redis: now > when)');
   n.now += 1;
   n.monoStepUs = 10_000; // every clock reading 10 ms later: the 25 ms budget (hz 10) allows 3 slices
   n.server.tick(n.now);
@@ -100,13 +100,45 @@ test('active expiry works in slices and stops at 25% of the tick period', () => 
   assert.equal(n.cmd('DBSIZE'), 10);
 });
 
+test('active-expire-effort through CONFIG SET: bigger slices, a longer time limit', () => {
+  const n = new Node();
+  assert.deepEqual(n.cmd('CONFIG', 'SET', 'active-expire-effort', '10'), { status: 'OK' });
+  for (let i = 0; i < 5000; i++) n.cmd('SET', `v${i}`, 'x', 'PX', '100');
+  n.now += 101;
+  n.monoStepUs = 15_000; // 43 ms at effort 10 (hz 10): the third slice's reading is past it
+  n.server.tick(n.now);
+  assert.equal(n.dbKeys(), 5000 - 3 * 16 * 65);
+  assert.equal(n.server.ks.stats.expiredTimeCapReachedCount, 1);
+});
+
+test('after a tick that hit the time cap, the write pass of the next commands runs fast cycles', () => {
+  const n = new Node();
+  for (let i = 0; i < 5000; i++) n.cmd('SET', `v${i}`, 'x', 'PX', '100');
+  n.now += 101;
+  n.monoStepUs = 10_000; // every reading 10 ms later: 3 slices per tick, 1 per fast cycle (1 ms)
+  n.server.tick(n.now);
+  assert.equal(n.dbKeys(), 5000 - 3 * 320);
+  n.propagated.length = 0;
+  assert.deepEqual(n.cmd('PING'), { status: 'PONG' });
+  assert.equal(n.dbKeys(), 5000 - 4 * 320, 'one fast slice before the reply was written');
+  assert.equal(n.propagated.length, 320);
+  assert.equal(n.server.ks.stats.expiredTimeCapReachedCount, 2);
+  n.monoStepUs = 0; // time stands still: the next cycle is not capped and finishes the work
+  n.cmd('PING');
+  assert.equal(n.dbKeys(), 0);
+  for (let i = 0; i < 10; i++) n.cmd('SET', `w${i}`, 'x', 'PX', '1');
+  n.now += 2;
+  n.cmd('PING');
+  assert.equal(n.dbKeys(), 10, 'no fast cycle once the last cycle finished in time');
+});
+
 test('a mass expiry is worked off in one tick when the time budget allows', () => {
   const n = new Node();
   for (let i = 0; i < 1000; i++) {
     n.cmd('SET', `v${i}`, 'x');
     n.cmd('PEXPIRE', `v${i}`, '100');
   }
-  n.now += 100;
+  n.now += 101;
   n.server.tick(n.now);
   assert.equal(n.dbKeys(), 0);
   assert.equal(n.server.ks.stats.expiredTimeCapReachedCount, 0);
@@ -121,7 +153,7 @@ test('active expiry shares its slice among databases and skips non-volatile ones
       n.cmd('PEXPIRE', `k${i}`, '10');
     }
   }
-  n.now += 10;
+  n.now += 11;
   n.monoStepUs = 30_000; // one slice per tick
   n.server.tick(n.now);
   const removed0 = 200 - n.dbKeys(0);
@@ -130,12 +162,57 @@ test('active expiry shares its slice among databases and skips non-volatile ones
   assert.ok(removed0 + removed5 <= 320, 'within the slice budget');
 });
 
+test('a key lives through its own millisecond and expires once the time is past it (Redis: now > when)', () => {
+  const n = new Node();
+  n.cmd('SET', 'k', 'v', 'PX', '100');
+  n.cmd('SET', 'w', 'v', 'PX', '100');
+  n.now += 100; // exactly the expiry time
+  n.server.tick(n.now);
+  assert.equal(n.dbKeys(), 2, 'the active cycle leaves it');
+  assert.equal(n.cmd('GET', 'k'), 'v');
+  assert.equal(n.cmd('PTTL', 'k'), 0);
+  assert.equal(n.cmd('TTL', 'k'), 0);
+  assert.equal(n.cmd('EXISTS', 'k'), 1);
+  assert.deepEqual(n.cmd('KEYS', '*'), ['k', 'w']);
+  assert.deepEqual(n.cmd('SCAN', '0'), ['0', ['k', 'w']]);
+  // WATCHed while alive: its expiry before EXEC is a change (Redis's isWatchedKeyExpired).
+  n.cmd('WATCH', 'w');
+  n.now += 1;
+  n.cmd('MULTI');
+  n.cmd('PING');
+  assert.equal(n.cmd('EXEC'), null);
+  assert.equal(n.cmd('PTTL', 'k'), -2);
+  assert.equal(n.cmd('GET', 'k'), null);
+  n.server.tick(n.now);
+  assert.equal(n.dbKeys(), 0);
+});
+
+test('a paused master hides expired keys without deleting them, until the pause ends (Redis 7.0)', () => {
+  const n = new Node();
+  n.cmd('SET', 'k', 'v', 'PX', '100');
+  n.cmd('SET', 'p', 'v');
+  assert.deepEqual(n.cmd('CLIENT', 'PAUSE', '1000', 'WRITE'), { status: 'OK' });
+  n.now += 101;
+  n.propagated.length = 0;
+  n.events.length = 0;
+  assert.equal(n.cmd('GET', 'k'), null);
+  assert.equal(n.cmd('EXISTS', 'k'), 0);
+  n.server.tick(n.now);
+  assert.equal(n.dbKeys(), 2, 'neither the read nor the active cycle deleted it');
+  assert.deepEqual(n.propagated, []);
+  assert.deepEqual(n.events, []);
+  n.now += 1000;
+  n.server.tick(n.now);
+  assert.equal(n.dbKeys(), 1);
+  assert.deepEqual(n.propagated, ['0 DEL k']);
+});
+
 test('lazy expiry on access, with active expiry off', () => {
   const n = new Node();
   n.server.ks.activeExpireEnabled = false;
   n.cmd('SET', 'k', 'v');
   n.cmd('PEXPIRE', 'k', '100');
-  n.now += 100;
+  n.now += 101;
   n.server.tick(n.now);
   assert.equal(n.dbKeys(), 1, 'still stored: nobody looked');
   n.propagated.length = 0;
@@ -153,7 +230,7 @@ test('RANDOMKEY never returns a logically expired key', () => {
     n.cmd('PEXPIRE', `e${i}`, '5');
   }
   n.cmd('SET', 'alive', 'x');
-  n.now += 5;
+  n.now += 6;
   for (let i = 0; i < 30; i++) assert.equal(n.cmd('RANDOMKEY'), 'alive');
   n.cmd('DEL', 'alive');
   assert.equal(n.cmd('RANDOMKEY'), null);

@@ -6,12 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type RunningServer } from '../../src/index.js';
+import type { RunningServer } from '../../src/index.js';
 import { RawConn } from '../helpers/raw-conn.js';
 import { RespClient } from '../helpers/resp-client.js';
+import { startTestServer } from '../helpers/server.js';
 
 async function withGarrison(fn: (s: RunningServer, port: number) => Promise<void>, config: Record<string, string> = {}): Promise<void> {
-  const s = await startServer({ config });
+  const s = await startTestServer({ config });
   try {
     await fn(s, s.address.port);
   } finally {

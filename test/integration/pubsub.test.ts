@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../../src/index.js';
-import { withServer } from '../helpers/server.js';
+import { withServer, startTestServer } from '../helpers/server.js';
 import { encodeCommand, RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 
 const push = (...items: Decoded[]): Decoded => ({ push: items });
@@ -184,7 +183,7 @@ test('SUBSCRIBE inside MULTI: the confirmations sit inside EXEC\'s array; SSUBSC
 });
 
 test('keyspace notifications: K and E channels for SET, DEL, EXPIRE and expiry, filtered by class', async () => {
-  const s = await startServer({ config: { 'notify-keyspace-events': 'KEA' } });
+  const s = await startTestServer({ config: { 'notify-keyspace-events': 'KEA' } });
   const sub = await RespClient.connect(s.address.port);
   const c = await RespClient.connect(s.address.port);
   try {

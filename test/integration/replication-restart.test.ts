@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../src/index.js';
+import type { RunningServer } from '../../src/index.js';
 import { caughtUp, digest, replInfo, statsInfo } from '../helpers/replication.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
+import { startTestServer } from '../helpers/server.js';
 
 const open: Array<{ close(): unknown }> = [];
 const dirs: string[] = [];
@@ -33,7 +34,7 @@ interface Node {
 }
 
 async function node(config: Record<string, string | number>, port = 0): Promise<Node> {
-  const s = await startServer({ port, config: { 'repl-diskless-sync-delay': 0, ...config } });
+  const s = await startTestServer({ port, config: { 'repl-diskless-sync-delay': 0, ...config } });
   const c = await RespClient.connect(s.address.port);
   let stopped = false;
   const stop = async (): Promise<void> => {

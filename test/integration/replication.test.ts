@@ -5,11 +5,12 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type RunningServer } from '../../src/index.js';
+import type { RunningServer } from '../../src/index.js';
 import { replicationOf } from '../../src/replication/index.js';
 import { block, blockedClients, served } from '../helpers/blocking.js';
 import { caughtUp, digest, replInfo, statsInfo } from '../helpers/replication.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
+import { startTestServer } from '../helpers/server.js';
 
 const OK = { status: 'OK' };
 const open: Array<{ close(): unknown }> = [];
@@ -18,7 +19,7 @@ after(async () => {
 });
 
 async function node(config: Record<string, string | number> = {}): Promise<{ s: RunningServer; c: RespClient }> {
-  const s = await startServer({ config: { 'repl-diskless-sync-delay': 0, ...config } });
+  const s = await startTestServer({ config: { 'repl-diskless-sync-delay': 0, ...config } });
   open.push(s);
   const c = await RespClient.connect(s.address.port);
   open.push(c);

@@ -6,9 +6,10 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startSentinel, type RunningSentinel } from '../../src/index.js';
+import { startSentinel, type RunningSentinel } from '../../src/index.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 import { fields } from '../helpers/reply-fields.js';
+import { startTestServer } from '../helpers/server.js';
 
 const open: Array<{ close(): unknown }> = [];
 after(async () => {
@@ -31,7 +32,7 @@ async function sentinel(masterPort: number): Promise<{ s: RunningSentinel; c: Re
 }
 
 test('two sentinels discover each other, vote once per epoch, detect ODOWN and elect one leader', async () => {
-  const master = await startServer();
+  const master = await startTestServer();
   let masterOpen = true;
   open.push({ close: () => (masterOpen ? master.close() : undefined) });
   const a = await sentinel(master.address.port);
@@ -85,7 +86,7 @@ test('two sentinels discover each other, vote once per epoch, detect ODOWN and e
 });
 
 test('auth-pass: the sentinel authenticates to a master with requirepass; SENTINEL SET and MONITOR/REMOVE', async () => {
-  const master = await startServer({ config: { requirepass: 'sekret' } });
+  const master = await startTestServer({ config: { requirepass: 'sekret' } });
   open.push(master);
   const s = await startSentinel({ sentinel: [`monitor pm 127.0.0.1 ${master.address.port} 1`, 'auth-pass pm sekret'] });
   open.push(s);
@@ -106,7 +107,7 @@ test('auth-pass: the sentinel authenticates to a master with requirepass; SENTIN
 });
 
 test('sentinel-pass: sentinels with requirepass authenticate to each other', async () => {
-  const master = await startServer();
+  const master = await startTestServer();
   open.push(master);
   const lines = (p: number): string[] => [`monitor am 127.0.0.1 ${p} 2`, 'down-after-milliseconds am 500', 'sentinel-pass sp'];
   const a = await startSentinel({ sentinel: lines(master.address.port), config: { requirepass: 'sp' } });

@@ -9,9 +9,9 @@
  * queue and the bytes queued on the socket — and Redis's fixed reply buffer (rbs/rbp, obl, oll)
  * does not exist here (0).
  *
- * Not registered (they would need subsystems Garrison does not have yet): TRACKING and CACHING
- * (client-side caching) and UNBLOCK (blocking commands). GETREDIR and TRACKINGINFO answer for a
- * client without tracking, which is every client while TRACKING does not exist.
+ * Not registered (they would need a subsystem Garrison does not have yet): TRACKING and CACHING
+ * (client-side caching). GETREDIR and TRACKINGINFO answer for a client without tracking, which is
+ * every client while TRACKING does not exist.
  */
 import type { CommandSpec } from '../../commands/spec.js';
 import { parseInt64 } from '../../lib/int64.js';

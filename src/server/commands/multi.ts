@@ -42,7 +42,7 @@ function isWatchedKeyExpired(c: Client): boolean {
     const db = ks.dbs[Number(k.slice(0, sep))];
     if (db === undefined) continue;
     const when = db.expires.get(k.slice(sep + 1));
-    if (when !== undefined && when <= ks.now) return true;
+    if (when !== undefined && when < ks.now) return true;
   }
   return false;
 }

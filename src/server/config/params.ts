@@ -407,7 +407,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   int('list-compress-depth', 0, 0n, INT_MAX, MUT, inert),
   int('rdb-key-save-delay', 0, INT_MIN, INT_MAX, MUT, { hidden: true }),
   int('key-load-delay', 0, INT_MIN, INT_MAX, MUT, { hidden: true }),
-  int('active-expire-effort', 1, 1n, 10n, MUT, inert),
+  int('active-expire-effort', 1, 1n, 10n, MUT),
   int('hz', 10, 0n, INT_MAX, MUT),
   int('min-replicas-to-write', 0, 0n, INT_MAX, MUT, { aliases: ['min-slaves-to-write'] }),
   int('min-replicas-max-lag', 10, 0n, INT_MAX, MUT, { aliases: ['min-slaves-max-lag'] }),
