@@ -12,8 +12,8 @@
  *   condition never starts a cycle; Garrison keeps 7.0's behaviour.
  *
  * `active-expire-effort` (1-10) scales every limit as Redis does. Each cycle that runs updates
- * `expired_stale_perc` once (5% weight) and, when it stops at its limit,
- * `expired_time_cap_reached_count`.
+ * `expired_stale_perc` once (5% weight), adds its duration to `expire_cycle_cpu_milliseconds` and,
+ * when it stops at its limit, counts `expired_time_cap_reached_count`.
  */
 import type { Clock } from '../runtime/ports.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
@@ -87,6 +87,8 @@ export class ActiveExpire {
     }
     const perc = sampled === 0 ? 0 : expired / sampled;
     ks.stats.expiredStalePerc = perc * 0.05 + ks.stats.expiredStalePerc * 0.95;
-    this.onCycle((this.clock.monotonicUs() - start) / 1000);
+    const ms = (this.clock.monotonicUs() - start) / 1000;
+    ks.stats.expireCycleCpuMs += ms;
+    this.onCycle(ms);
   }
 }

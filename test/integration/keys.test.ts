@@ -108,7 +108,17 @@ test('active-expire-effort through CONFIG SET: bigger slices, a longer time limi
   n.monoStepUs = 15_000; // 43 ms at effort 10 (hz 10): the third slice's reading is past it
   n.server.tick(n.now);
   assert.equal(n.dbKeys(), 5000 - 3 * 16 * 65);
-  assert.equal(n.server.ks.stats.expiredTimeCapReachedCount, 1);
+  const stat = (name: string): string =>
+    ((n.cmd('INFO', 'stats') as string).split('\r\n').find((l) => l.startsWith(`${name}:`)) ?? '').slice(name.length + 1);
+  assert.equal(stat('expired_time_cap_reached_count'), '1');
+  assert.ok(Number(stat('expire_cycle_cpu_milliseconds')) >= 45, 'the cycle took three 15 ms readings');
+  // Each reply's write pass also ran a fast cycle (the tick hit its limit); with the clock still,
+  // the one after RESETSTAT finishes the work within its limit and adds nothing.
+  n.monoStepUs = 0;
+  n.cmd('CONFIG', 'RESETSTAT');
+  assert.equal(n.dbKeys(), 0);
+  assert.equal(stat('expired_time_cap_reached_count'), '0');
+  assert.equal(stat('expire_cycle_cpu_milliseconds'), '0');
 });
 
 test('after a tick that hit the time cap, the write pass of the next commands runs fast cycles', () => {

@@ -88,6 +88,8 @@ function configResetStat(c: Client): Reply {
   ks.keyspaceMisses = 0;
   ks.expiredKeys = 0;
   ks.expiredStalePerc = 0;
+  ks.expiredTimeCapReachedCount = 0;
+  ks.expireCycleCpuMs = 0;
   for (const cmd of server.commands.all()) {
     for (const k of [cmd, ...(cmd.subcommands?.values() ?? [])]) {
       k.calls = 0;
