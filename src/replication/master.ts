@@ -185,6 +185,7 @@ export class MasterSide {
     r.client.conn.write(data);
     this.server.stats.netReplOutputBytes += data.length;
     this.server.stats.netOutputBytes += data.length;
+    this.server.stats.totalWritesProcessed++;
     r.client.totalNetOutput += data.length;
     this.server.checkOutputLimits(r.client);
   }

@@ -420,6 +420,7 @@ export class ReplicaLink {
       this.lastIoMs = this.server.env.clock.nowMs();
       this.server.stats.netReplInputBytes += chunk.length;
       this.server.stats.netInputBytes += chunk.length;
+      this.server.stats.totalReadsProcessed++;
       client.totalNetInput += chunk.length;
       this.feedMasterClient(client, chunk);
     };

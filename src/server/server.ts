@@ -293,6 +293,7 @@ export class Server {
   private onClientData(client: Client, chunk: Buffer): void {
     if (client.closed) return;
     this.stats.netInputBytes += chunk.length;
+    this.stats.totalReadsProcessed++;
     client.totalNetInput += chunk.length;
     client.parser.feed(chunk);
     if (client.parser.pendingBytes() > this.queryBufferLimit) {
@@ -839,6 +840,7 @@ export class Server {
     if (client.closed) return;
     client.conn.write(data);
     this.stats.netOutputBytes += n;
+    this.stats.totalWritesProcessed++;
     client.totalNetOutput += n;
     this.checkOutputLimits(client);
   }

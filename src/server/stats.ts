@@ -34,6 +34,9 @@ export class ServerStats {
   rejectedConnections = 0;
   netInputBytes = 0;
   netOutputBytes = 0;
+  /** Reads from and writes to client connections (INFO total_reads_processed / total_writes_processed). */
+  totalReadsProcessed = 0;
+  totalWritesProcessed = 0;
   clientQueryBufferLimitDisconnections = 0;
   clientOutputBufferLimitDisconnections = 0;
   totalErrorReplies = 0;
@@ -63,6 +66,8 @@ export class ServerStats {
     this.rejectedConnections = 0;
     this.netInputBytes = 0;
     this.netOutputBytes = 0;
+    this.totalReadsProcessed = 0;
+    this.totalWritesProcessed = 0;
     this.clientQueryBufferLimitDisconnections = 0;
     this.clientOutputBufferLimitDisconnections = 0;
     this.totalErrorReplies = 0;

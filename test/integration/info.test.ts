@@ -106,6 +106,22 @@ test('keyspace, stats and errorstats follow the commands', async () => {
   });
 });
 
+test('total_reads_processed and total_writes_processed count reads and writes; RESETSTAT clears them', async () => {
+  await withServer({}, async (_s, c) => {
+    await c.call('CONFIG', 'RESETSTAT');
+    for (let i = 0; i < 10; i++) await c.call('PING');
+    const m = await info(c, 'stats');
+    // Reads: ten PINGs and INFO's request (RESETSTAT's came before the reset). Writes: RESETSTAT's
+    // reply and ten PINGs'; INFO's own reply is written after its values were taken.
+    assert.equal(field(m, 'Stats', 'total_reads_processed'), '11');
+    assert.equal(field(m, 'Stats', 'total_writes_processed'), '11');
+    await c.pipeline([['PING'], ['PING'], ['PING']]);
+    const p = await info(c, 'stats');
+    assert.equal(Number(field(p, 'Stats', 'total_reads_processed')) - 11, 2, 'one read for the pipeline (sent in one write), one for INFO');
+    assert.equal(Number(field(p, 'Stats', 'total_writes_processed')) - 11, 2, 'one write for the pipeline\'s three replies, one for the last INFO');
+  });
+});
+
 test('commandstats: calls, failed and rejected calls; subcommands by full name', async () => {
   await withServer({}, async (_s, c) => {
     await c.call('SET', 'n', 'abc');

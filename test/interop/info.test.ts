@@ -101,4 +101,22 @@ describe('INFO field names: Garrison vs redis-server 7.0', { skip: skip ?? false
       gc.close();
     }
   });
+
+  test('the same requests give the same read and write counts', async () => {
+    const counts = async (port: number): Promise<string[]> => {
+      const c = await RespClient.connect(port);
+      try {
+        await c.call('CONFIG', 'RESETSTAT');
+        for (let i = 0; i < 10; i++) await c.call('PING');
+        await c.pipeline([['SET', 'rw', 'v'], ['GET', 'rw'], ['DEL', 'rw']]);
+        const text = (await c.call('INFO', 'stats')) as string;
+        return text.split('\r\n').filter((l) => /^total_(reads|writes)_processed:/.test(l));
+      } finally {
+        c.close();
+      }
+    };
+    const r = await counts(redis.port);
+    assert.deepEqual(r, ['total_reads_processed:12', 'total_writes_processed:12']);
+    assert.deepEqual(await counts(garrison.port), r);
+  });
 });
