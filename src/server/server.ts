@@ -927,6 +927,8 @@ export class Server {
     this.stats.opsSampler.sample(this.stats.totalCommandsProcessed, nowMs);
     this.stats.inputSampler.sample(this.stats.netInputBytes, nowMs);
     this.stats.outputSampler.sample(this.stats.netOutputBytes, nowMs);
+    this.stats.replInputSampler.sample(this.stats.netReplInputBytes, nowMs);
+    this.stats.replOutputSampler.sample(this.stats.netReplOutputBytes, nowMs);
     this.activeExpire.slow(this.config.int('hz'), this.config.int('active-expire-effort'));
     if (this.pauseUntilMs !== 0 && nowMs >= this.pauseUntilMs) this.unpauseClients();
     this.blocking.checkTimeouts(nowMs);

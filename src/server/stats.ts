@@ -1,6 +1,6 @@
 /**
  * Server-wide counters that INFO stats reports, and the instantaneous-metric samplers Redis keeps
- * (ops/sec, input/output kbps) sampled on the tick.
+ * (ops/sec, input/output kbps, the replication stream's share of them) sampled on the tick.
  */
 
 const SAMPLES = 16;
@@ -18,6 +18,14 @@ export class Sampler {
     }
     this.lastValue = value;
     this.lastMs = nowMs;
+  }
+
+  /** Forgets every sample (CONFIG RESETSTAT). */
+  reset(): void {
+    this.samples.fill(0);
+    this.idx = 0;
+    this.lastValue = 0;
+    this.lastMs = 0;
   }
 
   average(): number {
@@ -52,6 +60,8 @@ export class ServerStats {
   readonly opsSampler = new Sampler();
   readonly inputSampler = new Sampler();
   readonly outputSampler = new Sampler();
+  readonly replInputSampler = new Sampler();
+  readonly replOutputSampler = new Sampler();
 
   countError(text: string): void {
     this.totalErrorReplies++;
@@ -78,5 +88,6 @@ export class ServerStats {
     this.netReplInputBytes = 0;
     this.netReplOutputBytes = 0;
     this.errors.clear();
+    for (const s of [this.opsSampler, this.inputSampler, this.outputSampler, this.replInputSampler, this.replOutputSampler]) s.reset();
   }
 }

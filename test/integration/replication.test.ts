@@ -336,3 +336,24 @@ test('a full resync wakes no reader blocked on the replica: loading signals no k
   assert.equal(await m.c.call('XADD', 's', '6-1', 'f', 'w'), '6-1');
   assert.deepEqual(await served(read), [['s', [['5-1', ['f', 'v']], ['6-1', ['f', 'w']]]]]);
 });
+
+test('instantaneous_input_repl_kbps and instantaneous_output_repl_kbps measure the replication stream', async () => {
+  const m = await node();
+  const r = await node({ replicaof: `127.0.0.1 ${m.s.address.port}` });
+  await caughtUp(m.c, r.c);
+  const value = 'x'.repeat(4096);
+  let i = 0;
+  const rate = async (c: RespClient, field: string): Promise<number> => Number((await statsInfo(c))[field]);
+  // Keep the stream flowing (about 40 KB per round) until both sides' samplers have seen it.
+  await waitFor(async () => {
+    await m.c.pipeline(Array.from({ length: 10 }, () => ['SET', `k${i++ % 50}`, value]));
+    return await rate(m.c, 'instantaneous_output_repl_kbps') > 0 && await rate(r.c, 'instantaneous_input_repl_kbps') > 0;
+  }, 10_000, 'replication kbps above 0 on both sides');
+  // The stream is part of the totals, as in Redis 7.0 (total_net_input_bytes includes it).
+  const ms = await statsInfo(m.c);
+  assert.ok(Number(ms['total_net_output_bytes']) >= Number(ms['total_net_repl_output_bytes']));
+  assert.ok(Number(ms['instantaneous_output_kbps']) >= Number(ms['instantaneous_output_repl_kbps']));
+  assert.equal((await statsInfo(r.c))['instantaneous_output_repl_kbps'], '0.00', 'a replica without replicas sends no stream');
+  await m.c.call('CONFIG', 'RESETSTAT');
+  assert.equal((await statsInfo(m.c))['instantaneous_output_repl_kbps'], '0.00', 'RESETSTAT forgets the samples');
+});
