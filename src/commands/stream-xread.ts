@@ -122,12 +122,19 @@ function xreadGeneric(c: CommandContext, argv: string[], isGroup: boolean): Repl
 
   if (serving && count === 0) count = BLOCKED_DEFAULT_COUNT;
   const served: Reply[] = [];
+  /** Serving a blocked reader: the ready key's first occurrence was reached. */
+  let readyReached = false;
   for (let k = 0; k < streamsCount; k++) {
     const s = streams[k];
     if (s === null || s === undefined) continue;
     const key = argv[streamsArg + k]!;
-    // A blocked reader is served from the key that became ready, alone (keysToTry).
-    if (serving && c.readyKey !== undefined && key !== c.readyKey) continue;
+    // A blocked reader is served from the key that became ready, alone (keysToTry), and once
+    // with the ID of its first occurrence when the command names it twice: 7.0 blocks on a
+    // dict of keys, where a repeated key keeps its first ID.
+    if (serving && c.readyKey !== undefined) {
+      if (key !== c.readyKey || readyReached) continue;
+      readyReached = true;
+    }
     const g = groups[k] ?? null;
     let gt = ids[k]!;
     let sync = false;

@@ -9,6 +9,7 @@ import { globMatch } from '../lib/glob.js';
 import { error, map, NULL_ARRAY, OK, status, type Reply } from '../protocol/reply.js';
 import type { Client } from '../server/client.js';
 import { genInfoString } from '../server/info.js';
+import { helpReply } from '../server/commands/introspection.js';
 import { HELLO_CHANNEL } from './constants.js';
 import { abortFailover, startFailover } from './failover.js';
 import { describe, type Instance } from './instance.js';
@@ -19,6 +20,56 @@ import type { Sentinel } from './sentinel.js';
 type Spec = CommandSpec<Client>;
 const NO_SUCH_MASTER = 'ERR No such master with that name';
 const SUB_FLAGS = ['admin', 'sentinel', 'only_sentinel'] as const;
+
+/** SENTINEL HELP's lines, as redis-sentinel 7.0.15 prints them (helpReply adds the header and HELP). */
+const SENTINEL_HELP = [
+  'CKQUORUM <master-name>',
+  '    Check if the current Sentinel configuration is able to reach the quorum',
+  '    needed to failover a master and the majority needed to authorize the',
+  '    failover.',
+  'CONFIG SET <param> <value>',
+  '    Set a global Sentinel configuration parameter.',
+  'CONFIG GET <param>',
+  '    Get global Sentinel configuration parameter.',
+  'DEBUG [<param> <value> ...]',
+  '    Show a list of configurable time parameters and their values (milliseconds).',
+  '    Or update current configurable parameters values (one or more).',
+  'GET-MASTER-ADDR-BY-NAME <master-name>',
+  '    Return the ip and port number of the master with that name.',
+  'FAILOVER <master-name>',
+  '    Manually failover a master node without asking for agreement from other',
+  '    Sentinels',
+  'FLUSHCONFIG',
+  '    Force Sentinel to rewrite its configuration on disk, including the current',
+  '    Sentinel state.',
+  'INFO-CACHE <master-name>',
+  '    Return last cached INFO output from masters and all its replicas.',
+  'IS-MASTER-DOWN-BY-ADDR <ip> <port> <current-epoch> <runid>',
+  '    Check if the master specified by ip:port is down from current Sentinel\'s',
+  '    point of view.',
+  'MASTER <master-name>',
+  '    Show the state and info of the specified master.',
+  'MASTERS',
+  '    Show a list of monitored masters and their state.',
+  'MONITOR <name> <ip> <port> <quorum>',
+  '    Start monitoring a new master with the specified name, ip, port and quorum.',
+  'MYID',
+  '    Return the ID of the Sentinel instance.',
+  'PENDING-SCRIPTS',
+  '    Get pending scripts information.',
+  'REMOVE <master-name>',
+  '    Remove master from Sentinel\'s monitor list.',
+  'REPLICAS <master-name>',
+  '    Show a list of replicas for this master and their state.',
+  'RESET <pattern>',
+  '    Reset masters for specific master name matching this pattern.',
+  'SENTINELS <master-name>',
+  '    Show a list of Sentinel instances for this master and their state.',
+  'SET <master-name> <option> <value> [<option> <value> ...]',
+  '    Set configuration parameters for certain masters.',
+  'SIMULATE-FAILURE [CRASH-AFTER-ELECTION] [CRASH-AFTER-PROMOTION] [HELP]',
+  '    Simulate a Sentinel crash.',
+];
 
 function sub(name: string, arity: number, summary: string, handler: (c: Client, argv: string[]) => Reply): Spec {
   return { name, arity, flags: [...SUB_FLAGS], acl: ['admin', 'slow', 'dangerous'], group: 'sentinel', since: '2.8.4', summary, handler };
@@ -162,6 +213,7 @@ export function sentinelCommands(s: Sentinel, saveConfig: () => string | null): 
     sub('pending-scripts', 2, 'Scripts queued or running', () => s.scripts.pendingReply()),
     sub('debug', -2, 'Show or change the sentinel\'s internal periods', (_c, a) => debugCommand(s, a)),
     sub('config', -3, 'Get or set the sentinel\'s global configuration', (_c, a) => configCommand(s, a, saveConfig)),
+    sub('help', 2, 'Show helpful text about the different subcommands', (_c, a) => helpReply(a[0]!, SENTINEL_HELP)),
   ];
 
   const sentinel: Spec = {

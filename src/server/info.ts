@@ -231,8 +231,9 @@ function clientsSection(server: Server, state: InfoState): string[] {
 /**
  * Memory, mapped onto Node's figures: used_memory is what the JS heap and the C++ side
  * (Buffers) hold (heapUsed + external), the "allocator" is V8's heap (active = heapTotal +
- * external) and resident is the process RSS. Lua, functions, the backlog and AOF buffers do not
- * exist (yet) and read 0.
+ * external) and resident is the process RSS. The replication backlog's share comes from the
+ * replication module; Lua and functions do not exist and read 0, and so does mem_aof_buffer (Redis
+ * reports the allocation behind its AOF buffer, which Garrison does not have).
  */
 function memorySection(server: Server, state: InfoState): string[] {
   const m = server.env.memory();

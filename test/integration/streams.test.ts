@@ -61,6 +61,34 @@ test('a blocked XREAD is served once the last ID passes its own, even with no en
   });
 });
 
+test('a blocked XREAD or XREADGROUP naming a stream twice is served that stream once, with its first ID (7.0.15)', async () => {
+  await withServer({}, async (s, admin) => {
+    const [c1, c2] = await connect(s, 2);
+    try {
+      await admin.call('XADD', 'k', '5-0', 'f', 'v');
+      await admin.call('XGROUP', 'CREATE', 'k', 'g', '$');
+      // The first occurrence's ID decides: 6-0 passes 5-0 (the second ID, 7-0, would not).
+      const [r1] = await block(admin, c1!, 'XREAD', 'COUNT', '2', 'BLOCK', '0', 'STREAMS', 'k', 'k', '5-0', '7-0');
+      const [r2] = await block(admin, c2!, 'XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 'k', 'k', '>', '>');
+      await admin.call('XADD', 'k', '6-0', 'f', 'w');
+      assert.deepEqual(await served(r1), [['k', [['6-0', ['f', 'w']]]]]);
+      assert.deepEqual(await served(r2), [['k', [['6-0', ['f', 'w']]]]]);
+      // The other way round, 7-0 passes the second ID (6-0) but not the first (8-0): the reader
+      // waits for 9-0.
+      const [r3] = await block(admin, c1!, 'XREAD', 'COUNT', '2', 'BLOCK', '0', 'STREAMS', 'k', 'k', '8-0', '6-0');
+      await admin.call('XADD', 'k', '7-0', 'f', 'x');
+      assert.equal(await blockedClients(admin), 1);
+      await admin.call('XADD', 'k', '9-0', 'f', 'y');
+      assert.deepEqual(await served(r3), [['k', [['9-0', ['f', 'y']]]]]);
+      // Not blocked: every occurrence gets its own reply, as in Redis.
+      assert.deepEqual(await admin.call('XREAD', 'STREAMS', 'k', 'k', '7-0', '6-0'), [['k', [['9-0', ['f', 'y']]]], ['k', [['7-0', ['f', 'x']], ['9-0', ['f', 'y']]]]]);
+    } finally {
+      c1!.close();
+      c2!.close();
+    }
+  });
+});
+
 test('XREAD BLOCK timeouts answer a null array; inside MULTI nothing blocks', async () => {
   await withServer({}, async (_s, admin) => {
     assert.equal(await admin.call('XREAD', 'BLOCK', '20', 'STREAMS', 'none', '$'), null);

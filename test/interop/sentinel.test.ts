@@ -190,6 +190,23 @@ describe('sentinel interop', { skip: skip ?? false }, () => {
     await waitFor(probe(async () => info(await call(r1.port, 'INFO', 'replication'))['role'] === 'master'), 5000, 'the promoted replica is a master');
   });
 
+  test('SENTINEL HELP and the container\'s argument errors: the same bytes as redis-sentinel', async () => {
+    const lines = ['monitor hm 127.0.0.1 1 2'];
+    const rs = await redisSentinel(lines);
+    const gs = await garrisonSentinel(lines);
+    const rc = await RespClient.connect(rs.port);
+    const gc = await RespClient.connect(gs.address.port);
+    try {
+      for (const args of [['SENTINEL', 'HELP'], ['SENTINEL', 'help'], ['SENTINEL', 'HELP', 'extra'], ['SENTINEL', 'nosuch'], ['SENTINEL']]) {
+        const [r, g] = [await rc.callRaw(...args), await gc.callRaw(...args)];
+        assert.equal(g.raw.toString('latin1'), r.raw.toString('latin1'), args.join(' '));
+      }
+    } finally {
+      rc.close();
+      gc.close();
+    }
+  });
+
   test('a real redis-sentinel monitors a Garrison master and sees it go down', async () => {
     const g = await startGarrison({ save: '', appendonly: 'no' });
     let closed = false;
