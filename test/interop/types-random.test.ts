@@ -53,6 +53,12 @@ import { served } from '../helpers/blocking.js';
 
 const skip = requireBinaries('redis-server');
 const SEED = Number(process.env['INTEROP_SEED'] ?? 20261206);
+/**
+ * The default sequence must reach every case listed at the end of the run (so that a change to
+ * the generator cannot quietly lose coverage); a replayed seed is judged on divergences only and
+ * prints what it did not reach (some seeds never leave an integer string behind at a batch's end).
+ */
+const REACH_REQUIRED = process.env['INTEROP_SEED'] === undefined;
 const BATCHES = 60;
 const PER_BATCH = 250;
 
@@ -615,7 +621,10 @@ describe('strings, keys, lists, hashes, sets, small zsets, HLL, geo, streams: Ga
     }
     // The sequence reached both sides of every threshold, and the type and range errors.
     for (const enc of ['restore ok', 'restore BUSYKEY', 'dump differs', 'lapse', 'encoding listpack', 'encoding hashtable', 'encoding intset', 'encoding skiplist', 'encoding quicklist', 'encoding int', 'encoding embstr', 'error WRONGTYPE', 'error ERR', 'error NOGROUP', 'blocked']) {
-      assert.ok((seen.get(enc) ?? 0) > 0, `the sequence never reached ${enc}: ${JSON.stringify([...seen])}`);
+      if ((seen.get(enc) ?? 0) > 0) continue;
+      const msg = `the sequence never reached ${enc}: ${JSON.stringify([...seen])}`;
+      if (REACH_REQUIRED) assert.fail(msg);
+      process.stderr.write(`types-random seed ${SEED}: ${msg}\n`);
     }
   }
 });
