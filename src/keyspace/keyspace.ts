@@ -21,6 +21,15 @@ import type { Value } from './value.js';
 const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
 /** Another batch follows only while more than this percentage of the last one had expired. */
 const ACTIVE_EXPIRE_STALE_PERC = 10;
+/**
+ * Whether a key whose expiry time is `when` has expired at `now` (ms): once the clock is past it,
+ * as Redis's keyIsExpired (now > when). During its own millisecond the key is still there, with
+ * a TTL of 0. Every expiry decision of the keyspace goes through here.
+ */
+export function timePassed(when: number, now: number): boolean {
+  return now > when;
+}
+
 /** RANDOMKEY picks uniformly by walking to a random index up to this many keys. */
 const RANDOMKEY_EXACT_MAX = 4096;
 /** Beyond it, a rotating iterator skips a random number of keys below this bound. */
@@ -93,12 +102,11 @@ export class Keyspace {
 
   /**
    * Applies lazy expiry to `key`. Returns true when the key is (logically) expired and must be
-   * treated as missing. As Redis's keyIsExpired, a key expires once the time is past its
-   * expiry (now > when): at exactly its millisecond it is still there, with a TTL of 0.
+   * treated as missing (see timePassed for when that is).
    */
   expireIfNeeded(db: Database, key: string): boolean {
     const when = db.expires.get(key);
-    if (when === undefined || when >= this.now) return false;
+    if (when === undefined || !timePassed(when, this.now)) return false;
     const mode = this.hooks.expiryMode();
     if (mode === 'keep') return false;
     if (mode === 'hide') return true;
@@ -231,7 +239,7 @@ export class Keyspace {
    */
   isExpired(db: Database, key: string): boolean {
     const when = db.expires.get(key);
-    return when !== undefined && when < this.now;
+    return when !== undefined && timePassed(when, this.now);
   }
 
   /**
@@ -351,7 +359,7 @@ export class Keyspace {
           const [key, when] = step.value;
           batchChecked++;
           dbChecked++;
-          if (when < this.now) {
+          if (timePassed(when, this.now)) {
             this.deleteExpired(db, key);
             batchExpired++;
           } else if (when > this.now) {

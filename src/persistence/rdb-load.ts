@@ -5,7 +5,7 @@
  * counted (`keys expired`), as Redis does. A corrupt image throws from `step()` with the
  * decoder's message; what was loaded so far stays (the caller exits or flushes).
  */
-import type { Keyspace } from '../keyspace/keyspace.js';
+import { timePassed, type Keyspace } from '../keyspace/keyspace.js';
 import type { ImageDecoder } from './codec.js';
 import type { PersistenceLog } from './rdb-file.js';
 
@@ -58,7 +58,7 @@ export class DatasetLoad {
         case 'entry': {
           const db = ks.dbs[item.db];
           if (db === undefined) throw new Error(`Invalid database ${item.db} in the RDB file`);
-          if (this.opts.isMaster && item.expireMs !== null && Number(item.expireMs) < this.opts.nowMs()) {
+          if (this.opts.isMaster && item.expireMs !== null && timePassed(Number(item.expireMs), this.opts.nowMs())) {
             this.keysExpired++;
             break;
           }

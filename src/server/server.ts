@@ -662,8 +662,7 @@ export class Server {
     if (client.watched.has(k)) return;
     client.watched.add(k);
     // A key already expired (but not yet deleted) when watched: deleting it later is no change.
-    const when = db.expires.get(key);
-    if (when !== undefined && when < this.ks.now) (client.watchedExpired ??= new Set()).add(k);
+    if (this.ks.isExpired(db, key)) (client.watchedExpired ??= new Set()).add(k);
     let set = this.watchedKeys.get(k);
     if (set === undefined) this.watchedKeys.set(k, (set = new Set()));
     set.add(client);

@@ -41,8 +41,7 @@ function isWatchedKeyExpired(c: Client): boolean {
     const sep = k.indexOf('\0');
     const db = ks.dbs[Number(k.slice(0, sep))];
     if (db === undefined) continue;
-    const when = db.expires.get(k.slice(sep + 1));
-    if (when !== undefined && when < ks.now) return true;
+    if (ks.isExpired(db, k.slice(sep + 1))) return true;
   }
   return false;
 }
