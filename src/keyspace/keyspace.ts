@@ -17,10 +17,6 @@ import type { Int64 } from '../lib/int64.js';
 import { Database } from './database.js';
 import type { Value } from './value.js';
 
-/** Keys examined per batch of the active expiry cycle at effort 1 (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
-const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
-/** Another batch follows only while more than this percentage of the last one had expired. */
-const ACTIVE_EXPIRE_STALE_PERC = 10;
 /**
  * Whether a key whose expiry time is `when` has expired at `now` (ms): once the clock is past it,
  * as Redis's keyIsExpired (now > when). During its own millisecond the key is still there, with
@@ -319,7 +315,7 @@ export class Keyspace {
    * is shared among the databases that hold volatile keys. server/active-expire.ts decides how
    * many slices run and sets both numbers from active-expire-effort.
    */
-  activeExpireCycle(maxChecks: number, keysPerLoop = ACTIVE_EXPIRE_KEYS_PER_LOOP, acceptableStale = ACTIVE_EXPIRE_STALE_PERC): number {
+  activeExpireCycle(maxChecks: number, keysPerLoop: number, acceptableStale: number): number {
     this.lastCycleChecked = 0;
     if (!this.activeExpireRuns()) return 0;
     let volatileDbs = 0;

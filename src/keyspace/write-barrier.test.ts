@@ -44,7 +44,7 @@ test('no barrier call when nothing changes; expiry deletions pass it, lazy and a
   seen.length = 0;
   ks.now = 2000;
   assert.equal(ks.lookupRead(db, 'a'), undefined);
-  assert.equal(ks.activeExpireCycle(100), 1);
+  assert.equal(ks.activeExpireCycle(100, 20, 10), 1);
   assert.deepEqual(seen, ['a=x/1500', 'b=y/1500']);
 });
 

@@ -16,6 +16,7 @@ import type { Command } from '../commands/registry.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
 import type { Server } from './server.js';
+import type { Sampler } from './stats.js';
 
 /** The Redis version Garrison reports, so clients and tools that branch on it behave as with 7.0. */
 export const REDIS_VERSION = '7.0.15';
@@ -384,6 +385,11 @@ function rdbDefaultLines(server: Server): string[] {
   ];
 }
 
+/** An instantaneous byte rate as Redis prints it: whole bytes per second / 1024, as a float, two decimals. */
+function kbps(sampler: Sampler): string {
+  return formatFixed(Math.fround(Math.floor(sampler.average()) / 1024), 2);
+}
+
 function statsSection(server: Server, state: InfoState): string[] {
   const st = server.stats;
   const ks = server.ks.stats;
@@ -396,10 +402,10 @@ function statsSection(server: Server, state: InfoState): string[] {
     `total_net_output_bytes:${st.netOutputBytes}`,
     `total_net_repl_input_bytes:${st.netReplInputBytes}`,
     `total_net_repl_output_bytes:${st.netReplOutputBytes}`,
-    `instantaneous_input_kbps:${formatFixed(Math.fround(Math.floor(st.inputSampler.average()) / 1024), 2)}`,
-    `instantaneous_output_kbps:${formatFixed(Math.fround(Math.floor(st.outputSampler.average()) / 1024), 2)}`,
-    `instantaneous_input_repl_kbps:${formatFixed(Math.fround(Math.floor(st.replInputSampler.average()) / 1024), 2)}`,
-    `instantaneous_output_repl_kbps:${formatFixed(Math.fround(Math.floor(st.replOutputSampler.average()) / 1024), 2)}`,
+    `instantaneous_input_kbps:${kbps(st.inputSampler)}`,
+    `instantaneous_output_kbps:${kbps(st.outputSampler)}`,
+    `instantaneous_input_repl_kbps:${kbps(st.replInputSampler)}`,
+    `instantaneous_output_repl_kbps:${kbps(st.replOutputSampler)}`,
     `rejected_connections:${st.rejectedConnections}`,
     `sync_full:${st.syncFull}`,
     `sync_partial_ok:${st.syncPartialOk}`,

@@ -11,7 +11,7 @@ import { startServer, type RunningServer, type StartServerOptions } from '../../
 import { RespClient } from './resp-client.js';
 
 /** `config` with `dir` set to a new temporary directory unless it has one; `cleanup` removes that directory. */
-export function withTempDir(config: StartServerOptions['config']): { config: NonNullable<StartServerOptions['config']>; cleanup: () => void } {
+function withTempDir(config: StartServerOptions['config']): { config: NonNullable<StartServerOptions['config']>; cleanup: () => void } {
   if (config !== undefined && config['dir'] !== undefined) return { config, cleanup: () => {} };
   const dir = mkdtempSync(join(tmpdir(), 'garrison-test-'));
   return { config: { ...config, dir }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
