@@ -9,7 +9,7 @@ function fakeConn(): Connection & { written: string[] } {
   const written: string[] = [];
   return {
     written,
-    remoteAddress: '127.0.0.1', remotePort: 6379, localAddress: '127.0.0.1', localPort: 5000, isUnixSocket: false,
+    remoteAddress: '127.0.0.1', remotePort: 6379, localAddress: '127.0.0.1', localPort: 5000, isUnixSocket: false, lendsChunks: false,
     write: (d: Buffer) => { written.push(d.toString('latin1')); },
     pendingWriteBytes: () => 0, setNoDelay: () => {}, pauseReading: () => {}, resumeReading: () => {},
     end: () => {}, destroy: () => {}, onData: () => {}, onClose: () => {}, onDrain: () => {},

@@ -151,6 +151,24 @@ export class RequestParser {
     this.pos = 0;
   }
 
+  /**
+   * Copies the bytes not yet parsed into a buffer of the parser's own. Called after the commands
+   * of a lent chunk (Connection.lendsChunks) have run: the parser reads a chunk in place, and the
+   * transport reuses it once its data callback returns.
+   */
+  ownRemainder(): void {
+    const left = this.buf.length - this.pos;
+    if (left <= 0) {
+      this.buf = EMPTY;
+      this.pos = 0;
+      return;
+    }
+    const own = Buffer.allocUnsafe(left);
+    this.buf.copy(own, 0, this.pos);
+    this.buf = own;
+    this.pos = 0;
+  }
+
   /** Bytes received and not yet turned into arguments (what client-query-buffer-limit bounds). */
   pendingBytes(): number {
     return this.buf.length - this.pos + this.bigFill;

@@ -56,6 +56,12 @@ export interface Connection {
   end(): void;
   /** Closes at once, dropping queued output. */
   destroy(): void;
+  /**
+   * True when `onData`'s chunk is lent: a view of a buffer the transport reuses once `onData`
+   * returns, so a consumer copies whatever it keeps (accepted TCP connections read into one
+   * shared buffer, see runtime/node/tcp.ts). False: the chunk is the consumer's to keep.
+   */
+  readonly lendsChunks: boolean;
   onData: (chunk: Buffer) => void;
   onClose: () => void;
   onDrain: () => void;

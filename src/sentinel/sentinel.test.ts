@@ -100,7 +100,7 @@ class World implements Transport {
     if (node === undefined || !node.alive) return Promise.reject(new Error('Connection refused'));
     const parser = new RequestParser();
     const conn: Connection = {
-      remoteAddress: '127.0.0.1', remotePort: node.port, localAddress: '127.0.0.1', localPort: 40000, isUnixSocket: false,
+      remoteAddress: '127.0.0.1', remotePort: node.port, localAddress: '127.0.0.1', localPort: 40000, isUnixSocket: false, lendsChunks: false,
       write: (d: Buffer) => {
         parser.feed(d);
         for (let argv = parser.next(); Array.isArray(argv); argv = parser.next()) {

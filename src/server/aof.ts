@@ -143,7 +143,7 @@ function nullConnection(): Connection {
   return {
     remoteAddress: '', remotePort: 0, localAddress: '', localPort: 0, isUnixSocket: false,
     write() {}, pendingWriteBytes: () => 0, setNoDelay() {}, pauseReading() {}, resumeReading() {}, end() {}, destroy() {},
-    onData: () => {}, onClose: () => {}, onDrain: () => {},
+    lendsChunks: false, onData: () => {}, onClose: () => {}, onDrain: () => {},
   };
 }
 

@@ -303,6 +303,7 @@ export class Server {
       return;
     }
     this.processInput(client);
+    if (client.conn.lendsChunks) client.parser.ownRemainder();
   }
 
   /** Runs as many complete commands as the client has buffered (unless it is paused). */

@@ -28,7 +28,8 @@ interface Ends {
 
 function watch(conn: Connection, world: World): End {
   const e: End = { conn, got: [], at: [], closed: 0 };
-  conn.onData = (d) => { e.got.push(d); e.at.push(world.nowMs()); };
+  // The accepted side lends its chunks (overwritten once onData returns): keep copies.
+  conn.onData = (d) => { e.got.push(conn.lendsChunks ? Buffer.from(d) : d); e.at.push(world.nowMs()); };
   conn.onClose = () => { e.closed++; };
   return e;
 }
@@ -71,6 +72,21 @@ test('connect: addresses on both ends; refused after a round trip; listen errors
   await assert.rejects(p.b.listen({ host: '10.1.1.1', port: 7002 }, () => {}), { code: 'EADDRNOTAVAIL' });
   const l = await p.b.listen({ host: '0.0.0.0', port: 0 }, () => {});
   assert.ok('port' in l.address && l.address.port >= 32768);
+});
+
+test('lent chunks: the accepted side lends its chunks and overwrites each once onData returns', async () => {
+  const p = await pair(4, { splitProbability: 0 });
+  const { client, server } = await p.open();
+  assert.equal(server.conn.lendsChunks, true);
+  assert.equal(client.conn.lendsChunks, false);
+  const kept: Buffer[] = [];
+  server.conn.onData = (d) => { kept.push(d); };
+  client.conn.write(Buffer.from('hello'));
+  server.conn.write(Buffer.from('world'));
+  await p.world.runUntil(() => kept.length > 0 && client.got.length > 0, 100);
+  // A consumer that kept the lent view without copying sees garbage; the dialled side's chunk is its own.
+  assert.equal(kept[0]!.toString('latin1'), '\xee'.repeat(5));
+  assert.equal(text(client), 'world');
 });
 
 test('latency: every byte arrives within the link latency, in order', async () => {

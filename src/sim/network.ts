@@ -81,6 +81,9 @@ function familyOf(addr: string): Family {
   return addr.includes(':') ? 'v6' : 'v4';
 }
 
+/** What a lent chunk is overwritten with once its data callback returns (see Endpoint.lendsChunks). */
+const LENT_POISON = 0xee;
+
 class Endpoint implements Connection {
   onData: (chunk: Buffer) => void = () => {};
   onClose: () => void = () => {};
@@ -100,6 +103,12 @@ class Endpoint implements Connection {
   finReceived = false;
   readEnded = false;
   closed = false;
+  /**
+   * The accepted side lends its chunks, as node's accepted TCP connections do, and the network
+   * overwrites each one once `onData` returns: a consumer that keeps a lent chunk instead of
+   * copying it reads garbage in every simulation.
+   */
+  lendsChunks = false;
 
   constructor(
     readonly net: SimNetwork,
@@ -389,6 +398,7 @@ export class SimNetwork {
         const id = `c${this.nextConnId++}`;
         const client = new Endpoint(this, from, proc, `${id}:${from.name}>${dest.name}`, localIp, localPort, addr, port, family === 'unix');
         const server = new Endpoint(this, dest, l.process, `${id}:${dest.name}<${from.name}`, addr, port, localIp, localPort, family === 'unix');
+        server.lendsChunks = true;
         this.join(client, server);
         this.trace.add(`net ${id} established ${from.name}:${localPort} -> ${dest.name}:${port}`);
         this.loop.at(this.loop.nowUs, l.process, () => {
@@ -519,6 +529,7 @@ export class SimNetwork {
       this.trace.add(`net ${ep.id} read ${chunk.length}B`);
       this.flush(ep.peer);
       ep.onData(chunk);
+      if (ep.lendsChunks) chunk.fill(LENT_POISON);
     }
     if (ep.closed || ep.readPaused || ep.recvBytes > 0 || !ep.finReceived || ep.readEnded) return;
     ep.readEnded = true;

@@ -131,7 +131,7 @@ test('protected mode: a non-loopback peer without a password gets Redis 7.0.15\'
     let written = '';
     let ended = false;
     const conn: Connection = {
-      remoteAddress, remotePort: 40000, localAddress: '10.0.0.2', localPort: 6379, isUnixSocket: unix,
+      remoteAddress, remotePort: 40000, localAddress: '10.0.0.2', localPort: 6379, isUnixSocket: unix, lendsChunks: false,
       write: (d) => { written += d.toString('latin1'); },
       pendingWriteBytes: () => 0,
       setNoDelay: () => {},

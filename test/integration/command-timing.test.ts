@@ -22,7 +22,7 @@ test('a batch of 16 SETs reads the monotonic clock 16 times plus once for the ba
   const server = buildServer({ env: { ...base, clock }, config: new Config(), logSink: nullSink });
   let out = '';
   const conn: Connection = {
-    remoteAddress: '127.0.0.1', remotePort: 1, localAddress: '127.0.0.1', localPort: 2, isUnixSocket: false,
+    remoteAddress: '127.0.0.1', remotePort: 1, localAddress: '127.0.0.1', localPort: 2, isUnixSocket: false, lendsChunks: false,
     write: (b: Buffer) => { out += b.toString('latin1'); }, pendingWriteBytes: () => 0, setNoDelay: () => {},
     pauseReading: () => {}, resumeReading: () => {}, end: () => {}, destroy: () => {},
     onData: () => {}, onClose: () => {}, onDrain: () => {},

@@ -49,7 +49,7 @@ class Node {
     this.server.notifier = (type, event, db, key) => { this.events.push(`${type} ${event} ${db.id}:${key}`); };
     const out = this.out;
     this.conn = {
-      remoteAddress: '127.0.0.1', remotePort: 5000, localAddress: '127.0.0.1', localPort: 6379, isUnixSocket: false,
+      remoteAddress: '127.0.0.1', remotePort: 5000, localAddress: '127.0.0.1', localPort: 6379, isUnixSocket: false, lendsChunks: false,
       write: (d) => { out.push(Buffer.from(d)); }, pendingWriteBytes: () => 0, setNoDelay: () => {},
       pauseReading: () => {}, resumeReading: () => {}, end: () => {}, destroy: () => {},
       onData: () => {}, onClose: () => {}, onDrain: () => {},

@@ -9,13 +9,17 @@ import { waitFor } from '../../../test/helpers/resp-client.js';
 import type { Connection, Listener } from '../ports.js';
 import { tcpTransport } from './tcp.js';
 
-interface Accepted { conn: Connection; bytes: Buffer[]; closed: boolean }
+interface Accepted { conn: Connection; bytes: Buffer[]; lent: Buffer[]; closed: boolean }
 
 async function listen(opts: { port: number } | { path: string }): Promise<{ listener: Listener; accepted: Accepted[] }> {
   const accepted: Accepted[] = [];
   const listener = await tcpTransport.listen('path' in opts ? opts : { host: '127.0.0.1', port: 0 }, (conn) => {
-    const a: Accepted = { conn, bytes: [], closed: false };
-    conn.onData = (chunk) => { a.bytes.push(chunk); };
+    const a: Accepted = { conn, bytes: [], lent: [], closed: false };
+    // A consumer copies what it keeps of a lent chunk; `lent` keeps the views themselves.
+    conn.onData = (chunk) => {
+      a.bytes.push(conn.lendsChunks ? Buffer.from(chunk) : chunk);
+      a.lent.push(chunk);
+    };
     conn.onClose = () => { a.closed = true; };
     accepted.push(a);
   });
@@ -32,14 +36,24 @@ function dial(l: Listener): Promise<net.Socket> {
 
 const received = (a: Accepted): string => Buffer.concat(a.bytes).toString('latin1');
 
-test('tcp: accepted connections read into the shared buffer, and every chunk they get is their own copy', async () => {
+test('tcp: accepted connections read into the shared buffer and lend its chunks; copies of them stay intact', async () => {
   const { listener, accepted } = await listen({ port: 0 });
   const [c1, c2] = [await dial(listener), await dial(listener)];
   try {
     await waitFor(() => accepted.length === 2, 5000, 'two connections');
     // This Node's node:net has the accept callback the fast path replaces: pin it, so that a
     // Node upgrade that removes it shows here instead of as a silent slowdown.
-    for (const a of accepted) assert.equal((a.conn as unknown as { userBuffer: boolean }).userBuffer, true);
+    for (const a of accepted) {
+      assert.equal((a.conn as unknown as { userBuffer: boolean }).userBuffer, true);
+      assert.equal(a.conn.lendsChunks, true);
+    }
+    // The chunk is a view of the buffer the next read reuses: what a consumer did not copy changes.
+    c1.write('first read');
+    await waitFor(() => received(accepted[0]!) === 'first read', 5000, 'the first read');
+    c2.write('OTHER READ');
+    await waitFor(() => received(accepted[1]!) === 'OTHER READ', 5000, 'the second read');
+    assert.equal(accepted[0]!.lent[0]!.toString('latin1'), 'OTHER READ');
+    for (const a of accepted) { a.bytes.length = 0; a.lent.length = 0; }
     // Interleaved writes from two clients: neither connection's chunks may change when the other
     // one's bytes land in the shared buffer later.
     let want1 = '', want2 = '';

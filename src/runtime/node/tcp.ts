@@ -4,10 +4,12 @@
  * Accepted connections read into one shared buffer (net.Socket's `onread` option) instead of
  * through the Readable stream: for every read the stream path allocates a 64 KB ArrayBuffer
  * (malloc, an external-memory charge that brings garbage collections forward) and runs the
- * stream's push/emit machinery and a nextTick. Here a read costs a copy of the bytes read into a
- * right-sized Buffer (from Buffer's pool when small), which the parser may keep. Measured with
- * bench/server-cost.mjs: SET at -P 16 2.2 -> 1.9 µs of server CPU per request, at -P 1 about
- * 0.6-1 µs less per request. net.Server constructs the accepted socket itself and takes no
+ * stream's push/emit machinery and a nextTick. Here the chunk handed to `onData` is a view of that
+ * buffer (the connection's `lendsChunks`): the server parses it in place and copies out only an
+ * unfinished command's bytes. Measured with bench/server-cost.mjs: leaving the stream took SET at
+ * -P 16 from 2.2 to 1.9 µs of server CPU per request, at -P 1 about 0.6-1 µs less per request;
+ * lending instead of copying every read into a fresh Buffer (a malloc and new pages for reads of
+ * 4 KB or more) took MSET at -P 16 (9.5 KB reads) from 10.8-12.1 to 9.7-10.6 µs. net.Server constructs the accepted socket itself and takes no
  * `onread`, so the listener replaces its handle's `onconnection` callback (an internal of
  * node:net, stable since Node 0.x) and builds the socket with `onread`; when that callback is
  * absent (another runtime, a future Node) connections take the stream path. `SocketConnection.userBuffer`
@@ -22,7 +24,8 @@ import type { Connection, DialTarget, ListenOptions, Listener, Transport } from 
 
 /**
  * The buffer every accepted connection reads into. Reads run one at a time on the event loop and
- * each is copied out before the next can happen, so one buffer serves all connections.
+ * each is consumed (parsed, and an unfinished command copied out) before the next can happen, so
+ * one buffer serves all connections.
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
@@ -38,10 +41,13 @@ class SocketConnection implements Connection {
 
   /** True when the socket reads into READ_BUFFER (see the file comment); false for the stream path. */
   readonly userBuffer: boolean;
+  /** READ_BUFFER is reused by the next read: its chunks are lent. */
+  readonly lendsChunks: boolean;
 
   constructor(private readonly socket: net.Socket, isUnix: boolean, userBuffer = false) {
     this.isUnixSocket = isUnix;
     this.userBuffer = userBuffer;
+    this.lendsChunks = userBuffer;
     this.remoteAddress = stripV4Mapped(socket.remoteAddress ?? '');
     this.remotePort = socket.remotePort ?? 0;
     this.localAddress = stripV4Mapped(socket.localAddress ?? '');
@@ -102,9 +108,7 @@ function acceptIntoSharedBuffer(
       onread: {
         buffer: READ_BUFFER,
         callback: (n: number, buf: Buffer): boolean => {
-          const chunk = Buffer.allocUnsafe(n);
-          buf.copy(chunk, 0, 0, n);
-          conn!.onData(chunk);
+          conn!.onData(buf.subarray(0, n));
           return true;
         },
       },
