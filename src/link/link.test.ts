@@ -3,17 +3,13 @@ import assert from 'node:assert/strict';
 import type { Connection, Transport } from '../runtime/ports.js';
 import { status, type Reply } from '../protocol/reply.js';
 import { Link } from './link.js';
+import { fakeConnection } from '../../test/helpers/fake-connection.js';
 
 /** A fake dialled connection: records what the link writes; the test pushes server bytes. */
 function fakeConn(): Connection & { written: string[] } {
   const written: string[] = [];
-  return {
-    written,
-    remoteAddress: '127.0.0.1', remotePort: 6379, localAddress: '127.0.0.1', localPort: 5000, isUnixSocket: false, lendsChunks: false,
-    write: (d: Buffer) => { written.push(d.toString('latin1')); },
-    pendingWriteBytes: () => 0, setNoDelay: () => {}, pauseReading: () => {}, resumeReading: () => {},
-    end: () => {}, destroy: () => {}, onData: () => {}, onClose: () => {}, onDrain: () => {},
-  };
+  const conn = fakeConnection((d) => { written.push(d.toString('latin1')); }, { remotePort: 6379, localPort: 5000 });
+  return Object.assign(conn, { written });
 }
 
 async function connected(opts: Partial<ConstructorParameters<typeof Link>[0]> = {}) {

@@ -13,6 +13,7 @@ import { encodeReply } from '../protocol/writer.js';
 import type { Connection, DialTarget, Transport } from '../runtime/ports.js';
 import { Sentinel } from './sentinel.js';
 import { FakeProcessRunner } from '../../test/helpers/fake-processes.js';
+import { fakeConnection } from '../../test/helpers/fake-connection.js';
 
 class FakeNode {
   role: 'master' | 'slave' = 'master';
@@ -99,20 +100,14 @@ class World implements Transport {
     const node = 'port' in target ? this.nodes.get(target.port) : undefined;
     if (node === undefined || !node.alive) return Promise.reject(new Error('Connection refused'));
     const parser = new RequestParser();
-    const conn: Connection = {
-      remoteAddress: '127.0.0.1', remotePort: node.port, localAddress: '127.0.0.1', localPort: 40000, isUnixSocket: false, lendsChunks: false,
-      write: (d: Buffer) => {
-        parser.feed(d);
-        for (let argv = parser.next(); Array.isArray(argv); argv = parser.next()) {
-          const reply = encodeReply(node.run(argv, conn));
-          queueMicrotask(() => { if (node.alive) conn.onData(reply); });
-        }
-      },
-      pendingWriteBytes: () => 0, setNoDelay: () => {}, pauseReading: () => {}, resumeReading: () => {},
-      end: () => { node.conns.delete(conn); node.subscribers.delete(conn); },
-      destroy: () => { node.conns.delete(conn); node.subscribers.delete(conn); },
-      onData: () => {}, onClose: () => {}, onDrain: () => {},
-    };
+    const forget = (): void => { node.conns.delete(conn); node.subscribers.delete(conn); };
+    const conn: Connection = fakeConnection((d) => {
+      parser.feed(d);
+      for (let argv = parser.next(); Array.isArray(argv); argv = parser.next()) {
+        const reply = encodeReply(node.run(argv, conn));
+        queueMicrotask(() => { if (node.alive) conn.onData(reply); });
+      }
+    }, { remotePort: node.port, localPort: 40000, end: forget, destroy: forget });
     node.conns.add(conn);
     return Promise.resolve(conn);
   }

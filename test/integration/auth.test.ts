@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildServer } from '../../src/node/build.js';
 import { nodeEnvironment, nullSink } from '../../src/runtime/node/index.js';
-import type { Connection } from '../../src/runtime/ports.js';
 import { Config } from '../../src/server/config/config.js';
 import { encodeCommand, RespClient, type Decoded } from '../helpers/resp-client.js';
 import { withServer } from '../helpers/server.js';
+import { fakeConnection } from '../helpers/fake-connection.js';
 
 const NOAUTH = { error: 'NOAUTH Authentication required.' };
 const WRONGPASS = { error: 'WRONGPASS invalid username-password pair or user is disabled.' };
@@ -130,19 +130,10 @@ test('protected mode: a non-loopback peer without a password gets Redis 7.0.15\'
     const server = buildServer({ env: nodeEnvironment(), config: cfg, logSink: nullSink });
     let written = '';
     let ended = false;
-    const conn: Connection = {
-      remoteAddress, remotePort: 40000, localAddress: '10.0.0.2', localPort: 6379, isUnixSocket: unix, lendsChunks: false,
-      write: (d) => { written += d.toString('latin1'); },
-      pendingWriteBytes: () => 0,
-      setNoDelay: () => {},
-      pauseReading: () => {},
-      resumeReading: () => {},
-      end: () => { ended = true; },
-      destroy: () => { ended = true; },
-      onData: () => {},
-      onClose: () => {},
-      onDrain: () => {},
-    };
+    const conn = fakeConnection((d) => { written += d.toString('latin1'); }, {
+      remoteAddress, localAddress: '10.0.0.2', isUnixSocket: unix,
+      end: () => { ended = true; }, destroy: () => { ended = true; },
+    });
     server.acceptConnection(conn);
     const accepted = server.clients.size === 1;
     const endedAtAccept = ended;

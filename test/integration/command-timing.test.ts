@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { buildServer } from '../../src/node/build.js';
 import { Config } from '../../src/server/config/config.js';
 import { nodeEnvironment, nullSink } from '../../src/runtime/node/index.js';
-import type { Clock, Connection } from '../../src/runtime/ports.js';
+import type { Clock } from '../../src/runtime/ports.js';
 import { encodeCommand } from '../helpers/resp-client.js';
+import { fakeConnection } from '../helpers/fake-connection.js';
 
 test('a batch of 16 SETs reads the monotonic clock 16 times plus once for the batch', async () => {
   const base = nodeEnvironment();
@@ -21,12 +22,7 @@ test('a batch of 16 SETs reads the monotonic clock 16 times plus once for the ba
   };
   const server = buildServer({ env: { ...base, clock }, config: new Config(), logSink: nullSink });
   let out = '';
-  const conn: Connection = {
-    remoteAddress: '127.0.0.1', remotePort: 1, localAddress: '127.0.0.1', localPort: 2, isUnixSocket: false, lendsChunks: false,
-    write: (b: Buffer) => { out += b.toString('latin1'); }, pendingWriteBytes: () => 0, setNoDelay: () => {},
-    pauseReading: () => {}, resumeReading: () => {}, end: () => {}, destroy: () => {},
-    onData: () => {}, onClose: () => {}, onDrain: () => {},
-  };
+  const conn = fakeConnection((b) => { out += b.toString('latin1'); });
   server.acceptConnection(conn);
   const batch = Buffer.concat(Array.from({ length: 16 }, (_, i) => encodeCommand(['SET', `k${i}`, 'v'])));
   reads.n = 0;

@@ -14,6 +14,7 @@ import type { Client } from '../../src/server/client.js';
 import { SeededRandom } from '../../src/lib/prng.js';
 import { withServer } from '../helpers/server.js';
 import { parseReply, RespClient, type Decoded } from '../helpers/resp-client.js';
+import { fakeConnection } from '../helpers/fake-connection.js';
 
 /** A server node on a virtual clock with one fake client connection; commands run synchronously. */
 class Node {
@@ -48,12 +49,7 @@ class Node {
     this.server.propagationSinks.push({ propagate: (db, argv) => { this.propagated.push(`${db} ${argv.join(' ')}`); } });
     this.server.notifier = (type, event, db, key) => { this.events.push(`${type} ${event} ${db.id}:${key}`); };
     const out = this.out;
-    this.conn = {
-      remoteAddress: '127.0.0.1', remotePort: 5000, localAddress: '127.0.0.1', localPort: 6379, isUnixSocket: false, lendsChunks: false,
-      write: (d) => { out.push(Buffer.from(d)); }, pendingWriteBytes: () => 0, setNoDelay: () => {},
-      pauseReading: () => {}, resumeReading: () => {}, end: () => {}, destroy: () => {},
-      onData: () => {}, onClose: () => {}, onDrain: () => {},
-    };
+    this.conn = fakeConnection((d) => { out.push(Buffer.from(d)); });
     this.server.acceptConnection(this.conn);
     this.client = [...this.server.clients.values()].at(-1)!;
   }

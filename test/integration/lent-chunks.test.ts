@@ -15,6 +15,7 @@ import { nodeEnvironment, nullSink } from '../../src/runtime/node/index.js';
 import type { Connection } from '../../src/runtime/ports.js';
 import type { Server } from '../../src/server/server.js';
 import { encodeCommand, parseReply } from '../helpers/resp-client.js';
+import { fakeConnection } from '../helpers/fake-connection.js';
 
 const SHARED = Buffer.alloc(256 * 1024);
 
@@ -22,12 +23,7 @@ interface Lender { conn: Connection; out: Buffer[]; send(bytes: Buffer, cuts?: n
 
 function lender(server: Server): Lender {
   const out: Buffer[] = [];
-  const conn: Connection = {
-    remoteAddress: '127.0.0.1', remotePort: 1, localAddress: '127.0.0.1', localPort: 2, isUnixSocket: false, lendsChunks: true,
-    write: (b: Buffer) => { out.push(Buffer.from(b)); }, pendingWriteBytes: () => 0, setNoDelay: () => {},
-    pauseReading: () => {}, resumeReading: () => {}, end: () => {}, destroy: () => {},
-    onData: () => {}, onClose: () => {}, onDrain: () => {},
-  };
+  const conn = fakeConnection((b) => { out.push(Buffer.from(b)); }, { lendsChunks: true });
   server.acceptConnection(conn);
   return {
     conn, out,
