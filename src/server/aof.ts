@@ -71,6 +71,7 @@ export function installAof(server: Server, codec: RdbCodec | null): Aof {
     runner.kick();
     aof.cron();
   });
+  server.loadingProbes.push(() => aof.loading !== null);
   server.admissionChecks.push((client, cmd) => {
     if (aof.loading !== null && !cmd.isLoadingOk) return ERR_LOADING;
     const err = aof.writeError();

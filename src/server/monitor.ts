@@ -11,11 +11,9 @@
  * through `feedMonitors` with the "lua" origin.
  */
 import type { Command } from '../commands/registry.js';
-import { parseInt64 } from '../lib/int64.js';
 import type { Client } from './client.js';
+import { redactArgv } from './redact.js';
 import type { Server } from './server.js';
-
-const REDACTED = '(redacted)';
 
 /** Redis's sdscatrepr: a double-quoted string with C escapes and \xHH for unprintable bytes. */
 export function reprBytes(s: string): string {
@@ -38,63 +36,6 @@ export function reprBytes(s: string): string {
   return `${out}"`;
 }
 
-/**
- * argv as MONITOR (and SLOWLOG) must show it: the credentials of AUTH, HELLO's AUTH option and
- * MIGRATE's AUTH/AUTH2 options replaced by "(redacted)". Mirrors where Redis 7.0's handlers call
- * redactClientCommandArgument: HELLO redacts only once its protocol version parsed, and stops at
- * the first bad option.
- */
-export function redactArgv(argv: readonly string[]): readonly string[] {
-  const name = argv[0]!.toLowerCase();
-  if (name === 'auth') {
-    if (argv.length > 3) return argv;
-    return argv.map((a, i) => (i === 0 ? a : REDACTED));
-  }
-  if (name === 'hello') {
-    if (argv.length >= 2) {
-      const ver = parseInt64(argv[1]!);
-      if (ver === null || typeof ver === 'bigint' || ver < 2 || ver > 3) return argv;
-    }
-    let out: string[] | null = null;
-    for (let j = 2; j < argv.length; j++) {
-      const more = argv.length - 1 - j;
-      const opt = argv[j]!.toLowerCase();
-      if (opt === 'auth' && more >= 2) {
-        out ??= [...argv];
-        out[j + 1] = REDACTED;
-        out[j + 2] = REDACTED;
-        j += 2;
-      } else if (opt === 'setname' && more >= 1) {
-        j++;
-      } else {
-        break;
-      }
-    }
-    return out ?? argv;
-  }
-  if (name === 'migrate') {
-    let out: string[] | null = null;
-    for (let j = 6; j < argv.length; j++) {
-      const opt = argv[j]!.toLowerCase();
-      const more = argv.length - 1 - j;
-      if (opt === 'auth' && more >= 1) {
-        out ??= [...argv];
-        out[j + 1] = REDACTED;
-        j++;
-      } else if (opt === 'auth2' && more >= 2) {
-        out ??= [...argv];
-        out[j + 1] = REDACTED;
-        out[j + 2] = REDACTED;
-        j += 2;
-      } else if (opt !== 'copy' && opt !== 'replace') {
-        break; // KEYS (the rest are keys) or a syntax error: MIGRATE stops parsing there
-      }
-    }
-    return out ?? argv;
-  }
-  return argv;
-}
-
 /** Where a command came from, as the monitor line's bracket shows it. */
 export type MonitorOrigin = { kind: 'client'; client: Client } | { kind: 'lua' };
 
@@ -103,7 +44,7 @@ export function formatMonitorLine(nowUs: number, dbId: number, origin: string, a
   const sec = Math.floor(nowUs / 1_000_000);
   const usec = String(nowUs % 1_000_000).padStart(6, '0');
   let line = `+${sec}.${usec} [${dbId} ${origin}]`;
-  for (const a of redactArgv(argv)) line += ` ${reprBytes(a)}`;
+  for (const a of argv) line += ` ${reprBytes(a)}`;
   return `${line}\r\n`;
 }
 
@@ -121,7 +62,7 @@ function originOf(server: Server, o: MonitorOrigin): string {
 /** Sends one command to every MONITOR client. */
 export function feedMonitors(server: Server, origin: MonitorOrigin, dbId: number, argv: readonly string[]): void {
   if (server.monitors.size === 0) return;
-  const line = formatMonitorLine(server.env.clock.nowUs(), dbId, originOf(server, origin), argv);
+  const line = formatMonitorLine(server.env.clock.nowUs(), dbId, originOf(server, origin), redactArgv(argv, server.config.isSensitive));
   const raw = { t: 'raw', bytes: Buffer.from(line, 'latin1') } as const;
   for (const m of server.monitors) {
     // A monitor's own command: Redis queues the reply first, then the line. The reply is emitted

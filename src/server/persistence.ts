@@ -65,6 +65,7 @@ export function installPersistence(server: Server, codec: RdbCodec): RdbPersiste
   cfg.watch('rdb-key-save-delay', (v) => { p.runner.keyDelayUs = Number(v); });
   cfg.watch('key-load-delay', (v) => { p.keyLoadDelayUs = Number(v); });
   server.tickHandlers.push((now) => p.cron(now));
+  server.loadingProbes.push(() => p.loading !== null);
   server.admissionChecks.push((client, cmd) => {
     if (p.loading !== null && !cmd.isLoadingOk) return ERR_LOADING;
     if (p.writesDenied() && !server.role.isMasterClient(client)) {

@@ -71,6 +71,8 @@ export class Server {
   readonly listeners: Listener[] = [];
   readonly runId: string;
   readonly admissionChecks: AdmissionCheck[] = [];
+  /** Told whether a dataset is loading (an RDB at start or from a master, an AOF): one per loader module. */
+  readonly loadingProbes: Array<() => boolean> = [];
   readonly propagationSinks: PropagationSink[] = [];
   role: RoleProvider = { isReplica: () => false, isMasterClient: () => false };
   /** How many call()s are running (EXEC and scripts nest them). */
@@ -681,6 +683,12 @@ export class Server {
     }
     client.watchedExpired = null;
     client.watchDirty = false;
+  }
+
+  /** True while a loader module is loading a dataset (Redis's server.loading). */
+  isLoading(): boolean {
+    for (const probe of this.loadingProbes) if (probe()) return true;
+    return false;
   }
 
   touchWatchedKey(db: Database, key: string): void {

@@ -1,8 +1,9 @@
 /**
  * The slow log of one server (Redis's slowlog.c): every executed command whose duration reaches
  * `slowlog-log-slower-than` µs (negative disables, 0 logs everything) is kept, newest first, up to
- * `slowlog-max-len` entries. Commands flagged skip_slowlog (EXEC, AUTH, HELLO...) are left out;
- * what is logged is the argv as the client sent it (not a propagation rewrite).
+ * `slowlog-max-len` entries. Commands flagged skip_slowlog (EXEC...) are left out; what is logged
+ * is the argv as the client sent it (not a propagation rewrite), with its secrets "(redacted)"
+ * (redact.ts) as MONITOR shows them.
  *
  * Entry format (Redis 7.0): id, unix time (s), duration (µs), argv trimmed to 32 arguments (the
  * last one replaced by "... (N more arguments)") with each argument cut at 128 bytes ("... (N more
@@ -11,6 +12,7 @@
 import type { Command } from '../commands/registry.js';
 import type { Client } from './client.js';
 import type { Server } from './server.js';
+import { redactArgv } from './redact.js';
 
 export const SLOWLOG_ENTRY_MAX_ARGC = 32;
 export const SLOWLOG_ENTRY_MAX_STRING = 128;
@@ -45,6 +47,8 @@ export class SlowLog {
   /** Oldest first (the reply walks it backwards). */
   private entries: SlowLogEntry[] = [];
   private nextId = 0;
+  /** Which parameters' CONFIG SET values are secrets (see redact.ts); the server's table once installed. */
+  isSensitive: (param: string) => boolean = () => false;
   slowerThanUs = 10000;
   maxLen = 128;
   /**
@@ -67,7 +71,7 @@ export class SlowLog {
     if (typeof peer === 'function') peer = peer();
     this.entries.push({
       id: this.nextId++, timeSec: Math.floor(nowMs / 1000), durationUs: Math.floor(durationUs),
-      argv: trimSlowLogArgv(argv), peer, clientName,
+      argv: trimSlowLogArgv(redactArgv(argv, this.isSensitive)), peer, clientName,
     });
     this.trim();
   }
@@ -89,7 +93,7 @@ export class SlowLog {
    * did, once per executed command).
    */
   private recordSlow(client: Client, argv: readonly string[], us: number, nowMs: () => number): void {
-    // The peer address is formatted only for commands that are actually logged.
+    // The peer address and the redacted argv are made only for commands that are actually logged.
     this.pushIfNeeded(argv, us, nowMs(), () => client.addr, client.name);
   }
 
@@ -112,6 +116,7 @@ export class SlowLog {
   /** Feeds the slow log from every executed command and follows the config values. */
   static install(server: Server): SlowLog {
     const log = new SlowLog();
+    log.isSensitive = server.config.isSensitive;
     server.config.watch('slowlog-log-slower-than', (v) => { log.slowerThanUs = v as number; });
     server.config.watch('slowlog-max-len', (v) => {
       log.maxLen = v as number;

@@ -1,4 +1,4 @@
-/** SLOWLOG: what is logged, entry format, trimming of long argv, max length, reset. */
+/** SLOWLOG: what is logged, entry format, redacted secrets, trimming of long argv, max length, reset. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withServer } from '../helpers/server.js';
@@ -26,6 +26,27 @@ test('every command is logged at threshold 0, newest first, with Redis 7.0 entry
     assert.deepEqual(await c.call('SLOWLOG', 'GET', '-2'), { error: 'ERR count should be greater than or equal to -1' });
     await c.call('SLOWLOG', 'RESET');
     assert.equal(await c.call('SLOWLOG', 'LEN'), 1, 'the RESET itself is logged after it empties the log');
+  });
+});
+
+test('secrets read (redacted): AUTH, HELLO AUTH, and CONFIG SET of requirepass, masterauth and masteruser', async () => {
+  await withServer({ config: { 'slowlog-log-slower-than': 0 } }, async (_s, c) => {
+    await c.call('SLOWLOG', 'RESET');
+    const R = '(redacted)';
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'masterauth', 'secret1', 'maxclients', '100', 'requirepass', 'secret2'), { status: 'OK' });
+    // A failed CONFIG SET still hides every sensitive value (Redis redacts before validating).
+    assert.ok('error' in (await c.call('CONFIG', 'SET', 'nosuch', 'x', 'masteruser', 'secret3') as { error: string }));
+    assert.deepEqual(await c.call('AUTH', 'secret2'), { status: 'OK' });
+    assert.ok('error' in (await c.call('AUTH', 'default', 'wrong') as { error: string }));
+    await c.call('HELLO', '2', 'AUTH', 'default', 'secret2', 'SETNAME', 'me');
+    const argvs = ((await c.call('SLOWLOG', 'GET', '5')) as Decoded[][]).map((e) => e[3]);
+    assert.deepEqual(argvs, [
+      ['HELLO', '2', 'AUTH', R, R, 'SETNAME', 'me'],
+      ['AUTH', R, R],
+      ['AUTH', R],
+      ['CONFIG', 'SET', 'nosuch', 'x', 'masteruser', R],
+      ['CONFIG', 'SET', 'masterauth', R, 'maxclients', '100', 'requirepass', R],
+    ]);
   });
 });
 

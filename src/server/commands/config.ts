@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { CommandSpec } from '../../commands/spec.js';
-import { ERR_SYNTAX } from '../../protocol/errors.js';
+import { ERR_LOADING, ERR_SYNTAX } from '../../protocol/errors.js';
 import { error, map, OK, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
 import { rewriteConfigText } from '../config/rewrite.js';
-import type { Config } from '../config/config.js';
+import { DENIED_WHILE_LOADING, type Config } from '../config/config.js';
 import { isLoopback } from '../server.js';
 import { helpReply } from './introspection.js';
 import { resetCommandStats } from '../info.js';
@@ -43,7 +43,8 @@ function configSet(c: Client, argv: string[]): Reply | undefined {
   const pairs: Array<[string, string]> = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
   const server = c.server;
-  const r = server.config.configSet(pairs, allowProtected(c));
+  const r = server.config.configSet(pairs, allowProtected(c), server.isLoading());
+  if (r === DENIED_WHILE_LOADING) return ERR_LOADING;
   if (r === null) return OK;
   if (typeof r === 'string') return error(`ERR ${r}`);
   // An apply action works asynchronously (rebinding listeners): answer when it is done.

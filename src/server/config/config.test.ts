@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Config } from './config.js';
+import { Config, DENIED_WHILE_LOADING } from './config.js';
 import { ALL_PARAMS, type OutputLimits } from './params.js';
 import { NOTIFY } from './notify.js';
 
@@ -132,6 +132,21 @@ test('CONFIG SET: unknown, immutable, protected and duplicate names with Redis p
   assert.equal(c.configSet([['SLAVE-READ-ONLY', 'x']], false), "CONFIG SET failed (possibly related to argument 'slave-read-only') - argument must be 'yes' or 'no'");
   assert.equal(c.configSet([['dbfilename', 'x.rdb']], true), null);
   assert.equal(c.str('dbfilename'), 'x.rdb');
+});
+
+test('CONFIG SET while loading: appendonly and dir refuse (DENIED_WHILE_LOADING), after the earlier pairs\' own errors', () => {
+  const c = new Config();
+  assert.equal(c.configSet([['appendonly', 'no']], false, true), DENIED_WHILE_LOADING);
+  assert.equal(c.configSet([['maxclients', '100'], ['DIR', '/tmp']], true, true), DENIED_WHILE_LOADING);
+  assert.equal(c.int('maxclients'), 10000, 'nothing is applied');
+  // dir without enable-protected-configs: the protected error comes first, as in redis-server.
+  assert.equal(c.configSet([['dir', '/tmp']], false, true), "CONFIG SET failed (possibly related to argument 'dir') - can't set protected config");
+  assert.equal(c.configSet([['nosuch', '1'], ['appendonly', 'no']], false, true), "Unknown option or number of arguments for CONFIG SET - 'nosuch'");
+  assert.equal(c.configSet([['appendonly', 'no'], ['nosuch', '1']], false, true), DENIED_WHILE_LOADING);
+  assert.equal(c.configSet([['maxclients', '100']], false, true), null);
+  assert.equal(c.configSet([['appendonly', 'no']], false, false), null);
+  const denying = ALL_PARAMS.filter((p) => p.denyLoading === true).map((p) => p.name).sort();
+  assert.deepEqual(denying, ['appendonly', 'dir']);
 });
 
 test('CONFIG SET is all or nothing: a bad value restores the ones set before it', () => {

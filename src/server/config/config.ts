@@ -22,6 +22,9 @@ export function parseMemory(s: string): number | null {
 
 /** What an apply action answers: null when done, an error text, or later (rebinding a listener). */
 export type ApplyResult = string | null | Promise<string | null>;
+
+/** configSet's answer when a parameter it names cannot change while a dataset loads (the reply is -LOADING). */
+export const DENIED_WHILE_LOADING: unique symbol = Symbol('denied while loading');
 export type ApplyFn = () => ApplyResult;
 
 export interface ConfigDirectives {
@@ -98,6 +101,9 @@ export class Config {
   def(name: string): ParamDef | undefined {
     return this.defs.get(name) ?? this.defs.get(name.toLowerCase());
   }
+
+  /** Whether `name` (any case, or an alias) is a parameter whose values are secrets (SENSITIVE_CONFIG). */
+  readonly isSensitive = (name: string): boolean => this.def(name)?.sensitive === true;
 
   allDefs(): ParamDef[] {
     return [...new Set(this.defs.values())];
@@ -284,12 +290,18 @@ export class Config {
   /**
    * CONFIG SET name value [name value ...] with Redis 7.0's checks and texts. `allowProtected`
    * says whether this client may change protected parameters (enable-protected-configs).
-   * Returns null (OK), an error text (without the "ERR " prefix), or a promise of either when an
-   * apply action works asynchronously (rebinding listeners).
+   * `loading`: a dataset is loading, so parameters flagged denyLoading refuse.
+   * Returns null (OK), an error text (without the "ERR " prefix), a promise of either when an
+   * apply action works asynchronously (rebinding listeners), or DENIED_WHILE_LOADING.
+   *
+   * The checks follow Redis 7.0's configSetCommand: pairs are checked in order up to the first
+   * that fails (unknown name, immutable or protected, then denied while loading, then duplicate),
+   * and the loading refusal is reported as -LOADING.
    */
-  configSet(pairs: ReadonlyArray<readonly [string, string]>, allowProtected: boolean): ApplyResult {
+  configSet(pairs: ReadonlyArray<readonly [string, string]>, allowProtected: boolean, loading = false): ApplyResult | typeof DENIED_WHILE_LOADING {
     let unknown: string | null = null;
     let err: { arg: string; text: string } | null = null;
+    let deniedWhileLoading = false;
     const chosen: ParamDef[] = [];
     // Redis registers an alias as a config of its own: `slave-read-only` and `replica-read-only`
     // in one CONFIG SET are not duplicates of each other.
@@ -297,12 +309,16 @@ export class Config {
     for (const [name] of pairs) {
       const p = this.def(name);
       if (!p) {
-        if (unknown === null && err === null) unknown = name;
+        if (unknown === null && err === null && !deniedWhileLoading) unknown = name;
         continue;
       }
-      if (unknown !== null || err !== null) continue;
+      if (unknown !== null || err !== null || deniedWhileLoading) continue;
       if (!p.mutable || (p.protected === true && !allowProtected)) {
         err = { arg: name, text: p.mutable ? "can't set protected config" : "can't set immutable config" };
+        continue;
+      }
+      if (loading && p.denyLoading === true) {
+        deniedWhileLoading = true;
         continue;
       }
       const registered = p.aliases?.includes(name.toLowerCase()) ? name.toLowerCase() : p.name;
@@ -313,6 +329,7 @@ export class Config {
       seenNames.add(registered);
       chosen.push(p);
     }
+    if (deniedWhileLoading) return DENIED_WHILE_LOADING;
     if (unknown !== null) return `Unknown option or number of arguments for CONFIG SET - '${unknown}'`;
     if (err !== null) return `CONFIG SET failed (possibly related to argument '${err.arg}') - ${err.text}`;
 

@@ -60,6 +60,8 @@ export interface ParamDef {
   readonly hidden?: boolean;
   /** Its value is redacted from SLOWLOG/MONITOR (passwords). */
   readonly sensitive?: boolean;
+  /** CONFIG SET answers -LOADING while a dataset is loading (Redis's DENY_LOADING_CONFIG: appendonly, dir). */
+  readonly denyLoading?: boolean;
   /** Accepted and reported, but Garrison has no behaviour attached (yet): listed in docs/compatibility.md. */
   readonly inert?: boolean;
   /** Extra validation after type parsing; returns an error text or null. */
@@ -71,7 +73,7 @@ export interface ParamDef {
 }
 
 /** Optional flags of a row. */
-type Extra = Partial<Pick<ParamDef, 'aliases' | 'protected' | 'hidden' | 'sensitive' | 'inert' | 'validate' | 'accumulate' | 'initial'>>;
+type Extra = Partial<Pick<ParamDef, 'aliases' | 'protected' | 'hidden' | 'sensitive' | 'denyLoading' | 'inert' | 'validate' | 'accumulate' | 'initial'>>;
 const IMM = false;
 const MUT = true;
 
@@ -320,7 +322,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   bool('activedefrag', 'no', MUT, inert),
   bool('syslog-enabled', 'no', IMM, inert),
   bool('cluster-enabled', 'no', IMM, inert),
-  bool('appendonly', 'no', MUT),
+  bool('appendonly', 'no', MUT, { denyLoading: true }),
   bool('cluster-allow-reads-when-down', 'no', MUT, inert),
   bool('cluster-allow-pubsubshard-when-down', 'yes', MUT, inert),
   bool('crash-log-enabled', 'yes', MUT),
@@ -473,7 +475,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   nstr('tls-ciphersuites', MUT, inert),
 
   // Special
-  special('dir', SPECIALS.dir, '', MUT, { protected: true }),
+  special('dir', SPECIALS.dir, '', MUT, { protected: true, denyLoading: true }),
   special('save', SPECIALS.save, '3600 1 300 100 60 10000', MUT, { accumulate: true }),
   special('client-output-buffer-limit', SPECIALS.obuf, 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', MUT),
   special('oom-score-adj-values', SPECIALS.oomValues, '0 200 800', MUT, inert),
