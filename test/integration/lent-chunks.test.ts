@@ -57,11 +57,20 @@ async function replies(l: Lender, n: number): Promise<unknown[]> {
   return got;
 }
 
+/** Runs `fn` against a server built in this process (no sockets), closed afterwards. */
+async function onServer(fn: (server: Server) => Promise<void>): Promise<void> {
+  const server = buildServer({ env: nodeEnvironment(), config: new Config(), logSink: nullSink });
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
 const cmds = (...list: string[][]): Buffer => Buffer.concat(list.map((a) => encodeCommand(a)));
 
 test('lent chunks: a pipeline cut at every byte runs as if it arrived whole', async () => {
-  const server = buildServer({ env: nodeEnvironment(), config: new Config(), logSink: nullSink });
-  try {
+  await onServer(async (server) => {
     const bytes = cmds(['SET', 'key:1', 'value-one'], ['APPEND', 'key:1', '+two'], ['GET', 'key:1']);
     for (let cut = 1; cut < bytes.length; cut++) {
       const l = lender(server);
@@ -72,14 +81,11 @@ test('lent chunks: a pipeline cut at every byte runs as if it arrived whole', as
     const l = lender(server);
     l.send(cmds(['SET', 'a', 'x'.repeat(100)], ['SET', 'b', 'y'.repeat(100)], ['MGET', 'a', 'b']), [50, 170]);
     assert.deepEqual(await replies(l, 3), [{ status: 'OK' }, { status: 'OK' }, ['x'.repeat(100), 'y'.repeat(100)]]);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('lent chunks: commands queued behind a blocked client, and a large argument across reads', async () => {
-  const server = buildServer({ env: nodeEnvironment(), config: new Config(), logSink: nullSink });
-  try {
+  await onServer(async (server) => {
     const waiter = lender(server);
     // BLPOP blocks; the two commands after it in the same read wait in the parser.
     waiter.send(cmds(['BLPOP', 'q', '0'], ['SET', 'after', 'blocked'], ['GET', 'after']));
@@ -97,14 +103,11 @@ test('lent chunks: commands queued behind a blocked client, and a large argument
     const l = lender(server);
     l.send(bytes, [20, 60_000]);
     assert.deepEqual(await replies(l, 3), [{ status: 'OK' }, 100_000, big.subarray(99_990).toString('latin1')]);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('lent chunks: writes postponed by CLIENT PAUSE run from copies once it ends', async () => {
-  const server = buildServer({ env: nodeEnvironment(), config: new Config(), logSink: nullSink });
-  try {
+  await onServer(async (server) => {
     const admin = lender(server);
     admin.send(cmds(['CLIENT', 'PAUSE', '100000', 'WRITE']));
     assert.deepEqual(await replies(admin, 1), [{ status: 'OK' }]);
@@ -114,7 +117,5 @@ test('lent chunks: writes postponed by CLIENT PAUSE run from copies once it ends
     admin.send(cmds(['CLIENT', 'UNPAUSE']));
     assert.deepEqual(await replies(admin, 1), [{ status: 'OK' }]);
     assert.deepEqual(await replies(writer, 3), [{ status: 'OK' }, 'paused-value', 1]);
-  } finally {
-    await server.close();
-  }
+  });
 });

@@ -9,11 +9,11 @@
  *
  * Without a redis-server binary the suite skips with a visible message (a failure under CI=true).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RespClient } from '../helpers/resp-client.js';
-import { requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
-import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
+import { requireBinaries } from './helpers/redis-process.js';
+import { sideBySide } from './helpers/side-by-side.js';
 
 const skip = requireBinaries('redis-server');
 const MAX_TRIALS = 200;
@@ -40,23 +40,12 @@ async function pttlAnswers(port: number): Promise<{ zeroSeen: boolean; trials: n
 }
 
 describe('expiry boundary: Garrison vs redis-server 7.0', { skip: skip ?? false }, () => {
-  let redis: RedisProcess;
-  let garrison: GarrisonHandle;
-
-  before(async () => {
-    redis = await startRedis();
-    garrison = await startGarrison({ save: '', appendonly: 'no' });
-  });
-
-  after(async () => {
-    await garrison?.close();
-    await redis?.stop();
-  });
+  const servers = sideBySide();
 
   test('a key is still there, with PTTL 0, during its expiry millisecond', async () => {
-    const r = await pttlAnswers(redis.port);
+    const r = await pttlAnswers(servers.redis.port);
     assert.ok(r.zeroSeen, `redis-server answered PTTL 0 in none of ${r.trials} trials (answers: ${[...r.answers].join(' ')})`);
-    const g = await pttlAnswers(garrison.port);
+    const g = await pttlAnswers(servers.garrison.port);
     assert.ok(g.zeroSeen, `Garrison answered PTTL 0 in none of ${g.trials} trials (answers: ${[...g.answers].join(' ')}), redis-server in trial ${r.trials}`);
   });
 });

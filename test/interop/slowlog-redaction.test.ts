@@ -7,11 +7,11 @@
  *
  * Without a redis-server binary the suite skips with a visible message (a failure under CI=true).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RespClient, type Decoded } from '../helpers/resp-client.js';
-import { requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
-import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
+import { requireBinaries } from './helpers/redis-process.js';
+import { sideBySide } from './helpers/side-by-side.js';
 
 const skip = requireBinaries('redis-server');
 
@@ -45,25 +45,14 @@ async function slowlogOf(port: number): Promise<Decoded[]> {
 }
 
 describe('SLOWLOG redaction: Garrison vs redis-server 7.0', { skip: skip ?? false }, () => {
-  let redis: RedisProcess;
-  let garrison: GarrisonHandle;
-
-  before(async () => {
-    redis = await startRedis();
-    garrison = await startGarrison({ save: '', appendonly: 'no' });
-  });
-
-  after(async () => {
-    await garrison?.close();
-    await redis?.stop();
-  });
+  const servers = sideBySide();
 
   test('AUTH, HELLO AUTH and CONFIG SET of sensitive parameters are logged with the same (redacted) arguments', async () => {
-    const want = await slowlogOf(redis.port);
+    const want = await slowlogOf(servers.redis.port);
     // The oracle redacts: a check that this sequence exercises what it claims to. (HELLO 9's
     // password stays: the protocol version fails first.)
     const text = JSON.stringify(want);
     assert.ok(text.includes('(redacted)') && !/secret[12456]/.test(text), text);
-    assert.deepEqual(await slowlogOf(garrison.port), want);
+    assert.deepEqual(await slowlogOf(servers.garrison.port), want);
   });
 });
