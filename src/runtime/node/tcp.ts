@@ -9,12 +9,14 @@
  * unfinished command's bytes. Measured with bench/server-cost.mjs: leaving the stream took SET at
  * -P 16 from 2.2 to 1.9 µs of server CPU per request, at -P 1 about 0.6-1 µs less per request;
  * lending instead of copying every read into a fresh Buffer (a malloc and new pages for reads of
- * 4 KB or more) took MSET at -P 16 (9.5 KB reads) from 10.8-12.1 to 9.7-10.6 µs. net.Server constructs the accepted socket itself and takes no
- * `onread`, so the listener replaces its handle's `onconnection` callback (an internal of
- * node:net, stable since Node 0.x) and builds the socket with `onread`; when that callback is
- * absent (another runtime, a future Node) connections take the stream path. `SocketConnection.userBuffer`
- * reports which path a connection took, and a test pins it. Outgoing connections (replicas,
- * sentinels) use the stream path.
+ * 4 KB or more) took MSET at -P 16 (9.5 KB reads) from 10.8-12.1 to 9.7-10.6 µs.
+ *
+ * net.Server constructs the accepted socket itself and takes no `onread`, so the listener
+ * replaces its handle's `onconnection` callback (an internal of node:net, stable since Node 0.x)
+ * and builds the socket with `onread`; when that callback is absent (another runtime, a future
+ * Node) connections take the stream path, whose chunks are the consumer's own.
+ * `Connection.lendsChunks` tells which path a connection took, and a test pins it.
+ * Outgoing connections (replicas, sentinels) use the stream path.
  */
 import { Buffer } from 'node:buffer';
 import net from 'node:net';
@@ -39,14 +41,14 @@ class SocketConnection implements Connection {
   onClose: () => void = () => {};
   onDrain: () => void = () => {};
 
-  /** True when the socket reads into READ_BUFFER (see the file comment); false for the stream path. */
-  readonly userBuffer: boolean;
-  /** READ_BUFFER is reused by the next read: its chunks are lent. */
+  /**
+   * True when the socket reads into READ_BUFFER (see the file comment), which the next read
+   * reuses: its chunks are lent. False for the stream path.
+   */
   readonly lendsChunks: boolean;
 
   constructor(private readonly socket: net.Socket, isUnix: boolean, userBuffer = false) {
     this.isUnixSocket = isUnix;
-    this.userBuffer = userBuffer;
     this.lendsChunks = userBuffer;
     this.remoteAddress = stripV4Mapped(socket.remoteAddress ?? '');
     this.remotePort = socket.remotePort ?? 0;

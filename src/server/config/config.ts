@@ -22,10 +22,10 @@ export function parseMemory(s: string): number | null {
 
 /** What an apply action answers: null when done, an error text, or later (rebinding a listener). */
 export type ApplyResult = string | null | Promise<string | null>;
+export type ApplyFn = () => ApplyResult;
 
 /** configSet's answer when a parameter it names cannot change while a dataset loads (the reply is -LOADING). */
 export const DENIED_WHILE_LOADING: unique symbol = Symbol('denied while loading');
-export type ApplyFn = () => ApplyResult;
 
 export interface ConfigDirectives {
   /** rename-command pairs in file order ("" as the new name removes the command). */
