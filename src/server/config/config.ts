@@ -306,25 +306,25 @@ export class Config {
     // Redis registers an alias as a config of its own: `slave-read-only` and `replica-read-only`
     // in one CONFIG SET are not duplicates of each other.
     const seenNames = new Set<string>();
+    // The pairs are checked in order and the first one that fails decides the reply.
     for (const [name] of pairs) {
       const p = this.def(name);
       if (!p) {
-        if (unknown === null && err === null && !deniedWhileLoading) unknown = name;
-        continue;
+        unknown = name;
+        break;
       }
-      if (unknown !== null || err !== null || deniedWhileLoading) continue;
       if (!p.mutable || (p.protected === true && !allowProtected)) {
         err = { arg: name, text: p.mutable ? "can't set protected config" : "can't set immutable config" };
-        continue;
+        break;
       }
       if (loading && p.denyLoading === true) {
         deniedWhileLoading = true;
-        continue;
+        break;
       }
       const registered = p.aliases?.includes(name.toLowerCase()) ? name.toLowerCase() : p.name;
       if (seenNames.has(registered)) {
         err = { arg: name, text: 'duplicate parameter' };
-        continue;
+        break;
       }
       seenNames.add(registered);
       chosen.push(p);
