@@ -5,6 +5,7 @@
  * result under a destination key.
  */
 import { parseInt64 } from '../lib/int64.js';
+import { NAN_RE, string2d, strtodWhole } from '../lib/strtod.js';
 import { ERR_NOT_INTEGER, ERR_WRONGTYPE } from '../protocol/errors.js';
 import { double, error, type ErrorReply, type Reply } from '../protocol/reply.js';
 import type { LexBound, LexRange, ScoreRange } from '../keyspace/types/zset.js';
@@ -17,71 +18,8 @@ export const ERR_MINMAX_FLOAT = error('ERR min or max is not a float');
 export const ERR_MINMAX_LEX = error('ERR min or max not valid string range item');
 export const ERR_NAN_SCORE = error('ERR resulting score is not a number (NaN)');
 
-const DEC_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
-const INF_RE = /^[+-]?(?:inf|infinity)$/i;
-const NAN_RE = /^[+-]?nan(?:\([0-9a-zA-Z_]*\))?$/i;
-
-interface Strtod { v: number; erange: boolean }
-
-/** strtod over the whole of `s` (no leading space handled here); null when not all consumed or NaN. */
-function strtodWhole(s: string): Strtod | null {
-  if (DEC_RE.test(s)) {
-    const v = Number(s);
-    if (!Number.isFinite(v)) return { v, erange: true };
-    if (v === 0 && /[1-9]/.test(s.replace(/[eE].*$/, ''))) return { v, erange: true };
-    return { v, erange: false };
-  }
-  if (INF_RE.test(s)) return { v: s.startsWith('-') ? -Infinity : Infinity, erange: false };
-  const h = HEX_RE.exec(s);
-  if (h !== null && (h[2]!.length > 0 || (h[3] ?? '').length > 0)) {
-    const int = h[2]!;
-    const frac = h[3] ?? '';
-    let v = 0;
-    for (const ch of int + frac) v = v * 16 + parseInt(ch, 16);
-    const exp = (h[4] === undefined ? 0 : Number(h[4])) - 4 * frac.length;
-    v = v * 2 ** exp;
-    if (h[1] === '-') v = -v;
-    return { v, erange: !Number.isFinite(v) };
-  }
-  return null;
-}
-
-/** getDoubleFromObject: the whole argument, no leading space, no overflow/underflow, no NaN. */
-export function parseScore(s: string): number | null {
-  const n = s.length;
-  if (n === 0) return null;
-  const c0 = s.charCodeAt(0);
-  // Plain decimal integers of up to 15 digits (exact in a double): what most clients send.
-  if (n <= 15) {
-    let i = c0 === 45 ? 1 : 0;
-    let v = 0;
-    for (; i < n; i++) {
-      const d = s.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      v = v * 10 + d;
-    }
-    if (i === n && n > (c0 === 45 ? 1 : 0)) return c0 === 45 ? -v : v;
-  }
-  // Plain decimals (sign, digits, at most one point): Number() rounds them exactly as strtod does,
-  // and 40 characters can neither overflow nor underflow. Timestamps with fractions land here.
-  if (n <= 40) {
-    let i = c0 === 45 || c0 === 43 ? 1 : 0;
-    let digits = 0, dot = false;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 48 && c <= 57) digits++;
-      else if (c === 46 && !dot) dot = true;
-      else break;
-    }
-    if (i === n && digits > 0) return Number(s);
-  }
-  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
-  if (NAN_RE.test(s)) return null;
-  const r = strtodWhole(s);
-  if (r === null || r.erange) return null;
-  return r.v;
-}
+/** getDoubleFromObject: Redis's string2d (the whole argument, no leading space, no overflow/underflow, no NaN). */
+export const parseScore = string2d;
 
 /**
  * One bound of zslParseRange: strtod up to the first NUL byte, leading space skipped, overflow

@@ -13,6 +13,7 @@ import { SERVER_COMMANDS } from '../server/commands/index.js';
 import type { Config } from '../server/config/config.js';
 import type { OutputLimits } from '../server/config/params.js';
 import { Logger } from '../server/log.js';
+import { refuseTlsOnConfigSet, TLS_START_FAILURE, TLS_UNSUPPORTED, tlsRequested } from '../server/config/tls.js';
 import { Server } from '../server/server.js';
 import { installServerModules } from '../server/install.js';
 import { installReplication } from '../replication/index.js';
@@ -68,6 +69,7 @@ export function buildServer(opts: BuildOptions): Server {
   const modes: ListenModes = { portZero: opts.portZero ?? 'ephemeral' };
   opts.config.onApply(['port'], () => rebindTcp(server, 'port', modes));
   opts.config.onApply(['bind'], () => rebindTcp(server, 'bind', modes));
+  refuseTlsOnConfigSet(opts.config, (line) => logger.warning(line));
   return server;
 }
 
@@ -85,6 +87,7 @@ export function buildSentinelServer(opts: BuildOptions): { server: Server; senti
   const modes: ListenModes = { portZero: opts.portZero ?? 'ephemeral' };
   opts.config.onApply(['port'], () => rebindTcp(server, 'port', modes));
   opts.config.onApply(['bind'], () => rebindTcp(server, 'bind', modes));
+  refuseTlsOnConfigSet(opts.config, (line) => logger.warning(line));
   return { server, sentinel };
 }
 
@@ -156,9 +159,11 @@ async function openTcp(server: Server, modes: ListenModes): Promise<Listener[]> 
 
 /**
  * Binds the addresses of `bind` on `port`, then `unixsocket` when set (TCP listeners first in the
- * returned list). Throws ListenFailure with Redis's log lines.
+ * returned list). Throws ListenFailure with Redis's log lines; also when the configuration asks
+ * for TLS, which Garrison does not have (src/server/config/tls.ts).
  */
 export async function listen(server: Server, modes: ListenModes = { portZero: 'ephemeral' }): Promise<Listener[]> {
+  if (tlsRequested(server.config)) throw new ListenFailure([TLS_UNSUPPORTED, TLS_START_FAILURE]);
   const out = await openTcp(server, modes);
   const path = server.config.str('unixsocket');
   if (path !== '') {

@@ -8,6 +8,9 @@
  * (INFO's repl_backlog_first_byte_offset). A PSYNC offset is the offset of the next byte the
  * replica needs (its own offset + 1).
  */
+/** CONFIG_REPL_BACKLOG_MIN_SIZE: the smallest backlog Redis keeps, whatever repl-backlog-size says. */
+export const MIN_BACKLOG_SIZE = 16 * 1024;
+
 export class ReplicationBacklog {
   private buf: Buffer;
   /** Index in `buf` where the next byte goes. */
@@ -16,7 +19,7 @@ export class ReplicationBacklog {
   histlen = 0;
 
   constructor(size: number, public masterOffset: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(16 * 1024, size));
+    this.buf = Buffer.allocUnsafe(Math.max(MIN_BACKLOG_SIZE, size));
   }
 
   get size(): number {
@@ -62,7 +65,7 @@ export class ReplicationBacklog {
 
   /** Resizes keeping the most recent history that fits (CONFIG SET repl-backlog-size). */
   resize(size: number): void {
-    const newSize = Math.max(16 * 1024, size);
+    const newSize = Math.max(MIN_BACKLOG_SIZE, size);
     if (newSize === this.buf.length) return;
     const keep = Math.min(this.histlen, newSize);
     const tail = this.from(this.masterOffset + 1 - keep);

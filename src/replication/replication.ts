@@ -14,7 +14,7 @@ import { Failover } from './failover.js';
 import { ReplicationIds } from './ids.js';
 import { MasterSide, type ReplicationCore } from './master.js';
 import type { DatasetLoader, LoadedReplInfo, SnapshotProvider } from './ports.js';
-import { ReplicationBacklog } from './backlog.js';
+import { MIN_BACKLOG_SIZE, ReplicationBacklog } from './backlog.js';
 import { ReplicaLink } from './replica.js';
 
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
@@ -82,16 +82,22 @@ export class Replication implements ReplicationCore {
       this.lastCronMs = now;
       this.cron(now);
     });
-    server.config.watch('repl-backlog-size', (v) => this.backlog?.resize(Number(v)));
+    server.config.watchInt('repl-backlog-size', (n) => this.backlog?.resize(n));
+    // CONFIG SET below the minimum stores the minimum (resizeReplicationBacklog); a start-up value
+    // is kept as given, and reported so, as Redis does.
+    server.config.onApply(['repl-backlog-size'], () => {
+      if (server.config.int('repl-backlog-size') < MIN_BACKLOG_SIZE) server.config.setValue('repl-backlog-size', MIN_BACKLOG_SIZE);
+      return null;
+    });
     // The stream goes to the replicas' sockets before the replies that acknowledge its writes:
     // the server writes replies once per event-loop turn and runs this barrier first, so it costs
     // one write per replica per turn, the same as writing the stream on its own.
     server.replyBarriers.unshift(this.streamBarrier);
     // What admit() reads on every command, kept current instead of looked up by name each time.
-    server.config.watch('min-replicas-max-lag', (v) => { this.minReplicasMaxLag = Number(v); });
+    server.config.watchInt('min-replicas-max-lag', (n) => { this.minReplicasMaxLag = n; });
     server.config.watch('replica-read-only', (v) => { this.replicaReadOnly = v === true; });
     server.config.watch('replica-serve-stale-data', (v) => { this.replicaServeStaleData = v === true; });
-    server.config.watch('min-replicas-to-write', (v) => { this.minReplicasToWrite = Number(v); });
+    server.config.watchInt('min-replicas-to-write', (n) => { this.minReplicasToWrite = n; });
   }
 
   private readonly streamBarrier = (): void => this.master.flushPending();

@@ -37,7 +37,7 @@ export function installAof(server: Server, codec: RdbCodec | null): Aof {
   let runner = rdb?.runner;
   if (runner === undefined) {
     const own = new SnapshotRunner(server.ks, server.env.clock, server.env.scheduler);
-    cfg.watch('rdb-key-save-delay', (v) => { own.keyDelayUs = Number(v); });
+    cfg.watchInt('rdb-key-save-delay', (n) => { own.keyDelayUs = n; });
     runner = own;
   }
   const aof = new Aof({

@@ -159,7 +159,7 @@ export class LatencyMonitor {
   /** Installs the command-path feed (call observers) and follows the config values. */
   static install(server: Server): LatencyMonitor {
     const mon = new LatencyMonitor(() => server.env.clock.nowMs());
-    server.config.watch('latency-monitor-threshold', (v) => { mon.thresholdMs = v as number; });
+    server.config.watchInt('latency-monitor-threshold', (n) => { mon.thresholdMs = n; });
     if (server.config.def('latency-tracking') !== undefined) {
       server.config.watch('latency-tracking', (v) => { mon.trackingEnabled = v as boolean; });
     }

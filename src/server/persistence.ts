@@ -62,8 +62,8 @@ export function installPersistence(server: Server, codec: RdbCodec): RdbPersiste
     decodeLimits: () => server.commandConfig,
   });
   MODULES.set(server, p);
-  cfg.watch('rdb-key-save-delay', (v) => { p.runner.keyDelayUs = Number(v); });
-  cfg.watch('key-load-delay', (v) => { p.keyLoadDelayUs = Number(v); });
+  cfg.watchInt('rdb-key-save-delay', (n) => { p.runner.keyDelayUs = n; });
+  cfg.watchInt('key-load-delay', (n) => { p.keyLoadDelayUs = n; });
   server.tickHandlers.push((now) => p.cron(now));
   server.loadingProbes.push(() => p.loading !== null);
   server.admissionChecks.push((client, cmd) => {

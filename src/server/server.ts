@@ -162,10 +162,10 @@ export class Server {
       this.logger.warning(`Failed applying new configuration. Possibly related to new ${name} setting. Restoring previous settings.`);
     };
     this.commands.register(opts.commands);
-    this.config.watch('client-query-buffer-limit', (v) => { this.queryBufferLimit = Number(v); });
-    this.config.watch('proto-max-bulk-len', (v) => {
-      this.commandConfig.protoMaxBulkLen = v as number;
-      for (const c of this.clients.values()) c.parser.maxBulkLen = v as number;
+    this.config.watchInt('client-query-buffer-limit', (n) => { this.queryBufferLimit = n; });
+    this.config.watchInt('proto-max-bulk-len', (n) => {
+      this.commandConfig.protoMaxBulkLen = n;
+      for (const c of this.clients.values()) c.parser.maxBulkLen = n;
     });
     const numeric = (name: string, field: Exclude<keyof CommandConfig, 'protoMaxBulkLen'>): void =>
       this.config.watch(name, (v) => { this.commandConfig[field] = Number(v); });
@@ -187,7 +187,7 @@ export class Server {
 
   /** Starts the periodic tick at `hz` (re-armed when hz changes; see setTickHz). */
   startTicking(): void {
-    this.config.watch('hz', (v) => this.setTickHz(v as number));
+    this.config.watchInt('hz', (n) => this.setTickHz(n));
   }
 
   /**

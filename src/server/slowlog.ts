@@ -117,9 +117,9 @@ export class SlowLog {
   static install(server: Server): SlowLog {
     const log = new SlowLog();
     log.isSensitive = server.config.isSensitive;
-    server.config.watch('slowlog-log-slower-than', (v) => { log.slowerThanUs = v as number; });
-    server.config.watch('slowlog-max-len', (v) => {
-      log.maxLen = v as number;
+    server.config.watchInt('slowlog-log-slower-than', (n) => { log.slowerThanUs = n; });
+    server.config.watchInt('slowlog-max-len', (n) => {
+      log.maxLen = n;
       log.trim();
     });
     const commandTimeMs = (): number => server.ks.now;

@@ -93,3 +93,31 @@ test('CONFIG REWRITE without a config file, CONFIG GET as a RESP3 map, notify-ke
     assert.equal(s.server.config.int('notify-keyspace-events'), 1 | 2 | 256);
   });
 });
+
+test('CONFIG SET refuses to turn TLS on (Garrison has none) and keeps the old values; other TLS parameters set', async () => {
+  await withServer({}, async (_s, c) => {
+    const refused = (name: string): { error: string } => ({
+      error: `ERR CONFIG SET failed (possibly related to argument '${name}') - Unable to update TLS configuration. Check server logs.`,
+    });
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'tls-port', '6390'), refused('tls-port'));
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'tls-replication', 'yes'), refused('tls-replication'));
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'maxclients', '100', 'tls-cluster', 'yes'), refused('tls-cluster'));
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'maxclients'), ['maxclients', '10000']);
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'tls-port'), ['tls-port', '0']);
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'tls-replication'), ['tls-replication', 'no']);
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'tls-cert-file', '/x.crt'), { status: 'OK' });
+  });
+});
+
+test('CONFIG SET repl-backlog-size below 16 KB stores 16 KB, as Redis resizes it; activedefrag yes is refused', async () => {
+  await withServer({}, async (_s, c) => {
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'repl-backlog-size', '1k'), { status: 'OK' });
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'repl-backlog-size'), ['repl-backlog-size', '16384']);
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'repl-backlog-size', '20000'), { status: 'OK' });
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'repl-backlog-size'), ['repl-backlog-size', '20000']);
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'activedefrag', 'yes'), {
+      error: "ERR CONFIG SET failed (possibly related to argument 'activedefrag') - Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified Jemalloc like the one shipped by default with the Redis source distribution",
+    });
+    assert.deepEqual(await c.call('CONFIG', 'GET', 'activedefrag'), ['activedefrag', 'no']);
+  });
+});

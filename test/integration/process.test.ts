@@ -196,6 +196,21 @@ test('a port in use: "Failed listening on port" and a non-zero exit', async () =
   }
 });
 
+test("a configuration that asks for TLS fails the start (Garrison has none) with Redis's last log line", async () => {
+  for (const args of [['--tls-port', '6390'], ['--tls-replication', 'yes'], ['--tls-cluster', 'yes']]) {
+    const r = start(['--port', '0', ...args]);
+    try {
+      const code = await r.exited;
+      assert.equal(code, 1, args.join(' '));
+      assert.match(r.out(), / # TLS is not supported by Garrison: tls-port must be 0, tls-replication and tls-cluster no\n/);
+      assert.match(r.out(), / # Failed to configure TLS\. Check logs for more info\.\n/);
+      assert.doesNotMatch(r.out(), /Ready to accept connections/);
+    } finally {
+      await stop(r);
+    }
+  }
+});
+
 test('rename-command applies to the command table; CONFIG REWRITE updates the (relative) config file', async () => {
   const dir = tempDir();
   const port = await freePort();

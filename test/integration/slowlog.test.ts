@@ -82,6 +82,18 @@ test('slowlog-max-len bounds the log; a negative threshold disables it; the defa
   });
 });
 
+test('bounds up to LONG_MAX: the log keeps working (a bigint bound used to crash the server)', async () => {
+  await withServer({ config: { 'slowlog-log-slower-than': 0 } }, async (_s, c) => {
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'slowlog-max-len', '9223372036854775807'), { status: 'OK' });
+    for (let i = 0; i < 5; i++) await c.call('GET', `k${i}`);
+    assert.equal(await c.call('SLOWLOG', 'LEN'), 6);
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '9223372036854775807'), { status: 'OK' });
+    await c.call('SLOWLOG', 'RESET');
+    await c.call('GET', 'a');
+    assert.equal(await c.call('SLOWLOG', 'LEN'), 0);
+  });
+});
+
 test('skip_slowlog commands (EXEC) are not logged, the commands inside are', async () => {
   await withServer({ config: { 'slowlog-log-slower-than': 0 } }, async (s, c) => {
     if (s.server.commands.lookup('exec') === undefined) return; // MULTI family not registered in this build

@@ -59,6 +59,11 @@ function isError(v: unknown): v is { error: string } {
   return typeof v === 'object' && v !== null && 'error' in v && typeof (v as { error: unknown }).error === 'string';
 }
 
+/** A numeric value as a JS number: exact up to 2^53, beyond it the nearest double. */
+function asNumber(v: ConfigValue): number {
+  return typeof v === 'bigint' ? Number(v) : (v as number);
+}
+
 export class Config {
   private readonly defs = new Map<string, ParamDef>();
   /** Every name (primaries and aliases) in table order, for pattern matching. */
@@ -182,8 +187,7 @@ export class Config {
 
   /** A numeric parameter as a JS number (exact up to 2^53; beyond, the nearest double). */
   int(name: string): number {
-    const v = this.get(name);
-    return typeof v === 'bigint' ? Number(v) : (v as number);
+    return asNumber(this.get(name));
   }
 
   /** A numeric parameter, exactly. */
@@ -242,6 +246,14 @@ export class Config {
     if (!list) this.listeners.set(p.name, (list = []));
     list.push(fn);
     fn(this.values.get(p.name)!);
+  }
+
+  /**
+   * watch() for a numeric parameter, as a JS number: values beyond 2^53 are stored as bigints
+   * (LONG_MAX is a valid slowlog-max-len) and arrive rounded to the nearest double.
+   */
+  watchInt(name: string, fn: (n: number) => void): void {
+    this.watch(name, (v) => fn(asNumber(v)));
   }
 
   /**

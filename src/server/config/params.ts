@@ -10,9 +10,10 @@
  */
 import { formatNotifyKeyspaceEvents, NOTIFY_CLASS_ERROR, parseNotifyKeyspaceEvents } from './notify.js';
 import {
-  formatMemoryForRewrite, formatPercentile, INT_MAX, INT_MIN, LLONG_MAX, LONG_MAX, memtoull, repr, string2d, strtollStrict,
+  formatMemoryForRewrite, formatPercentile, INT_MAX, INT_MIN, LLONG_MAX, LONG_MAX, memtoull, repr, strtollStrict,
   ULLONG_MAX, UINT_MAX,
 } from './values.js';
+import { string2d } from '../../lib/strtod.js';
 
 export type ConfigValue = boolean | number | bigint | string | object;
 
@@ -74,6 +75,8 @@ export interface ParamDef {
 
 /** Optional flags of a row. */
 type Extra = Partial<Pick<ParamDef, 'aliases' | 'protected' | 'hidden' | 'sensitive' | 'denyLoading' | 'inert' | 'validate' | 'accumulate' | 'initial'>>;
+/** isValidActiveDefrag's refusal in a redis-server built without defragmentation support. */
+const ERR_NO_DEFRAG = 'Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified Jemalloc like the one shipped by default with the Redis source distribution';
 const IMM = false;
 const MUT = true;
 
@@ -319,7 +322,8 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   bool('replica-read-only', 'yes', MUT, { aliases: ['slave-read-only'] }),
   bool('replica-ignore-maxmemory', 'yes', MUT, { aliases: ['slave-ignore-maxmemory'], inert: true }),
   bool('jemalloc-bg-thread', 'yes', MUT, inert),
-  bool('activedefrag', 'no', MUT, inert),
+  // Garrison has no active defragmentation: 'yes' is refused as by a redis-server built without it.
+  bool('activedefrag', 'no', MUT, { validate: (v) => (v === true ? ERR_NO_DEFRAG : null) }),
   bool('syslog-enabled', 'no', IMM, inert),
   bool('cluster-enabled', 'no', IMM, inert),
   bool('appendonly', 'no', MUT, { denyLoading: true }),

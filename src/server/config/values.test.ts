@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatMemoryForRewrite, formatPercentile, memtoull, parseOctal, repr, string2d, strtollStrict } from './values.js';
+import { formatMemoryForRewrite, formatPercentile, memtoull, parseOctal, repr, strtollStrict } from './values.js';
 
 test('memtoull accepts digits with an optional unit, like Redis', () => {
   const ok: Array<[string, bigint]> = [
@@ -23,7 +23,7 @@ test('rewrite formats bytes with the largest exact unit', () => {
   assert.equal(formatMemoryForRewrite(18446744073709551615n), '-1');
 });
 
-test('octal, strtoll and string2d follow their C counterparts', () => {
+test('octal and strtoll follow their C counterparts', () => {
   assert.equal(parseOctal('777'), 0o777n);
   assert.equal(parseOctal('0'), 0n);
   assert.equal(parseOctal('8'), null);
@@ -33,12 +33,10 @@ test('octal, strtoll and string2d follow their C counterparts', () => {
   assert.equal(strtollStrict(''), 0n);
   assert.equal(strtollStrict('1 '), null);
   assert.equal(strtollStrict('x'), null);
-  assert.equal(string2d('99.9'), 99.9);
-  assert.equal(string2d(' 1'), null);
-  assert.equal(string2d('abc'), null);
   assert.equal(formatPercentile(99.9), '99.9');
   assert.equal(formatPercentile(50), '50');
   assert.equal(formatPercentile(0.001), '0.001');
+  assert.equal(formatPercentile(-0), '-0');
 });
 
 test('repr quotes like sdscatrepr', () => {

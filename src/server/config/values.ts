@@ -103,7 +103,8 @@ export { repr } from '../../lib/repr.js';
 
 /** printf("%f") followed by Redis's trimDoubleString (drop trailing zeros and a bare dot). */
 export function formatPercentile(v: number): string {
-  let s = v.toFixed(6);
+  // printf's %f keeps the sign of a negative zero (toFixed drops it).
+  let s = Object.is(v, -0) ? '-0' : v.toFixed(6);
   if (s.includes('.')) {
     s = s.replace(/0+$/, '');
     if (s.endsWith('.')) s = s.slice(0, -1);
@@ -111,10 +112,3 @@ export function formatPercentile(v: number): string {
   return s;
 }
 
-/** Redis's string2d: a strict strtod over the whole string (no spaces, no empty, no nan). */
-export function string2d(s: string): number | null {
-  if (s === '' || /^\s/.test(s)) return null;
-  if (!/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf(inity)?)$/i.test(s)) return null;
-  const v = /inf/i.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : Number(s);
-  return Number.isNaN(v) ? null : v;
-}
