@@ -81,3 +81,15 @@ function parseHexFloat(s: string): number {
   const v = parseInt(body, 16);
   return neg ? -v : v;
 }
+
+/** Integer-valued doubles in this open range are printed as integers by d2string. */
+const D2S_INT_LIMIT = 4503599627370496;
+
+/** The text Redis's d2string gives a score stored in a zset listpack. */
+export function scoreToListpackText(v: number): string {
+  if (v === 0) return '0';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  if (v > -D2S_INT_LIMIT + 1 && v < D2S_INT_LIMIT && Number.isInteger(v)) return String(v);
+  return formatDouble17g(v);
+}

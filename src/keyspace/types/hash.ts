@@ -21,7 +21,7 @@ import { jemallocSize, sdsAllocBytes } from '../alloc-size.js';
 import { ScanCursors } from '../scan.js';
 import type { DigestBuilder, Digestible } from '../digest.js';
 import type { CollectionValue } from '../value.js';
-import { listpackEntryBytes } from './list.js';
+import { LISTPACK_HEADER_BYTES, listpackEntryBytes } from './list.js';
 import {
   lpAppend, lpFind, lpForEachPair, lpGet, lpPack, lpRemove, lpReplaceValue, lpUnpack, lpUnpackCopies,
 } from './hash-listpack.js';
@@ -35,7 +35,6 @@ export interface HashLimits {
 /** Redis refuses to grow a listpack past 1 GB (LISTPACK_MAX_SAFETY_SIZE) and converts instead. */
 const LISTPACK_MAX_SAFETY_BYTES = 1 << 30;
 /** Listpack header (total bytes + element count); one more byte ends it. */
-const LISTPACK_HEADER_BYTES = 6;
 /** sizeof(dict) and sizeof(dictEntry) in Redis 7.0 on 64-bit. */
 const DICT_BYTES = 56;
 const DICT_ENTRY_BYTES = 24;

@@ -299,6 +299,9 @@ function nodeAllowsInsert(bytes: number, count: number, fill: number, sz: number
   return count < fill;
 }
 
+/** lpNew's header: total bytes (4) and element count (2); the end byte comes on top. */
+export const LISTPACK_HEADER_BYTES = 6;
+
 /** Bytes one element takes in a listpack: encoding header, data, and the back-length field. */
 export function listpackEntryBytes(s: string): number {
   const n = listpackInt(s);

@@ -19,7 +19,9 @@
  * skip list descends its levels: its answer then depends on its random shape).
  * Scores are IEEE doubles, never NaN; -0 is kept as such (Redis stores "-0").
  */
-import { formatDouble17g } from '../../lib/float.js';
+import { formatDouble17g, scoreToListpackText } from '../../lib/float.js';
+import { jemallocSize } from '../alloc-size.js';
+import { LISTPACK_HEADER_BYTES, listpackEntryBytes } from './list.js';
 import type { DigestBuilder, Digestible } from '../digest.js';
 import { ScanCursors } from '../scan.js';
 import type { CollectionValue } from '../value.js';
@@ -548,12 +550,13 @@ export class ZSet implements CollectionValue, Digestible {
 
   memoryUsage(): number {
     const d = this.d;
-    let bytes = 16;
     if (typeof d === 'string') {
-      bytes += 16 + this.n * 16;
-      lpWalkPairs(d, (m) => { bytes += 12 + m.length; return true; });
-      return bytes;
+      // Exact: the listpack Redis would hold (member, then the score as d2string prints it).
+      let lp = LISTPACK_HEADER_BYTES + 1;
+      this.forEach((m, sc) => { lp += listpackEntryBytes(m) + listpackEntryBytes(scoreToListpackText(sc)); });
+      return jemallocSize(lp);
     }
+    let bytes = 16;
     // Per element: its tree slots (score and member, with the nodes' spare capacity) ~24 bytes,
     // its Map entry ~28, the member string's header 16 and bytes.
     d.tree.walk(0, false, (m) => { bytes += 68 + m.length; return true; });

@@ -12,7 +12,7 @@
  * Listpack scores are written as Redis's d2string writes them (integers in decimal, otherwise
  * %.17g), so the bytes equal Redis's DUMP of the same value in the same encoding.
  */
-import { formatDouble17g } from '../../lib/float.js';
+import { scoreToListpackText } from '../../lib/float.js';
 import { parseInt64, type Int64 } from '../../lib/int64.js';
 import type { Value } from '../../keyspace/value.js';
 import { ListValue } from '../../keyspace/types/list.js';
@@ -27,18 +27,6 @@ import { encodeIntset } from './intset.js';
 import { encodeListpack } from './listpack.js';
 import { writeBinaryDouble, writeBlob, writeLen, writeString } from './primitives.js';
 import { RdbError } from './errors.js';
-
-/** Integer-valued doubles in this open range are printed as integers by d2string. */
-const D2S_INT_LIMIT = 4503599627370496;
-
-/** The text Redis's d2string gives a score stored in a zset listpack. */
-export function scoreToListpackText(v: number): string {
-  if (v === 0) return '0';
-  if (v === Infinity) return 'inf';
-  if (v === -Infinity) return '-inf';
-  if (v > -D2S_INT_LIMIT + 1 && v < D2S_INT_LIMIT && Number.isInteger(v)) return String(v);
-  return formatDouble17g(v);
-}
 
 /** Writes the type byte and payload of `value`; `compression` is rdbcompression. */
 export function writeValue(w: ByteWriter, value: Value, compression: boolean): void {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatMemoryForRewrite, formatPercentile, memtoull, parseOctal, repr, strtollStrict } from './values.js';
+import { LLONG_MAX, formatMemoryForRewrite, formatPercentile, memtoull, parseOctal, repr, strtollStrict } from './values.js';
 
 test('memtoull accepts digits with an optional unit, like Redis', () => {
   const ok: Array<[string, bigint]> = [
@@ -27,7 +27,10 @@ test('octal and strtoll follow their C counterparts', () => {
   assert.equal(parseOctal('777'), 0o777n);
   assert.equal(parseOctal('0'), 0n);
   assert.equal(parseOctal('8'), null);
-  assert.equal(parseOctal(''), null);
+  assert.equal(parseOctal(''), 0n);
+  assert.equal(parseOctal(' '), null);
+  assert.equal(parseOctal(' -7'), -7n);
+  assert.equal(parseOctal('7'.repeat(30)), LLONG_MAX);
   assert.equal(strtollStrict(' 12'), 12n);
   assert.equal(strtollStrict('+3'), 3n);
   assert.equal(strtollStrict(''), 0n);

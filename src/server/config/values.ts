@@ -55,20 +55,23 @@ export function string2ll(s: string): bigint | null {
   return v === null ? null : BigInt(v);
 }
 
-/** strtoll(s, &end, 8) with errno == 0 and *end == '\0'. */
+const DECIMAL_RE = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/;
+const OCTAL_RE = /^[ \t\n\v\f\r]*([+-]?)([0-7]+)$/;
+
+/**
+ * strtoll(s, &end, 8) with *end == '\0', as Redis's octal parameters (unixsocketperm) read it:
+ * leading spaces and a sign allowed, saturating like C (the bounds check then refuses it), and ""
+ * is 0 (nothing converted, end at the terminator).
+ */
 export function parseOctal(s: string): bigint | null {
-  const m = /^[ \t\n\v\f\r]*([+-]?)([0-7]+)$/.exec(s);
-  if (!m) return null;
-  const v = BigInt('0o' + m[2]!) * (m[1] === '-' ? -1n : 1n);
-  if (v > LLONG_MAX || v < -LLONG_MAX - 1n) return null;
-  return v;
+  return strtollStrict(s, 8);
 }
 
-/** strtoll(s, &end, 10) with *end == '\0' (leading spaces and a sign allowed); saturates like C. */
-export function strtollStrict(s: string): bigint | null {
-  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(s);
+/** strtoll(s, &end, radix) with *end == '\0' (leading spaces and a sign allowed); saturates like C. */
+export function strtollStrict(s: string, radix: 8 | 10 = 10): bigint | null {
+  const m = (radix === 8 ? OCTAL_RE : DECIMAL_RE).exec(s);
   if (m) {
-    let v = BigInt(m[2]!) * (m[1] === '-' ? -1n : 1n);
+    let v = BigInt((radix === 8 ? '0o' : '') + m[2]!) * (m[1] === '-' ? -1n : 1n);
     if (v > LLONG_MAX) v = LLONG_MAX;
     if (v < -LLONG_MAX - 1n) v = -LLONG_MAX - 1n;
     return v;
