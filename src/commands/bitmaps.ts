@@ -84,6 +84,7 @@ function setbitCommand(c: CommandContext, argv: string[]): Reply {
     c.ks.notify('$', 'setbit', c.db, key);
     c.ks.dirty++;
   }
+  c.ks.setStringEncoding(c.db, key, 'raw'); // lookupStringForBitCommand unshares it even when no bit changes
   return old;
 }
 
@@ -264,6 +265,7 @@ function bitopCommand(c: CommandContext, argv: string[]): Reply {
     }
   }
   ks.setKey(c.db, dest, res.toString('latin1'));
+  ks.setStringEncoding(c.db, dest, 'raw'); // createObject over the result
   ks.notify('$', 'set', c.db, dest);
   ks.dirty++;
   return maxLen;
@@ -384,6 +386,8 @@ function bitfieldGeneric(c: CommandContext, argv: string[], readOnlyCommand: boo
     // The key exists (padded) from here on, even if every write failed: Redis creates it first.
     storeBitString(c, key, buf!.toString('latin1'), target.created, changes > 0);
   }
+  // Any write op made Redis unshare (or create) the string first: raw from then on.
+  if (target !== null) c.ks.setStringEncoding(c.db, key, 'raw');
   if (changes > 0) {
     c.ks.notify('$', 'setbit', c.db, key);
     c.ks.dirty += changes;

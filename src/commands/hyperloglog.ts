@@ -45,7 +45,23 @@ function cardReply(card: number | bigint): number | bigint {
   return signed >= BigInt(Number.MIN_SAFE_INTEGER) && signed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(signed) : signed;
 }
 
+/**
+ * PFADD, PFMERGE, PFDEBUG and PFCOUNT of one key unshare the value (dbUnshareStringValue) or
+ * create it (createHLLObject) once it is known to be an HLL: from then on it is a raw string,
+ * even if nothing changes. Marked after the value is stored.
+ */
+function markUnshared(c: CommandContext, key: string): void {
+  c.ks.setStringEncoding(c.db, key, 'raw');
+}
+
 function pfaddCommand(c: CommandContext, argv: string[]): Reply {
+  const r = pfadd(c, argv);
+  // Only the type checks come before the value is unshared or created.
+  if (r !== ERR_WRONGTYPE && r !== ERR_NOT_HLL) markUnshared(c, argv[1]!);
+  return r;
+}
+
+function pfadd(c: CommandContext, argv: string[]): Reply {
   const key = argv[1]!;
   const ks = c.ks;
   const v = ks.lookupWrite(c.db, key);
@@ -108,13 +124,19 @@ function pfcountCommand(c: CommandContext, argv: string[]): Reply {
   if (v === undefined) return 0;
   const s = asHll(v);
   if (typeof s !== 'string') return s;
+  const r = pfcountOne(c, key, s);
+  markUnshared(c, key); // even with a valid cache: Redis unshares before reading it
+  return r;
+}
+
+function pfcountOne(c: CommandContext, key: string, s: string): Reply {
   const cached = cachedCard(s);
   if (cached !== null) return cardReply(cached);
   const card = countHll(s);
   if (card === null) return ERR_INVALID_HLL;
   // Writing the cache changes the string: signal it and count it, so it propagates.
-  ks.updateValue(c.db, key, withCachedCard(s, card));
-  ks.dirty++;
+  c.ks.updateValue(c.db, key, withCachedCard(s, card));
+  c.ks.dirty++;
   return cardReply(card);
 }
 
@@ -136,6 +158,7 @@ function pfmergeCommand(c: CommandContext, argv: string[]): Reply {
   const h = v === undefined ? createHll() : HllBuf.fromString(v as string);
   if (useDense && !sparseToDense(h)) {
     if (v === undefined) ks.setKey(c.db, key, h.toString()); // Redis added it before failing
+    markUnshared(c, key);
     return ERR_INVALID_HLL;
   }
   const maxBytes = c.cfg.hllSparseMaxBytes;
@@ -145,6 +168,7 @@ function pfmergeCommand(c: CommandContext, argv: string[]): Reply {
   h.invalidateCache();
   if (v === undefined) ks.setKey(c.db, key, h.toString());
   else ks.updateValue(c.db, key, h.toString());
+  markUnshared(c, key);
   ks.notify('$', 'pfadd', c.db, key);
   ks.dirty++;
   return OK;
@@ -164,6 +188,13 @@ function pfdebugCommand(c: CommandContext, argv: string[]): Reply {
   if (v === undefined) return error('ERR The specified key does not exist');
   const s = asHll(v);
   if (typeof s !== 'string') return s;
+  const r = pfdebugOn(c, sub, key, s);
+  markUnshared(c, key);
+  return r;
+}
+
+function pfdebugOn(c: CommandContext, sub: string, key: string, s: string): Reply {
+  const ks = c.ks;
   const lower = sub.toLowerCase();
   const isSparse = s.charCodeAt(4) === HLL_SPARSE;
   if (lower === 'getreg' || lower === 'todense') {

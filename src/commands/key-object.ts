@@ -12,7 +12,6 @@
  * made-up numbers.
  */
 import { error, type Reply } from '../protocol/reply.js';
-import { stringEncoding } from '../keyspace/value.js';
 import type { CommandContext } from './context.js';
 import { rangeSpec } from './key-common.js';
 import type { CommandSpec } from './spec.js';
@@ -56,13 +55,14 @@ function isLfu(c: CommandContext): boolean {
 function encoding(c: CommandContext, argv: string[]): Reply {
   const v = c.ks.lookupRead(c.db, argv[2]!);
   if (v === undefined) return null;
-  return typeof v === 'string' ? stringEncoding(v) : v.encoding();
+  return typeof v === 'string' ? c.ks.stringEncodingOf(c.db, argv[2]!, v) : v.encoding();
 }
 
 function refcount(c: CommandContext, argv: string[]): Reply {
   const v = c.ks.lookupRead(c.db, argv[2]!);
   if (v === undefined) return null;
-  if (typeof v !== 'string' || stringEncoding(v) !== 'int') return 1;
+  if (typeof v !== 'string' || c.ks.stringEncodingOf(c.db, argv[2]!, v) !== 'int') return 1;
+  if (c.ks.stringEncodingOverride(c.db, argv[2]!) === 'int') return 1; // COPY's own object
   // Redis shares 0..9999 unless maxmemory is set with an LRU/LFU policy (which needs per-object clocks).
   const maxmemory = c.configValue?.('maxmemory') ?? '0';
   const p = policy(c);

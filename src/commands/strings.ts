@@ -18,6 +18,7 @@ import {
   ERR_WRONGTYPE, errWrongArity,
 } from '../protocol/errors.js';
 import { OK, error, type Reply } from '../protocol/reply.js';
+import { stringEncoding } from '../keyspace/value.js';
 import type { CommandContext } from './context.js';
 import { LCS_COMMAND } from './string-lcs.js';
 import { MAX_JS_STRING_BYTES, isTooLong, keySpec } from './string-common.js';
@@ -288,6 +289,7 @@ function appendCommand(c: CommandContext, argv: string[]): Reply {
     total = cur.length + add.length;
     if (total > c.cfg.protoMaxBulkLen || total > MAX_JS_STRING_BYTES) return ERR_STRING_TOO_LONG;
     ks.updateValue(c.db, key, cur + add);
+    ks.setStringEncoding(c.db, key, 'raw'); // appended in place (a new key is stored as given)
   }
   ks.notify('$', 'append', c.db, key);
   ks.dirty++;
@@ -348,6 +350,7 @@ function setrangeCommand(c: CommandContext, argv: string[]): Reply {
   }
   if (cur === undefined) ks.setKey(c.db, key, next);
   else ks.updateValue(c.db, key, next);
+  ks.setStringEncoding(c.db, key, 'raw'); // created by createObject or unshared: raw either way
   ks.notify('$', 'setrange', c.db, key);
   ks.dirty++;
   return next.length;
@@ -405,6 +408,8 @@ function incrbyfloatCommand(c: CommandContext, argv: string[]): Reply {
   const text = formatLongDoubleHuman(sum);
   if (cur === undefined) ks.setKey(c.db, key, text);
   else ks.updateValue(c.db, key, text);
+  // createStringObjectFromLongDouble makes an embstr (or raw) string, never an int one.
+  if (stringEncoding(text) === 'int') ks.setStringEncoding(c.db, key, 'embstr');
   ks.notify('$', 'incrbyfloat', c.db, key);
   ks.dirty++;
   // Replicas and the AOF get the result, so float formatting can never make them diverge.

@@ -13,7 +13,7 @@
  */
 import type { Int64 } from '../lib/int64.js';
 import { ScanCursors } from './scan.js';
-import type { Value } from './value.js';
+import type { StringEncoding, Value } from './value.js';
 
 export class Database {
   readonly id: number;
@@ -29,6 +29,13 @@ export class Database {
   avgTtl = 0;
   /** SCAN iterators in progress over `dict`. */
   readonly scans = new ScanCursors();
+  /**
+   * String keys whose OBJECT ENCODING Redis does not derive from the content: `raw` after an edit
+   * in place (APPEND, SETRANGE, SETBIT...), `embstr` for an INCRBYFLOAT result that looks like an
+   * integer, `int` for an integer that is not a shared object (COPY). Kept by the Keyspace (Keyspace.setStringEncoding); null while there are none, so the
+   * write path pays one test.
+   */
+  strEncodings: Map<string, StringEncoding> | null = null;
   /** Rotating iterator RANDOMKEY uses on large dictionaries (see Keyspace.randomKey). */
   randomCursor: Iterator<string> | null = null;
 
@@ -80,6 +87,7 @@ export class Database {
     this.dict = new Map();
     this.expires = new Map();
     this.bigExpires = null;
+    this.strEncodings = null;
     this.expireCursor = null;
     this.randomCursor = null;
     this.avgTtl = 0;
@@ -93,6 +101,9 @@ export class Database {
     const e = this.expires;
     const b = this.bigExpires;
     const a = this.avgTtl;
+    const se = this.strEncodings;
+    this.strEncodings = other.strEncodings;
+    other.strEncodings = se;
     this.dict = other.dict;
     this.expires = other.expires;
     this.bigExpires = other.bigExpires;

@@ -15,7 +15,7 @@
  */
 import type { Int64 } from '../lib/int64.js';
 import { Database } from './database.js';
-import type { Value } from './value.js';
+import { stringEncoding, type StringEncoding, type Value } from './value.js';
 
 /**
  * Whether a key whose expiry time is `when` has expired at `now` (ms): once the clock is past it,
@@ -115,6 +115,7 @@ export class Keyspace {
     const before = this.waiters !== null ? db.dict.get(key) : undefined;
     db.dict.delete(key);
     db.removeExpire(key);
+    if (db.strEncodings !== null) forgetEncoding(db, key);
     this.stats.expiredKeys++;
     this.hooks.notify('x', 'expired', db, key);
     this.hooks.onExpired(db, key);
@@ -159,6 +160,7 @@ export class Keyspace {
     const before = this.waiters !== null ? db.dict.get(key) : undefined;
     if (this.writeBarrier !== null) this.writeBarrier(db, key);
     db.dict.set(key, value);
+    if (db.strEncodings !== null) forgetEncoding(db, key);
     if (!keepTtl && db.expires.size !== 0) db.removeExpire(key);
     this.hooks.onKeyModified(db, key);
     if (this.waiters !== null) this.waiters.changed(db, key, before);
@@ -174,6 +176,7 @@ export class Keyspace {
     if (this.writeBarrier !== null) this.writeBarrier(db, key);
     const size = db.dict.size;
     db.dict.set(key, value);
+    if (db.strEncodings !== null) forgetEncoding(db, key);
     if (db.dict.size !== size) return true;
     if (db.expires.size !== 0) db.removeExpire(key);
     return false;
@@ -193,8 +196,34 @@ export class Keyspace {
     if (this.writeBarrier !== null) this.writeBarrier(db, key);
     const before = this.waiters !== null ? db.dict.get(key) : undefined;
     db.dict.set(key, value);
+    if (db.strEncodings !== null) forgetEncoding(db, key);
     if (signal) this.hooks.onKeyModified(db, key);
     if (this.waiters !== null) this.waiters.changed(db, key, before);
+  }
+
+  /**
+   * Records that the string at `key` (which must exist) has an encoding its content does not
+   * decide: `raw` after an edit in place (Redis's dbUnshareStringValue or an object made with
+   * createObject: APPEND to an existing key, SETRANGE, SETBIT, BITFIELD writes, BITOP's result,
+   * PFADD, PFMERGE), `embstr` for INCRBYFLOAT's result, `int` for COPY's duplicate of an integer
+   * (an object of its own, not a shared one). Any later store or delete forgets it;
+   * RENAME, MOVE and COPY carry it (stringEncodingOverride). Call after storing the value.
+   */
+  setStringEncoding(db: Database, key: string, enc: StringEncoding): void {
+    (db.strEncodings ??= new Map()).set(key, enc);
+  }
+
+  /** The recorded encoding of a string key, if it has one (see setStringEncoding). */
+  stringEncodingOverride(db: Database, key: string): StringEncoding | undefined {
+    return db.strEncodings?.get(key);
+  }
+
+  /** OBJECT ENCODING of the string `value` held at `key`. */
+  stringEncodingOf(db: Database, key: string, value: string): string {
+    const e = db.strEncodings?.get(key);
+    if (e === undefined) return stringEncoding(value);
+    // An embstr holds at most 44 bytes; longer INCRBYFLOAT results are raw.
+    return e === 'embstr' && value.length > 44 ? 'raw' : e;
   }
 
   /** Deletes a key; true when it existed. Signals WATCH but does not notify (callers do). */
@@ -203,6 +232,7 @@ export class Keyspace {
     const before = this.waiters !== null ? db.dict.get(key) : undefined;
     if (!db.dict.delete(key)) return false;
     if (db.expires.size !== 0) db.removeExpire(key);
+    if (db.strEncodings !== null) forgetEncoding(db, key);
     this.hooks.onKeyModified(db, key);
     if (this.waiters !== null) this.waiters.changed(db, key, before);
     return true;
@@ -379,4 +409,10 @@ export class Keyspace {
     this.lastCycleChecked = checked;
     return expired;
   }
+}
+
+/** Drops the recorded encoding of `key` (its value was replaced or deleted). */
+function forgetEncoding(db: Database, key: string): void {
+  const m = db.strEncodings!;
+  if (m.delete(key) && m.size === 0) db.strEncodings = null;
 }

@@ -24,7 +24,18 @@ export function typeOf(v: Value): ValueType {
   return typeof v === 'string' ? 'string' : v.type;
 }
 
-/** OBJECT ENCODING of a string value, as Redis picks it: int, embstr (<= 44 bytes) or raw. */
+/**
+ * The encodings of a string that its content alone does not decide (see Database.strEncodings):
+ * `raw` and `embstr` where the content would say otherwise, and `int` for an integer object of
+ * its own (COPY's duplicate), which is never one of Redis's shared integers (refcount 1).
+ */
+export type StringEncoding = 'raw' | 'embstr' | 'int';
+
+/**
+ * OBJECT ENCODING of a string value as Redis picks it when it creates one from bytes
+ * (tryObjectEncoding): int, embstr (<= 44 bytes) or raw. Keyspace.stringEncodingOf adds the
+ * encodings that edits in place leave.
+ */
 export function stringEncoding(s: string): string {
   if (s.length <= 20 && isLongLongString(s)) return 'int';
   return s.length <= 44 ? 'embstr' : 'raw';

@@ -16,7 +16,6 @@
  */
 import type { CommandSpec } from '../../commands/spec.js';
 import { datasetDigest, keyValueDigest } from '../../keyspace/digest.js';
-import { stringEncoding } from '../../keyspace/value.js';
 import { parseDouble } from '../../lib/float.js';
 import { parseInt64 } from '../../lib/int64.js';
 import { ERR_NO_SUCH_KEY } from '../../protocol/errors.js';
@@ -96,9 +95,10 @@ function debugObject(c: Client, key: string): Reply {
   if (v === undefined) return ERR_NO_SUCH_KEY;
   const lruClock = Math.floor(c.ks.now / 1000) & 0xffffff;
   if (typeof v === 'string') {
-    const enc = stringEncoding(v);
-    // Integers 0..9999 are Redis's shared objects, whose refcount prints as INT_MAX.
-    const shared = enc === 'int' && v.length <= 4 && !v.startsWith('-') && Number(v) < 10000;
+    const enc = c.ks.stringEncodingOf(c.db, key, v);
+    // Integers 0..9999 are Redis's shared objects, whose refcount prints as INT_MAX (not COPY's own).
+    const shared = enc === 'int' && c.ks.stringEncodingOverride(c.db, key) !== 'int' &&
+      v.length <= 4 && !v.startsWith('-') && Number(v) < 10000;
     return status(`Value at:0x0 refcount:${shared ? 2147483647 : 1} encoding:${enc} serializedlength:${rdbStringLength(v)} ` +
       `lru:${lruClock} lru_seconds_idle:0`);
   }

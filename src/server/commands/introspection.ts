@@ -336,18 +336,21 @@ function sdsHeader(len: number): number {
 const ROBJ_BYTES = 16;
 const DICT_ENTRY_BYTES = 24;
 
-/** Bytes of a string value as SET stores it: int-encoded, embstr (<= 44 bytes) or raw sds. */
-export function stringValueBytes(s: string): number {
-  const enc = stringEncoding(s);
+/**
+ * Bytes of a string value in encoding `enc` (as SET stores it, by default): int-encoded, embstr
+ * (<= 44 bytes) or raw sds. A raw string edited in place (APPEND) may hold spare capacity Redis
+ * counts and Garrison does not know: it is counted as if exactly sized.
+ */
+export function stringValueBytes(s: string, enc = stringEncoding(s)): number {
   if (enc === 'int') return ROBJ_BYTES;
   if (enc === 'embstr') return jemallocSize(ROBJ_BYTES + 3 + s.length + 1);
   return ROBJ_BYTES + jemallocSize(sdsHeader(s.length) + s.length + 1);
 }
 
-/** MEMORY USAGE: key sds + dict entry + value (strings exactly as Redis; collections by their estimate). */
-export function keyMemoryUsage(key: string, value: Value): number {
+/** MEMORY USAGE: key sds + dict entry + value (strings as Redis in `stringEnc`; collections by their estimate). */
+export function keyMemoryUsage(key: string, value: Value, stringEnc?: string): number {
   const keyBytes = jemallocSize(sdsHeader(key.length) + key.length + 1);
-  const valueBytes = typeof value === 'string' ? stringValueBytes(value) : ROBJ_BYTES + value.memoryUsage();
+  const valueBytes = typeof value === 'string' ? stringValueBytes(value, stringEnc) : ROBJ_BYTES + value.memoryUsage();
   return keyBytes + DICT_ENTRY_BYTES + valueBytes;
 }
 
@@ -459,7 +462,8 @@ const MEMORY_SPEC: Spec = {
         }
         // Like Redis, no lazy expiry: a logically expired key still has a size.
         const v = c.db.dict.get(argv[2]!);
-        return v === undefined ? null : keyMemoryUsage(argv[2]!, v);
+        if (v === undefined) return null;
+        return keyMemoryUsage(argv[2]!, v, typeof v === 'string' ? c.ks.stringEncodingOf(c.db, argv[2]!, v) : undefined);
       },
     },
     {
