@@ -16,16 +16,13 @@ import type { CommandContext } from './context.js';
 import type { CommandSpec, Handler } from './spec.js';
 import { GEO_META } from './geo-table.js';
 import { pqsort } from '../lib/pqsort.js';
+import { printfFixed6 } from '../lib/float.js';
 import { isErr, parseLong, parseScore, readZset, storeResult } from './zset-common.js';
 import { ZSET_WRITE_HANDLERS } from './zset-write.js';
 
 const ERR_NOT_FLOAT = error('ERR value is not a valid float');
 const ERR_UNIT = error('ERR unsupported unit provided. please use M, KM, FT, MI');
 const ERR_DECODE = error('ERR could not decode requested zset member');
-
-function cFixed6(x: number): string {
-  return Number.isFinite(x) ? x.toFixed(6) : (x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan');
-}
 
 /** extractLongLatOrReply: two doubles, then the range check. */
 function lonLat(a: string, b: string): [number, number] | ErrorReply {
@@ -34,7 +31,7 @@ function lonLat(a: string, b: string): [number, number] | ErrorReply {
   const y = parseScore(b);
   if (y === null) return ERR_NOT_FLOAT;
   if (x < GEO_LONG_MIN || x > GEO_LONG_MAX || y < GEO_LAT_MIN || y > GEO_LAT_MAX) {
-    return error(`ERR invalid longitude,latitude pair ${cFixed6(x)},${cFixed6(y)}`);
+    return error(`ERR invalid longitude,latitude pair ${printfFixed6(x)},${printfFixed6(y)}`);
   }
   return [x, y];
 }

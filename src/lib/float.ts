@@ -93,3 +93,16 @@ export function scoreToListpackText(v: number): string {
   if (v > -D2S_INT_LIMIT + 1 && v < D2S_INT_LIMIT && Number.isInteger(v)) return String(v);
   return formatDouble17g(v);
 }
+
+/**
+ * printf("%f") (six decimals) as glibc prints it: exact for every double (toFixed switches to
+ * exponent notation from 1e21, where doubles are integers: their exact digits come from BigInt),
+ * the sign of a negative zero kept, `inf`, `-inf` and `nan` spelled as C does.
+ */
+export function printfFixed6(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (Object.is(v, -0)) return '-0.000000';
+  if (Math.abs(v) < 1e21) return v.toFixed(6);
+  return `${BigInt(v).toString()}.000000`;
+}

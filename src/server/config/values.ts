@@ -8,6 +8,7 @@
  * Numbers travel as number when they are safe integers, bigint beyond (see Num).
  */
 import { normalize, parseInt64 } from '../../lib/int64.js';
+import { printfFixed6 } from '../../lib/float.js';
 
 export type Num = number | bigint;
 
@@ -106,8 +107,7 @@ export { repr } from '../../lib/repr.js';
 
 /** printf("%f") followed by Redis's trimDoubleString (drop trailing zeros and a bare dot). */
 export function formatPercentile(v: number): string {
-  // printf's %f keeps the sign of a negative zero (toFixed drops it).
-  let s = Object.is(v, -0) ? '-0' : v.toFixed(6);
+  let s = printfFixed6(v);
   if (s.includes('.')) {
     s = s.replace(/0+$/, '');
     if (s.endsWith('.')) s = s.slice(0, -1);
