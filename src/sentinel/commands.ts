@@ -16,6 +16,7 @@ import { describe, type Instance } from './instance.js';
 import { instanceReply } from './reply-shapes.js';
 import { isReplicaEligible } from './select-replica.js';
 import type { Sentinel } from './sentinel.js';
+import { yesNo } from './config.js';
 
 type Spec = CommandSpec<Client>;
 const NO_SUCH_MASTER = 'ERR No such master with that name';
@@ -265,11 +266,13 @@ function setMaster(s: Sentinel, a: string[]): Reply {
     return error(text);
   };
   for (let i = 3; i < a.length; i += 2) {
-    const opt = a[i]!.toLowerCase();
+    const typed = a[i]!;
+    const opt = typed.toLowerCase();
     const val = a[i + 1];
-    if (val === undefined) return error(`ERR Unknown option or number of arguments for SENTINEL SET '${a[i]}'`);
+    if (val === undefined) return failAfter(`ERR Unknown option or number of arguments for SENTINEL SET '${typed}'`);
     const n = intArg(val);
-    const bad = (): Reply => failAfter(`ERR Invalid argument '${val}' for SENTINEL SET '${opt}'`);
+    const bad = (text = val): Reply => failAfter(`ERR Invalid argument '${text}' for SENTINEL SET '${typed}'`);
+    let logged = val;
     switch (opt) {
       case 'down-after-milliseconds':
         if (n === null || n <= 0) return bad();
@@ -297,6 +300,19 @@ function setMaster(s: Sentinel, a: string[]): Reply {
       case 'auth-user':
         m.authUser = val === '' ? null : val;
         break;
+      case 'rename-command': {
+        // rename-command <old> <new>: one argument more than the other options.
+        const to = a[i + 2];
+        if (to === undefined) return failAfter(`ERR Unknown option or number of arguments for SENTINEL SET '${typed}'`);
+        i++;
+        if (val === '' || to === '') return bad('');
+        const from = val.toLowerCase();
+        m.renamedCommands.delete(from);
+        // Renaming a command to itself (in any case) only removes an older renaming.
+        if (from !== to.toLowerCase()) m.renamedCommands.set(from, [val, to]);
+        logged = `${val} ${to}`;
+        break;
+      }
       case 'notification-script':
       case 'client-reconfig-script': {
         const problem = scriptPathProblem(s, opt, val);
@@ -306,10 +322,10 @@ function setMaster(s: Sentinel, a: string[]): Reply {
         break;
       }
       default:
-        return failAfter(`ERR Unknown option or number of arguments for SENTINEL SET '${a[i]}'`);
+        return failAfter(`ERR Unknown option or number of arguments for SENTINEL SET '${typed}'`);
     }
     changed = true;
-    s.event('warning', '+set', `${describe(m)} ${opt} ${opt === 'auth-pass' ? '******' : val}`, m);
+    s.event('warning', '+set', `${describe(m)} ${typed} ${opt === 'auth-pass' ? '******' : logged}`, m);
   }
   if (changed) s.host.flushConfig();
   return OK;
@@ -325,14 +341,18 @@ const DEBUG_FIELDS = [
 
 function debugCommand(s: Sentinel, a: string[]): Reply {
   if (a.length === 2) {
+    // Values as bulk strings (addReplyBulkLongLong), in RESP3 too.
     const kv: Reply[] = [];
-    for (const [name, key] of DEBUG_FIELDS) kv.push(name.toUpperCase(), s.timing[key]);
+    for (const [name, key] of DEBUG_FIELDS) kv.push(name.toUpperCase(), String(s.timing[key]));
     return map(kv);
   }
+  // Pairs apply in order; the first bad one answers its error (the earlier ones stay applied).
   for (let i = 2; i < a.length; i += 2) {
     const f = DEBUG_FIELDS.find(([name]) => name === a[i]!.toLowerCase());
-    const n = a[i + 1] === undefined ? null : intArg(a[i + 1]!);
-    if (f === undefined || n === null || n <= 0) return error(`ERR Invalid argument '${a[i + 1] ?? ''}' for SENTINEL DEBUG '${a[i]}'`);
+    const v = a[i + 1];
+    if (f === undefined || v === undefined) return error(`ERR Unknown option or number of arguments for SENTINEL DEBUG '${a[i]}'`);
+    const n = intArg(v);
+    if (n === null || n <= 0) return error(`ERR Invalid argument '${v}' for SENTINEL DEBUG '${a[i]}'`);
     s.timing[f[1]] = n;
   }
   return OK;
@@ -344,27 +364,53 @@ function configCommand(s: Sentinel, a: string[], saveConfig: () => string | null
     const kv: Reply[] = [];
     const pat = a[3]!;
     const params: Array<[string, string]> = [
-      ['resolve-hostnames', 'no'], ['announce-hostnames', 'no'], ['announce-ip', s.announceIp],
-      ['announce-port', String(s.announcePort)], ['sentinel-user', s.sentinelUser ?? ''], ['sentinel-pass', s.sentinelPass ?? ''],
+      ['resolve-hostnames', s.resolveHostnames ? 'yes' : 'no'], ['announce-hostnames', s.announceHostnames ? 'yes' : 'no'],
+      ['announce-ip', s.announceIp], ['announce-port', String(s.announcePort)],
+      ['sentinel-user', s.sentinelUser ?? ''], ['sentinel-pass', s.sentinelPass ?? ''],
     ];
     for (const [k, v] of params) if (globMatch(pat, k, true)) kv.push(k, v);
     return map(kv);
   }
-  if (op === 'set' && a.length === 5) {
-    const k = a[3]!.toLowerCase();
-    const v = a[4]!;
-    if (k === 'announce-ip') s.announceIp = v;
-    else if (k === 'announce-port') {
+  if (op === 'set' && a.length === 5) return configSet(s, a[3]!, a[4]!, saveConfig);
+  return error('ERR Only SENTINEL CONFIG GET <option> / SET <option> <value> are supported.');
+}
+
+/** SENTINEL CONFIG SET (sentinelConfigSetCommand): new credentials drop the links to other sentinels. */
+function configSet(s: Sentinel, name: string, v: string, saveConfig: () => string | null): Reply {
+  const badValue = error(`ERR Invalid value '${v}' to SENTINEL CONFIG SET '${name}'`);
+  let dropLinks = false;
+  switch (name.toLowerCase()) {
+    case 'resolve-hostnames':
+    case 'announce-hostnames': {
+      const yes = yesNo(v);
+      if (yes === null) return badValue;
+      if (name.toLowerCase() === 'resolve-hostnames') s.resolveHostnames = yes;
+      else s.announceHostnames = yes;
+      break;
+    }
+    case 'announce-ip':
+      s.announceIp = v;
+      break;
+    case 'announce-port': {
       const n = intArg(v);
-      if (n === null || n < 0 || n > 65535) return error(`ERR Invalid value for config: ${k}`);
+      if (n === null || n < 0 || n > 65535) return badValue;
       s.announcePort = n;
-    } else if (k === 'sentinel-user') s.sentinelUser = v === '' ? null : v;
-    else if (k === 'sentinel-pass') s.sentinelPass = v === '' ? null : v;
-    else return error(`ERR Invalid argument '${a[3]}' to SENTINEL CONFIG SET`);
-    saveConfig();
-    return OK;
+      break;
+    }
+    case 'sentinel-user':
+      s.sentinelUser = v === '' ? null : v;
+      dropLinks = true;
+      break;
+    case 'sentinel-pass':
+      s.sentinelPass = v === '' ? null : v;
+      dropLinks = true;
+      break;
+    default:
+      return error(`ERR Invalid argument '${name}' to SENTINEL CONFIG SET`);
   }
-  return error(`ERR Unknown subcommand or wrong number of arguments for '${a[2]}'. Try SENTINEL HELP.`);
+  saveConfig();
+  if (dropLinks) s.dropSentinelLinks();
+  return OK;
 }
 
 /** INFO in sentinel mode: server, clients, cpu, stats and sentinel (Redis's sentinelInfoCommand). */
@@ -374,9 +420,7 @@ function sentinelInfo(c: Client, s: Sentinel, args: readonly string[]): string {
   const parts: string[] = [];
   for (const sec of ['server', 'clients', 'cpu', 'stats'] as const) {
     if (!all && !names.has(sec)) continue;
-    let text = genInfoString(c.server, [sec]);
-    text = text.replace('redis_mode:standalone', 'redis_mode:sentinel');
-    parts.push(text.replace(/\r\n$/, ''));
+    parts.push(genInfoString(c.server, [sec]).replace(/\r\n$/, ''));
   }
   if (all || names.has('sentinel')) {
     const lines = [

@@ -44,6 +44,8 @@ test('state lines in Redis order, merged in place into the file', () => {
   s.masters.get('mymaster')!.configEpoch = 7;
   assert.deepEqual(sentinelConfigLines(s).map(([, l]) => l), [
     `sentinel myid ${'a'.repeat(40)}`,
+    'sentinel resolve-hostnames no',
+    'sentinel announce-hostnames no',
     'sentinel monitor mymaster 127.0.0.1 6379 2',
     'sentinel down-after-milliseconds mymaster 1000',
     'sentinel config-epoch mymaster 7',
@@ -81,7 +83,30 @@ test('script paths must be executable; deny-scripts-reconfig takes yes or no and
   assert.equal(applySentinelDirective(s, ['deny-scripts-reconfig', 'NO']), null);
   assert.equal(s.denyScriptsReconfig, false);
   const lines = sentinelConfigLines(s).map(([, l]) => l);
-  assert.deepEqual(lines.slice(0, 2), [`sentinel myid ${'a'.repeat(40)}`, 'sentinel deny-scripts-reconfig no']);
+  assert.deepEqual(lines.slice(0, 4), [
+    `sentinel myid ${'a'.repeat(40)}`, 'sentinel resolve-hostnames no', 'sentinel announce-hostnames no', 'sentinel deny-scripts-reconfig no',
+  ]);
   assert.ok(lines.includes('sentinel notification-script mymaster /ok/notify.sh'));
   assert.ok(lines.includes('sentinel client-reconfig-script mymaster /ok/reconf.sh'));
+});
+
+test('resolve-hostnames and announce-hostnames: yes or no; written when yes, and over a line already in the file', () => {
+  const s = fresh();
+  assert.equal(applySentinelDirective(s, ['resolve-hostnames', 'maybe']), 'Please specify yes or no for the resolve-hostnames option.');
+  assert.equal(applySentinelDirective(s, ['announce-hostnames', 'maybe']), 'Please specify yes or no for the announce-hostnames option.');
+  assert.equal(mergeSentinelLines('port 1\n', sentinelConfigLines(s)), `port 1\nsentinel myid ${'a'.repeat(40)}\nsentinel current-epoch 0\n`);
+  assert.equal(applySentinelDirective(s, ['resolve-hostnames', 'YES']), null);
+  const withYes = mergeSentinelLines('port 1\n', sentinelConfigLines(s));
+  assert.ok(withYes.includes('sentinel resolve-hostnames yes\n') && !withYes.includes('announce-hostnames'), withYes);
+  s.resolveHostnames = false;
+  assert.ok(mergeSentinelLines(withYes, sentinelConfigLines(s)).includes('sentinel resolve-hostnames no\n'), 'the old yes is overwritten');
+});
+
+test('rename-command: one renaming per command (case-insensitive), written as given', () => {
+  const s = fresh();
+  applySentinelDirective(s, 'monitor m 127.0.0.1 6379 2'.split(' '));
+  assert.equal(applySentinelDirective(s, ['rename-command', 'm', 'CONFIG', 'cfg2']), null);
+  assert.equal(applySentinelDirective(s, ['rename-command', 'm', 'config', 'x']), 'Same command renamed multiple times with rename-command.');
+  assert.ok(sentinelConfigLines(s).some(([, l]) => l === 'sentinel rename-command m CONFIG cfg2'));
+  assert.equal(s.masters.get('m')!.mapCommand('Config'), 'cfg2');
 });

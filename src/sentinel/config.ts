@@ -103,7 +103,9 @@ export function applySentinelDirective(s: Sentinel, args: readonly string[]): st
       if (n !== 4) return UNRECOGNIZED;
       const m = master(args[1]);
       if (m === undefined) return NO_MASTER;
-      m.renamedCommands.set(args[2]!.toLowerCase(), args[3]!);
+      const from = args[2]!.toLowerCase();
+      if (m.renamedCommands.has(from)) return 'Same command renamed multiple times with rename-command.';
+      m.renamedCommands.set(from, [args[2]!, args[3]!]);
       return null;
     }
     case 'current-epoch': {
@@ -141,23 +143,39 @@ export function applySentinelDirective(s: Sentinel, args: readonly string[]): st
       return null;
     }
     case 'resolve-hostnames':
-    case 'announce-hostnames':
-      return n === 2 ? null : UNRECOGNIZED;
+    case 'announce-hostnames': {
+      if (n !== 2) return UNRECOGNIZED;
+      const v = yesNo(args[1]!);
+      if (v === null) return `Please specify yes or no for the ${sub} option.`;
+      if (sub === 'resolve-hostnames') s.resolveHostnames = v;
+      else s.announceHostnames = v;
+      return null;
+    }
     default:
       return UNRECOGNIZED;
   }
 }
 
-function yesNo(x: string): boolean | null {
+export function yesNo(x: string): boolean | null {
   const v = x.toLowerCase();
   return v === 'yes' ? true : v === 'no' ? false : null;
 }
 
-/** The `sentinel ...` lines describing the current state, as [kind, line] in Redis's order. */
-export function sentinelConfigLines(s: Sentinel): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+/**
+ * One `sentinel ...` line: its kind, the text, and whether it may only replace a line of its kind
+ * already in the file (Redis's rewriteConfigRewriteLine without force: a default value is not
+ * added to a file that does not mention it, but does overwrite a line that says otherwise).
+ */
+export type SentinelLine = readonly [kind: string, line: string, replaceOnly?: boolean];
+
+/** The `sentinel ...` lines describing the current state, in Redis's order. */
+export function sentinelConfigLines(s: Sentinel): SentinelLine[] {
+  const out: SentinelLine[] = [];
   const add = (kind: string, rest: string): void => { out.push([kind, `sentinel ${kind} ${rest}`]); };
   add('myid', s.myId);
+  // Early, so that they are in effect when the rest of the file is read.
+  out.push(['resolve-hostnames', `sentinel resolve-hostnames ${s.resolveHostnames ? 'yes' : 'no'}`, !s.resolveHostnames]);
+  out.push(['announce-hostnames', `sentinel announce-hostnames ${s.announceHostnames ? 'yes' : 'no'}`, !s.announceHostnames]);
   // Written only when not the default; a line already in the file is left as it is otherwise.
   if (!s.denyScriptsReconfig) add('deny-scripts-reconfig', 'no');
   for (const m of s.masters.values()) {
@@ -182,7 +200,7 @@ export function sentinelConfigLines(s: Sentinel): Array<[string, string]> {
       if (x.runId === null) continue;
       add('known-sentinel', `${m.name} ${x.host} ${x.port} ${x.runId}`);
     }
-    for (const [from, to] of m.renamedCommands) add('rename-command', `${m.name} ${from} ${to}`);
+    for (const [from, to] of m.renamedCommands.values()) add('rename-command', `${m.name} ${from} ${to}`);
   }
   add('current-epoch', String(s.currentEpoch));
   if (s.announceIp !== '') add('announce-ip', s.announceIp);
@@ -195,14 +213,16 @@ export function sentinelConfigLines(s: Sentinel): Array<[string, string]> {
 /**
  * Merges the sentinel lines into a config text: each kind's old lines are replaced in order by the
  * new ones of that kind, extra old lines of a kind Sentinel writes are dropped, the rest of the
- * new lines are appended.
+ * new lines are appended (except replace-only ones).
  */
-export function mergeSentinelLines(text: string, lines: ReadonlyArray<[string, string]>): string {
+export function mergeSentinelLines(text: string, lines: readonly SentinelLine[]): string {
   const queue = new Map<string, string[]>();
-  for (const [kind, line] of lines) {
+  const replaceOnly = new Set<string>();
+  for (const [kind, line, onlyReplace] of lines) {
     let q = queue.get(kind);
     if (q === undefined) queue.set(kind, (q = []));
     q.push(line);
+    if (onlyReplace === true) replaceOnly.add(kind);
   }
   const out: string[] = [];
   const src = text === '' ? [] : (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
@@ -220,7 +240,7 @@ export function mergeSentinelLines(text: string, lines: ReadonlyArray<[string, s
     }
     out.push(line);
   }
-  for (const q of queue.values()) out.push(...q);
+  for (const [kind, q] of queue) if (!replaceOnly.has(kind)) out.push(...q);
   return out.join('\n') + '\n';
 }
 

@@ -91,6 +91,7 @@ export function installSentinel(server: Server): Sentinel {
   server.commands.register(sentinelCommands(s, () => saveConfig(server, s)));
   server.tickHandlers.push(() => s.tick());
   server.logger.role = 'X';
+  server.mode = 'sentinel';
   return s;
 }
 

@@ -97,7 +97,8 @@ export class Instance {
   authUser: string | null = null;
   notificationScript: string | null = null;
   clientReconfigScript: string | null = null;
-  readonly renamedCommands = new Map<string, string>();
+  /** `sentinel rename-command`: lower-cased name -> [name as given, new name] (Redis's case-insensitive dict). */
+  readonly renamedCommands = new Map<string, readonly [string, string]>();
 
   // Masters: epochs, votes and failover; sentinels: their reported vote.
   configEpoch = 0;
@@ -150,7 +151,7 @@ export class Instance {
   mapCommand(name: string): string {
     if (this.kind === 'sentinel') return name;
     const m = this.kind === 'master' ? this : this.master;
-    return m?.renamedCommands.get(name.toLowerCase()) ?? name;
+    return m?.renamedCommands.get(name.toLowerCase())?.[1] ?? name;
   }
 
   /** The master's auth settings apply to its replicas too (not to sentinels). */

@@ -45,9 +45,20 @@ export class Sentinel {
   private previousTimeMs: number;
   announceIp = '';
   announcePort = 0;
+  /**
+   * `sentinel resolve-hostnames` / `announce-hostnames`: kept, reported by SENTINEL CONFIG GET and
+   * written back, but Garrison uses addresses as given either way (docs/compatibility.md).
+   */
+  resolveHostnames = false;
+  announceHostnames = false;
   /** Credentials for the links to other sentinels (`sentinel sentinel-user/sentinel-pass`). */
   sentinelUser: string | null = null;
   sentinelPass: string | null = null;
+  /** SENTINEL CONFIG SET sentinel-user/pass: the links to other sentinels reconnect with the new credentials. */
+  dropSentinelLinks(): void {
+    for (const m of this.masters.values()) for (const x of m.sentinels.values()) x.link.closeAll();
+  }
+
   /** SENTINEL SIMULATE-FAILURE flags. */
   crashAfterElection = false;
   crashAfterPromotion = false;

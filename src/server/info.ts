@@ -183,7 +183,7 @@ function serverSection(server: Server): string[] {
     'redis_git_sha1:00000000',
     'redis_git_dirty:0',
     'redis_build_id:0',
-    'redis_mode:standalone',
+    `redis_mode:${server.mode}`,
     `os:${env.host.os}`,
     `arch_bits:${env.host.archBits}`,
     'monotonic_clock:POSIX clock_gettime',

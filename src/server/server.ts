@@ -75,6 +75,8 @@ export class Server {
   readonly loadingProbes: Array<() => boolean> = [];
   readonly propagationSinks: PropagationSink[] = [];
   role: RoleProvider = { isReplica: () => false, isMasterClient: () => false };
+  /** redis_mode and HELLO's mode: `sentinel` once the sentinel module is installed. */
+  mode: 'standalone' | 'sentinel' = 'standalone';
   /** How many call()s are running (EXEC and scripts nest them). */
   private callDepth = 0;
   /** client-query-buffer-limit, read on every received chunk (kept current by a config watch). */

@@ -201,6 +201,33 @@ describe('sentinel interop', { skip: skip ?? false }, () => {
         const [r, g] = [await rc.callRaw(...args), await gc.callRaw(...args)];
         assert.equal(g.raw.toString('latin1'), r.raw.toString('latin1'), args.join(' '));
       }
+      // Subcommands' argument and value errors, setters and what they report back (found by
+      // probing both with the same commands): every reply byte for byte.
+      const SUBCOMMANDS = [
+        'SET hm rename-command', 'SET hm rename-command GET', 'SET hm rename-command GET GET2', 'SET hm rename-command GET ""',
+        'SET hm rename-command "" X', 'SET hm QUORUM abc', 'SET hm quorum 2 parallel-syncs 0', 'SET hm rename-command Get get',
+        'CONFIG', 'CONFIG GET', 'CONFIG SET', 'CONFIG SET resolve-hostnames', 'CONFIG FOO', 'CONFIG GET a b',
+        'CONFIG SET resolve-hostnames maybe', 'CONFIG SET Announce-Port abc', 'CONFIG SET announce-port 70000', 'CONFIG SET nosuch 1',
+        'CONFIG SET resolve-hostnames yes', 'CONFIG SET announce-hostnames YES', 'CONFIG GET *hostnames',
+        'CONFIG SET resolve-hostnames no', 'CONFIG SET announce-hostnames no', 'CONFIG GET *',
+        'DEBUG nosuch 1', 'DEBUG info-period', 'DEBUG info-period abc', 'DEBUG Info-Period 0', 'DEBUG info-period 5000 ping-period x',
+        'DEBUG info-period 10000 ping-period 1000',
+      ];
+      const words = (t: string): string[] => [...t.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      for (const t of SUBCOMMANDS) {
+        const args = ['SENTINEL', ...words(t)];
+        const [r, g] = [await rc.callRaw(...args), await gc.callRaw(...args)];
+        assert.equal(g.raw.toString('latin1'), r.raw.toString('latin1'), args.join(' '));
+      }
+      for (const resp of ['2', '3']) {
+        const [r, g] = [await rc.callRaw('SENTINEL', 'DEBUG'), await gc.callRaw('SENTINEL', 'DEBUG')];
+        assert.equal(g.raw.toString('latin1'), r.raw.toString('latin1'), `SENTINEL DEBUG in RESP${resp}`);
+        await rc.call('HELLO', '3');
+        await gc.call('HELLO', '3');
+      }
+      // HELLO in sentinel mode: mode sentinel and no role (client ids differ).
+      const hello = async (c: RespClient): Promise<string> => (await c.callRaw('HELLO', '3')).raw.toString('latin1').replace(/\$2\r\nid\r\n:\d+/, 'id');
+      assert.equal(await hello(gc), await hello(rc));
     } finally {
       rc.close();
       gc.close();

@@ -125,15 +125,17 @@ function hello(c: Client, argv: string[]): Reply {
 function helloMap(c: Client): Reply {
   const server = c.server;
   const cluster = server.config.def('cluster-enabled') !== undefined && server.config.bool('cluster-enabled');
-  return map([
+  const fields: Reply[] = [
     'server', 'redis',
     'version', REDIS_COMPAT_VERSION,
     'proto', c.resp,
     'id', c.id,
-    'mode', cluster ? 'cluster' : 'standalone',
-    'role', server.role.isReplica() ? 'replica' : 'master',
-    'modules', [],
-  ]);
+    'mode', server.mode === 'sentinel' ? 'sentinel' : cluster ? 'cluster' : 'standalone',
+  ];
+  // A sentinel has no role to report (Redis leaves the field out in sentinel mode).
+  if (server.mode !== 'sentinel') fields.push('role', server.role.isReplica() ? 'replica' : 'master');
+  fields.push('modules', []);
+  return map(fields);
 }
 
 function reset(c: Client): Reply {
