@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { printfFixed6 } from './float.js';
+import { printfFixed2, printfFixed6 } from './float.js';
 
 test('printfFixed6 prints as printf("%f"): exact digits beyond 1e21, negative zero, C spellings', () => {
   assert.equal(printfFixed6(1.5), '1.500000');
@@ -12,4 +12,8 @@ test('printfFixed6 prints as printf("%f"): exact digits beyond 1e21, negative ze
   assert.equal(printfFixed6(Infinity), 'inf');
   assert.equal(printfFixed6(-Infinity), '-inf');
   assert.equal(printfFixed6(NaN), 'nan');
+});
+
+test('printfFixed2 rounds exact ties to even, as glibc does', () => {
+  assert.deepEqual([1.125, 1.375, 2.5, 0.005, 3, -1.125, 1.13].map(printfFixed2), ['1.12', '1.38', '2.50', '0.01', '3.00', '-1.12', '1.13']);
 });

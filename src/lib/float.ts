@@ -106,3 +106,18 @@ export function printfFixed6(v: number): string {
   if (Math.abs(v) < 1e21) return v.toFixed(6);
   return `${BigInt(v).toString()}.000000`;
 }
+
+/**
+ * printf("%.2f"): JS's toFixed breaks exact ties away from zero where glibc rounds them to even
+ * (1.125 prints 1.12). An exact tie needs a value with at most three fractional bits (v * 8, an
+ * exact operation, is an integer), for which v * 200 is then an exact odd integer.
+ */
+export function printfFixed2(v: number): string {
+  const t = v * 200;
+  if (Number.isInteger(v * 8) && Math.abs(t) < 2 ** 53 && t % 2 !== 0) {
+    const down = (t - Math.sign(t)) / 2;
+    const even = down % 2 === 0 ? down : down + Math.sign(t);
+    return (even / 100).toFixed(2);
+  }
+  return v.toFixed(2);
+}

@@ -63,6 +63,29 @@ test('DEBUG OBJECT reports encoding and serialized length', async () => {
   });
 });
 
+test('DEBUG OBJECT: serialized length as in an RDB (LZF, listpacks, intsets), quicklist fields (redis-server 7.0.15 golden)', async () => {
+  await withServer(DEBUG_ON, async (_s, c) => {
+    await c.call('CONFIG', 'SET', 'list-max-listpack-size', '4');
+    await c.call('RPUSH', 'a', ...Array.from({ length: 9 }, (_, i) => `v${i}`));
+    await c.call('CONFIG', 'SET', 'list-max-listpack-size', '-2');
+    await c.call('SET', 's1', 'x'.repeat(100));
+    await c.call('HSET', 'h', 'f', 'v', 'g', '1');
+    await c.call('ZADD', 'z', '1', 'a', '2.5', 'b');
+    await c.call('SADD', 'si', '1', '2', '3');
+    const tail = async (k: string): Promise<string> => {
+      const line = (await c.call('DEBUG', 'OBJECT', k) as { status: string }).status;
+      return line.replace(/^Value at:0x[0-9a-f]+ refcount:\d+ /, '').replace(/ lru:\d+ lru_seconds_idle:\d+/, '');
+    };
+    assert.equal(await tail('a'), 'encoding:quicklist serializedlength:64 ql_nodes:3 ql_avg_node:3.00 ql_listpack_max:4 ql_compressed:0 ql_uncompressed_size:57');
+    assert.equal(await tail('s1'), 'encoding:raw serializedlength:13');
+    assert.equal(await tail('h'), 'encoding:listpack serializedlength:19');
+    assert.equal(await tail('z'), 'encoding:listpack serializedlength:21');
+    assert.equal(await tail('si'), 'encoding:intset serializedlength:15');
+    await c.call('CONFIG', 'SET', 'rdbcompression', 'no');
+    assert.equal(await tail('s1'), 'encoding:raw serializedlength:102');
+  });
+});
+
 test('DEBUG PROTOCOL attrib and push in RESP3, byte for byte', async () => {
   await withServer(DEBUG_ON, async (s, c) => {
     assert.equal((await c.callRaw('DEBUG', 'PROTOCOL', 'attrib')).raw.toString('latin1'), '$39\r\nSome real reply following the attribute\r\n');

@@ -10,9 +10,12 @@ import { encodeValue } from './encoder.js';
 import { ByteReader } from './byte-reader.js';
 import { readValue, type DecodeLimits } from './value-decoder.js';
 
+/** The footer after a DUMP payload's value: the 2-byte RDB version and the 8-byte CRC-64. */
+export const DUMP_TRAILER_BYTES = 10;
+
 export function createDumpPayload(value: Value, compression = true): Buffer {
   const body = encodeValue(value, compression);
-  const out = Buffer.allocUnsafe(body.length + 10);
+  const out = Buffer.allocUnsafe(body.length + DUMP_TRAILER_BYTES);
   body.copy(out, 0);
   out.writeUInt16LE(RDB_VERSION, body.length);
   const crc = new Crc64().update(out, 0, body.length + 2).bytesLE();
@@ -22,8 +25,8 @@ export function createDumpPayload(value: Value, compression = true): Buffer {
 
 /** Whether the footer's version and checksum are acceptable (Redis's verifyDumpPayload). */
 export function verifyDumpPayload(p: Buffer, skipChecksum = false): boolean {
-  if (p.length < 10) return false;
-  const footer = p.length - 10;
+  if (p.length < DUMP_TRAILER_BYTES) return false;
+  const footer = p.length - DUMP_TRAILER_BYTES;
   const version = p.readUInt16LE(footer);
   if (version > RDB_VERSION) return false;
   if (skipChecksum) return true;

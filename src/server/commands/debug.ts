@@ -16,7 +16,10 @@
  */
 import type { CommandSpec } from '../../commands/spec.js';
 import { datasetDigest, keyValueDigest } from '../../keyspace/digest.js';
-import { parseDouble } from '../../lib/float.js';
+import { parseDouble, printfFixed2 } from '../../lib/float.js';
+import { ListValue } from '../../keyspace/types/list.js';
+import type { Value } from '../../keyspace/value.js';
+import { createDumpPayload, DUMP_TRAILER_BYTES } from '../../persistence/rdb/index.js';
 import { parseInt64 } from '../../lib/int64.js';
 import { ERR_NO_SUCH_KEY } from '../../protocol/errors.js';
 import { bool, double, error, map, OK, set, status, verbatim, type RawReply, type Reply } from '../../protocol/reply.js';
@@ -75,19 +78,22 @@ function positiveLong(s: string): number | Reply {
   return Number(n);
 }
 
-/** Bytes RDB would use for a string value (uncompressed: Garrison does not apply LZF here). */
-function rdbStringLength(s: string): number {
-  if (s.length <= 11) {
-    const n = parseInt64(s);
-    if (n !== null && typeof n === 'number' && String(n) === s) {
-      if (n >= -128 && n <= 127) return 2;
-      if (n >= -32768 && n <= 32767) return 3;
-      if (n >= -2147483648 && n <= 2147483647) return 5;
-    }
-  }
-  const len = s.length;
-  const lenBytes = len < 64 ? 1 : len < 16384 ? 2 : len <= 0xffffffff ? 5 : 9;
-  return lenBytes + len;
+/**
+ * rdbSavedObjectLen: the bytes the value takes in an RDB file (with LZF when rdbcompression is
+ * on), read off its DUMP payload (type byte, the same value bytes, then the 10-byte trailer).
+ */
+function serializedLength(c: Client, v: Value): number {
+  return createDumpPayload(v, c.server.config.bool('rdbcompression')).length - 1 - DUMP_TRAILER_BYTES;
+}
+
+/** DEBUG OBJECT's quicklist fields (ql_nodes ... ql_uncompressed_size), from the list's node layout. */
+function quicklistFields(c: Client, l: ListValue): string {
+  const nodes = l.nodeLayout();
+  let bytes = 0;
+  for (const n of nodes) bytes += n.bytes;
+  const compressed = c.server.config.int('list-compress-depth') !== 0 ? 1 : 0;
+  return ` ql_nodes:${nodes.length} ql_avg_node:${printfFixed2(l.length / nodes.length)} ql_listpack_max:${l.fill}` +
+    ` ql_compressed:${compressed} ql_uncompressed_size:${bytes}`;
 }
 
 function debugObject(c: Client, key: string): Reply {
@@ -99,10 +105,12 @@ function debugObject(c: Client, key: string): Reply {
     // Integers 0..9999 are Redis's shared objects, whose refcount prints as INT_MAX (not COPY's own).
     const shared = enc === 'int' && c.ks.stringEncodingOverride(c.db, key) !== 'int' &&
       v.length <= 4 && !v.startsWith('-') && Number(v) < 10000;
-    return status(`Value at:0x0 refcount:${shared ? 2147483647 : 1} encoding:${enc} serializedlength:${rdbStringLength(v)} ` +
+    return status(`Value at:0x0 refcount:${shared ? 2147483647 : 1} encoding:${enc} serializedlength:${serializedLength(c, v)} ` +
       `lru:${lruClock} lru_seconds_idle:0`);
   }
-  return status(`Value at:0x0 refcount:1 encoding:${v.encoding()} serializedlength:0 lru:${lruClock} lru_seconds_idle:0`);
+  const enc = v.encoding();
+  const extra = enc === 'quicklist' && v instanceof ListValue ? quicklistFields(c, v) : '';
+  return status(`Value at:0x0 refcount:1 encoding:${enc} serializedlength:${serializedLength(c, v)} lru:${lruClock} lru_seconds_idle:0${extra}`);
 }
 
 function debugPopulate(c: Client, argv: string[]): Reply {
