@@ -32,8 +32,8 @@ export class Database {
   /**
    * String keys whose OBJECT ENCODING Redis does not derive from the content: `raw` after an edit
    * in place (APPEND, SETRANGE, SETBIT...), `embstr` for an INCRBYFLOAT result that looks like an
-   * integer, `int` for an integer that is not a shared object (COPY). Kept by the Keyspace (Keyspace.setStringEncoding); null while there are none, so the
-   * write path pays one test.
+   * integer, `int` for an integer that is not a shared object (COPY). Kept by the Keyspace
+   * (Keyspace.setStringEncoding); null while there are none, so the write path pays one test.
    */
   strEncodings: Map<string, StringEncoding> | null = null;
   /** Rotating iterator RANDOMKEY uses on large dictionaries (see Keyspace.randomKey). */

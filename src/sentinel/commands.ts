@@ -379,12 +379,13 @@ function configCommand(s: Sentinel, a: string[], saveConfig: () => string | null
 function configSet(s: Sentinel, name: string, v: string, saveConfig: () => string | null): Reply {
   const badValue = error(`ERR Invalid value '${v}' to SENTINEL CONFIG SET '${name}'`);
   let dropLinks = false;
-  switch (name.toLowerCase()) {
+  const key = name.toLowerCase();
+  switch (key) {
     case 'resolve-hostnames':
     case 'announce-hostnames': {
       const yes = yesNo(v);
       if (yes === null) return badValue;
-      if (name.toLowerCase() === 'resolve-hostnames') s.resolveHostnames = yes;
+      if (key === 'resolve-hostnames') s.resolveHostnames = yes;
       else s.announceHostnames = yes;
       break;
     }

@@ -110,3 +110,21 @@ test('rename-command: one renaming per command (case-insensitive), written as gi
   assert.ok(sentinelConfigLines(s).some(([, l]) => l === 'sentinel rename-command m CONFIG cfg2'));
   assert.equal(s.masters.get('m')!.mapCommand('Config'), 'cfg2');
 });
+
+test('new sentinel credentials drop the links to the other sentinels only (they reconnect with them)', () => {
+  const s = fresh();
+  for (const l of ['monitor m 127.0.0.1 6379 2', `known-sentinel m 127.0.0.1 26380 ${'b'.repeat(40)}`]) applySentinelDirective(s, l.split(' '));
+  const m = s.masters.get('m')!;
+  const peer = [...m.sentinels.values()][0]!;
+  const closed: string[] = [];
+  const fakeLink = (name: string) => ({ close: () => { closed.push(name); } }) as unknown as NonNullable<typeof peer.link.cc>;
+  for (const [ri, name] of [[m, 'master'], [peer, 'peer']] as const) {
+    ri.link.cc = fakeLink(`${name} cc`);
+    ri.link.pc = fakeLink(`${name} pc`);
+    ri.link.disconnected = false;
+  }
+  s.dropSentinelLinks();
+  assert.deepEqual(closed, ['peer cc', 'peer pc']);
+  assert.equal(peer.link.disconnected, true);
+  assert.equal(m.link.disconnected, false);
+});
