@@ -1,5 +1,5 @@
 /**
- * Every parameter CONFIG GET * lists, set to each of ~130 values (valid and invalid: numbers at
+ * Every parameter CONFIG GET * lists, set to each of 111 values (valid and invalid: numbers at
  * and past every bound, memory units, yes/no spellings, enum names, lists, empty strings, hex
  * and octal forms), on redis-server 7.0 and on Garrison: the CONFIG SET reply and the value
  * CONFIG GET then reports must be byte-identical, and each value is set back to the original
