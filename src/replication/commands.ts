@@ -7,6 +7,7 @@ import { parseInt64Number } from '../lib/int64.js';
 import type { CommandArg, CommandSpec, Handler } from '../commands/spec.js';
 import { BLOCKED, error, OK, status, type Reply } from '../protocol/reply.js';
 import type { Client } from '../server/client.js';
+import { parseRangeLong } from '../commands/zset-common.js';
 import type { Replication } from './replication.js';
 
 type Spec = CommandSpec<Client>;
@@ -78,9 +79,11 @@ export function replicationCommands(repl: Replication): Spec[] {
             c.server.send(c, ['REPLCONF', 'ACK', String(repl.offset)]);
           }
           return undefined;
-        case 'rdb-only':
-          if (val !== '0' && val !== '1') return error('ERR value is not an integer or out of range');
+        case 'rdb-only': {
+          const v = parseRangeLong(val, 0n, 1n, null);
+          if (typeof v !== 'number') return v;
           break;
+        }
         default:
           return error(`ERR Unrecognized REPLCONF option: ${argv[i]}`);
       }
