@@ -4,7 +4,8 @@
  * and octal forms), on redis-server 7.0 and on Garrison: the CONFIG SET reply and the value
  * CONFIG GET then reports must be byte-identical, and each value is set back to the original
  * before the next. This sweep found a crash (slowlog-max-len at LONG_MAX), TLS and defrag
- * settings Garrison accepted while having neither, and three formatting differences.
+ * settings Garrison accepted while having neither, and three differences in what it stored or
+ * printed (repl-backlog-size's minimum, percentiles in hex, a negative zero).
  *
  * Parameters that would move, stop or lock out the servers (port, bind, dir, requirepass, ...)
  * are left out; config.redis covers them one by one. Without a redis-server binary the suite
