@@ -12,7 +12,7 @@
 import { ERR_DB_INDEX, ERR_SAME_OBJECT, ERR_SYNTAX } from '../protocol/errors.js';
 import { error, OK, type Reply } from '../protocol/reply.js';
 import type { Database } from '../keyspace/database.js';
-import { stringEncoding, type Value } from '../keyspace/value.js';
+import type { Value } from '../keyspace/value.js';
 import type { CommandContext } from './context.js';
 import { isClusterEnabled, parseCInt, parseCIntOrError, rangeSpec } from './key-common.js';
 import type { CommandSpec } from './spec.js';
@@ -94,9 +94,8 @@ function move(c: CommandContext, argv: string[]): Reply {
   if (v === undefined) return 0;
   const when = ks.getExpireExact(src, key);
   if (ks.lookupWrite(dst, key) !== undefined) return 0;
-  const enc = ks.stringEncodingOverride(src, key);
   ks.setKey(dst, key, v);
-  if (enc !== undefined) ks.setStringEncoding(dst, key, enc); // the same object moves
+  ks.carryStringEncoding(src, key, dst, key);
   if (when !== -1) ks.setExpire(dst, key, when);
   ks.deleteKey(src, key);
   ks.notify('g', 'move_from', src, key);
@@ -144,11 +143,8 @@ function copy(c: CommandContext, argv: string[]): Reply {
   // Redis deletes the destination, then adds the copy: clients blocked on it see a stream go
   // (a blocked XREADGROUP is answered) and a key created.
   if (exists) ks.deleteKey(dst, newKey);
-  // dupStringObject keeps the encoding, and an integer's copy is an object of its own, never shared.
-  const enc = typeof v !== 'string' ? undefined
-    : ks.stringEncodingOverride(src, key) ?? (stringEncoding(v) === 'int' ? 'int' : undefined);
   ks.setKey(dst, newKey, duplicate(v));
-  if (enc !== undefined) ks.setStringEncoding(dst, newKey, enc);
+  ks.carryStringEncoding(src, key, dst, newKey, true);
   if (when !== -1) ks.setExpire(dst, newKey, when);
   ks.notify('g', 'copy_to', dst, newKey);
   ks.dirty++;

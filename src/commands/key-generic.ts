@@ -66,9 +66,8 @@ function renameGeneric(c: CommandContext, argv: string[], nx: boolean): Reply {
     if (nx) return 0;
     ks.deleteKey(db, dst);
   }
-  const enc = ks.stringEncodingOverride(db, src);
   ks.setKey(db, dst, v);
-  if (enc !== undefined) ks.setStringEncoding(db, dst, enc); // the same object moves
+  ks.carryStringEncoding(db, src, db, dst);
   if (when !== -1) ks.setExpire(db, dst, when);
   ks.deleteKey(db, src);
   ks.notify('g', 'rename_from', db, src);

@@ -12,14 +12,10 @@
  * made-up numbers.
  */
 import { error, type Reply } from '../protocol/reply.js';
+import { integersShared } from '../keyspace/value.js';
 import type { CommandContext } from './context.js';
 import { rangeSpec } from './key-common.js';
 import type { CommandSpec } from './spec.js';
-
-/** Redis's OBJ_SHARED_REFCOUNT (INT_MAX), reported for shared objects. */
-const SHARED_REFCOUNT = 2147483647;
-/** Redis's OBJ_SHARED_INTEGERS: 0..9999 are shared. */
-const SHARED_INTEGERS = 10000;
 
 const ERR_LFU_NOT_SELECTED = error('ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
 const ERR_LFU_SELECTED = error('ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
@@ -61,15 +57,9 @@ function encoding(c: CommandContext, argv: string[]): Reply {
 function refcount(c: CommandContext, argv: string[]): Reply {
   const v = c.ks.lookupRead(c.db, argv[2]!);
   if (v === undefined) return null;
-  if (typeof v !== 'string' || c.ks.stringEncodingOf(c.db, argv[2]!, v) !== 'int') return 1;
-  if (c.ks.stringEncodingOverride(c.db, argv[2]!) === 'int') return 1; // COPY's own object
-  // Redis shares 0..9999 unless maxmemory is set with an LRU/LFU policy (which needs per-object clocks).
+  if (typeof v !== 'string') return 1;
   const maxmemory = c.configValue?.('maxmemory') ?? '0';
-  const p = policy(c);
-  const noSharing = maxmemory !== '0' && (p.includes('lru') || p.includes('lfu'));
-  if (noSharing || v.length > 5) return 1;
-  const n = Number(v);
-  return n >= 0 && n < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
+  return c.ks.stringRefcount(c.db, argv[2]!, v, integersShared(maxmemory !== '0', policy(c)));
 }
 
 function freq(c: CommandContext, argv: string[]): Reply {

@@ -15,7 +15,7 @@
  */
 import type { Int64 } from '../lib/int64.js';
 import { Database } from './database.js';
-import { stringEncoding, type StringEncoding, type Value } from './value.js';
+import { SHARED_INTEGERS, SHARED_REFCOUNT, stringEncoding, type StringEncoding, type Value } from './value.js';
 
 /**
  * Whether a key whose expiry time is `when` has expired at `now` (ms): once the clock is past it,
@@ -205,17 +205,37 @@ export class Keyspace {
    * Records that the string at `key` (which must exist) has an encoding its content does not
    * decide: `raw` after an edit in place (Redis's dbUnshareStringValue or an object made with
    * createObject: APPEND to an existing key, SETRANGE, SETBIT, BITFIELD writes, BITOP's result,
-   * PFADD, PFMERGE), `embstr` for INCRBYFLOAT's result, `int` for COPY's duplicate of an integer
+   * PFADD, PFMERGE, PFDEBUG, PFCOUNT of one key), `embstr` for INCRBYFLOAT's result, `int` for COPY's duplicate of an integer
    * (an object of its own, not a shared one). Any later store or delete forgets it;
-   * RENAME, MOVE and COPY carry it (stringEncodingOverride). Call after storing the value.
+   * RENAME, MOVE and COPY carry it (carryStringEncoding). Call after storing the value.
    */
   setStringEncoding(db: Database, key: string, enc: StringEncoding): void {
     (db.strEncodings ??= new Map()).set(key, enc);
   }
 
-  /** The recorded encoding of a string key, if it has one (see setStringEncoding). */
-  stringEncodingOverride(db: Database, key: string): StringEncoding | undefined {
-    return db.strEncodings?.get(key);
+  /**
+   * OBJECT REFCOUNT (and DEBUG OBJECT's refcount) of the string `value` held at `key`: a shared
+   * integer (0..9999 stored from its content, while `sharing`) reports SHARED_REFCOUNT, anything
+   * else 1, COPY's own integer included.
+   */
+  stringRefcount(db: Database, key: string, value: string, sharing: boolean): number {
+    if (!sharing || value.length > 4 || db.strEncodings?.has(key) === true || stringEncoding(value) !== 'int') return 1;
+    const n = Number(value);
+    return n >= 0 && n < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
+  }
+
+  /**
+   * Gives `toKey` in `to` the recorded encoding of `fromKey` in `from`; call after storing the
+   * value there. RENAME and MOVE move the same object; COPY (`copy`) duplicates it, and the
+   * duplicate of an integer is an object of its own, never a shared one.
+   */
+  carryStringEncoding(from: Database, fromKey: string, to: Database, toKey: string, copy = false): void {
+    let enc = from.strEncodings?.get(fromKey);
+    if (enc === undefined && copy) {
+      const v = to.dict.get(toKey);
+      if (typeof v === 'string' && stringEncoding(v) === 'int') enc = 'int';
+    }
+    if (enc !== undefined) this.setStringEncoding(to, toKey, enc);
   }
 
   /** OBJECT ENCODING of the string `value` held at `key`. */

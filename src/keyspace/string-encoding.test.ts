@@ -30,7 +30,7 @@ test('every store, delete, expiry, flush forgets the recorded encoding; SWAPDB c
   mark('upd'); ks.updateValue(db, 'upd', '2');
   mark('load'); ks.loadKey(db, 'load', '3');
   mark('del'); ks.deleteKey(db, 'del');
-  for (const k of ['set', 'upd', 'load']) assert.equal(ks.stringEncodingOverride(db, k), undefined, k);
+  for (const k of ['set', 'upd', 'load']) assert.equal(db.strEncodings?.get(k), undefined, k);
   assert.equal(db.strEncodings, null, 'no override left: back to the one-test fast path');
 
   ks.now = 1000;
@@ -42,7 +42,7 @@ test('every store, delete, expiry, flush forgets the recorded encoding; SWAPDB c
   ks.deleteKey(db, 'flushed');
   db.swapWith(other);
   assert.equal(db.strEncodings, null);
-  assert.equal(ks.stringEncodingOverride(other, 'kept'), 'raw');
+  assert.equal(other.strEncodings?.get('kept'), 'raw');
   other.clear();
   assert.equal(other.strEncodings, null);
 });

@@ -24,6 +24,16 @@ export function typeOf(v: Value): ValueType {
   return typeof v === 'string' ? 'string' : v.type;
 }
 
+/** Redis's OBJ_SHARED_REFCOUNT (INT_MAX): the refcount its shared objects report. */
+export const SHARED_REFCOUNT = 2147483647;
+/** OBJ_SHARED_INTEGERS: Redis stores the integers 0..9999 as shared objects. */
+export const SHARED_INTEGERS = 10000;
+
+/** Whether Redis shares integers: not when maxmemory is set with an LRU or LFU policy (those need per-object clocks). */
+export function integersShared(maxmemorySet: boolean, policy: string): boolean {
+  return !(maxmemorySet && (policy.includes('lru') || policy.includes('lfu')));
+}
+
 /**
  * The encodings of a string that its content alone does not decide (see Database.strEncodings):
  * `raw` and `embstr` where the content would say otherwise, and `int` for an integer object of

@@ -21,7 +21,7 @@ import { jemallocSize, sdsAllocBytes } from '../alloc-size.js';
 import { ScanCursors } from '../scan.js';
 import type { DigestBuilder, Digestible } from '../digest.js';
 import type { CollectionValue } from '../value.js';
-import { LISTPACK_HEADER_BYTES, listpackEntryBytes } from './list.js';
+import { LISTPACK_EMPTY_BYTES, listpackEntryBytes } from './list.js';
 import {
   lpAppend, lpFind, lpForEachPair, lpGet, lpPack, lpRemove, lpReplaceValue, lpUnpack, lpUnpackCopies,
 } from './hash-listpack.js';
@@ -283,7 +283,7 @@ export class HashValue implements CollectionValue, Digestible {
    */
   memoryUsage(): number {
     if (typeof this.data === 'string') {
-      let bytes = LISTPACK_HEADER_BYTES + 1;
+      let bytes = LISTPACK_EMPTY_BYTES;
       lpForEachPair(this.data, (f, v) => { bytes += listpackEntryBytes(f) + listpackEntryBytes(v); });
       return jemallocSize(bytes);
     }

@@ -269,8 +269,8 @@ export class ListValue implements CollectionValue, Digestible {
 /** sizeof(quicklist) and sizeof(quicklistNode) on 64-bit Redis 7.0. */
 const QUICKLIST_BYTES = 40;
 const QUICKLIST_NODE_BYTES = 40;
-/** A listpack's header (total bytes + count) and terminator. */
-const LISTPACK_EMPTY_BYTES = 7;
+/** An empty listpack's bytes: the header (total bytes, element count) and the terminator. */
+export const LISTPACK_EMPTY_BYTES = 7;
 /** list-max-listpack-size byte classes -1..-5. */
 const SIZE_CLASSES = [4096, 8192, 16384, 32768, 65536];
 /** Beyond this node size a count-limited (positive fill) node takes no more entries. */
@@ -298,9 +298,6 @@ function nodeAllowsInsert(bytes: number, count: number, fill: number, sz: number
   if (newSize > SIZE_SAFETY_LIMIT) return false;
   return count < fill;
 }
-
-/** lpNew's header: total bytes (4) and element count (2); the end byte comes on top. */
-export const LISTPACK_HEADER_BYTES = 6;
 
 /** Bytes one element takes in a listpack: encoding header, data, and the back-length field. */
 export function listpackEntryBytes(s: string): number {

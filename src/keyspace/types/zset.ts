@@ -21,7 +21,7 @@
  */
 import { formatDouble17g, scoreToListpackText } from '../../lib/float.js';
 import { jemallocSize } from '../alloc-size.js';
-import { LISTPACK_HEADER_BYTES, listpackEntryBytes } from './list.js';
+import { LISTPACK_EMPTY_BYTES, listpackEntryBytes } from './list.js';
 import type { DigestBuilder, Digestible } from '../digest.js';
 import { ScanCursors } from '../scan.js';
 import type { CollectionValue } from '../value.js';
@@ -552,7 +552,7 @@ export class ZSet implements CollectionValue, Digestible {
     const d = this.d;
     if (typeof d === 'string') {
       // Exact: the listpack Redis would hold (member, then the score as d2string prints it).
-      let lp = LISTPACK_HEADER_BYTES + 1;
+      let lp = LISTPACK_EMPTY_BYTES;
       this.forEach((m, sc) => { lp += listpackEntryBytes(m) + listpackEntryBytes(scoreToListpackText(sc)); });
       return jemallocSize(lp);
     }

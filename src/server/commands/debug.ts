@@ -18,8 +18,8 @@ import type { CommandSpec } from '../../commands/spec.js';
 import { datasetDigest, keyValueDigest } from '../../keyspace/digest.js';
 import { parseDouble, printfFixed2 } from '../../lib/float.js';
 import { ListValue } from '../../keyspace/types/list.js';
-import type { Value } from '../../keyspace/value.js';
-import { createDumpPayload, DUMP_TRAILER_BYTES } from '../../persistence/rdb/index.js';
+import { integersShared, type Value } from '../../keyspace/value.js';
+import { encodeValue } from '../../persistence/rdb/index.js';
 import { parseInt64 } from '../../lib/int64.js';
 import { ERR_NO_SUCH_KEY } from '../../protocol/errors.js';
 import { bool, double, error, map, OK, set, status, verbatim, type RawReply, type Reply } from '../../protocol/reply.js';
@@ -80,10 +80,10 @@ function positiveLong(s: string): number | Reply {
 
 /**
  * rdbSavedObjectLen: the bytes the value takes in an RDB file (with LZF when rdbcompression is
- * on), read off its DUMP payload (type byte, the same value bytes, then the 10-byte trailer).
+ * on): the RDB encoder's output without its type byte.
  */
 function serializedLength(c: Client, v: Value): number {
-  return createDumpPayload(v, c.server.config.bool('rdbcompression')).length - 1 - DUMP_TRAILER_BYTES;
+  return encodeValue(v, c.server.config.bool('rdbcompression')).length - 1;
 }
 
 /** DEBUG OBJECT's quicklist fields (ql_nodes ... ql_uncompressed_size), from the list's node layout. */
@@ -102,10 +102,9 @@ function debugObject(c: Client, key: string): Reply {
   const lruClock = Math.floor(c.ks.now / 1000) & 0xffffff;
   if (typeof v === 'string') {
     const enc = c.ks.stringEncodingOf(c.db, key, v);
-    // Integers 0..9999 are Redis's shared objects, whose refcount prints as INT_MAX (not COPY's own).
-    const shared = enc === 'int' && c.ks.stringEncodingOverride(c.db, key) !== 'int' &&
-      v.length <= 4 && !v.startsWith('-') && Number(v) < 10000;
-    return status(`Value at:0x0 refcount:${shared ? 2147483647 : 1} encoding:${enc} serializedlength:${serializedLength(c, v)} ` +
+    const cfg = c.server.config;
+    const refcount = c.ks.stringRefcount(c.db, key, v, integersShared(cfg.int('maxmemory') !== 0, cfg.str('maxmemory-policy')));
+    return status(`Value at:0x0 refcount:${refcount} encoding:${enc} serializedlength:${serializedLength(c, v)} ` +
       `lru:${lruClock} lru_seconds_idle:0`);
   }
   const enc = v.encoding();
