@@ -7,6 +7,10 @@
  * taken, the pid file, the unix socket, SIGTERM/SIGINT shutdown per shutdown-on-sig*, and a crash
  * report for uncaught exceptions. Parsing is pure (server/config); this file does the I/O.
  */
+import { AclCatalog } from './server/acl/catalog.js';
+import { checkUserDirective, loadUsersAtStart } from './server/acl/file.js';
+import { CommandTable } from './commands/registry.js';
+import type { Client } from './server/client.js';
 import { allCommandSpecs, buildSentinelServer, buildServer, listen, ListenFailure } from './node/build.js';
 import { FATAL_HANDLERS } from './server/aof.js';
 import { loadAtStart, LoadFailure } from './node/load-at-start.js';
@@ -132,7 +136,7 @@ function main(argv: string[]): void {
   }
   try {
     loadConfigText(assembleConfigText(fileText, stdinText, parsed.options), config, fileHost,
-      { ...newLoadState(allCommandSpecs().map((s) => s.name)), sentinelMode });
+      { ...newLoadState(allCommandSpecs().map((s) => s.name)), sentinelMode, checkUser: userDirectiveChecker() });
   } catch (e) {
     if (!(e instanceof ConfigLoadFailure)) throw e;
     const f = e.failure;
@@ -208,6 +212,15 @@ function main(argv: string[]): void {
   void start(server, config, version, pid, sentinel);
 }
 
+/** The config file's `user` lines checked against the command table, as Redis checks them while reading. */
+function userDirectiveChecker(): (args: readonly string[]) => string | null {
+  const table = new CommandTable<Client>();
+  table.register(allCommandSpecs());
+  const catalog = new AclCatalog(table);
+  const seen = new Set<string>();
+  return (args) => checkUserDirective(catalog, args, seen);
+}
+
 /**
  * maxclients against the open-files limit (Redis's adjustOpenFilesLimit, see server/fd-limit.ts):
  * at start, where a limit too low for maxclients reduces it (false: too low to start at all), and
@@ -266,8 +279,13 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   const showLogo = config.bool('always-show-logo') || (config.str('logfile') === '' && proc.isStdoutTty());
   if (showLogo) log.rawText('notice', startupBanner(version, port, pid));
   else log.notice(`Running mode=${sentinel !== null ? 'sentinel' : 'standalone'}, port=${port}.`);
+  if (sentinel === null) log.warning('Server initialized');
+  const aclFailure = loadUsersAtStart(server);
+  if (aclFailure !== null) {
+    for (const line of aclFailure) log.warning(line);
+    return proc.exit(1);
+  }
   if (sentinel !== null) announceSentinel(server, sentinel);
-  else log.warning('Server initialized');
   server.startTicking();
   if (sentinel === null) {
     // Redis exits when the AOF cannot be written with appendfsync always.

@@ -33,6 +33,8 @@ export class Command<C extends CommandContext = CommandContext> {
   usec = 0;
   rejectedCalls = 0;
   failedCalls = 0;
+  /** This command's position in the ACL catalog's bit arrays (server/acl/catalog.ts); -1 before it is built. */
+  aclId = -1;
   /** Latency distribution of this command (INFO latencystats, LATENCY HISTOGRAM), from its first call. */
   histogram: HdrHistogram | null = null;
 
@@ -76,6 +78,8 @@ export class Command<C extends CommandContext = CommandContext> {
 
 export class CommandTable<C extends CommandContext = CommandContext> {
   private readonly byName = new Map<string, Command<C>>();
+  /** Told of each command registered (the ACL catalog numbers them). */
+  readonly onRegister: Array<(cmd: Command<C>) => void> = [];
 
   register(specs: readonly CommandSpec<C>[]): void {
     for (const spec of specs) {
@@ -84,6 +88,7 @@ export class CommandTable<C extends CommandContext = CommandContext> {
       this.byName.set(spec.name, cmd);
       // Clients mostly send names in one case; index both so the common lookups skip toLowerCase.
       this.byName.set(spec.name.toUpperCase(), cmd);
+      for (const f of this.onRegister) f(cmd);
     }
   }
 

@@ -5,7 +5,6 @@
  */
 import type { CommandSpec } from '../commands/spec.js';
 import type { Client } from '../server/client.js';
-import { defaultUserLines } from '../server/commands/config.js';
 import { rewriteConfigText } from '../server/config/index.js';
 import type { Server } from '../server/server.js';
 import { sentinelCommands } from './commands.js';
@@ -40,7 +39,7 @@ function saveConfig(server: Server, s: Sentinel): string | null {
   if (cfg.configFile === null || cfg.store === null) return null;
   const old = cfg.store.read(cfg.configFile);
   if (old !== null && typeof old !== 'string') return old.error;
-  const users = cfg.describeUsers !== null ? cfg.describeUsers() : defaultUserLines(cfg);
+  const users = cfg.describeUsers?.() ?? null;
   const text = mergeSentinelLines(rewriteConfigText(old, cfg, { users, cwd: cfg.store.cwd(), sentinel: true }), sentinelConfigLines(s));
   const err = cfg.store.writeAtomic(cfg.configFile, text);
   if (err !== null) server.logger.warning(`WARNING: Sentinel was not able to save the new configuration on disk!!!: ${err}`);

@@ -3,6 +3,7 @@
  * authentication, transaction and pub/sub state, and per-command propagation scratch. It is the
  * CommandContext the command families see.
  */
+import type { AclUser } from './acl/user.js';
 import type { CommandConfig, CommandContext } from '../commands/context.js';
 import type { Command } from '../commands/registry.js';
 import type { Database } from '../keyspace/database.js';
@@ -39,7 +40,8 @@ export class Client implements CommandContext {
   db: Database;
   resp = 2;
   name = '';
-  user = 'default';
+  /** The ACL user it runs as; null for a client the server runs itself (no checks, "(superuser)"). */
+  user: AclUser | null;
   authenticated: boolean;
   readonly createdMs: number;
   lastInteractionMs: number;
@@ -95,6 +97,7 @@ export class Client implements CommandContext {
     this.db = server.ks.dbs[0]!;
     this.createdMs = nowMs;
     this.lastInteractionMs = nowMs;
+    this.user = server.acl.defaultUser;
     this.authenticated = !server.authRequired();
   }
 

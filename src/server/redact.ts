@@ -1,6 +1,6 @@
 /**
  * Which arguments are secrets: where Redis 7.0's command handlers call
- * redactClientCommandArgument (AUTH, HELLO, MIGRATE, CONFIG SET). MONITOR and SLOWLOG show a
+ * redactClientCommandArgument (AUTH, HELLO, MIGRATE, CONFIG SET, ACL SETUSER). MONITOR and SLOWLOG show a
  * command with those arguments as "(redacted)", even when the command then fails. Redis replaces
  * them in the client's original argv while the command runs; here the shown argv is derived from
  * the command's own when it is shown, so the command path pays nothing for it.
@@ -11,6 +11,7 @@ const REDACTED = '(redacted)';
 
 /**
  * argv as MONITOR and SLOWLOG must show it, with the secrets replaced by "(redacted)":
+ * - ACL SETUSER's user name and rules;
  * - AUTH's arguments (unless it has too many: the syntax error comes first);
  * - HELLO's AUTH username and password, once its protocol version parsed, up to the first bad
  *   option;
@@ -30,6 +31,11 @@ export function redactArgv(argv: readonly string[], isSensitive: (param: string)
       out[j + 1] = REDACTED;
     }
     return out ?? argv;
+  }
+  if (name === 'acl') {
+    // ACL SETUSER hides the user name and every rule (passwords are rules).
+    if (argv.length < 3 || argv[1]!.toLowerCase() !== 'setuser') return argv;
+    return argv.map((a, i) => (i < 2 ? a : REDACTED));
   }
   if (name === 'auth') {
     if (argv.length > 3) return argv;

@@ -11,6 +11,7 @@
  * Everything environmental comes from `env` (clock, randomness, sockets, timers): many servers
  * can live in one process, and the simulator can drive one.
  */
+import { Acl } from './acl/acl.js';
 import { Buffer } from 'node:buffer';
 import { DEFAULT_COMMAND_CONFIG, type CommandConfig } from '../commands/context.js';
 import { Command, CommandTable } from '../commands/registry.js';
@@ -61,6 +62,8 @@ export class Server {
   /** The active expiry cycle's slow (tick) and fast (write pass) runs. */
   private readonly activeExpire: ActiveExpire;
   readonly commands = new CommandTable<Client>();
+  /** Users, authentication and permission checks (server/acl). */
+  readonly acl: Acl;
   readonly clients = new Map<number, Client>();
   readonly stats = new ServerStats();
   readonly writer = new ReplyWriter();
@@ -164,6 +167,7 @@ export class Server {
       this.logger.warning(`Failed applying new configuration. Possibly related to new ${name} setting. Restoring previous settings.`);
     };
     this.commands.register(opts.commands);
+    this.acl = new Acl(this);
     this.config.watchInt('client-query-buffer-limit', (n) => { this.queryBufferLimit = n; });
     this.config.watchInt('proto-max-bulk-len', (n) => {
       this.commandConfig.protoMaxBulkLen = n;
@@ -204,8 +208,9 @@ export class Server {
     this.cancelTick = this.env.scheduler.every(period, () => this.tick(this.env.clock.nowMs()));
   }
 
+  /** Whether a new connection starts unauthenticated (the default user needs a password or is off). */
   authRequired(): boolean {
-    return this.config.str('requirepass') !== '';
+    return this.acl.authRequired();
   }
 
   /** Closes listeners and every client. */
@@ -236,7 +241,7 @@ export class Server {
       conn.end();
       return;
     }
-    if (this.config.bool('protected-mode') && !this.authRequired() && !conn.isUnixSocket && !isLoopback(conn.remoteAddress)) {
+    if (this.config.bool('protected-mode') && this.acl.defaultUser.nopass && !conn.isUnixSocket && !isLoopback(conn.remoteAddress)) {
       this.stats.rejectedConnections++;
       conn.write(Buffer.from(PROTECTED_MODE_DENIED));
       conn.end();
@@ -257,6 +262,7 @@ export class Server {
    */
   adoptConnection(conn: Connection): Client {
     const client = new Client(this.nextClientId++, conn, this, this.env.clock.nowMs());
+    client.user = null;
     client.authenticated = true;
     this.clients.set(client.id, client);
     conn.onClose = () => this.freeClient(client, false);
@@ -426,6 +432,14 @@ export class Server {
     if (!client.authenticated && !cmd.isNoAuth) return this.reject(client, E.ERR_NOAUTH, cmd);
     if (client.multi !== null && cmd.isNoMulti) {
       return this.reject(client, error('ERR Command not allowed inside a transaction'));
+    }
+    const user = client.user;
+    if (user !== null && !user.unrestricted) {
+      const denied = this.acl.check(user, cmd, argv);
+      if (denied !== null) {
+        this.acl.logDenial(client, denied, cmd, argv, client.multi !== null ? 'multi' : 'toplevel');
+        return this.reject(client, this.acl.denialReply(denied, cmd), cmd);
+      }
     }
     for (const check of this.admissionChecks) {
       const r = check(client, cmd, argv);

@@ -1,7 +1,6 @@
 /**
- * AUTH, HELLO and RESET as Redis 7.0 answers them with only the `default` user (no ACL system):
- * the default user is `nopass` when `requirepass` is empty (any password is accepted for it) and
- * has exactly the `requirepass` password otherwise. Any other user name is WRONGPASS.
+ * AUTH, HELLO and RESET as Redis 7.0 answers them. Users and passwords are the ACL's
+ * (server/acl): requirepass is the default user's password, nopass when empty.
  *
  * A failed AUTH leaves an authenticated client authenticated (as Redis does). Authenticating
  * lifts the parser's unauthenticated request-size limits. HELLO answers the Redis 7.0 map
@@ -34,43 +33,14 @@ const ERR_NOPROTO = error('NOPROTO unsupported protocol version');
 const ERR_CLIENT_NAME = error('ERR Client names cannot contain spaces, newlines or special characters.');
 const RESET_REPLY = status('RESET');
 
-/** Compares byte strings in time independent of where they differ (Redis's time_independent_strcmp intent). */
-function sameSecret(a: string, b: string): boolean {
-  const n = Math.max(a.length, b.length);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < n; i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
-  return diff === 0;
-}
-
-/** Whether user/password authenticate as the default user (the only user without ACLs). */
-export function checkCredentials(server: Server, user: string, password: string): boolean {
-  if (user !== 'default') return false;
-  const required = server.config.str('requirepass');
-  if (required === '') return true; // nopass: any password
-  return sameSecret(password, required);
-}
-
-function authenticate(c: Client, user: string): void {
-  c.user = user;
-  c.authenticated = true;
-  c.parser.authRequired = false;
-}
-
 function auth(c: Client, argv: string[]): Reply {
   if (argv.length > 3) return ERR_SYNTAX;
-  let user: string;
-  let password: string;
   if (argv.length === 2) {
-    if (!c.server.authRequired()) return ERR_AUTH_NOPASS;
-    user = 'default';
-    password = argv[1]!;
-  } else {
-    user = argv[1]!;
-    password = argv[2]!;
+    // The one-argument form is for the default user, and an error when it needs no password.
+    if (c.server.acl.defaultUser.nopass) return ERR_AUTH_NOPASS;
+    return c.server.acl.authenticate(c, 'default', argv[1]!, argv[0]!) ? OK : ERR_WRONGPASS;
   }
-  if (!checkCredentials(c.server, user, password)) return ERR_WRONGPASS;
-  authenticate(c, user);
-  return OK;
+  return c.server.acl.authenticate(c, argv[1]!, argv[2]!, argv[0]!) ? OK : ERR_WRONGPASS;
 }
 
 /** Redis's client-name rule: printable ASCII without spaces ('!'..'~'); empty clears the name. */
@@ -109,10 +79,7 @@ function hello(c: Client, argv: string[]): Reply {
       return error(sanitizeErrorText(`ERR Syntax error in HELLO option '${opt}'`));
     }
   }
-  if (user !== null && password !== null) {
-    if (!checkCredentials(c.server, user, password)) return ERR_WRONGPASS;
-    authenticate(c, user);
-  }
+  if (user !== null && password !== null && !c.server.acl.authenticate(c, user, password, argv[0]!)) return ERR_WRONGPASS;
   if (!c.authenticated) return ERR_HELLO_NOAUTH;
   if (name !== null) {
     if (!isValidClientName(name)) return ERR_CLIENT_NAME;
@@ -146,7 +113,7 @@ function reset(c: Client): Reply {
   }
   c.db = c.ks.dbs[0]!;
   c.resp = 2;
-  c.user = 'default';
+  c.user = server.acl.defaultUser;
   c.authenticated = !server.authRequired();
   c.parser.authRequired = !c.authenticated;
   discardTransaction(c);

@@ -13,6 +13,7 @@
  * (client-side caching). GETREDIR and TRACKINGINFO answer for a client without tracking, which is
  * every client while TRACKING does not exist.
  */
+import type { AclUser } from '../acl/user.js';
 import type { CommandSpec } from '../../commands/spec.js';
 import { parseInt64 } from '../../lib/int64.js';
 import { ERR_SYNTAX } from '../../protocol/errors.js';
@@ -102,7 +103,7 @@ export function clientInfoString(server: Server, c: Client, nowMs: number, curre
     ` flags=${clientFlags(server, c)} db=${c.db.id} sub=${subs} psub=${psubs} ssub=${ssubs}` +
     ` multi=${c.multi === null ? -1 : c.multi.queue.length} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem}` +
     ` multi-mem=${multiMem} rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + argvMem + multiMem + omem}` +
-    ` events=r${omem > 0 ? 'w' : ''} cmd=${c.lastCommand} user=${c.user} redir=-1 resp=${c.resp}`;
+    ` events=r${omem > 0 ? 'w' : ''} cmd=${c.lastCommand} user=${c.user?.name ?? '(superuser)'} redir=-1 resp=${c.resp}`;
 }
 
 /** Redis's addReplySubcommandSyntaxError. */
@@ -141,18 +142,13 @@ function clientInfo(c: Client, argv: string[]): Reply {
   return verbatim(`${clientInfoString(c.server, c, c.server.env.clock.nowMs(), argv)}\n`);
 }
 
-/** Users that CLIENT KILL USER may name: only "default" until ACL users exist. */
-function userExists(name: string): boolean {
-  return name === 'default';
-}
-
 function clientKill(c: Client, argv: string[]): Reply {
   const server = c.server;
   let addr: string | null = null;
   let laddr: string | null = null;
   let type: ClientType | null = null;
   let id = 0;
-  let user: string | null = null;
+  let user: AclUser | null = null;
   let skipMe = true;
   const oldForm = argv.length === 3;
   if (oldForm) {
@@ -174,8 +170,8 @@ function clientKill(c: Client, argv: string[]): Reply {
       } else if (opt === 'laddr') {
         laddr = val;
       } else if (opt === 'user') {
-        if (!userExists(val)) return error(`ERR No such user '${val}'`);
-        user = val;
+        user = server.acl.users.get(val) ?? null;
+        if (user === null) return error(`ERR No such user '${val}'`);
       } else if (opt === 'skipme') {
         const v = val.toLowerCase();
         if (v === 'yes') skipMe = true;

@@ -4,7 +4,6 @@
  * it to clients: a map reply for GET, a deferred reply when an apply action rebinds a listener,
  * and the file I/O of REWRITE through the config's store.
  */
-import { createHash } from 'node:crypto';
 import type { CommandSpec } from '../../commands/spec.js';
 import { ERR_LOADING, ERR_SYNTAX } from '../../protocol/errors.js';
 import { error, map, OK, type Reply } from '../../protocol/reply.js';
@@ -54,14 +53,6 @@ function configSet(c: Client, argv: string[]): Reply | undefined {
   return undefined;
 }
 
-/** The `user` lines of CONFIG REWRITE until the ACL module describes its users itself. */
-export function defaultUserLines(config: Config): string[] | null {
-  if (config.str('aclfile') !== '') return null;
-  const pass = config.str('requirepass');
-  const auth = pass === '' ? 'nopass' : `#${createHash('sha256').update(Buffer.from(pass, 'latin1')).digest('hex')}`;
-  return [`default on ${auth} ~* &* +@all`];
-}
-
 function configRewrite(c: Client): Reply {
   const server = c.server;
   const cfg = server.config;
@@ -73,7 +64,7 @@ function configRewrite(c: Client): Reply {
   };
   const old = store.read(cfg.configFile);
   if (old !== null && typeof old !== 'string') return fail(old.error);
-  const users = cfg.describeUsers !== null ? cfg.describeUsers() : defaultUserLines(cfg);
+  const users = cfg.describeUsers?.() ?? null;
   const text = rewriteConfigText(old, cfg, { users, cwd: store.cwd() });
   const err = store.writeAtomic(cfg.configFile, text);
   if (err !== null) return fail(err);

@@ -1,6 +1,7 @@
 /** Every server-level command family (connection, server, config, pub/sub, transactions...). */
 import type { CommandSpec } from '../../commands/spec.js';
 import type { Client } from '../client.js';
+import { ACL_COMMANDS } from './acl.js';
 import { ADMIN_COMMANDS } from './admin.js';
 import { AOF_COMMANDS } from './aof.js';
 import { AUTH_COMMANDS } from './auth.js';
@@ -18,6 +19,7 @@ import { PUBSUB_COMMANDS } from './pubsub.js';
 export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...CONNECTION_COMMANDS,
   ...AUTH_COMMANDS,
+  ...ACL_COMMANDS,
   ...MULTI_COMMANDS,
   ...PUBSUB_COMMANDS,
   ...CLIENT_COMMANDS,

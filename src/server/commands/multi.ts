@@ -22,7 +22,7 @@ import type { CommandSpec } from '../../commands/spec.js';
 import {
   ERR_DISCARD_WITHOUT_MULTI, ERR_EXEC_WITHOUT_MULTI, ERR_EXECABORT, ERR_MULTI_NESTED, ERR_WATCH_IN_MULTI,
 } from '../../protocol/errors.js';
-import { NULL_ARRAY, OK, type RawReply, type Reply } from '../../protocol/reply.js';
+import { error, NULL_ARRAY, OK, type RawReply, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
 import { NO_REPLY } from '../pubsub.js';
 
@@ -77,6 +77,16 @@ function exec(c: Client): Reply {
   out(arrayHeader(m.queue.length));
   server.withPropagationTransaction(c.db.id, () => {
     for (const { cmd, argv } of m.queue) {
+      // Permissions are checked again: the rules may have changed since the command was queued.
+      const user = c.user;
+      const denied = user !== null && !user.unrestricted ? server.acl.check(user, cmd, argv) : null;
+      if (denied !== null) {
+        server.acl.logDenial(c, denied, cmd, argv, 'multi');
+        const r = error(`NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${EXEC_DENIAL_REASONS[denied.code] ?? 'no permission'}`);
+        server.stats.countError(r.s);
+        out(r);
+        continue;
+      }
       const r = server.call(c, cmd, argv);
       if (r !== undefined) out(r);
     }
@@ -88,6 +98,13 @@ function exec(c: Client): Reply {
   c.preventPropagation();
   return NO_REPLY;
 }
+
+/** Why EXEC refuses a queued command whose permission was revoked, by ACL_DENIED_* code. */
+const EXEC_DENIAL_REASONS: Readonly<Record<number, string>> = {
+  1: 'no permission to execute the command or subcommand',
+  2: 'no permission to touch the specified keys',
+  4: 'no permission to access one of the channels used as arguments',
+};
 
 function arrayHeader(n: number): RawReply {
   return { t: 'raw', bytes: Buffer.from(`*${n}\r\n`, 'latin1') };

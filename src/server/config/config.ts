@@ -81,7 +81,7 @@ export class Config {
   store: ConfigFileStore | null = null;
   /**
    * The `user` lines CONFIG REWRITE writes (without the keyword), or null when an aclfile owns the
-   * users. The ACL module replaces this; until then it describes the default user from requirepass.
+   * users. Set by the server's ACL (server/acl/acl.ts).
    */
   describeUsers: (() => string[] | null) | null = null;
 

@@ -64,6 +64,8 @@ export interface LoadState {
   reading: boolean;
   /** Sentinel mode: `sentinel ...` lines are recorded for the sentinel instead of refused. */
   sentinelMode?: boolean;
+  /** Checks a `user` line's words (server/acl/file.ts checkUserDirective): null, or the error. */
+  checkUser?: (args: readonly string[]) => string | null;
 }
 
 export function newLoadState(commandNames: Iterable<string> | null): LoadState {
@@ -141,6 +143,8 @@ export function loadConfigText(text: string, config: Config, host: ConfigFileHos
       }
       config.directives.renameCommands.push([from, to]);
     } else if (name === 'user' && args.length >= 2) {
+      const err = state.checkUser?.(rest) ?? null;
+      if (err !== null) fail(err);
       config.directives.users.push(rest);
     } else if (name === 'loadmodule' && args.length >= 2) {
       config.directives.loadModules.push(rest);
