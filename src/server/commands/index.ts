@@ -1,4 +1,5 @@
-/** Every server-level command family (connection, server, config, pub/sub, transactions...). */
+/** Every server-level command family (connection, server, config, pub/sub, transactions, and the
+ * module-less replies of MODULE). */
 import type { CommandSpec } from '../../commands/spec.js';
 import type { Client } from '../client.js';
 import { ADMIN_COMMANDS } from './admin.js';
@@ -11,6 +12,7 @@ import { DEBUG_COMMANDS } from './debug.js';
 import { DUMP_COMMANDS } from './dump.js';
 import { INFO_COMMANDS } from './info.js';
 import { INTROSPECTION_COMMANDS } from './introspection.js';
+import { MODULE_COMMANDS } from './module.js';
 import { MULTI_COMMANDS } from './multi.js';
 import { PERSISTENCE_COMMANDS } from './persistence.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
@@ -29,4 +31,5 @@ export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...PERSISTENCE_COMMANDS,
   ...DUMP_COMMANDS,
   ...AOF_COMMANDS,
+  ...MODULE_COMMANDS,
 ];

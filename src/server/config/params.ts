@@ -376,7 +376,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   enm('sanitize-dump-payload', 'no', seq('no', 'yes', 'clients'), MUT, inert),
   enm('enable-protected-configs', 'no', PROTECTED_ACTION, IMM),
   enm('enable-debug-command', 'no', PROTECTED_ACTION, IMM),
-  enm('enable-module-command', 'no', PROTECTED_ACTION, IMM, inert),
+  enm('enable-module-command', 'no', PROTECTED_ACTION, IMM),
   enm('cluster-preferred-endpoint-type', 'ip', seq('ip', 'hostname', 'unknown-endpoint'), MUT, inert),
   enm('propagation-error-behavior', 'ignore', seq('ignore', 'panic', 'panic-on-replicas'), MUT, inert),
   enm('shutdown-on-sigint', 'default', SHUTDOWN_ON_SIG, MUT, { validate: shutdownFlagsValid }, true),
