@@ -1,11 +1,12 @@
 /** Every server-level command family (connection, server, config, pub/sub, transactions, and the
- * module-less replies of MODULE). */
+ * cluster-disabled and module-less replies of CLUSTER and MODULE). */
 import type { CommandSpec } from '../../commands/spec.js';
 import type { Client } from '../client.js';
 import { ADMIN_COMMANDS } from './admin.js';
 import { AOF_COMMANDS } from './aof.js';
 import { AUTH_COMMANDS } from './auth.js';
 import { CLIENT_COMMANDS } from './client.js';
+import { CLUSTER_COMMANDS } from './cluster.js';
 import { CONFIG_COMMANDS } from './config.js';
 import { CONNECTION_COMMANDS } from './connection.js';
 import { DEBUG_COMMANDS } from './debug.js';
@@ -32,4 +33,5 @@ export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...DUMP_COMMANDS,
   ...AOF_COMMANDS,
   ...MODULE_COMMANDS,
+  ...CLUSTER_COMMANDS,
 ];

@@ -325,7 +325,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   // Garrison has no active defragmentation: 'yes' is refused as by a redis-server built without it.
   bool('activedefrag', 'no', MUT, { validate: (v) => (v === true ? ERR_NO_DEFRAG : null) }),
   bool('syslog-enabled', 'no', IMM, inert),
-  bool('cluster-enabled', 'no', IMM, inert),
+  bool('cluster-enabled', 'no', IMM),
   bool('appendonly', 'no', MUT, { denyLoading: true }),
   bool('cluster-allow-reads-when-down', 'no', MUT, inert),
   bool('cluster-allow-pubsubshard-when-down', 'yes', MUT, inert),
