@@ -27,6 +27,7 @@ import {
   type ConfigFileHost,
 } from './server/config/file.js';
 import { Logger } from './server/log.js';
+import { moduleLoadFailure } from './server/commands/module.js';
 import { adjustOpenFilesLimit, maxclientsRefusal } from './server/fd-limit.js';
 import type { Server } from './server/server.js';
 
@@ -161,7 +162,7 @@ function main(argv: string[]): void {
     log.warning('daemonize yes is accepted but Garrison does not fork: it stays in the foreground (use a process supervisor).');
   }
   for (const m of config.directives.loadModules) {
-    log.warning(`Module ${m[0]} failed to load: Garrison cannot load Redis modules`);
+    log.warning(moduleLoadFailure(m[0]!));
     log.warning(`Can't load module from ${m[0]}: server aborting`);
     return proc.exit(1);
   }

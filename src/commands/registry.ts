@@ -25,6 +25,8 @@ export class Command<C extends CommandContext = CommandContext> {
   readonly isNoMulti: boolean;
   readonly isBlocking: boolean;
   readonly isMayReplicate: boolean;
+  /** Redis's CMD_PROTECTED: refused unless its enable-*-command parameter allows it (Server.protectedGate). */
+  readonly isProtected: boolean;
   readonly handler: Handler<C> | undefined;
   readonly subcommands: Map<string, Command<C>> | undefined;
   readonly parent: Command<C> | undefined;
@@ -57,6 +59,7 @@ export class Command<C extends CommandContext = CommandContext> {
     this.isNoMulti = has('no_multi');
     this.isBlocking = has('blocking');
     this.isMayReplicate = has('may_replicate');
+    this.isProtected = has('protected');
     this.handler = spec.handler;
     if (spec.subcommands) {
       this.subcommands = new Map();

@@ -13,6 +13,7 @@ import { SERVER_COMMANDS } from '../server/commands/index.js';
 import type { Config } from '../server/config/config.js';
 import type { OutputLimits } from '../server/config/params.js';
 import { Logger } from '../server/log.js';
+import { CLUSTER_UNSUPPORTED, clusterRequested } from '../server/config/cluster-mode.js';
 import { refuseTlsOnConfigSet, TLS_START_FAILURE, TLS_UNSUPPORTED, tlsRequested } from '../server/config/tls.js';
 import { Server } from '../server/server.js';
 import { installServerModules } from '../server/install.js';
@@ -160,9 +161,11 @@ async function openTcp(server: Server, modes: ListenModes): Promise<Listener[]> 
 /**
  * Binds the addresses of `bind` on `port`, then `unixsocket` when set (TCP listeners first in the
  * returned list). Throws ListenFailure with Redis's log lines; also when the configuration asks
- * for TLS, which Garrison does not have (src/server/config/tls.ts).
+ * for what Garrison does not have: cluster mode on a server (src/server/config/cluster-mode.ts)
+ * or TLS (src/server/config/tls.ts).
  */
 export async function listen(server: Server, modes: ListenModes = { portZero: 'ephemeral' }): Promise<Listener[]> {
+  if (server.mode !== 'sentinel' && clusterRequested(server.config)) throw new ListenFailure([CLUSTER_UNSUPPORTED]);
   if (tlsRequested(server.config)) throw new ListenFailure([TLS_UNSUPPORTED, TLS_START_FAILURE]);
   const out = await openTcp(server, modes);
   const path = server.config.str('unixsocket');

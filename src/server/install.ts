@@ -3,7 +3,7 @@
  * notifications, slowlog/latency/monitor feeds, ...). Called once by the composition root after
  * the Server is constructed. Each module adds its own line here.
  */
-import { installDebugGate } from './commands/debug.js';
+import { installProtectedGate } from './commands/protected.js';
 import { infoState, installInfo } from './info.js';
 import { LatencyMonitor } from './latency.js';
 import { installMonitor } from './monitor.js';
@@ -12,10 +12,11 @@ import type { Server } from './server.js';
 import { SlowLog } from './slowlog.js';
 
 export function installServerModules(server: Server): void {
-  // SLOWLOG / LATENCY feeds from every executed command, and the enable-debug-command gate.
+  // SLOWLOG / LATENCY feeds from every executed command, and the gate of the protected commands
+  // (enable-debug-command, enable-module-command).
   SlowLog.install(server);
   LatencyMonitor.install(server);
-  installDebugGate(server);
+  installProtectedGate(server);
   // Pub/sub: a disconnecting client leaves every channel, pattern and shard channel.
   server.clientFreeHandlers.push((c) => server.pubsub.removeClient(c));
   installKeyspaceNotifications(server);

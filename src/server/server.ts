@@ -74,6 +74,12 @@ export class Server {
   readonly listeners: Listener[] = [];
   readonly runId: string;
   readonly admissionChecks: AdmissionCheck[] = [];
+  /**
+   * Decides whether a command flagged `protected` may run for this client (null) or answers its
+   * refusal; checked right after the arity check. Neutral default: allowed. install.ts installs
+   * the enable-debug-command / enable-module-command gate (commands/protected.ts).
+   */
+  protectedGate: (client: Client, cmd: Command<Client>) => Reply | null = () => null;
   /** Told whether a dataset is loading (an RDB at start or from a master, an AOF): one per loader module. */
   readonly loadingProbes: Array<() => boolean> = [];
   readonly propagationSinks: PropagationSink[] = [];
@@ -429,6 +435,11 @@ export class Server {
       return this.reject(client, E.errWrongArity(cmd.fullName), cmd);
     }
     client.lastCommand = cmd.fullName;
+    // Protected commands (DEBUG, MODULE LOAD...) are checked before authentication, as in Redis.
+    if (cmd.isProtected) {
+      const refused = this.protectedGate(client, cmd);
+      if (refused !== null) return this.reject(client, refused, cmd);
+    }
     if (!client.authenticated && !cmd.isNoAuth) return this.reject(client, E.ERR_NOAUTH, cmd);
     if (client.multi !== null && cmd.isNoMulti) {
       return this.reject(client, error('ERR Command not allowed inside a transaction'));

@@ -211,6 +211,25 @@ test("a configuration that asks for TLS fails the start (Garrison has none) with
   }
 });
 
+test('cluster-enabled yes fails the start with a line saying Garrison has no Cluster yet', async () => {
+  const dir = tempDir();
+  try {
+    writeFileSync(join(dir, 'c.conf'), 'port 0\ncluster-enabled yes\n');
+    for (const args of [['--port', '0', '--cluster-enabled', 'yes'], [join(dir, 'c.conf')]]) {
+      const r = start(args);
+      try {
+        assert.equal(await r.exited, 1, args.join(' '));
+        assert.match(r.out(), / # Garrison does not implement Redis Cluster yet: cluster-enabled must be no\. Start the server without cluster-enabled yes\.\n/);
+        assert.doesNotMatch(r.out(), /Ready to accept connections/);
+      } finally {
+        await stop(r);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('rename-command applies to the command table; CONFIG REWRITE updates the (relative) config file', async () => {
   const dir = tempDir();
   const port = await freePort();

@@ -10,7 +10,7 @@ import { error, map, OK, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
 import { rewriteConfigText } from '../config/rewrite.js';
 import { DENIED_WHILE_LOADING, type Config } from '../config/config.js';
-import { isLoopback } from '../server.js';
+import { allowProtectedAction } from './protected.js';
 import { helpReply } from './introspection.js';
 import { resetCommandStats } from '../info.js';
 
@@ -25,10 +25,9 @@ const CONFIG_HELP = [
   '    Rewrite the configuration file.',
 ];
 
-/** enable-protected-configs: yes, or local for clients on loopback / a unix socket. */
+/** enable-protected-configs: yes, or local for local clients (the rule of the protected commands). */
 function allowProtected(c: Client): boolean {
-  const mode = c.server.config.str('enable-protected-configs');
-  return mode === 'yes' || (mode === 'local' && (c.conn.isUnixSocket || isLoopback(c.conn.remoteAddress)));
+  return allowProtectedAction(c.server.config.str('enable-protected-configs'), c);
 }
 
 function configGet(c: Client, argv: string[]): Reply {

@@ -3,8 +3,8 @@
  * OBJECT, POPULATE, PROTOCOL, SLEEP, SET-ACTIVE-EXPIRE, PAUSE-CRON, LOG, ERROR, HELP, and the
  * subcommands of layers above (server.debugSubcommands: replication's CHANGE-REPL-ID).
  *
- * Gate: `enable-debug-command` (no / yes / local) is checked at admission time, before the command
- * is queued in MULTI, with Redis's exact error (installDebugGate).
+ * Gate: `enable-debug-command` (no / yes / local), checked by the server for every command flagged
+ * `protected`, before authentication and before MULTI queues it (protected.ts).
  *
  * DEBUG SLEEP: Redis blocks its whole event loop. Garrison never blocks the loop (DESIGN.md), so it
  * reproduces what other clients observe instead: every client is paused (CLIENT PAUSE ALL) for the
@@ -24,37 +24,15 @@ import { parseInt64 } from '../../lib/int64.js';
 import { ERR_NO_SUCH_KEY } from '../../protocol/errors.js';
 import { bool, double, error, map, OK, set, status, verbatim, type RawReply, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
-import type { Server } from '../server.js';
 import { debugReload } from './debug-reload.js';
 import { debugLoadAof } from './aof.js';
 import { helpReply } from './introspection.js';
-
-export const ERR_DEBUG_NOT_ALLOWED = error(
-  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local ' +
-  'connection, otherwise you need to set this option in the configuration file, and then restart the server.',
-);
 
 /** Returned by a handler that will reply later (the server emits nothing now). */
 const REPLY_LATER = undefined as unknown as Reply;
 
 function syntaxError(sub: string): Reply {
   return error(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try DEBUG HELP.`);
-}
-
-function isLocalClient(c: Client): boolean {
-  if (c.conn.isUnixSocket) return true;
-  const a = c.conn.remoteAddress;
-  return a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.');
-}
-
-/** Installs the enable-debug-command admission check (Redis checks it before queueing in MULTI). */
-export function installDebugGate(server: Server): void {
-  server.admissionChecks.push((client, cmd) => {
-    if (cmd.name !== 'debug' || cmd.parent !== undefined) return null;
-    const mode = server.config.str('enable-debug-command');
-    if (mode === 'yes' || (mode === 'local' && isLocalClient(client))) return null;
-    return ERR_DEBUG_NOT_ALLOWED;
-  });
 }
 
 /** C's atoi: optional spaces and sign, then digits; 0 when there are none. */

@@ -1,4 +1,5 @@
-/** Every server-level command family (connection, server, config, pub/sub, transactions...). */
+/** Every server-level command family (connection, server, config, pub/sub, transactions, and the
+ * cluster-disabled and module-less replies of CLUSTER and MODULE). */
 import type { CommandSpec } from '../../commands/spec.js';
 import type { Client } from '../client.js';
 import { ACL_COMMANDS } from './acl.js';
@@ -6,12 +7,14 @@ import { ADMIN_COMMANDS } from './admin.js';
 import { AOF_COMMANDS } from './aof.js';
 import { AUTH_COMMANDS } from './auth.js';
 import { CLIENT_COMMANDS } from './client.js';
+import { CLUSTER_COMMANDS } from './cluster.js';
 import { CONFIG_COMMANDS } from './config.js';
 import { CONNECTION_COMMANDS } from './connection.js';
 import { DEBUG_COMMANDS } from './debug.js';
 import { DUMP_COMMANDS } from './dump.js';
 import { INFO_COMMANDS } from './info.js';
 import { INTROSPECTION_COMMANDS } from './introspection.js';
+import { MODULE_COMMANDS } from './module.js';
 import { MULTI_COMMANDS } from './multi.js';
 import { PERSISTENCE_COMMANDS } from './persistence.js';
 import { PUBSUB_COMMANDS } from './pubsub.js';
@@ -31,4 +34,6 @@ export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...PERSISTENCE_COMMANDS,
   ...DUMP_COMMANDS,
   ...AOF_COMMANDS,
+  ...MODULE_COMMANDS,
+  ...CLUSTER_COMMANDS,
 ];

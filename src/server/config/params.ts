@@ -325,7 +325,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   // Garrison has no active defragmentation: 'yes' is refused as by a redis-server built without it.
   bool('activedefrag', 'no', MUT, { validate: (v) => (v === true ? ERR_NO_DEFRAG : null) }),
   bool('syslog-enabled', 'no', IMM, inert),
-  bool('cluster-enabled', 'no', IMM, inert),
+  bool('cluster-enabled', 'no', IMM),
   bool('appendonly', 'no', MUT, { denyLoading: true }),
   bool('cluster-allow-reads-when-down', 'no', MUT, inert),
   bool('cluster-allow-pubsubshard-when-down', 'yes', MUT, inert),
@@ -376,7 +376,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   enm('sanitize-dump-payload', 'no', seq('no', 'yes', 'clients'), MUT, inert),
   enm('enable-protected-configs', 'no', PROTECTED_ACTION, IMM),
   enm('enable-debug-command', 'no', PROTECTED_ACTION, IMM),
-  enm('enable-module-command', 'no', PROTECTED_ACTION, IMM, inert),
+  enm('enable-module-command', 'no', PROTECTED_ACTION, IMM),
   enm('cluster-preferred-endpoint-type', 'ip', seq('ip', 'hostname', 'unknown-endpoint'), MUT, inert),
   enm('propagation-error-behavior', 'ignore', seq('ignore', 'panic', 'panic-on-replicas'), MUT, inert),
   enm('shutdown-on-sigint', 'default', SHUTDOWN_ON_SIG, MUT, { validate: shutdownFlagsValid }, true),
