@@ -66,6 +66,12 @@ export interface CommandContext {
    */
   readonly inTransaction: boolean;
   /**
+   * Whether the client's ACL user may read any key with this command (Redis's
+   * ACLUserCheckCmdWithUnrestrictedKeyAccess): SORT's BY and GET patterns name keys no key
+   * pattern can check. Absent: no ACL (every key readable).
+   */
+  readKeysUnrestricted?(argv: readonly string[]): boolean;
+  /**
    * True while the server re-runs a blocked client's command because a key it waits on was
    * modified. Redis 7.0 serves a blocked BLPOP only from a key that now holds a list: a key of
    * another type is skipped (the client keeps waiting) instead of answering WRONGTYPE.

@@ -78,12 +78,16 @@ function elementsOf(v: Value): string[] {
   }
 }
 
+const ERR_SORT_BY_ACL = error('ERR BY option of SORT denied due to insufficient ACL permissions.');
+const ERR_SORT_GET_ACL = error('ERR GET option of SORT denied due to insufficient ACL permissions.');
+
 function sortGeneric(c: CommandContext, argv: string[], readonly: boolean): Reply {
   let desc = false, alpha = false, dontsort = false;
   let limitStart = 0, limitCount = -1;
   let sortBy: string | null = null;
   let storeKey: string | null = null;
   const gets: string[] = [];
+  const allKeys = c.readKeysUnrestricted?.(argv) ?? true;
   for (let j = 2; j < argv.length; j++) {
     const a = argv[j]!.toLowerCase();
     const left = argv.length - j - 1;
@@ -104,7 +108,9 @@ function sortGeneric(c: CommandContext, argv: string[], readonly: boolean): Repl
       sortBy = argv[++j]!;
       // Cluster mode would refuse a pattern with '*' here; not implemented yet.
       dontsort = !sortBy.includes('*');
+      if (!dontsort && !allKeys) return ERR_SORT_BY_ACL;
     } else if (a === 'get' && left >= 1) {
+      if (!allKeys) return ERR_SORT_GET_ACL;
       gets.push(argv[++j]!);
     } else {
       return ERR_SYNTAX;

@@ -19,7 +19,7 @@ export { DEFAULT_PORT as SENTINEL_DEFAULT_PORT } from './constants.js';
 
 /** Commands of a data node that a sentinel also answers, as Redis's sentinel command table. */
 export const SENTINEL_SHARED_COMMANDS: ReadonlySet<string> = new Set([
-  'auth', 'client', 'command', 'hello', 'ping', 'psubscribe', 'punsubscribe', 'subscribe', 'unsubscribe', 'shutdown',
+  'acl', 'auth', 'client', 'command', 'hello', 'ping', 'psubscribe', 'punsubscribe', 'subscribe', 'unsubscribe', 'shutdown',
 ]);
 
 const MODULES = new WeakMap<Server, Sentinel>();

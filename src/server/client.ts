@@ -156,6 +156,13 @@ export class Client implements CommandContext {
   runningCmd: Command<Client> | null = null;
   runningArgv: string[] = [];
 
+  readKeysUnrestricted(argv: readonly string[]): boolean {
+    const user = this.user;
+    if (user === null || user.unrestricted) return true;
+    const cmd = this.runningCmd;
+    return cmd === null || this.server.acl.readsAllKeys(user, cmd, argv);
+  }
+
   get inTransaction(): boolean {
     return this.multi !== null;
   }

@@ -7,6 +7,8 @@ import type { Clock, LogLevel, LogSink } from '../runtime/ports.js';
 
 const LEVELS: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3 };
 const LEVEL_CHAR: Record<LogLevel, string> = { debug: '.', verbose: '-', notice: '*', warning: '#' };
+/** Redis formats a log message into a LOG_MAX_LEN (1024) byte buffer. */
+const LOG_MAX_CHARS = 1023;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 function pad(n: number, w = 2): string {
@@ -29,9 +31,10 @@ export class Logger {
     return LEVELS[level] >= LEVELS[this.level];
   }
 
+  /** A message as serverLog writes it: at most LOG_MAX_LEN - 1 (1023) characters, the rest cut. */
   log(level: LogLevel, msg: string): void {
     if (!this.enabled(level)) return;
-    this.raw(level, msg);
+    this.raw(level, msg.length > LOG_MAX_CHARS ? msg.slice(0, LOG_MAX_CHARS) : msg);
   }
 
   /** Writes one formatted line regardless of the configured level. */

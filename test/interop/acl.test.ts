@@ -161,6 +161,17 @@ const SCENARIOS: Record<string, Step[]> = {
     ['c', 'AUTH', 'q', 'x'], ['c', 'PSUBSCRIBE', 'pub*'], ['c', 'PSUBSCRIBE', 'pat:*'], ['c', 'PSUBSCRIBE', 'pub1*'], ['c', 'SUBSCRIBE', 'pub1', 'zz'],
     ['c', 'SSUBSCRIBE', 'zz'], ['c', 'SSUBSCRIBE', 'pubx'], ['c', 'SPUBLISH', 'zz', 'm'],
   ],
+  'SORT follows BY and GET patterns only for users who may read every key': [
+    ['a', 'RPUSH', 'mylist', '3', '1', '2'], ['a', 'SET', 'w_1', '10'],
+    ['a', 'ACL', 'SETUSER', 'n', 'on', 'nopass', '~mylist', '+sort', '+sort_ro'],
+    ['a', 'ACL', 'SETUSER', 'r', 'on', 'nopass', '%R~*', '+sort'], ['a', 'ACL', 'SETUSER', 'w', 'on', 'nopass', '%W~*', '+sort'],
+    ['a', 'ACL', 'SETUSER', 'm', 'on', 'nopass', '~mylist', '+sort_ro', '(~* +sort)'],
+    ['b', 'AUTH', 'n', 'x'], ['b', 'SORT', 'mylist'], ['b', 'SORT', 'mylist', 'BY', 'w_*'], ['b', 'SORT', 'mylist', 'BY', 'nosort'],
+    ['b', 'SORT', 'mylist', 'GET', '#'], ['b', 'SORT_RO', 'mylist', 'GET', 'w_*'], ['b', 'SORT', 'mylist', 'LIMIT', '0', '1', 'BY', 'w_*'],
+    ['c', 'AUTH', 'r', 'x'], ['c', 'SORT', 'mylist', 'BY', 'w_*', 'GET', '#', 'GET', 'w_*'],
+    ['d', 'AUTH', 'w', 'x'], ['d', 'SORT', 'mylist', 'BY', 'w_*'],
+    ['e', 'AUTH', 'm', 'x'], ['e', 'SORT', 'mylist', 'BY', 'w_*', 'GET', '#'], ['e', 'SORT_RO', 'mylist', 'BY', 'w_*'],
+  ],
   'users that change under their clients': [
     ['a', 'ACL', 'SETUSER', 'k', 'on', '>p', '~*', '&news.*', '&chat', '+@all'],
     ['b', 'AUTH', 'k', 'p'], ['c', 'AUTH', 'k', 'p'], ['d', 'AUTH', 'k', 'p'],

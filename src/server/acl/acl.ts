@@ -140,6 +140,23 @@ export class Acl {
     return { code, pos };
   }
 
+  /**
+   * Whether some selector that allows the command may read every key (all keys, or a "*"
+   * pattern with read permission): Redis's ACLUserCheckCmdWithUnrestrictedKeyAccess, which SORT
+   * asks before it follows BY and GET patterns.
+   */
+  readsAllKeys(user: AclUser, cmd: Command<Client>, argv: readonly string[]): boolean {
+    if (user.unrestricted) return true;
+    const entry = this.catalog.byId[cmd.aclId]!;
+    const keys = aclKeys(cmd, argv);
+    return user.selectors.some((s) => {
+      if (!s.allKeys && !s.patterns.some((p) => p.pattern === '*' && (p.flags & PERM_READ) !== 0)) return false;
+      if (!s.allowsCommand(entry, argv)) return false;
+      if (!s.allKeys && !keys.every((k) => s.allowsKey(argv[k.pos]!, k.perms))) return false;
+      return s.allChannels || aclChannels(cmd, argv).every((ch) => s.allowsChannel(argv[ch.pos]!, ch.pattern));
+    });
+  }
+
   /** The error a refused command gets (processCommand's NOPERM replies). */
   denialReply(d: AclDenial, cmd: Command<Client>): Reply {
     if (d.code === ACL_DENIED_KEY) return NOPERM_KEY;

@@ -340,7 +340,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   bool('replica-ignore-disk-write-errors', 'no', MUT, inert),
 
   // String
-  str('aclfile', '', IMM, inert),
+  str('aclfile', '', IMM),
   nstr('unixsocket', IMM),
   nstr('pidfile', IMM),
   nstr('replica-announce-ip', MUT, { aliases: ['slave-announce-ip'] }),
@@ -372,7 +372,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   enm('maxmemory-policy', 'noeviction', seq('volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'), MUT, inert),
   enm('appendfsync', 'everysec', [['everysec', 2], ['always', 1], ['no', 0]], MUT),
   enm('oom-score-adj', 'no', [['no', 0], ['yes', 1], ['relative', 1], ['absolute', 2]], MUT, inert),
-  enm('acl-pubsub-default', 'resetchannels', [['allchannels', 1], ['resetchannels', 0]], MUT, inert),
+  enm('acl-pubsub-default', 'resetchannels', [['allchannels', 1], ['resetchannels', 0]], MUT),
   enm('sanitize-dump-payload', 'no', seq('no', 'yes', 'clients'), MUT, inert),
   enm('enable-protected-configs', 'no', PROTECTED_ACTION, IMM),
   enm('enable-debug-command', 'no', PROTECTED_ACTION, IMM),
