@@ -166,6 +166,29 @@ describe('replication with real redis-server 7.0', { skip: skip ?? false }, () =
     }
   });
 
+  test('replicas authenticate as an ACL user that may only replicate, across the mix', async () => {
+    // A master whose default user is off: only `repl` (PSYNC, REPLCONF, PING) may replicate.
+    const rules = ['on', '>replpw', '+psync', '+replconf', '+ping'];
+    const gm = await garrison();
+    const rm = await redis();
+    for (const m of [gm, rm]) {
+      assert.deepEqual(await m.c.call('ACL', 'SETUSER', 'repl', ...rules), { status: 'OK' });
+      assert.deepEqual(await m.c.call('ACL', 'SETUSER', 'default', 'off'), { status: 'OK' });
+      await m.c.call('SET', 'k', 'v');
+    }
+    const rr = await redis(['--masteruser', 'repl', '--masterauth', 'replpw']);
+    const gr = await garrison({ masteruser: 'repl', masterauth: 'replpw' });
+    await rr.c.call('REPLICAOF', '127.0.0.1', String(gm.port));
+    await gr.c.call('REPLICAOF', '127.0.0.1', String(rm.port));
+    for (const [m, r] of [[gm, rr], [rm, gr]] as const) {
+      await caughtUp(m, r);
+      assert.equal(await r.c.call('GET', 'k'), 'v');
+      assert.deepEqual(await m.c.call('ACL', 'LOG'), [], 'nothing the replica sent was denied');
+      // The replica's connection runs as `repl` on the master.
+      assert.match(String(await m.c.call('CLIENT', 'LIST', 'TYPE', 'replica')), / user=repl /);
+    }
+  });
+
   test('a Garrison replica of a Redis master: full sync, stream, partial resync', async () => {
     const m = await redis();
     await populate(m, 'pre');
