@@ -11,6 +11,8 @@ import type { RdbCodec } from './persistence/codec.js';
 import type { Server } from './server/server.js';
 import { replicationOf } from './replication/index.js';
 import { aofOf } from './server/aof.js';
+import { loadUsersAtStart } from './server/acl/file.js';
+import * as proc from './runtime/node/process.js';
 
 export interface StartServerOptions {
   /**
@@ -54,10 +56,15 @@ function applyOptions(config: Config, opts: Pick<StartServerOptions, 'config' | 
 
 export async function startServer(opts: StartServerOptions = {}): Promise<RunningServer> {
   const config = applyOptions(new Config(), opts);
+  // Files the server reads and writes by name: the aclfile (ACL LOAD / ACL SAVE).
+  config.store = { read: proc.readIfExists, writeAtomic: proc.writeFileAtomic, cwd: proc.cwd };
   const server = buildServer({
     env: nodeEnvironment(), config, logSink: opts.log ? stdoutSink : nullSink,
     ...(opts.rdbCodec !== undefined ? { rdbCodec: opts.rdbCodec } : {}),
   });
+  // An aclfile is loaded before any client can connect; a bad one rejects, as redis-server exits.
+  const aclFailure = loadUsersAtStart(server);
+  if (aclFailure !== null) throw new Error(aclFailure.join('\n'));
   const listeners = await listen(server);
   server.startTicking();
   // The AOF (appendonly yes) or an RDB file in `dir` is loaded while the listeners answer
