@@ -4,7 +4,7 @@
  * `apply` (Redis's ACLSetUser); `setRules` applies a whole ACL SETUSER line to a copy and only
  * keeps it when every rule was accepted.
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { splitArgs } from '../../lib/split-args.js';
 import type { AclCatalog } from './catalog.js';
 import { ACL_RULE_ERRORS, type AclRuleError, Selector } from './selector.js';
@@ -169,9 +169,10 @@ export class AclUser {
   checkPassword(password: string): boolean {
     if (!this.enabled) return false;
     if (this.nopass) return true;
-    const h = hashPassword(password);
+    // Compared in constant time, every password tried (Redis's time_independent_strcmp).
+    const h = Buffer.from(hashPassword(password), 'latin1');
     let ok = false;
-    for (const p of this.passwords) if (p === h) ok = true;
+    for (const p of this.passwords) if (timingSafeEqual(Buffer.from(p, 'latin1'), h)) ok = true;
     return ok;
   }
 }
