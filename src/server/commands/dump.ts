@@ -105,25 +105,36 @@ function restore(c: Client, argv: string[]): Reply {
   return OK;
 }
 
+const RESTORE_SPEC: CommandSpec<Client> = {
+  name: 'restore', arity: -4, flags: ['write', 'denyoom'], acl: ['keyspace', 'write', 'slow', 'dangerous'],
+  keys: { first: 1, last: 1, step: 1 }, keySpecs: [rangeSpec(['OW', 'update'], 1)],
+  group: 'generic', since: '2.6.0', summary: 'Creates a key from a serialized value produced by DUMP',
+  complexity: 'O(1) to create the key, O(N*M) to rebuild the value (O(N*M*log(N)) for sorted sets)',
+  history: [['3.0.0', 'REPLACE option.'], ['5.0.0', 'ABSTTL option.'], ['5.0.0', 'IDLETIME and FREQ options.']],
+  args: [
+    { name: 'key', type: 'key', keySpecIndex: 0 },
+    { name: 'ttl', type: 'integer' },
+    { name: 'serialized-value', type: 'string' },
+    { name: 'replace', type: 'pure-token', token: 'REPLACE', since: '3.0.0', flags: ['optional'] },
+    { name: 'absttl', type: 'pure-token', token: 'ABSTTL', since: '5.0.0', flags: ['optional'] },
+    { name: 'seconds', type: 'integer', token: 'IDLETIME', since: '5.0.0', flags: ['optional'] },
+    { name: 'frequency', type: 'integer', token: 'FREQ', since: '5.0.0', flags: ['optional'] },
+  ],
+  handler: restore,
+};
+
 export const DUMP_COMMANDS: readonly CommandSpec<Client>[] = [
   { name: 'dump', arity: 2, flags: ['readonly'], acl: ['keyspace', 'read', 'slow'], keys: { first: 1, last: 1, step: 1 },
     keySpecs: [rangeSpec(['RO', 'access'], 1)], tips: ['nondeterministic_output'],
     group: 'generic', since: '2.6.0', summary: 'The serialized form of the value at a key (RDB payload, version and CRC-64)',
     complexity: 'O(1) to find the key, O(N*M) to serialize it (N elements of average size M)',
     args: [{ name: 'key', type: 'key', keySpecIndex: 0 }], handler: dump },
-  { name: 'restore', arity: -4, flags: ['write', 'denyoom'], acl: ['keyspace', 'write', 'slow', 'dangerous'],
-    keys: { first: 1, last: 1, step: 1 }, keySpecs: [rangeSpec(['OW', 'update'], 1)],
-    group: 'generic', since: '2.6.0', summary: 'Creates a key from a serialized value produced by DUMP',
-    complexity: 'O(1) to create the key, O(N*M) to rebuild the value (O(N*M*log(N)) for sorted sets)',
-    history: [['3.0.0', 'REPLACE option.'], ['5.0.0', 'ABSTTL option.'], ['5.0.0', 'IDLETIME and FREQ options.']],
-    args: [
-      { name: 'key', type: 'key', keySpecIndex: 0 },
-      { name: 'ttl', type: 'integer' },
-      { name: 'serialized-value', type: 'string' },
-      { name: 'replace', type: 'pure-token', token: 'REPLACE', since: '3.0.0', flags: ['optional'] },
-      { name: 'absttl', type: 'pure-token', token: 'ABSTTL', since: '5.0.0', flags: ['optional'] },
-      { name: 'seconds', type: 'integer', token: 'IDLETIME', since: '5.0.0', flags: ['optional'] },
-      { name: 'frequency', type: 'integer', token: 'FREQ', since: '5.0.0', flags: ['optional'] },
-    ],
-    handler: restore },
+  RESTORE_SPEC,
+  // RESTORE as a migrating cluster node sends it (the `asking` flag: allowed on an importing slot).
+  {
+    ...RESTORE_SPEC, name: 'restore-asking', flags: ['write', 'denyoom', 'asking'], group: 'server', since: '3.0.0',
+    summary: 'RESTORE as a node migrating keys sends it', docFlags: ['syscmd'],
+  },
 ];
+
+
