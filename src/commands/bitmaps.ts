@@ -403,6 +403,21 @@ const RW_ACCESS_UPDATE = [keySpec(['RW', 'access', 'update'])];
 const RO_ACCESS = [keySpec(['RO', 'access'])];
 const KEY1 = { first: 1, last: 1, step: 1 } as const;
 
+/**
+ * Redis's bitfieldGetKeys: read-only (RO access) when every operation is a GET, OVERFLOW
+ * between them allowed; otherwise, a syntax error included, RW access update.
+ */
+function bitfieldKeyFlags(argv: readonly string[]): Array<{ pos: number; flags: readonly string[] }> {
+  for (let i = 2; i < argv.length; i++) {
+    const rem = argv.length - i - 1;
+    const a = argv[i]!.toLowerCase();
+    if (a === 'get' && rem >= 2) i += 2;
+    else if (a === 'overflow' && rem >= 1) i += 1;
+    else return [{ pos: 1, flags: ['RW', 'access', 'update'] }];
+  }
+  return [{ pos: 1, flags: ['RO', 'access'] }];
+}
+
 export const BITMAP_COMMANDS: readonly CommandSpec[] = [
   { name: 'setbit', arity: 4, flags: ['write', 'denyoom'], acl: ['write', 'bitmap', 'slow'], keys: KEY1, keySpecs: RW_ACCESS_UPDATE,
     group: 'bitmap', since: '2.2.0', summary: 'Sets or clears one bit of the string at a key and returns its previous value',
@@ -421,6 +436,7 @@ export const BITMAP_COMMANDS: readonly CommandSpec[] = [
     complexity: 'O(N)', handler: bitopCommand },
   { name: 'bitfield', arity: -2, flags: ['write', 'denyoom'], acl: ['write', 'bitmap', 'slow'], keys: KEY1,
     keySpecs: [keySpec(['RW', 'access', 'update', 'variable_flags'], 1, 0, 'This command allows both access and modification of the key')],
+    getKeysAndFlags: bitfieldKeyFlags,
     group: 'bitmap', since: '3.2.0', summary: 'Reads, writes and increments integer fields of any width inside a string',
     complexity: 'O(1) for each subcommand specified', handler: (c, a) => bitfieldGeneric(c, a, false) },
   { name: 'bitfield_ro', arity: -2, flags: ['readonly', 'fast'], acl: ['read', 'bitmap', 'fast'], keys: KEY1, keySpecs: RO_ACCESS,

@@ -219,9 +219,12 @@ function sortGeneric(c: CommandContext, argv: string[], readonly: boolean): Repl
   return outputLen;
 }
 
-/** sortGetKeys: the sorted key, plus the STORE target (the last STORE wins), skipping option operands. */
-export function sortKeys(argv: readonly string[]): number[] {
-  const out = [1];
+/**
+ * sortGetKeys: the sorted key (read), plus the STORE target (written; the last STORE wins),
+ * skipping option operands.
+ */
+function sortKeyFlags(argv: readonly string[]): Array<{ pos: number; flags: readonly string[] }> {
+  const out: Array<{ pos: number; flags: readonly string[] }> = [{ pos: 1, flags: ['RO', 'access'] }];
   let store = -1;
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i]!.toLowerCase();
@@ -229,11 +232,15 @@ export function sortKeys(argv: readonly string[]): number[] {
     else if (a === 'get' || a === 'by') i += 1;
     else if (a === 'store' && i + 1 < argv.length) store = i + 1; // Redis does not skip the operand
   }
-  if (store > 0) out.push(store);
+  if (store > 0) out.push({ pos: store, flags: ['OW', 'update'] });
   return out;
 }
 
+export function sortKeys(argv: readonly string[]): number[] {
+  return sortKeyFlags(argv).map((k) => k.pos);
+}
+
 export const SORT_COMMANDS: readonly CommandSpec[] = [
-  { ...SORT_META['sort']!, handler: (c, argv) => sortGeneric(c, argv, false), getKeys: sortKeys },
+  { ...SORT_META['sort']!, handler: (c, argv) => sortGeneric(c, argv, false), getKeys: sortKeys, getKeysAndFlags: sortKeyFlags },
   { ...SORT_META['sort_ro']!, handler: (c, argv) => sortGeneric(c, argv, true), getKeys: (argv) => (argv.length > 1 ? [1] : []) },
 ];

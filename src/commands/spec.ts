@@ -59,6 +59,12 @@ export interface CommandSpec<C extends CommandContext = CommandContext> {
   readonly keySpecs?: readonly KeySpec[];
   /** Key positions for commands whose keys move (movablekeys), e.g. ZUNIONSTORE, EVAL. */
   readonly getKeys?: (argv: readonly string[]) => number[];
+  /**
+   * Keys with the flags of this call, for rows whose flags depend on the arguments (a
+   * `variable_flags` or `incomplete` key spec: SET with or without GET, a read-only BITFIELD,
+   * SORT's STORE), as Redis's getkeys procedure gives them to COMMAND GETKEYSANDFLAGS and ACL.
+   */
+  readonly getKeysAndFlags?: (argv: readonly string[]) => Array<{ pos: number; flags: readonly string[] }>;
   readonly group: string;
   readonly since: string;
   readonly summary: string;

@@ -422,11 +422,20 @@ const RO_ACCESS = [keySpec(['RO', 'access'])];
 const OW_UPDATE = [keySpec(['OW', 'update'])];
 const KEY1 = { first: 1, last: 1, step: 1 } as const;
 
+/** Redis's setGetKeys: the key is read too only with GET (RW access update), else OW update. */
+function setKeyFlags(argv: readonly string[]): Array<{ pos: number; flags: readonly string[] }> {
+  for (let i = 3; i < argv.length; i++) {
+    if (argv[i]!.length === 3 && argv[i]!.toLowerCase() === 'get') return [{ pos: 1, flags: ['RW', 'access', 'update'] }];
+  }
+  return [{ pos: 1, flags: ['OW', 'update'] }];
+}
+
 export const STRING_COMMANDS: readonly CommandSpec[] = [
   { name: 'get', arity: 2, flags: ['readonly', 'fast'], acl: ['read', 'string', 'fast'], keys: KEY1, keySpecs: RO_ACCESS,
     group: 'string', since: '1.0.0', summary: 'Returns the string stored at a key', complexity: 'O(1)', handler: getCommand },
   { name: 'set', arity: -3, flags: ['write', 'denyoom'], acl: ['write', 'string', 'slow'], keys: KEY1,
     keySpecs: [keySpec(['RW', 'access', 'update', 'variable_flags'], 1, 0, 'RW and ACCESS due to the optional `GET` argument')],
+    getKeysAndFlags: setKeyFlags,
     group: 'string', since: '1.0.0', summary: 'Stores a string at a key, with optional conditions and time to live',
     complexity: 'O(1)',
     history: [['2.6.12', 'Added the `EX`, `PX`, `NX` and `XX` options.'], ['6.0.0', 'Added the `KEEPTTL` option.'],

@@ -250,14 +250,9 @@ export class Acl {
 
 /**
  * The keys of a command with the permissions each needs (Redis's ACLSelectorCheckKey: read for
- * an access, write for an insert, delete or update), from the key specs, with the per-call flags
- * of SET, BITFIELD and SORT that Redis's getkeys procedures give.
+ * an access, write for an insert, delete or update), from the flags of this call.
  */
 export function aclKeys(cmd: Command<Client>, argv: readonly string[]): AclKeyRef[] {
-  const name = cmd.parent === undefined ? cmd.name : '';
-  if (name === 'set') return [{ pos: 1, perms: setHasGet(argv) ? PERM_READ | PERM_WRITE : PERM_WRITE }];
-  if (name === 'bitfield') return [{ pos: 1, perms: bitfieldReadOnly(argv) ? PERM_READ : PERM_READ | PERM_WRITE }];
-  if (name === 'sort' || name === 'sort_ro') return sortKeys(argv);
   const refs = commandKeys(cmd.spec, argv);
   if (refs === null) return [];
   return refs.map((r) => ({ pos: r.pos, perms: permsOf(r.flags) }));
@@ -270,38 +265,6 @@ function permsOf(flags: readonly string[]): number {
     else if (f === 'insert' || f === 'delete' || f === 'update') p |= PERM_WRITE;
   }
   return p;
-}
-
-function setHasGet(argv: readonly string[]): boolean {
-  for (let i = 3; i < argv.length; i++) if (argv[i]!.toLowerCase() === 'get') return true;
-  return false;
-}
-
-/** Redis's bitfieldGetKeys: read-only when every operation is a GET (with OVERFLOW between). */
-function bitfieldReadOnly(argv: readonly string[]): boolean {
-  for (let i = 2; i < argv.length; i++) {
-    const rem = argv.length - i - 1;
-    const a = argv[i]!.toLowerCase();
-    if (a === 'get' && rem >= 2) i += 2;
-    else if ((a === 'set' || a === 'incrby') && rem >= 3) return false;
-    else if (a === 'overflow' && rem >= 1) i += 1;
-    else return false;
-  }
-  return true;
-}
-
-/** Redis's sortGetKeys: the sorted key (read) and the last STORE destination (write). */
-function sortKeys(argv: readonly string[]): AclKeyRef[] {
-  const out: AclKeyRef[] = [{ pos: 1, perms: PERM_READ }];
-  let store = -1;
-  for (let i = 2; i < argv.length; i++) {
-    const a = argv[i]!.toLowerCase();
-    if (a === 'limit') i += 2;
-    else if (a === 'get' || a === 'by') i += 1;
-    else if (a === 'store' && i + 1 < argv.length) store = i + 1;
-  }
-  if (store >= 0) out.push({ pos: store, perms: PERM_WRITE });
-  return out;
 }
 
 /** The channels a command publishes or subscribes to (Redis's getChannelsFromCommand). */

@@ -248,20 +248,20 @@ export function commandHasKeys(spec: AnySpec): boolean {
 }
 
 /**
- * Keys of `argv` for COMMAND GETKEYS(ANDFLAGS): key specs first (unless a spec has variable flags
- * and the row has its own getKeys), then the row's getKeys. Null = invalid arguments.
+ * Keys of `argv` with their flags, for COMMAND GETKEYS(ANDFLAGS) and ACL key checks (Redis's
+ * getKeysFromCommandWithSpecs): the key specs, unless one has variable flags (then the row's
+ * per-call getKeysAndFlags, as Redis calls its getkeys procedure) or they do not fit argv (an
+ * incomplete spec: getKeysAndFlags, else getKeys with the specs' flags). Null = invalid arguments.
  */
 export function commandKeys(spec: AnySpec, argv: readonly string[]): KeyRef[] | null {
   const specs = keySpecsOf(spec);
   const hasKeySpec = specs.some((ks) => !ks.flags.includes('not_key'));
   const hasVarFlags = specs.some((ks) => ks.flags.includes('variable_flags'));
-  if (hasKeySpec && (!hasVarFlags || spec.getKeys === undefined)) {
+  if (hasKeySpec && !hasVarFlags) {
     const r = keysFromSpecs(specs, argv);
-    // Redis resolves variable flags per call (SET without GET is OW+update); Garrison reports the
-    // spec's flags, without the variable_flags marker that Redis never returns here.
-    if (r !== null && hasVarFlags) return r.map((k) => ({ pos: k.pos, flags: k.flags.filter((f) => f !== 'variable_flags') }));
-    if (r !== null || spec.getKeys === undefined) return r;
+    if (r !== null || (spec.getKeys === undefined && spec.getKeysAndFlags === undefined)) return r;
   }
+  if (spec.getKeysAndFlags !== undefined) return spec.getKeysAndFlags(argv);
   if (spec.getKeys !== undefined) {
     const union = [...new Set(specs.flatMap((ks) => ks.flags))].filter((f) => f !== 'variable_flags');
     return spec.getKeys(argv).map((pos) => ({ pos, flags: union }));
