@@ -71,8 +71,16 @@ export function buildServer(opts: BuildOptions): Server {
   opts.config.onApply(['port'], () => rebindTcp(server, 'port', modes));
   opts.config.onApply(['bind'], () => rebindTcp(server, 'bind', modes));
   refuseTlsOnConfigSet(opts.config, (line) => logger.warning(line));
+  // maxmemory is accepted (config files set it) but nothing enforces it yet: say so where an
+  // operator looks, at start and on every CONFIG SET that sets a limit.
+  opts.config.watch('maxmemory', (v) => {
+    if (Number(v) !== 0) logger.warning(MAXMEMORY_NOT_ENFORCED(String(v)));
+  });
   return server;
 }
+
+const MAXMEMORY_NOT_ENFORCED = (bytes: string): string =>
+  `maxmemory is set to ${bytes} bytes, but Garrison does not enforce it yet: no key is evicted and no write is refused (maxmemory-policy has no effect).`;
 
 /**
  * A sentinel node (redis-server --sentinel): a Server with the sentinel's command table (SENTINEL,

@@ -109,6 +109,18 @@ test('CONFIG SET refuses to turn TLS on (Garrison has none) and keeps the old va
   });
 });
 
+test('a maxmemory limit logs that Garrison does not enforce it (at start and on CONFIG SET); 0 logs nothing', async () => {
+  await withServer({ config: { maxmemory: '1mb' } }, async (s, c) => {
+    const logs: string[] = [];
+    s.server.logger.sink = { write: (l) => { logs.push(l); } };
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'maxmemory', '0'), { status: 'OK' });
+    assert.deepEqual(logs, []);
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'maxmemory', '2mb'), { status: 'OK' });
+    assert.equal(logs.length, 1);
+    assert.match(logs[0]!, / # maxmemory is set to 2097152 bytes, but Garrison does not enforce it yet: no key is evicted and no write is refused/);
+  });
+});
+
 test('CONFIG SET repl-backlog-size below 16 KB stores 16 KB, as Redis resizes it; activedefrag yes is refused', async () => {
   await withServer({}, async (_s, c) => {
     assert.deepEqual(await c.call('CONFIG', 'SET', 'repl-backlog-size', '1k'), { status: 'OK' });
