@@ -190,3 +190,18 @@ test('tracking-table-max-keys evicts keys and invalidates them', async () => {
     }
   });
 });
+
+test('two given prefixes overlapping after the first: the error, then +OK, tracking on (Redis 7.0.15)', async () => {
+  await withServer({}, async (s, b) => {
+    const a = await Raw.open(s.address.port);
+    try {
+      const text = "-ERR Prefix 'b' overlaps with another provided prefix 'bc'. Prefixes for a single client must not overlap.\r\n";
+      assert.equal(await a.send('+OK\r\n', 'CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'a', 'PREFIX', 'b', 'PREFIX', 'bc'), `${text}+OK\r\n`);
+      await a.send('\r\n', 'CLIENT', 'TRACKINGINFO');
+      assert.match(String(await b.call('INFO', 'stats')), /tracking_total_prefixes:3\r\n/);
+      assert.match(String(await b.call('INFO', 'errorstats')), /errorstat_ERR:count=1\r\n/);
+    } finally {
+      a.close();
+    }
+  });
+});
