@@ -96,6 +96,8 @@ export interface CommandContext {
   signalDbReplaced?(emptied: Database, replacedWith: Database | null): void;
   /** Clients blocked on keys `db` now holds are served after the command (SWAPDB). */
   scanDatabaseForReadyKeys?(db: Database): void;
+  /** FLUSHDB / FLUSHALL emptied data, once per command (Redis's trackingInvalidateKeysOnFlush). */
+  signalFlushed?(): void;
   /** A configuration value as CONFIG GET prints it, or undefined when the parameter is unknown. */
   configValue?(name: string): string | undefined;
   /** Uniform random float in [0, 1) from the node's Random port (RANDOMKEY). */

@@ -37,6 +37,7 @@ function flushOne(c: CommandContext, db: Database): number {
 function flushdb(c: CommandContext, argv: string[]): Reply {
   if (!flushArgsOk(argv)) return ERR_SYNTAX;
   const removed = flushOne(c, c.db);
+  c.signalFlushed?.();
   c.ks.dirty += removed;
   // Propagated even when nothing was removed, so that replicas and the AOF flush too.
   c.forcePropagation();
@@ -47,6 +48,7 @@ function flushall(c: CommandContext, argv: string[]): Reply {
   if (!flushArgsOk(argv)) return ERR_SYNTAX;
   let removed = 0;
   for (const db of c.ks.dbs) removed += flushOne(c, db);
+  c.signalFlushed?.();
   c.ks.dirty += removed;
   // With save points, FLUSHALL saves the empty dataset (so the changes since the last save are 0).
   c.ks.onFlushAll?.();

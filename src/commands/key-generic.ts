@@ -62,10 +62,11 @@ function renameGeneric(c: CommandContext, argv: string[], nx: boolean): Reply {
   if (v === undefined) return ERR_NO_SUCH_KEY;
   if (src === dst) return nx ? 0 : OK;
   const when = ks.getExpireExact(db, src);
-  if (ks.lookupWrite(db, dst) !== undefined) {
-    if (nx) return 0;
-    ks.deleteKey(db, dst);
-  }
+  if (nx && ks.lookupWrite(db, dst) !== undefined) return 0;
+  // Redis signals the source, then the destination (the order of client-side caching
+  // invalidations); the writes below signal the destination first, then the source again.
+  ks.hooks.onKeyModified(db, src);
+  if (ks.lookupWrite(db, dst) !== undefined) ks.deleteKey(db, dst);
   ks.setKey(db, dst, v);
   ks.carryStringEncoding(db, src, db, dst);
   if (when !== -1) ks.setExpire(db, dst, when);

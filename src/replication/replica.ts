@@ -371,6 +371,7 @@ export class ReplicaLink {
       this.server.signalDbReplaced(db, null);
       db.clear();
     }
+    this.server.tracking.invalidateOnFlush();
     this.log.notice('MASTER <-> REPLICA sync: Loading DB in memory');
     const loader = this.loader;
     if (loader === null) {

@@ -13,6 +13,7 @@ import type { Reply } from '../protocol/reply.js';
 import type { BlockState } from './blocking.js';
 import type { Connection } from '../runtime/ports.js';
 import type { Server } from './server.js';
+import type { ClientTracking } from './tracking.js';
 
 export type ClientClass = 'normal' | 'replica' | 'pubsub';
 /**
@@ -61,6 +62,8 @@ export class Client implements CommandContext {
   /** SSUBSCRIBE channels (counted apart from channels and patterns in confirmations). */
   shardSubscriptions: Set<string> | null = null;
   isMonitor = false;
+  /** CLIENT TRACKING state; null while tracking is off (see tracking.ts). */
+  tracking: ClientTracking | null = null;
   /** CLIENT NO-EVICT */
   noEvict = false;
   /** Soft output-buffer limit: when the limit was first exceeded (0 = not exceeded). */
@@ -173,6 +176,10 @@ export class Client implements CommandContext {
 
   signalDbReplaced(emptied: Database, replacedWith: Database | null): void {
     this.server.signalDbReplaced(emptied, replacedWith);
+  }
+
+  signalFlushed(): void {
+    this.server.tracking.invalidateOnFlush();
   }
 
   scanDatabaseForReadyKeys(db: Database): void {

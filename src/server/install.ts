@@ -27,6 +27,7 @@ export function installServerModules(server: Server): void {
   counters.blockedClients = () => server.blocking.clients.size;
   counters.clientsInTimeoutTable = () => [...server.blocking.clients].filter((c) => c.blocked !== null && c.blocked.timeoutAtMs !== 0).length;
   counters.pubsubPatterns = () => server.pubsub.patterns.size;
+  counters.trackingClients = () => server.tracking.clients;
   counters.pubsubShardChannels = () => server.pubsub.shardChannels.size;
   installMonitor(server);
 }

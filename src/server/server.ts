@@ -33,6 +33,7 @@ import type { LatencyMonitor } from './latency.js';
 import type { SlowLog } from './slowlog.js';
 import { PubSub } from './pubsub.js';
 import { ServerStats } from './stats.js';
+import { Tracking } from './tracking.js';
 
 /** Commands that run immediately even inside MULTI (everything else is queued). */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -92,6 +93,8 @@ export class Server {
   private queryBufferLimit = 0;
   /** The client whose input is being processed, its replies going to `writer` (null on the tick and timers). */
   current: Client | null = null;
+  /** Client-side caching (CLIENT TRACKING): the key table, BCAST prefixes, invalidations. */
+  readonly tracking: Tracking = new Tracking(this);
   /** WATCH index: "dbId\0key" -> watching clients. */
   readonly watchedKeys = new Map<string, Set<Client>>();
   /** Clients waiting in blocking commands (BLPOP...), and the keys they wait on. */
@@ -156,7 +159,10 @@ export class Server {
     this.runId = opts.env.random.bytes(20).toString('hex');
     this.ks = new Keyspace(this.config.int('databases'), {
       onExpired: (db, key) => this.propagate(db.id, ['DEL', key]),
-      onKeyModified: (db, key) => this.touchWatchedKey(db, key),
+      onKeyModified: (db, key) => {
+        this.touchWatchedKey(db, key);
+        if (this.tracking.watching) this.tracking.invalidateKey(key, true);
+      },
       notify: (type, event, db, key) => this.notifier(type, event, db, key),
       // A paused master keeps its dataset still (Redis 7.0's checkClientPauseTimeoutAndReturnIfPaused
       // in expireIfNeeded and activeExpireCycle): expired keys read as missing, nothing is deleted.
@@ -286,6 +292,7 @@ export class Server {
     this.monitors.delete(client);
     this.blocking.remove(client);
     this.resumeQueue.delete(client);
+    if (client.tracking !== null) this.tracking.disable(client);
     for (const fn of this.clientFreeHandlers) fn(client);
     client.parser.clear();
     if (closeSocket) client.conn.destroy();
@@ -351,6 +358,8 @@ export class Server {
         }
         this.chainRan = false;
         this.processCommand(client, r);
+        // Client-side caching: invalidations held for this client's reply, CLIENT CACHING's reach.
+        if (this.tracking.clients !== 0 || this.tracking.pending !== null) this.tracking.afterCommand(client, r);
         // Nothing ran (refused, queued in MULTI, postponed): the next command reads its own start.
         if (!this.chainRan) this.chainUs = -1;
         if (client.afterCommand !== null) client.afterCommand();
@@ -459,6 +468,8 @@ export class Server {
     if (client.resp === 2 && client.subscriptionCount() > 0 && !PUBSUB_ALLOWED.has(cmd.name)) {
       return this.reject(client, error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`), cmd);
     }
+    // Keep the tracking table within tracking-table-max-keys (Redis's trackingLimitUsedSlots).
+    if (this.tracking.clients !== 0) this.tracking.limitUsedSlots();
     if ((this.pauseUntilMs !== 0 || this.failoverPause) && this.mustPostpone(client, cmd)) {
       this.postponed.set(client, argv);
       return;
@@ -586,6 +597,8 @@ export class Server {
       cmd.usec += us;
       this.stats.totalCommandsProcessed++;
     }
+    // Client-side caching: the keys a readonly command read are remembered for a tracking client.
+    if (cmd.isReadonly && this.tracking.clients !== 0) this.tracking.rememberKeys(client, cmd, argv);
     if (reply !== undefined && isError(reply)) {
       cmd.failedCalls++;
       this.stats.countError(reply.s);
@@ -830,6 +843,18 @@ export class Server {
     }
   }
 
+  /** Makes sure the turn's write pass runs (work for it was queued without output yet). */
+  scheduleWrites(): void {
+    if (this.writesScheduled) return;
+    this.writesScheduled = true;
+    this.env.scheduler.soon(this.flushPendingWrites);
+  }
+
+  /** True while a command runs (Redis's CLIENT_EXECUTING_COMMAND of the current client). */
+  isExecuting(): boolean {
+    return this.callDepth !== 0;
+  }
+
   /** Clients with queued output, in the order they got it. */
   private readonly pendingWrites: Client[] = [];
   private writesScheduled = false;
@@ -840,6 +865,8 @@ export class Server {
     // Redis's beforeSleep starts with the fast expiry cycle; it runs only after a cycle that hit
     // its time limit, and its DELs then go out with this pass's replication stream.
     if (this.activeExpire.timelimitExit) this.activeExpire.fast(this.config.int('active-expire-effort'));
+    // BCAST invalidations collected this turn go out with it (Redis's beforeSleep sends them).
+    if (this.tracking.bcastPending) this.tracking.broadcast();
     const list = this.pendingWrites;
     if (list.length === 0) return;
     this.runReplyBarriers();

@@ -41,6 +41,7 @@ export function debugLoadAof(c: Client): Reply {
     server.signalDbReplaced(db, null);
     db.clear();
   }
+  server.tracking.invalidateOnFlush();
   const manifestErr = aof.reloadManifest();
   if (manifestErr !== null) {
     for (const l of manifestErr) server.logger.warning(l);

@@ -121,6 +121,7 @@ function reset(c: Client): Reply {
   c.name = '';
   c.noEvict = false;
   c.replyMode = 'on';
+  if (c.tracking !== null) server.tracking.disable(c);
   for (const h of server.clientResetHandlers) h(c);
   return RESET_REPLY;
 }

@@ -1,6 +1,6 @@
 /**
  * CLIENT and its subcommands, as Redis 7.0's clientCommand: ID INFO LIST KILL SETNAME GETNAME
- * PAUSE UNPAUSE REPLY NO-EVICT GETREDIR TRACKINGINFO HELP.
+ * PAUSE UNPAUSE REPLY NO-EVICT TRACKING CACHING GETREDIR TRACKINGINFO HELP.
  *
  * CLIENT LIST / INFO print Redis 7.0.15's line (id addr laddr fd name age idle flags db sub psub
  * ssub multi qbuf qbuf-free argv-mem multi-mem rbs rbp obl oll omem tot-mem events cmd user redir
@@ -9,9 +9,8 @@
  * queue and the bytes queued on the socket — and Redis's fixed reply buffer (rbs/rbp, obl, oll)
  * does not exist here (0).
  *
- * Not registered (they would need a subsystem Garrison does not have yet): TRACKING and CACHING
- * (client-side caching). GETREDIR and TRACKINGINFO answer for a client without tracking, which is
- * every client while TRACKING does not exist.
+ * TRACKING, CACHING, GETREDIR and TRACKINGINFO parse and report what server/tracking.ts keeps
+ * (Redis's clientCommand checks and texts, in its order).
  */
 import type { AclUser } from '../acl/user.js';
 import type { CommandSpec } from '../../commands/spec.js';
@@ -69,7 +68,12 @@ export function clientFlags(server: Server, c: Client): string {
   if (c.subscriptionCount() > 0 || has('P')) f += 'P';
   if (c.multi !== null) f += 'x';
   if (server.isPostponed(c) || c.blocked !== null || has('b')) f += 'b';
-  for (const l of 'tRB') if (has(l)) f += l;
+  const t = c.tracking;
+  if (t !== null) {
+    f += 't';
+    if (t.brokenRedir) f += 'R';
+    if (t.bcast) f += 'B';
+  }
   if (c.watchDirty) f += 'd';
   if (c.closeAfterReply) f += 'c';
   for (const l of 'uA') if (has(l)) f += l;
@@ -103,7 +107,7 @@ export function clientInfoString(server: Server, c: Client, nowMs: number, curre
     ` flags=${clientFlags(server, c)} db=${c.db.id} sub=${subs} psub=${psubs} ssub=${ssubs}` +
     ` multi=${c.multi === null ? -1 : c.multi.queue.length} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem}` +
     ` multi-mem=${multiMem} rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + argvMem + multiMem + omem}` +
-    ` events=r${omem > 0 ? 'w' : ''} cmd=${c.lastCommand} user=${c.user?.name ?? '(superuser)'} redir=-1 resp=${c.resp}`;
+    ` events=r${omem > 0 ? 'w' : ''} cmd=${c.lastCommand} user=${c.user?.name ?? '(superuser)'} redir=${c.tracking === null ? -1 : c.tracking.redirect} resp=${c.resp}`;
 }
 
 /** Redis's addReplySubcommandSyntaxError. */
@@ -275,9 +279,100 @@ function clientNoEvict(c: Client, argv: string[]): Reply {
   return OK;
 }
 
-/** CLIENT TRACKINGINFO of a client without tracking (no client can enable it yet). */
-function clientTrackingInfo(): Reply {
-  return map(['flags', set(['off']), 'redirect', -1, 'prefixes', []]);
+/** CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p]... [BCAST] [OPTIN] [OPTOUT] [NOLOOP] */
+function clientTracking(c: Client, argv: string[]): Reply {
+  const server = c.server;
+  let redir = 0;
+  const opts = { bcast: false, optin: false, optout: false, noloop: false };
+  const prefixes: string[] = [];
+  for (let j = 3; j < argv.length; j++) {
+    const moreArgs = argv.length - 1 - j;
+    const opt = argv[j]!.toLowerCase();
+    if (opt === 'redirect' && moreArgs > 0) {
+      j++;
+      if (redir !== 0) return error('ERR A client can only redirect to a single other client');
+      const id = parseInt64(argv[j]!);
+      if (id === null) return error('ERR value is not an integer or out of range');
+      // The client must exist now, even though it may go away later.
+      if (typeof id !== 'number' || !server.clients.has(id)) return error('ERR The client ID you want redirect to does not exist');
+      redir = id;
+    } else if (opt === 'bcast') {
+      opts.bcast = true;
+    } else if (opt === 'optin') {
+      opts.optin = true;
+    } else if (opt === 'optout') {
+      opts.optout = true;
+    } else if (opt === 'noloop') {
+      opts.noloop = true;
+    } else if (opt === 'prefix' && moreArgs > 0) {
+      j++;
+      prefixes.push(argv[j]!);
+    } else {
+      return ERR_SYNTAX;
+    }
+  }
+  const mode = argv[2]!.toLowerCase();
+  if (mode === 'on') {
+    if (!opts.bcast && prefixes.length > 0) return error('ERR PREFIX option requires BCAST mode to be enabled');
+    const t = c.tracking;
+    if (t !== null && t.bcast !== opts.bcast) {
+      return error("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.");
+    }
+    if (opts.bcast && (opts.optin || opts.optout)) return error('ERR OPTIN and OPTOUT are not compatible with BCAST');
+    if (opts.optin && opts.optout) return error("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    if (t !== null && ((opts.optin && t.optout) || (opts.optout && t.optin))) {
+      return error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.");
+    }
+    const collision = opts.bcast ? server.tracking.prefixCollision(c, prefixes) : null;
+    if (collision !== null && collision.refused) return error(collision.text);
+    server.tracking.enable(c, redir, opts, prefixes);
+    if (collision !== null) {
+      // 7.0.15 answers the error and then +OK (two replies to one command), tracking enabled.
+      server.stats.countError(collision.text);
+      return { t: 'raw', bytes: Buffer.from(`-${collision.text}\r\n+OK\r\n`, 'latin1') };
+    }
+  } else if (mode === 'off') {
+    server.tracking.disable(c);
+  } else {
+    return ERR_SYNTAX;
+  }
+  return OK;
+}
+
+/** CLIENT CACHING YES|NO: whether the next command's keys are tracked (OPTIN / OPTOUT modes). */
+function clientCaching(c: Client, argv: string[]): Reply {
+  const t = c.tracking;
+  if (t === null) return error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled');
+  const opt = argv[2]!.toLowerCase();
+  if (opt === 'yes') {
+    if (!t.optin) return error('ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.');
+  } else if (opt === 'no') {
+    if (!t.optout) return error('ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.');
+  } else {
+    return ERR_SYNTAX;
+  }
+  t.caching = true;
+  return OK;
+}
+
+/** CLIENT TRACKINGINFO: flags (a set), redirect and prefixes, as Redis orders them. */
+function clientTrackingInfo(c: Client): Reply {
+  const t = c.tracking;
+  if (t === null) return map(['flags', set(['off']), 'redirect', -1, 'prefixes', []]);
+  const flags: string[] = ['on'];
+  if (t.bcast) flags.push('bcast');
+  if (t.optin) {
+    flags.push('optin');
+    if (t.caching) flags.push('caching-yes');
+  }
+  if (t.optout) {
+    flags.push('optout');
+    if (t.caching) flags.push('caching-no');
+  }
+  if (t.noloop) flags.push('noloop');
+  if (t.brokenRedir) flags.push('broken_redirect');
+  const prefixes = [...t.prefixes].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return map(['flags', set(flags), 'redirect', t.redirect, 'prefixes', prefixes]);
 }
 
 const HELP_LINES = [
@@ -350,9 +445,17 @@ export const CLIENT_COMMANDS: readonly Spec[] = [
     summary: 'A container for client connection commands', complexity: 'Depends on subcommand.',
     subcommands: [
       {
+        name: 'caching', arity: 3, flags: PLAIN, acl: ['slow', 'connection'], ...CONN, since: '6.0.0',
+        summary: 'Instruct the server about tracking or not keys in the next request', complexity: 'O(1)',
+        args: [{ name: 'mode', type: 'oneof', args: [
+          { name: 'yes', type: 'pure-token', token: 'YES' }, { name: 'no', type: 'pure-token', token: 'NO' },
+        ] }],
+        handler: clientCaching,
+      },
+      {
         name: 'getredir', arity: 2, flags: PLAIN, acl: ['slow', 'connection'], ...CONN, since: '6.0.0',
         summary: 'Get tracking notifications redirection client ID if any', complexity: 'O(1)',
-        handler: () => -1,
+        handler: (c) => (c.tracking === null ? -1 : c.tracking.redirect),
       },
       {
         name: 'getname', arity: 2, flags: PLAIN, acl: ['slow', 'connection'], ...CONN, since: '2.6.9',
@@ -403,6 +506,23 @@ export const CLIENT_COMMANDS: readonly Spec[] = [
         name: 'unblock', arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'], acl: ['admin', 'slow', 'dangerous', 'connection'], ...CONN, since: '5.0.0',
         summary: 'Unblock a client blocked in a blocking command from another connection', complexity: 'O(log N) where N is the number of client connections',
         handler: clientUnblock,
+      },
+      {
+        name: 'tracking', arity: -3, flags: PLAIN, acl: ['slow', 'connection'], ...CONN, since: '6.0.0',
+        summary: 'Enable or disable server assisted client side caching support',
+        complexity: 'O(1). Some options may introduce additional complexity.',
+        args: [
+          { name: 'status', type: 'oneof', args: [
+            { name: 'on', type: 'pure-token', token: 'ON' }, { name: 'off', type: 'pure-token', token: 'OFF' },
+          ] },
+          { name: 'client-id', type: 'integer', token: 'REDIRECT', flags: ['optional'] },
+          { name: 'prefix', type: 'string', token: 'PREFIX', flags: ['optional', 'multiple', 'multiple_token'] },
+          { name: 'bcast', type: 'pure-token', token: 'BCAST', flags: ['optional'] },
+          { name: 'optin', type: 'pure-token', token: 'OPTIN', flags: ['optional'] },
+          { name: 'optout', type: 'pure-token', token: 'OPTOUT', flags: ['optional'] },
+          { name: 'noloop', type: 'pure-token', token: 'NOLOOP', flags: ['optional'] },
+        ],
+        handler: clientTracking,
       },
       {
         name: 'trackinginfo', arity: 2, flags: PLAIN, acl: ['slow', 'connection'], ...CONN, since: '6.2.0',

@@ -45,6 +45,7 @@ export function debugReload(c: Client, argv: readonly string[]): Reply {
       server.signalDbReplaced(db, null);
       db.clear();
     }
+    server.tracking.invalidateOnFlush();
   }
   try {
     p.loadNow(image, merge);

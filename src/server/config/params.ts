@@ -448,7 +448,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   umem('stream-node-max-bytes', 4096, 0n, LONG_MAX, MUT),
   umem('zset-max-listpack-value', 64, 0n, LONG_MAX, MUT, { aliases: ['zset-max-ziplist-value'] }),
   umem('hll-sparse-max-bytes', 3000, 0n, LONG_MAX, MUT),
-  uint('tracking-table-max-keys', 1000000, 0n, LONG_MAX, MUT, inert),
+  uint('tracking-table-max-keys', 1000000, 0n, LONG_MAX, MUT),
   umem('client-query-buffer-limit', 1024 * 1024 * 1024, 1024n * 1024n, LONG_MAX, MUT),
   { name: 'maxmemory-clients', type: { kind: 'memory', min: -100n, max: LLONG_MAX, percent: true }, default: '0', mutable: MUT, inert: true },
   // time_t / off_t
