@@ -13,7 +13,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RespClient } from '../helpers/resp-client.js';
+import { encodeCommand, RespClient } from '../helpers/resp-client.js';
 import { requireBinaries } from './helpers/redis-process.js';
 import { escapeBytes } from './helpers/script.js';
 import { sideBySide } from './helpers/side-by-side.js';
@@ -49,7 +49,7 @@ async function play(port: number, steps: readonly Step[]): Promise<string[]> {
         c = await RespClient.connect(port);
         conns.set(name, c);
       }
-      c.writeRaw(encode(argv));
+      c.writeRaw(encodeCommand(argv));
       const r = await c.readWithin(3000);
       out.push(`${name}: ${argv.join(' ')} -> ${typeof r === 'string' ? `(${r})` : escapeBytes(Buffer.from(normalise(r.raw.toString('latin1')), 'latin1'))}`);
     }
@@ -64,15 +64,6 @@ async function play(port: number, steps: readonly Step[]): Promise<string[]> {
     for (const c of conns.values()) c.close();
   }
   return out;
-}
-
-function encode(argv: readonly string[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
-  for (const a of argv) {
-    const b = Buffer.from(a, 'latin1');
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
 }
 
 const HASH = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
