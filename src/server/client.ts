@@ -64,6 +64,11 @@ export class Client implements CommandContext {
   isMonitor = false;
   /** CLIENT TRACKING state; null while tracking is off (see tracking.ts). */
   tracking: ClientTracking | null = null;
+  /**
+   * The REDIRECT of the last CLIENT TRACKING ON (Redis's client_tracking_redirection, which
+   * turning tracking off keeps): where an invalidation still held for this client goes.
+   */
+  trackingRedirect = 0;
   /** CLIENT NO-EVICT */
   noEvict = false;
   /** Soft output-buffer limit: when the limit was first exceeded (0 = not exceeded). */

@@ -102,6 +102,7 @@ export class Tracking {
     t.optout = false;
     t.noloop = false;
     t.redirect = redirect;
+    c.trackingRedirect = redirect;
     this.table ??= new Map();
     if (opts.bcast) {
       t.bcast = true;
@@ -314,11 +315,14 @@ export class Tracking {
     const t = c.tracking;
     let target = c;
     let redirected = false;
-    if (t !== null && t.redirect !== 0) {
-      const r = server.clients.get(t.redirect);
+    // A message held for the reply of a client that has since turned tracking off still follows
+    // the redirect it had (Redis keeps client_tracking_redirection).
+    const redirect = t !== null ? t.redirect : c.trackingRedirect;
+    if (redirect !== 0) {
+      const r = server.clients.get(redirect);
       if (r === undefined) {
-        t.brokenRedir = true;
-        if (c.resp > 2) server.send(c, push(['tracking-redir-broken', t.redirect]));
+        if (t !== null) t.brokenRedir = true;
+        if (c.resp > 2) server.send(c, push(['tracking-redir-broken', redirect]));
         return;
       }
       target = r;

@@ -235,6 +235,12 @@ const SCENARIOS: Record<string, Step[]> = {
     ['v', 'CLIENT', 'TRACKING', 'on', 'REDIRECT', '@v'], ['v', 'GET', 'k6'], ['b', 'SET', 'k6', '1'],
     ['a', 'GET', 'k7'], ['s', 'QUIT'], ['b', 'SET', 'k7', '1'], ['a', 'CLIENT', 'TRACKINGINFO'],
   ],
+  'tracking turned off in the EXEC that wrote a tracked key: the held invalidation keeps the old redirect': [
+    ['a', 'HELLO', '3'], ['a', 'CLIENT', 'TRACKING', 'on'], ['a', 'GET', 'o1'], ['a', 'MULTI'], ['a', 'SET', 'o1', '1'],
+    ['a', 'CLIENT', 'TRACKING', 'off'], ['a', 'EXEC'], ['a', 'PING'],
+    ['s', 'SUBSCRIBE', '__redis__:invalidate'], ['a', 'CLIENT', 'TRACKING', 'on', 'REDIRECT', '@s'], ['a', 'GET', 'o2'],
+    ['a', 'MULTI'], ['a', 'SET', 'o2', '1'], ['a', 'CLIENT', 'TRACKING', 'off'], ['a', 'EXEC'], ['a', 'CLIENT', 'GETREDIR'],
+  ],
   'pipelines and self invalidation': [
     ['a', 'HELLO', '3'], ['a', 'CLIENT', 'TRACKING', 'on'], ['a', 'GET', 'p1'], ['a', 'SET', 'p1', 'v'],
     ['a', 'GET', 'p1'], ['a', 'APPEND', 'p1', 'x'], ['a', 'GET', 'p1'], ['a', 'MULTI'], ['a', 'DEL', 'p1'], ['a', 'GET', 'p1'],
