@@ -358,8 +358,11 @@ export class Server {
         }
         this.chainRan = false;
         this.processCommand(client, r);
-        // Client-side caching: invalidations held for this client's reply, CLIENT CACHING's reach.
-        if (this.tracking.clients !== 0 || this.tracking.pending !== null) this.tracking.afterCommand(client, r);
+        // Client-side caching: invalidations held for this client's reply, CLIENT CACHING's reach
+        // (a command postponed by CLIENT PAUSE has not run yet: its CACHING still applies).
+        if ((this.tracking.clients !== 0 || this.tracking.pending !== null) && !this.postponed.has(client)) {
+          this.tracking.afterCommand(client, r);
+        }
         // Nothing ran (refused, queued in MULTI, postponed): the next command reads its own start.
         if (!this.chainRan) this.chainUs = -1;
         if (client.afterCommand !== null) client.afterCommand();

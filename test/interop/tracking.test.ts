@@ -259,6 +259,31 @@ describe('CLIENT TRACKING: Garrison vs redis-server 7.0', { skip: skip ?? false 
     });
   }
 
+  test('CLIENT CACHING YES still applies to a command CLIENT PAUSE held back', async () => {
+    const run = async (port: number): Promise<string[]> => {
+      const a = await RespClient.connect(port);
+      const b = await RespClient.connect(port);
+      try {
+        await b.call('FLUSHALL');
+        await a.call('HELLO', '3');
+        await a.call('CLIENT', 'TRACKING', 'on', 'OPTIN');
+        await a.call('CLIENT', 'CACHING', 'yes');
+        await b.call('CLIENT', 'PAUSE', '300', 'ALL');
+        // Sent during the pause: held back, it runs when the pause ends, CACHING YES applying.
+        const held = a.callRaw('GET', 'w1');
+        const got = [(await held).raw.toString('latin1')];
+        await b.call('SET', 'w1', 'v');
+        const p = await a.nextPushWithin(2000);
+        got.push(p === 'timeout' ? 'no invalidation' : p.raw.toString('latin1'));
+        return got;
+      } finally {
+        a.close();
+        b.close();
+      }
+    };
+    assert.deepEqual(await run(servers.garrison.port), await run(servers.redis.port));
+  });
+
   test('expiry (lazy and active) invalidates', async () => {
     const run = async (port: number): Promise<string[]> => {
       const a = await RespClient.connect(port);
