@@ -249,6 +249,18 @@ const SCENARIOS: Record<string, Step[]> = {
   ],
 };
 
+/** Runs `fn` with two fresh connections to `port` (a tracks, b writes), closing them after. */
+async function withTwo<T>(port: number, fn: (a: RespClient, b: RespClient) => Promise<T>): Promise<T> {
+  const a = await RespClient.connect(port);
+  const b = await RespClient.connect(port);
+  try {
+    return await fn(a, b);
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
 describe('CLIENT TRACKING: Garrison vs redis-server 7.0', { skip: skip ?? false }, () => {
   const servers = sideBySide();
   for (const [name, steps] of Object.entries(SCENARIOS)) {
@@ -260,62 +272,46 @@ describe('CLIENT TRACKING: Garrison vs redis-server 7.0', { skip: skip ?? false 
   }
 
   test('CLIENT CACHING YES still applies to a command CLIENT PAUSE held back', async () => {
-    const run = async (port: number): Promise<string[]> => {
-      const a = await RespClient.connect(port);
-      const b = await RespClient.connect(port);
-      try {
-        await b.call('FLUSHALL');
-        await a.call('HELLO', '3');
-        await a.call('CLIENT', 'TRACKING', 'on', 'OPTIN');
-        await a.call('CLIENT', 'CACHING', 'yes');
-        await b.call('CLIENT', 'PAUSE', '300', 'ALL');
-        // Sent during the pause: held back, it runs when the pause ends, CACHING YES applying.
-        const held = a.callRaw('GET', 'w1');
-        const got = [(await held).raw.toString('latin1')];
-        await b.call('SET', 'w1', 'v');
-        const p = await a.nextPushWithin(2000);
-        got.push(p === 'timeout' ? 'no invalidation' : p.raw.toString('latin1'));
-        return got;
-      } finally {
-        a.close();
-        b.close();
-      }
-    };
+    const run = (port: number): Promise<string[]> => withTwo(port, async (a, b) => {
+      await b.call('FLUSHALL');
+      await a.call('HELLO', '3');
+      await a.call('CLIENT', 'TRACKING', 'on', 'OPTIN');
+      await a.call('CLIENT', 'CACHING', 'yes');
+      await b.call('CLIENT', 'PAUSE', '300', 'ALL');
+      // Sent during the pause: held back, it runs when the pause ends, CACHING YES applying.
+      const held = a.callRaw('GET', 'w1');
+      const got = [(await held).raw.toString('latin1')];
+      await b.call('SET', 'w1', 'v');
+      const p = await a.nextPushWithin(2000);
+      got.push(p === 'timeout' ? 'no invalidation' : p.raw.toString('latin1'));
+      return got;
+    });
     assert.deepEqual(await run(servers.garrison.port), await run(servers.redis.port));
   });
 
   test('expiry (lazy and active) invalidates', async () => {
-    const run = async (port: number): Promise<string[]> => {
-      const a = await RespClient.connect(port);
-      const b = await RespClient.connect(port);
-      try {
-        await b.call('FLUSHALL');
-        await a.call('HELLO', '3');
-        await a.call('CLIENT', 'TRACKING', 'on');
-        await b.call('SET', 'e1', 'v', 'PX', '30');
-        await b.call('SET', 'e2', 'v', 'PX', '30');
-        await a.call('MGET', 'e1', 'e2');
-        await waitFor(async () => (await b.call('PTTL', 'e2')) === -2 || (await b.call('EXISTS', 'e2')) === 0, 3000, 'e2 expired');
-        // e1 goes by active expiry (or by b's read below); either way a hears of both.
-        const got: string[] = [];
-        await waitFor(async () => {
-          const p = await a.nextPushWithin(50);
-          if (p !== 'timeout') got.push(p.raw.toString('latin1'));
-          return got.length >= 2;
-        }, 5000, 'two invalidations');
-        return got.sort();
-      } finally {
-        a.close();
-        b.close();
-      }
-    };
+    const run = (port: number): Promise<string[]> => withTwo(port, async (a, b) => {
+      await b.call('FLUSHALL');
+      await a.call('HELLO', '3');
+      await a.call('CLIENT', 'TRACKING', 'on');
+      await b.call('SET', 'e1', 'v', 'PX', '30');
+      await b.call('SET', 'e2', 'v', 'PX', '30');
+      await a.call('MGET', 'e1', 'e2');
+      await waitFor(async () => (await b.call('PTTL', 'e2')) === -2 || (await b.call('EXISTS', 'e2')) === 0, 3000, 'e2 expired');
+      // e1 goes by active expiry (or by b's read below); either way a hears of both.
+      const got: string[] = [];
+      await waitFor(async () => {
+        const p = await a.nextPushWithin(50);
+        if (p !== 'timeout') got.push(p.raw.toString('latin1'));
+        return got.length >= 2;
+      }, 5000, 'two invalidations');
+      return got.sort();
+    });
     assert.deepEqual(await run(servers.garrison.port), await run(servers.redis.port));
   });
 
   test('tracking-table-max-keys evicts and invalidates (counts; Redis picks keys at random)', async () => {
-    const run = async (port: number): Promise<string> => {
-      const a = await RespClient.connect(port);
-      const b = await RespClient.connect(port);
+    const run = (port: number): Promise<string> => withTwo(port, async (a, b) => {
       try {
         await b.call('FLUSHALL');
         await waitFor(async () => /tracking_clients:0\r\n/.test(String(await b.call('INFO', 'clients'))), 5000, 'no tracking clients');
@@ -336,10 +332,8 @@ describe('CLIENT TRACKING: Garrison vs redis-server 7.0', { skip: skip ?? false 
         return `pushes=${pushes} extra=${extra === 'timeout' ? 'none' : 'some'} before=${lines(before)} after=${lines(info)}`;
       } finally {
         await b.call('CONFIG', 'SET', 'tracking-table-max-keys', '1000000');
-        a.close();
-        b.close();
       }
-    };
+    });
     assert.equal(await run(servers.garrison.port), await run(servers.redis.port));
   });
 
