@@ -7,12 +7,17 @@ import { waitFor } from './resp-client.js';
 
 export class RawConn {
   received: Buffer = Buffer.alloc(0);
+  /** Date.now() of the last bytes received (or of the connection). */
+  lastDataMs = Date.now();
   closed = false;
   /** Set when the connection ended with an error (e.g. ECONNRESET). */
   errorCode: string | null = null;
 
   private constructor(readonly socket: net.Socket) {
-    socket.on('data', (d: Buffer) => { this.received = Buffer.concat([this.received, d]); });
+    socket.on('data', (d: Buffer) => {
+      this.received = Buffer.concat([this.received, d]);
+      this.lastDataMs = Date.now();
+    });
     socket.on('error', (e: NodeJS.ErrnoException) => { this.errorCode = e.code ?? 'error'; });
     socket.on('close', () => { this.closed = true; });
   }
@@ -33,6 +38,13 @@ export class RawConn {
 
   text(): string {
     return this.received.toString('latin1');
+  }
+
+  /** What arrived so far, which is then forgotten. */
+  take(): Buffer {
+    const b = this.received;
+    this.received = Buffer.alloc(0);
+    return b;
   }
 
   /** Waits until at least `n` bytes arrived. */

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import { RawConn } from '../helpers/raw-conn.js';
 import { withServer } from '../helpers/server.js';
 import { encodeCommand, RespClient, waitFor } from '../helpers/resp-client.js';
 
@@ -12,32 +12,25 @@ const INV = (...keys: string[]): string => `>2\r\n$10\r\ninvalidate\r\n*${keys.l
 
 /** A connection that keeps every byte it receives, to check replies and pushes in order. */
 class Raw {
-  buf = '';
-  private constructor(readonly s: net.Socket) {
-    s.on('data', (d: Buffer) => { this.buf += d.toString('latin1'); });
-  }
+  private constructor(private readonly c: RawConn) {}
 
   static async open(port: number): Promise<Raw> {
-    const s = net.connect(port, '127.0.0.1');
-    await new Promise<void>((res, rej) => { s.once('connect', res); s.once('error', rej); });
-    return new Raw(s);
+    return new Raw(await RawConn.connect(port));
   }
 
   /** Sends a command and waits until the output ends with `expected`; returns and clears it. */
   async send(expected: string, ...argv: string[]): Promise<string> {
-    this.s.write(encodeCommand(argv));
+    this.c.write(encodeCommand(argv));
     return this.expect(expected);
   }
 
   async expect(expected: string): Promise<string> {
-    await waitFor(() => this.buf.endsWith(expected), 3000, `output ending with ${JSON.stringify(expected)}, got ${JSON.stringify(this.buf)}`);
-    const out = this.buf;
-    this.buf = '';
-    return out;
+    await waitFor(() => this.c.text().endsWith(expected), 3000, `output ending with ${JSON.stringify(expected)}, got ${JSON.stringify(this.c.text())}`);
+    return this.c.take().toString('latin1');
   }
 
   close(): void {
-    this.s.destroy();
+    this.c.close();
   }
 }
 

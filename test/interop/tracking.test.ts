@@ -17,8 +17,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { parseReply, RespClient, waitFor } from '../helpers/resp-client.js';
+import { RawConn } from '../helpers/raw-conn.js';
+import { encodeCommand, parseReply, RespClient, waitFor } from '../helpers/resp-client.js';
 import { requireBinaries } from './helpers/redis-process.js';
 import { escapeBytes } from './helpers/script.js';
 import { sideBySide } from './helpers/side-by-side.js';
@@ -30,61 +30,34 @@ type Step = [conn: string, ...argv: string[]];
 
 const QUIET_MS = 40;
 
-class RawConn {
-  buf = Buffer.alloc(0);
-  lastDataMs = Date.now();
-  id = 0;
-  private constructor(readonly socket: net.Socket) {
-    socket.on('data', (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      this.lastDataMs = Date.now();
-    });
-  }
+/** A raw connection with its client id (for REDIRECT and for naming ids in replies). */
+interface Conn {
+  readonly raw: RawConn;
+  readonly id: number;
+}
 
-  static async open(port: number): Promise<RawConn> {
-    const s = net.connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', resolve);
-      s.once('error', reject);
-    });
-    const c = new RawConn(s);
-    c.write(['CLIENT', 'ID']);
-    await waitFor(() => c.frames() >= 1, 3000, 'CLIENT ID');
-    c.id = Number(/^:(\d+)/.exec(c.take().toString('latin1'))![1]);
-    return c;
-  }
+async function openConn(port: number): Promise<Conn> {
+  const raw = await RawConn.connect(port);
+  raw.write(encodeCommand(['CLIENT', 'ID']));
+  await waitFor(() => frames(raw) >= 1, 3000, 'CLIENT ID');
+  return { raw, id: Number(/^:(\d+)/.exec(raw.take().toString('latin1'))![1]) };
+}
 
-  write(argv: readonly string[]): void {
-    const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
-    for (const a of argv) {
-      const b = Buffer.from(a, 'latin1');
-      parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
-    }
-    this.socket.write(Buffer.concat(parts));
-  }
-
-  /** Complete top-level frames received so far. */
-  frames(): number {
-    let n = 0;
-    let pos = 0;
-    for (;;) {
-      const r = parseReply(this.buf, pos);
-      if (r === null) return n;
-      n++;
-      pos = r[1];
-    }
-  }
-
-  take(): Buffer {
-    const b = this.buf;
-    this.buf = Buffer.alloc(0);
-    return b;
+/** Complete top-level frames received so far. */
+function frames(c: RawConn): number {
+  let n = 0;
+  let pos = 0;
+  for (;;) {
+    const r = parseReply(c.received, pos);
+    if (r === null) return n;
+    n++;
+    pos = r[1];
   }
 }
 
 async function play(port: number, steps: readonly Step[]): Promise<string[]> {
   const admin = await RespClient.connect(port);
-  const conns = new Map<string, RawConn>();
+  const conns = new Map<string, Conn>();
   const out: string[] = [];
   try {
     await admin.call('CONFIG', 'SET', 'tracking-table-max-keys', '1000000');
@@ -93,10 +66,10 @@ async function play(port: number, steps: readonly Step[]): Promise<string[]> {
     await admin.call('FLUSHALL');
     await admin.call('CONFIG', 'RESETSTAT');
     const names = new Map<number, string>();
-    const open = async (name: string): Promise<RawConn> => {
+    const open = async (name: string): Promise<Conn> => {
       let c = conns.get(name);
       if (c === undefined) {
-        c = await RawConn.open(port);
+        c = await openConn(port);
         conns.set(name, c);
         names.set(c.id, name);
       }
@@ -109,16 +82,16 @@ async function play(port: number, steps: readonly Step[]): Promise<string[]> {
       .replace(/(\$8\r\nredirect\r\n|\$21\r\ntracking-redir-broken\r\n):(\d+)/g, (_m, p: string, n: string) => `${p}:<${idName(n)}>`)
       .replace(/(\$2\r\nid\r\n):(\d+)/g, (_m, p: string, n: string) => `${p}:<${idName(n)}>`);
     for (const [name, ...rawArgv] of steps) {
-      const c = conns.get(name)!;
+      const c = conns.get(name)!.raw;
       const argv = rawArgv.map((a) => (a.startsWith('@') ? String(conns.get(a.slice(1))!.id) : a));
-      const before = c.frames();
-      c.write(argv);
-      await waitFor(() => c.frames() > before, 3000, `reply to ${argv.join(' ')}`);
+      const before = frames(c);
+      c.write(encodeCommand(argv));
+      await waitFor(() => frames(c) > before, 3000, `reply to ${argv.join(' ')}`);
       await admin.call('PING');
-      await waitFor(() => [...conns.values()].every((x) => Date.now() - x.lastDataMs >= QUIET_MS), 3000, 'quiet');
+      await waitFor(() => [...conns.values()].every((x) => Date.now() - x.raw.lastDataMs >= QUIET_MS), 3000, 'quiet');
       const got: string[] = [];
       for (const [n, x] of conns) {
-        const b = x.take();
+        const b = x.raw.take();
         if (b.length === 0) continue;
         let text = normalise(b.toString('latin1'));
         // GETREDIR and CLIENT ID answer an id.
@@ -132,7 +105,7 @@ async function play(port: number, steps: readonly Step[]): Promise<string[]> {
   } finally {
     await admin.call('CONFIG', 'SET', 'tracking-table-max-keys', '1000000');
     admin.close();
-    for (const c of conns.values()) c.socket.destroy();
+    for (const c of conns.values()) c.raw.close();
   }
   return out;
 }
