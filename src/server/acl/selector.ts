@@ -42,7 +42,7 @@ export const ACL_RULE_ERRORS: Readonly<Record<AclRuleError, string>> = {
 export const ACL_OK = 0;
 export const ACL_DENIED_CMD = 1;
 export const ACL_DENIED_KEY = 2;
-export const ACL_DENIED_AUTH = 3;
+// 3 is Redis's ACL_DENIED_AUTH, which no command check returns (a failed AUTH is logged apart).
 export const ACL_DENIED_CHANNEL = 4;
 
 /** A key argument with the permissions its access needs (PERM_READ / PERM_WRITE bits). */
@@ -79,12 +79,12 @@ export class Selector {
   patterns: KeyPattern[] = [];
   channels: string[] = [];
 
-  constructor(readonly catalog: AclCatalog, readonly root: boolean) {
+  constructor(readonly catalog: AclCatalog) {
     this.bits = new Uint8Array(catalog.size);
   }
 
   clone(): Selector {
-    const s = new Selector(this.catalog, this.root);
+    const s = new Selector(this.catalog);
     s.allKeys = this.allKeys;
     s.allChannels = this.allChannels;
     s.allCommands = this.allCommands;
@@ -260,7 +260,7 @@ export class Selector {
 
   /** The command rules, e.g. "+@all -@dangerous +info" (Redis's ACLDescribeSelectorCommandRules). */
   describeCommands(): string {
-    const fake = new Selector(this.catalog, false);
+    const fake = new Selector(this.catalog);
     const additive = !this.future;
     const rules: string[] = [];
     if (additive) {

@@ -29,15 +29,17 @@ export class AclUser {
    * @param allChannelsDefault acl-pubsub-default: whether new selectors start with allchannels.
    */
   constructor(readonly name: string, readonly catalog: AclCatalog, private allChannelsDefault: () => boolean) {
-    this.selectors = [this.newSelector(true)];
+    this.selectors = [this.newSelector()];
   }
 
-  private newSelector(root: boolean): Selector {
-    const s = new Selector(this.catalog, root);
+  /** A selector allowing nothing but, with acl-pubsub-default allchannels, every channel. */
+  private newSelector(): Selector {
+    const s = new Selector(this.catalog);
     s.allChannels = this.allChannelsDefault();
     return s;
   }
 
+  /** The root selector (the rules outside parentheses): always the first. */
   get root(): Selector {
     return this.selectors[0]!;
   }
@@ -96,7 +98,7 @@ export class AclUser {
       if (i < 0) return 'ENODEV';
       this.passwords.splice(i, 1);
     } else if (op[0] === '(' && op[op.length - 1] === ')') {
-      const s = this.newSelector(false);
+      const s = this.newSelector();
       // Unbalanced quotes split into nothing (sdssplitargs fails): an empty selector, as in Redis.
       for (const r of splitArgs(op.slice(1, -1)) ?? []) {
         const err = s.apply(r);
