@@ -43,11 +43,14 @@ export function parseBlockTimeoutSeconds(arg: string, nowMs: number): number | E
   return ms + nowMs;
 }
 
-/** Milliseconds form (XREAD BLOCK ms): an integer, negative refused, 0 = forever. */
+/**
+ * Milliseconds form (XREAD BLOCK ms): any long long, negative refused, 0 = forever. A value past
+ * 2^53 is a far deadline, as it is for seconds above.
+ */
 export function parseBlockTimeoutMs(arg: string, nowMs: number, parseInt: (s: string) => number | bigint | null): number | ErrorReply {
   const v = parseInt(arg);
-  if (v === null || typeof v === 'bigint') return error('ERR timeout is not an integer or out of range');
+  if (v === null) return error('ERR timeout is not an integer or out of range');
   if (v < 0) return error('ERR timeout is negative');
   if (v === 0) return 0;
-  return v + nowMs;
+  return Number(v) + nowMs;
 }

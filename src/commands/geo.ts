@@ -164,15 +164,22 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
   if (isErr(z)) return z;
   let baseArgs: number;
   let lon = 0, lat = 0;
-  let fromMember: string | null = null;
+  let fromMember = false;
   let fromLoc = false;
   let byRadius = false, byBox = false;
   let radius = 0, width = 0, height = 0, conv = 1;
+  // The centre and radius come first, in Redis's order: a BYMEMBER centre is looked up before
+  // the radius is parsed, and neither is when the key is missing (the options are still parsed,
+  // so that STORE decides the reply).
   if ((flags & F_SEARCH) !== 0) {
     baseArgs = srcIdx + 1;
   } else if ((flags & F_MEMBER) !== 0) {
     baseArgs = 5;
-    fromMember = argv[2]!;
+    if (z !== undefined) {
+      const s = z.score(argv[2]!);
+      if (s === undefined) return ERR_DECODE;
+      [lon, lat] = decodeScore(s);
+    }
   } else {
     baseArgs = 6;
     const xy = lonLat(argv[2]!, argv[3]!);
@@ -180,7 +187,7 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
     [lon, lat] = xy;
     fromLoc = true;
   }
-  if ((flags & F_SEARCH) === 0) {
+  if ((flags & F_SEARCH) === 0 && ((flags & F_MEMBER) === 0 || z !== undefined)) {
     const r = nonNegative(argv[baseArgs - 2]!, 'radius', 'radius cannot be negative');
     if (isErr(r)) return r;
     const u = unitOf(argv[baseArgs - 1]!);
@@ -218,10 +225,15 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
       storeDist = true;
     } else if (a === 'frommember' && i + 1 < rem && (flags & F_SEARCH) !== 0) {
       if (fromLoc) return ERR_SYNTAX;
-      fromMember = at(1);
+      if (z !== undefined) {
+        const s = z.score(at(1));
+        if (s === undefined) return ERR_DECODE;
+        [lon, lat] = decodeScore(s);
+      }
+      fromMember = true;
       i++;
     } else if (a === 'fromlonlat' && i + 2 < rem && (flags & F_SEARCH) !== 0) {
-      if (fromMember !== null) return ERR_SYNTAX;
+      if (fromMember) return ERR_SYNTAX;
       const xy = lonLat(at(1), at(2));
       if (isErr(xy)) return xy;
       [lon, lat] = xy;
@@ -239,10 +251,12 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
       i += 2;
     } else if (a === 'bybox' && i + 3 < rem && (flags & F_SEARCH) !== 0) {
       if (byRadius) return ERR_SYNTAX;
-      const w = nonNegative(at(1), 'width', 'height or width cannot be negative');
-      if (isErr(w)) return w;
-      const h = nonNegative(at(2), 'height', 'height or width cannot be negative');
-      if (isErr(h)) return h;
+      // Both numbers are parsed before either sign is checked (extractBoxOrReply).
+      const w = parseScore(at(1));
+      if (w === null) return error('ERR need numeric width');
+      const h = parseScore(at(2));
+      if (h === null) return error('ERR need numeric height');
+      if (w < 0 || h < 0) return error('ERR height or width cannot be negative');
       const u = unitOf(at(3));
       if (isErr(u)) return u;
       width = w;
@@ -254,15 +268,15 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
       return ERR_SYNTAX;
     }
   }
-  if ((flags & F_SEARCH) !== 0 && fromMember === null && !fromLoc) {
+  if (storeKey !== null && (withDist || withHash || withCoord)) {
+    const who = (flags & F_SEARCHSTORE) !== 0 ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS';
+    return error(`ERR ${who} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`);
+  }
+  if ((flags & F_SEARCH) !== 0 && !fromMember && !fromLoc) {
     return error(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${name}`);
   }
   if ((flags & F_SEARCH) !== 0 && !byRadius && !byBox) {
     return error(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${name}`);
-  }
-  if (storeKey !== null && (withDist || withHash || withCoord)) {
-    const who = (flags & F_SEARCHSTORE) !== 0 ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS';
-    return error(`ERR ${who} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`);
   }
   if (any && count === 0) return error('ERR the ANY argument requires COUNT argument');
   if (count !== 0 && sort === 'none' && !any) sort = 'asc';
@@ -273,11 +287,6 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
       c.ks.dirty++;
     }
     return 0;
-  }
-  if (fromMember !== null) {
-    const s = z.score(fromMember);
-    if (s === undefined) return ERR_DECODE;
-    [lon, lat] = decodeScore(s);
   }
   const shape: Shape = byBox
     ? { kind: 'box', lon, lat, conv, width, height }

@@ -2,8 +2,8 @@
  * XINFO STREAM [FULL [COUNT n]], XINFO GROUPS, XINFO CONSUMERS, XINFO HELP (Redis 7.0's
  * xinfoCommand): maps in RESP3, flat arrays in RESP2, with 7.0's fields (max-deleted-entry-id,
  * entries-added, recorded-first-entry-id, entries-read, lag). Groups and consumers are listed in
- * bytewise name order, as Redis's raxes keep them; FULL's COUNT (default 10, 0 = all) caps the
- * entries and every PEL listed.
+ * bytewise name order, as Redis's raxes keep them; FULL's COUNT (default 10, 0 = all, a negative
+ * count = the default) caps the entries and every PEL listed.
  */
 import { error, map, status, type ErrorReply, type Reply } from '../protocol/reply.js';
 import { ENTRIES_READ_INVALID, type StreamGroup } from '../keyspace/types/stream-group.js';
@@ -40,6 +40,9 @@ function entriesRead(g: StreamGroup): Reply {
 }
 
 function xinfoStream(c: CommandContext, argv: string[]): Reply {
+  // The key is looked up before the options are read, as xinfoCommand does for every subcommand.
+  const s = lookup(c, argv[2]!);
+  if (isErr(s)) return s;
   let full = false;
   let count = 10;
   const extra = argv.length - 3;
@@ -50,12 +53,10 @@ function xinfoStream(c: CommandContext, argv: string[]): Reply {
       if (argv[4]!.toLowerCase() !== 'count') return errSubcommandSyntax(argv[1]!, 'XINFO');
       const n = parseLongLong(argv[5]!);
       if (isErr(n)) return n;
-      count = n < 0 ? 0 : n;
+      if (n >= 0) count = n; // a negative COUNT means the default, 10
     }
     full = true;
   }
-  const s = lookup(c, argv[2]!);
-  if (isErr(s)) return s;
   const kv: Reply[] = [
     'length', s.length,
     'radix-tree-keys', s.nodeCount,

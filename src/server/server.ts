@@ -35,7 +35,10 @@ import { PubSub } from './pubsub.js';
 import { ServerStats } from './stats.js';
 import { Tracking } from './tracking.js';
 
-/** Commands that run immediately even inside MULTI (everything else is queued). */
+/**
+ * Commands that run immediately even inside MULTI (everything else is queued), by full name: CLUSTER
+ * RESET is queued like any other subcommand.
+ */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
 /**
@@ -44,7 +47,7 @@ const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'r
  */
 const CHAIN_MAX_REPLY_BYTES = 4096;
 
-/** Commands allowed in RESP2 while subscribed. */
+/** Commands allowed in RESP2 while subscribed, by full name (not CLUSTER RESET). */
 const PUBSUB_ALLOWED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
 export interface ServerOptions {
@@ -468,7 +471,7 @@ export class Server {
       const r = check(client, cmd, argv);
       if (r !== null) return this.reject(client, r, cmd);
     }
-    if (client.resp === 2 && client.subscriptionCount() > 0 && !PUBSUB_ALLOWED.has(cmd.name)) {
+    if (client.resp === 2 && client.subscriptionCount() > 0 && !PUBSUB_ALLOWED.has(cmd.fullName)) {
       return this.reject(client, error(`ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`), cmd);
     }
     // Keep the tracking table within tracking-table-max-keys (Redis's trackingLimitUsedSlots).
@@ -477,7 +480,7 @@ export class Server {
       this.postponed.set(client, argv);
       return;
     }
-    if (client.multi !== null && !MULTI_IMMEDIATE.has(cmd.name)) {
+    if (client.multi !== null && !MULTI_IMMEDIATE.has(cmd.fullName)) {
       client.multi.queue.push({ cmd, argv });
       this.emit(client, QUEUED);
       return;

@@ -546,16 +546,16 @@ export const CLIENT_COMMANDS: readonly Spec[] = [
  * with Redis's UNBLOCKED error. 1 when that client was blocked, 0 otherwise.
  */
 function clientUnblock(c: Client, argv: string[]): Reply {
-  const id = parseInt64(argv[2]!);
-  if (id === null) return error('ERR value is not an integer or out of range');
+  // Redis reads the reason before the id, and more than one reason is no UNBLOCK form at all.
+  if (argv.length > 4) return subcommandSyntaxError(argv);
   let asError = false;
   if (argv.length === 4) {
     const how = argv[3]!.toLowerCase();
     if (how === 'error') asError = true;
     else if (how !== 'timeout') return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
-  } else if (argv.length > 4) {
-    return ERR_SYNTAX;
   }
+  const id = parseInt64(argv[2]!);
+  if (id === null) return error('ERR value is not an integer or out of range');
   const target = typeof id === 'number' ? c.server.clients.get(id) : undefined;
   if (target === undefined) return 0;
   return c.server.blocking.unblockByRequest(target, asError) ? 1 : 0;
