@@ -110,6 +110,9 @@ export class RespClient {
   /** When true, replies that are RESP3 pushes (or RESP2 messages) are routed to nextPush(). */
   pushMode = false;
 
+  /** When true, RESP3 pushes are read as replies, in the order they arrive (for byte comparisons). */
+  pushesAsReplies = false;
+
   private onData(d: Buffer): void {
     this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
     let pos = 0;
@@ -119,7 +122,7 @@ export class RespClient {
       const raw = this.buf.subarray(pos, r[1]);
       pos = r[1];
       const reply = { value: r[0], raw: Buffer.from(raw) };
-      const isPush = typeof r[0] === 'object' && r[0] !== null && !Array.isArray(r[0]) && 'push' in r[0];
+      const isPush = !this.pushesAsReplies && typeof r[0] === 'object' && r[0] !== null && !Array.isArray(r[0]) && 'push' in r[0];
       if ((isPush || (this.pushMode && this.waiters.length === 0))) {
         const w = this.pushWaiters.shift();
         if (w) w(reply); else this.pushes.push(reply);

@@ -9,11 +9,11 @@ import { startGarrison, type GarrisonHandle } from './garrison.js';
 
 export interface SideBySide { redis: RedisProcess; garrison: GarrisonHandle }
 
-export function sideBySide(): SideBySide {
+export function sideBySide(garrisonConfig: Record<string, string> = {}): SideBySide {
   const s = {} as Partial<SideBySide>;
   before(async () => {
     s.redis = await startRedis();
-    s.garrison = await startGarrison({ save: '', appendonly: 'no' });
+    s.garrison = await startGarrison({ save: '', appendonly: 'no', ...garrisonConfig });
   });
   after(async () => {
     await s.garrison?.close();

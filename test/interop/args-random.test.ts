@@ -1,0 +1,362 @@
+/**
+ * Random arguments for every command, from Redis's own grammar: the argument trees redis-server
+ * 7.0 publishes in COMMAND DOCS are walked at random (optional parts in or out, one branch of each
+ * `oneof`, repeated `multiple` parts, tokens in random case), values are drawn from pools that
+ * mix valid and invalid ones for each argument type (integers at int64's edges, doubles with
+ * inf/nan, stream IDs, geo coordinates...), and a third of the commands are then damaged (an
+ * argument dropped, repeated, swapped or replaced by junk). Each command goes to Garrison and to
+ * redis-server on fresh connections over the same fixture (keys of every type), and the replies
+ * must be byte-identical: which error comes first, with which text, is where implementations drift.
+ * After each batch the keyspace of every database is compared (keys, types, DEBUG DIGEST-VALUE,
+ * OBJECT ENCODING, whether a TTL is set).
+ *
+ * What the test cannot compare exactly, and how it handles it:
+ * - Commands that change the connection or the server (SHUTDOWN, MONITOR, SUBSCRIBE, REPLICAOF,
+ *   CONFIG, DEBUG, ACL, CLIENT KILL/PAUSE/REPLY...) or report times, ids and memory (INFO, TIME,
+ *   CLIENT LIST, MEMORY, SLOWLOG, LATENCY, OBJECT IDLETIME) are not generated (EXCLUDED); other
+ *   suites cover them.
+ * - Commands Garrison does not have (scripting, functions, MIGRATE) are not generated.
+ * - Replies that depend on randomness, hash-table order or the clock are compared by shape
+ *   (SHAPE_ONLY) or as multisets (UNORDERED); errors are always compared exactly. SPOP is left
+ *   out: its random pick would make the keyspaces differ.
+ * - Blocking commands run inside MULTI/EXEC, where they never block.
+ * - XADD's `*` ID is replaced by an explicit one (IDs from the clock would differ).
+ *
+ * Seeds: ARGS_SEEDS=1,2 (default: two seeds of 30 batches of 40 commands, one in RESP2 and one in
+ * RESP3); ARGS_BATCHES overrides the batch count. Without a redis-server binary the suite skips
+ * with a visible message (a failure under CI=true).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RespClient, type Decoded, type RawReply } from '../helpers/resp-client.js';
+import { requireBinaries } from './helpers/redis-process.js';
+import { escapeBytes, sortedForm, typeForm } from './helpers/script.js';
+import { sideBySide } from './helpers/side-by-side.js';
+import { SeededRandom as Prng } from '../../src/lib/prng.js';
+
+const skip = requireBinaries('redis-server');
+const SEEDS = (process.env['ARGS_SEEDS'] ?? '1,2').split(',').map(Number);
+const BATCHES = Number(process.env['ARGS_BATCHES'] ?? 30);
+const PER_BATCH = 40;
+const REPLY_TIMEOUT_MS = 3000;
+
+/** Commands and subcommands never generated (see the header). */
+const EXCLUDED = new Set([
+  'subscribe', 'psubscribe', 'ssubscribe', 'monitor', 'quit', 'shutdown', 'sync', 'psync', 'replicaof', 'slaveof',
+  'failover', 'debug', 'config', 'info', 'time', 'lastsave', 'role', 'memory', 'save', 'bgsave', 'bgrewriteaof', 'wait',
+  'acl', 'hello', 'slowlog', 'latency', 'replconf', 'pfselftest', 'spop',
+  'eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'script', 'function', 'fcall', 'fcall_ro', 'lolwut', 'migrate',
+  'client|kill', 'client|pause', 'client|unpause', 'client|reply', 'client|list', 'client|info', 'client|id',
+  'client|tracking', 'client|caching', 'client|trackinginfo', 'client|getredir',
+  'command', 'command|count', 'command|list', 'command|info', 'command|docs',
+  'module|load', 'module|loadex', 'module|unload', 'object|idletime',
+]);
+
+/** Replies compared as multisets of their elements (hash-table order). */
+const UNORDERED = new Set(['smembers', 'sinter', 'sunion', 'sdiff', 'keys']);
+/** Replies compared by shape only (random picks, clock, cursors over hash tables). */
+const SHAPE_ONLY = new Set([
+  'randomkey', 'srandmember', 'hrandfield', 'zrandmember', 'scan', 'sscan', 'pttl', 'expiretime', 'pexpiretime',
+  'xinfo|consumers', 'xinfo|stream', 'xinfo|groups', 'xpending', 'dump',
+]);
+const BLOCKING = new Set(['blpop', 'brpop', 'brpoplpush', 'blmove', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop']);
+
+/** The fixture every batch starts from, in database 0 (and one key in database 1). */
+const FIXTURE: string[][] = [
+  ['set', 's', '12'], ['set', 's2', 'hello'], ['set', 'ex', 'v', 'ex', '1000'],
+  ['rpush', 'l', 'a', 'b', 'c', '1', '2', '3'], ['rpush', 'l2', 'x'],
+  ['hset', 'h', 'f1', '1', 'f2', 'v2', 'm1', 'x'],
+  ['sadd', 'st', '1', '2', '3'], ['sadd', 'ss', 'a', 'b', 'm1'],
+  ['zadd', 'z', '1', 'm1', '2', 'm2', '3', 'a'], ['zadd', 'zl', '0', 'a', '0', 'b', '0', 'c'],
+  ['xadd', 'x', '1-1', 'f', 'v'], ['xadd', 'x', '2-0', 'f2', 'v2'], ['xgroup', 'create', 'x', 'g1', '0'],
+  ['xreadgroup', 'group', 'g1', 'c1', 'count', '1', 'streams', 'x', '>'],
+  ['pfadd', 'hll', 'a', 'b', 'c'],
+  ['geoadd', 'geo', '13.361389', '38.115556', 'm1', '15.087269', '37.502669', 'm2'],
+  ['select', '1'], ['set', 's', 'db1'], ['select', '0'],
+];
+const KEYS = ['s', 's2', 'ex', 'l', 'l2', 'h', 'st', 'ss', 'z', 'zl', 'x', 'hll', 'geo', 'missing', 'dst'];
+
+const POOLS: Record<string, string[]> = {
+  integer: ['0', '1', '2', '3', '10', '-1', '-5', 'abc', '1.5', '', '+1', '01', ' 1', '9223372036854775807',
+    '9223372036854775808', '-9223372036854775808', '4294967296', '100'],
+  double: ['0', '1', '1.5', '-1', '-2.5', 'inf', '-inf', '+inf', 'nan', 'abc', '1e3', '3', '', '0x10', '(1'],
+  string: ['a', 'b', 'm1', 'm2', 'f1', 'x', '', '0', '1', '-1', 'hello', 'abc', '*', 'v2', 'c1', 'g1'],
+  pattern: ['*', 'a*', 's?', '[a-z]*', 'm*', 'nomatch*', '\\', '[', ''],
+  'unix-time': ['0', '1', '100', '99999999999', '-1', 'abc', '9223372036854775807'],
+  // Relative times never short enough to run out while a batch is compared (the servers are
+  // checked one after the other).
+  seconds: ['0', '-1', '100', '1000', 'abc', '1.5', '9223372036854775807', '9223372036854775', ''],
+  milliseconds: ['0', '-1', '100000', '1000000', 'abc', '1.5', '9223372036854775807', ''],
+  id: ['0', '0-0', '1-1', '1-2', '2-0', '3', '$', '>', '+', '-', 'abc', '1-', '18446744073709551615-18446744073709551615', '(1-1'],
+  score: ['1', '2', '(1', '-inf', '+inf', '1.5', 'abc', '(abc', '3', '0'],
+  lex: ['-', '+', '[a', '(a', '[m', 'a', '(', '['],
+  member: ['m1', 'm2', 'a', 'b', 'c', 'f1', 'f2', '1', '2', 'x', 'zz'],
+  db: ['0', '1', '2', '15', '16', '-1', 'abc'],
+  coord: ['13.361389', '38.115556', '15', '37.5', '0', '200', '-91', '85.06', 'abc', '-180'],
+  radius: ['100', '200', '1000', '0', '-1', 'abc', '1e6'],
+  group: ['g1', 'g2'],
+  consumer: ['c1', 'c2'],
+  timeout: ['0', '0.01', '1', '-1', 'abc', '0.5', 'inf'],
+  encoding: ['u8', 'i8', 'i64', 'u63', 'u64', 'i0', 'x8', 'u1', '#'],
+  bitoffset: ['0', '1', '#1', '100', '-1', 'abc', '7'],
+  junk: ['xyz', 'LIMIT', 'COUNT', 'WITHSCORES', 'NX', '-1', '', 'STORE', 'BY', '0', 'abc'],
+};
+
+interface Arg {
+  name: string;
+  type: string;
+  token: string | null;
+  optional: boolean;
+  multiple: boolean;
+  multipleToken: boolean;
+  children: Arg[];
+}
+
+interface Grammar { name: string; args: Arg[] }
+
+function field(flat: Decoded[], key: string): Decoded | undefined {
+  for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === key) return flat[i + 1];
+  return undefined;
+}
+
+function toArg(flat: Decoded[]): Arg {
+  const flags = (field(flat, 'flags') as Decoded[] | undefined) ?? [];
+  const children = ((field(flat, 'arguments') as Decoded[][] | undefined) ?? []).map(toArg);
+  return {
+    name: String(field(flat, 'name')),
+    type: String(field(flat, 'type')),
+    token: (field(flat, 'token') as string | undefined) ?? null,
+    optional: flags.includes('optional'),
+    multiple: flags.includes('multiple'),
+    multipleToken: flags.includes('multiple_token'),
+    children,
+  };
+}
+
+/** Every command and subcommand redis-server documents, as `name` or `container|sub`. */
+function grammars(docs: Decoded[]): Grammar[] {
+  const out: Grammar[] = [];
+  const walk = (name: string, flat: Decoded[]): void => {
+    const subs = field(flat, 'subcommands') as Decoded[] | undefined;
+    if (subs !== undefined) {
+      for (let i = 0; i + 1 < subs.length; i += 2) walk(String(subs[i]), subs[i + 1] as Decoded[]);
+      return;
+    }
+    const args = ((field(flat, 'arguments') as Decoded[][] | undefined) ?? []).map(toArg);
+    out.push({ name, args });
+  };
+  for (let i = 0; i + 1 < docs.length; i += 2) walk(String(docs[i]), docs[i + 1] as Decoded[]);
+  return out;
+}
+
+function pick<T>(r: Prng, a: readonly T[]): T {
+  return a[r.int(a.length)]!;
+}
+
+/** The pool for an argument: by its name where the name says more than its type. */
+function poolFor(cmd: string, a: Arg): string[] {
+  const n = a.name;
+  if (a.type === 'key') return KEYS;
+  if (a.type === 'pattern') return POOLS['pattern']!;
+  if (a.type === 'unix-time') return POOLS['unix-time']!;
+  if (n === 'seconds') return POOLS['seconds']!;
+  if (n === 'milliseconds' || n === 'ttl') return POOLS['milliseconds']!;
+  if (/^(longitude|latitude)$/.test(n)) return POOLS['coord']!;
+  if (/^(radius|width|height)$/.test(n)) return POOLS['radius']!;
+  if (n === 'timeout') return POOLS['timeout']!;
+  if (n === 'encoding') return POOLS['encoding']!;
+  if (cmd.startsWith('bitfield') && n === 'offset') return POOLS['bitoffset']!;
+  if (/(^|-)id$|^start$|^end$|^threshold$|^lastid$|^last-id$/.test(n) && cmd.startsWith('x')) return POOLS['id']!;
+  if (n === 'group' || n === 'groupname') return POOLS['group']!;
+  if (n === 'consumer' || n === 'consumername') return POOLS['consumer']!;
+  if (/^(min|max)$/.test(n) && /lex/.test(cmd)) return POOLS['lex']!;
+  if (/^(min|max|score|start|stop)$/.test(n) && cmd.startsWith('z')) return a.type === 'integer' ? POOLS['integer']! : [...POOLS['score']!, ...POOLS['lex']!];
+  if (/^(db|destination-db|index1|index2)$/.test(n)) return POOLS['db']!;
+  if (/member|field|element|pivot/.test(n)) return POOLS['member']!;
+  if (a.type === 'integer') return POOLS['integer']!;
+  if (a.type === 'double') return POOLS['double']!;
+  return POOLS['string']!;
+}
+
+function randomCase(r: Prng, token: string): string {
+  return r.int(3) === 0 ? token.toLowerCase() : token;
+}
+
+/** Appends one random instance of `a` (its token, its value or its children). */
+function emit(r: Prng, cmd: string, a: Arg, out: string[]): void {
+  const reps = a.multiple ? 1 + r.int(3) : 1;
+  for (let i = 0; i < reps; i++) {
+    if (a.token !== null && (i === 0 || a.multipleToken)) {
+      if (!(cmd === 'xadd' && a.token === '*')) out.push(randomCase(r, a.token));
+    }
+    switch (a.type) {
+      case 'pure-token':
+        if (cmd === 'xadd' && a.token === '*') out.push(pick(r, ['3-0', '5', '9-9']));
+        break;
+      case 'oneof':
+        emit(r, cmd, pick(r, a.children), out);
+        break;
+      case 'block':
+        for (const c of a.children) if (!c.optional || r.int(2) === 0) emit(r, cmd, c, out);
+        break;
+      default:
+        out.push(pick(r, poolFor(cmd, a)));
+    }
+  }
+}
+
+/** One random command of grammar `g`, damaged one time in three. */
+function generate(r: Prng, g: Grammar): string[] {
+  const [container, sub] = g.name.split('|') as [string, string | undefined];
+  const out: string[] = [];
+  for (const a of g.args) if (!a.optional || r.int(2) === 0) emit(r, g.name, a, out);
+  if (r.int(3) === 0 && out.length > 0) {
+    const i = r.int(out.length);
+    switch (r.int(5)) {
+      case 0: out.splice(i, 1); break;
+      case 1: out.splice(i, 0, out[i]!); break;
+      case 2: out.splice(i, 0, pick(r, POOLS['junk']!)); break;
+      case 3: if (i + 1 < out.length) [out[i], out[i + 1]] = [out[i + 1]!, out[i]!]; break;
+      default: out.push(pick(r, POOLS['junk']!));
+    }
+  }
+  const head = sub === undefined ? [randomCase(r, container.toUpperCase())] : [randomCase(r, container.toUpperCase()), randomCase(r, sub.toUpperCase())];
+  return [...head, ...out];
+}
+
+type Mode = 'exact' | 'sort' | 'shape';
+
+function modeOf(name: string): Mode {
+  if (SHAPE_ONLY.has(name)) return 'shape';
+  if (UNORDERED.has(name)) return 'sort';
+  return 'exact';
+}
+
+function same(mode: Mode, a: Buffer, b: Buffer): boolean {
+  const isErr = (x: Buffer): boolean => x[0] === 0x2d || x[0] === 0x21;
+  if (isErr(a) || isErr(b) || mode === 'exact') return a.equals(b);
+  if (mode === 'sort') return sortedForm(a).equals(sortedForm(b));
+  return typeForm(a) === typeForm(b);
+}
+
+async function reply(c: RespClient): Promise<Buffer> {
+  const r: RawReply | 'timeout' | 'closed' = await c.readWithin(REPLY_TIMEOUT_MS);
+  return typeof r === 'string' ? Buffer.from(`(${r})`) : r.raw;
+}
+
+/** Sends `argv` to both servers and reads `count` replies from each (concatenated). */
+async function both(conns: [RespClient, RespClient], argv: string[], count = 1): Promise<[Buffer, Buffer]> {
+  for (const c of conns) c.writeRaw(encodeArgs(argv));
+  const out: [Buffer[], Buffer[]] = [[], []];
+  for (let i = 0; i < count; i++) {
+    out[0].push(await reply(conns[0]));
+    out[1].push(await reply(conns[1]));
+  }
+  return [Buffer.concat(out[0]), Buffer.concat(out[1])];
+}
+
+function show(argv: string[]): string {
+  return argv.map((x) => JSON.stringify(x)).join(' ');
+}
+
+/** Both replies, from a little before their first differing byte when they are long. */
+function showDiff(a: Buffer, b: Buffer): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const from = i > 200 ? i - 100 : 0;
+  const tag = from > 0 ? `(from byte ${from}) ` : '';
+  return `  garrison: ${tag}${escapeBytes(a.subarray(from))}\n  redis:    ${tag}${escapeBytes(b.subarray(from))}`;
+}
+
+/** UNSUBSCRIBE and its kin answer once per channel named (once when none is). */
+function replyCount(name: string, argv: string[]): number {
+  if (name !== 'unsubscribe' && name !== 'punsubscribe' && name !== 'sunsubscribe') return 1;
+  return Math.max(1, argv.length - 1);
+}
+
+function encodeArgs(argv: string[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
+  for (const a of argv) {
+    const b = Buffer.from(a, 'latin1');
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** The keyspace as one text: per database, each key with its type, digest, encoding and TTL state. */
+async function keyspace(c: RespClient): Promise<string> {
+  const lines: string[] = [];
+  for (let db = 0; db < 16; db++) {
+    await c.call('SELECT', db);
+    const keys = ((await c.call('KEYS', '*')) as string[]).sort();
+    for (const k of keys) {
+      const type = await c.call('TYPE', k);
+      const digest = await c.call('DEBUG', 'DIGEST-VALUE', k);
+      const enc = await c.call('OBJECT', 'ENCODING', k);
+      const ttl = (await c.call('TTL', k)) as number;
+      lines.push(`${db} ${k} ${JSON.stringify(type)} ${JSON.stringify(digest)} ${JSON.stringify(enc)} ${ttl >= 0 ? 'ttl' : String(ttl)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+describe('random arguments from COMMAND DOCS: Garrison vs redis-server 7.0', { skip: skip ?? false }, () => {
+  const servers = sideBySide({ 'enable-debug-command': 'yes' });
+
+  for (const seed of SEEDS) {
+    test(`seed ${seed}`, { timeout: 300_000 }, async () => {
+      const r = new Prng(seed);
+      const resp3 = seed % 2 === 0;
+      const probe = await RespClient.connect(servers.redis.port);
+      const g = await RespClient.connect(servers.garrison.port);
+      const garrisonNames = new Set(((await g.call('COMMAND', 'LIST')) as string[]).map((s) => s.toLowerCase()));
+      const all = grammars((await probe.call('COMMAND', 'DOCS')) as Decoded[])
+        .filter((x) => !EXCLUDED.has(x.name) && !EXCLUDED.has(x.name.split('|')[0]!) && garrisonNames.has(x.name.split('|')[0]!));
+      probe.close();
+      g.close();
+      const mismatches: string[] = [];
+      for (let batch = 0; batch < BATCHES && mismatches.length < 20; batch++) {
+        const conns: [RespClient, RespClient] = [await RespClient.connect(servers.garrison.port), await RespClient.connect(servers.redis.port)];
+        for (const c of conns) c.pushesAsReplies = true;
+        try {
+          await both(conns, ['FLUSHALL']);
+          if (resp3) await both(conns, ['HELLO', '3']);
+          for (const f of FIXTURE) await both(conns, f);
+          for (let i = 0; i < PER_BATCH; i++) {
+            const gr = pick(r, all);
+            const argv = generate(r, gr);
+            const blocking = BLOCKING.has(gr.name) || (gr.name.startsWith('xread') && argv.some((a) => a.toLowerCase() === 'block'));
+            const wrapped = blocking ? [['MULTI'], argv, ['EXEC']] : [argv];
+            let diverged = false;
+            for (const cmd of wrapped) {
+              const [a, b] = await both(conns, cmd, replyCount(gr.name, cmd));
+              if (!same(cmd === argv ? modeOf(gr.name) : 'exact', a, b)) {
+                mismatches.push(`seed ${seed} batch ${batch}: ${show(argv)}${cmd === argv ? '' : ` (at ${cmd[0]})`}\n${showDiff(a, b)}`);
+                diverged = true;
+                break;
+              }
+            }
+            // The two connections may now be in different states: end the batch.
+            if (diverged) break;
+          }
+          await both(conns, ['DISCARD']);
+        } finally {
+          for (const c of conns) c.close();
+        }
+        const checkG = await RespClient.connect(servers.garrison.port);
+        const checkR = await RespClient.connect(servers.redis.port);
+        const [kg, kr] = [await keyspace(checkG), await keyspace(checkR)];
+        checkG.close();
+        checkR.close();
+        if (kg !== kr) {
+          const lr = new Set(kr.split('\n'));
+          const lg = new Set(kg.split('\n'));
+          const onlyG = [...lg].filter((l) => !lr.has(l));
+          const onlyR = [...lr].filter((l) => !lg.has(l));
+          mismatches.push(`seed ${seed} batch ${batch}: keyspaces differ\n  garrison only: ${onlyG.join(' | ')}\n  redis only:    ${onlyR.join(' | ')}`);
+        }
+      }
+      assert.deepEqual(mismatches, [], mismatches.join('\n'));
+    });
+  }
+});
