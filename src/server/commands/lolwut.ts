@@ -293,9 +293,9 @@ export function lolwut(argv: readonly string[], rand: Rand, version: string): Re
   return verbatim(`Redis ver. ${version}\n`);
 }
 
-/** rand() over the Random port: floor(u * 2^31) for a uniform u in [0, 1) is in [0, RAND_MAX]. */
-function portRand(c: Client): Rand {
-  return () => Math.floor(c.random() * (RAND_MAX + 1));
+/** rand() over a uniform float source: floor(u * 2^31) for u in [0, 1) is in [0, RAND_MAX]. */
+export function randFromUniform(uniform: () => number): Rand {
+  return () => Math.floor(uniform() * (RAND_MAX + 1));
 }
 
 export const LOLWUT_COMMANDS: readonly CommandSpec<Client>[] = [
@@ -303,6 +303,6 @@ export const LOLWUT_COMMANDS: readonly CommandSpec<Client>[] = [
     name: 'lolwut', arity: -1, flags: ['readonly', 'fast'], acl: [],
     group: 'server', since: '5.0.0', summary: 'Display some computer art and the Redis version',
     args: [{ name: 'version', type: 'integer', token: 'VERSION', flags: ['optional'] }],
-    handler: (c, argv) => lolwut(argv, portRand(c), REDIS_VERSION),
+    handler: (c, argv) => lolwut(argv, randFromUniform(() => c.random()), REDIS_VERSION),
   },
 ];
