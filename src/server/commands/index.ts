@@ -1,5 +1,5 @@
 /** Every server-level command family (connection, server, config, pub/sub, transactions, and the
- * cluster-disabled and module-less replies of CLUSTER and MODULE). */
+ * cluster-disabled and module-less replies of CLUSTER and MODULE, LOLWUT). */
 import type { CommandSpec } from '../../commands/spec.js';
 import type { Client } from '../client.js';
 import { ACL_COMMANDS } from './acl.js';
@@ -14,6 +14,7 @@ import { DEBUG_COMMANDS } from './debug.js';
 import { DUMP_COMMANDS } from './dump.js';
 import { INFO_COMMANDS } from './info.js';
 import { INTROSPECTION_COMMANDS } from './introspection.js';
+import { LOLWUT_COMMANDS } from './lolwut.js';
 import { MODULE_COMMANDS } from './module.js';
 import { MULTI_COMMANDS } from './multi.js';
 import { PERSISTENCE_COMMANDS } from './persistence.js';
@@ -30,6 +31,7 @@ export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...INFO_COMMANDS,
   ...ADMIN_COMMANDS,
   ...INTROSPECTION_COMMANDS,
+  ...LOLWUT_COMMANDS,
   ...DEBUG_COMMANDS,
   ...PERSISTENCE_COMMANDS,
   ...DUMP_COMMANDS,
