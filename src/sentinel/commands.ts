@@ -4,7 +4,8 @@
  * sentinel section), ROLE, and PUBLISH (hello messages only). Error texts are Redis's.
  */
 import type { CommandSpec } from '../commands/spec.js';
-import { parseInt64Number } from '../lib/int64.js';
+import { parseInt64, parseInt64Number } from '../lib/int64.js';
+import { numericHost } from '../lib/numeric-host.js';
 import { globMatch } from '../lib/glob.js';
 import { error, map, NULL_ARRAY, OK, status, type Reply } from '../protocol/reply.js';
 import type { Client } from '../server/client.js';
@@ -157,14 +158,21 @@ export function sentinelCommands(s: Sentinel, saveConfig: () => string | null): 
       return error(e);
     }),
     sub('monitor', 6, 'Start monitoring a master', (_c, a) => {
-      const port = intArg(a[4]!);
-      if (port === null) return error('ERR Invalid port');
-      const quorum = intArg(a[5]!);
+      // Redis's order: quorum, port, the quorum's sign, the address; then the port's range and
+      // the name (createSentinelRedisInstance). Both numbers are longs narrowed to C ints (the
+      // port signed, the quorum unsigned), so 4294967297 is port 1.
+      const quorum = parseInt64(a[5]!);
       if (quorum === null) return error('ERR Invalid quorum');
+      const port = parseInt64(a[4]!);
+      if (port === null) return error('ERR Invalid port');
       if (quorum <= 0) return error('ERR Quorum must be 1 or greater.');
-      if (port <= 0 || port > 65535) return error('ERR Invalid port number.');
-      if (!/^[0-9a-fA-F:.]+$/.test(a[3]!) && a[3] !== 'localhost') return error('ERR Invalid IP address or hostname specified');
-      const m = s.monitor(a[2]!, a[3]!, port, quorum);
+      let host = a[3]!;
+      if (!s.resolveHostnames) {
+        const ip = numericHost(host);
+        if (ip === null) return error('ERR Invalid IP address or hostname specified');
+        host = ip;
+      }
+      const m = s.monitor(a[2]!, host, Number(BigInt.asIntN(32, BigInt(port))), Number(BigInt.asUintN(32, BigInt(quorum))));
       if (typeof m === 'string') return error(m);
       s.host.flushConfig();
       s.event('warning', '+monitor', `${describe(m)} quorum ${m.quorum}`, m);

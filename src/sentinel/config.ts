@@ -21,7 +21,7 @@ const NO_MASTER = 'No such master with specified name.';
 export function applySentinelDirective(s: Sentinel, args: readonly string[]): string | null {
   const sub = (args[0] ?? '').toLowerCase();
   const n = args.length;
-  const num = (x: string | undefined): number => Number.parseInt(x ?? '', 10);
+  const num = (x: string | undefined): number => Number.parseInt(x ?? '', 10) || 0; // atoi: 0 for no digits
   const master = (name: string | undefined) => (name === undefined ? undefined : s.masters.get(name));
   switch (sub) {
     case 'monitor': {

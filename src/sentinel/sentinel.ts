@@ -126,9 +126,8 @@ export class Sentinel {
 
   /** SENTINEL MONITOR / `sentinel monitor`: a new master (errors as Redis's texts). */
   monitor(name: string, host: string, port: number, quorum: number): Instance | string {
+    if (port < 0 || port > 65535) return 'ERR Invalid port number.';
     if (this.masters.has(name)) return 'ERR Duplicate master name.';
-    if (quorum <= 0) return 'ERR Quorum must be 1 or greater.';
-    if (port <= 0 || port > 65535) return 'ERR Invalid port number.';
     const m = new Instance('master', name, host, port, null, this.now());
     m.quorum = quorum;
     m.downAfterMs = this.timing.defaultDownAfterMs;
