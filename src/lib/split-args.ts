@@ -6,12 +6,20 @@
  * Rules (Redis 7.0): arguments are separated by spaces; "double quotes" understand \n \r \t \b \a
  * \\ \" and \xHH; 'single quotes' understand only \'; a closing quote must be followed by a space or
  * the end of the line; an unterminated quote makes the whole line invalid (null).
+ * "Space" means two things there: isspace() (also \v and \f) before an argument and after a
+ * closing quote, but only ' ', \n, \r and \t inside an unquoted argument, so "GET\vk" is one
+ * argument while "\vGET" is GET. The line is a C string: it ends at a NUL byte.
  * Input and output are byte strings (latin1: one char per byte).
  */
 
 function isSpace(c: number): boolean {
   // isspace() in the C locale: space, \t, \n, \v, \f, \r
   return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** What ends an unquoted argument in sdssplitargs (its switch; a NUL ends the line anyway). */
+function endsArg(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 function hexValue(c: number): number {
@@ -23,6 +31,8 @@ function hexValue(c: number): number {
 
 /** Returns the arguments, or null when quotes are unbalanced. */
 export function splitArgs(line: string): string[] | null {
+  const nul = line.indexOf('\0');
+  if (nul >= 0) line = line.slice(0, nul);
   const out: string[] = [];
   const n = line.length;
   let p = 0;
@@ -66,7 +76,7 @@ export function splitArgs(line: string): string[] | null {
       } else {
         if (p >= n) { done = true; break; }
         const c = line.charCodeAt(p);
-        if (isSpace(c)) done = true;
+        if (endsArg(c)) done = true;
         else if (c === 34) inDq = true;
         else if (c === 39) inSq = true;
         else cur += line[p];

@@ -126,12 +126,19 @@ export class RequestParser {
   /** When true, limits for unauthenticated clients apply (Redis 7.0: >10 args, >16 KB bulks). */
   authRequired = false;
 
-  feed(chunk: Buffer): void {
+  /**
+   * Adds received bytes. Returns the length Redis's query buffer has after the same read, which
+   * client-query-buffer-limit is checked against before anything is parsed: the bytes not yet
+   * parsed, or, when this chunk completes a big argument (>= 32 KB, which Redis reads into a
+   * buffer of its own up to its last byte), that whole argument with its CRLF.
+   */
+  feed(chunk: Buffer): number {
     if (this.big !== null) {
       const need = this.big.length - this.bigFill;
       const take = Math.min(need, chunk.length);
       chunk.copy(this.big, this.bigFill, 0, take);
       this.bigFill += take;
+      const queryBuffer = this.bigFill;
       if (this.bigFill === this.big.length) {
         this.argv[this.argc++] = this.big.toString('latin1', 0, this.big.length - 2);
         this.big = null;
@@ -141,7 +148,7 @@ export class RequestParser {
       }
       this.buf = chunk.subarray(take);
       this.pos = 0;
-      return;
+      return queryBuffer;
     }
     if (this.pos < this.buf.length) {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
@@ -149,6 +156,7 @@ export class RequestParser {
       this.buf = chunk;
     }
     this.pos = 0;
+    return this.buf.length;
   }
 
   /**

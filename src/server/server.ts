@@ -321,8 +321,7 @@ export class Server {
     this.stats.netInputBytes += chunk.length;
     this.stats.totalReadsProcessed++;
     client.totalNetInput += chunk.length;
-    client.parser.feed(chunk);
-    if (client.parser.pendingBytes() > this.queryBufferLimit) {
+    if (client.parser.feed(chunk) > this.queryBufferLimit) {
       this.logger.warning(`Closing client that reached max query buffer length: ${this.describeClient(client)} (qbuf initial bytes: ${JSON.stringify(chunk.subarray(0, 64).toString('latin1'))})`);
       this.stats.clientQueryBufferLimitDisconnections++;
       this.freeClient(client, true);

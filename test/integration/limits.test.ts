@@ -65,6 +65,27 @@ test('client-query-buffer-limit: a client whose pending request grows past it is
   });
 });
 
+test('client-query-buffer-limit counts a big argument whole, also when its last chunk completes it (redis-server 7.0.15)', async () => {
+  // Redis reads an argument of 32 KB or more into a buffer of its own up to its CRLF and checks
+  // the limit after each read, before parsing: a bulk of n bytes is refused when n + 2 > limit,
+  // even when it arrives complete. Read off redis-server 7.0.15 with the same bytes.
+  await withGarrison({ 'client-query-buffer-limit': '1mb' }, async (_s, port) => {
+    for (const [n, closed] of [[1048574, false], [1048575, true]] as const) {
+      const c = await RawConn.connect(port);
+      c.write(Buffer.concat([Buffer.from(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${n}\r\n`), Buffer.alloc(n, 'a'), Buffer.from('\r\n')]));
+      if (closed) {
+        await c.waitClosed();
+        assert.equal(c.text(), '', `${n} bytes: closed without a reply`);
+      } else {
+        await c.waitText('+OK\r\n');
+        assert.equal(c.text(), '+OK\r\n');
+        assert.equal(c.closed, false);
+      }
+      c.close();
+    }
+  });
+});
+
 test('client-output-buffer-limit normal 1mb 0 0: a client that never reads is disconnected; others keep working', async () => {
   await withGarrison({}, async (s, port) => {
     const admin = await RespClient.connect(port);
