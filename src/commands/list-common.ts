@@ -106,10 +106,3 @@ export function keyAndElements(key: string, items: string[]): Reply {
   return [key, items];
 }
 
-/** atoi() as genericGetKeys reads numkeys: leading whitespace, sign, digits; 0 when none. */
-export function atoi(s: string): number {
-  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
-  if (m === null) return 0;
-  const n = Number(m[1]);
-  return Number.isFinite(n) ? n : 0;
-}

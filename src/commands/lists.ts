@@ -6,7 +6,7 @@
  * - list-blocking.ts: BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP
  * The value type lives in keyspace/types/list.ts.
  */
-import { atoi } from './list-common.js';
+import { genericGetKeys } from './getkeys.js';
 import {
   blmoveCommand, blmpopCommand, blpopCommand, brpoplpushCommand, brpopCommand,
 } from './list-blocking.js';
@@ -29,18 +29,6 @@ const MOVE_SPECS = [keySpec(['RW', 'access', 'delete'], 1), keySpec(['RW', 'inse
 
 function keynumSpec(index: number): KeySpec {
   return { flags: ['RW', 'access', 'delete'], beginSearch: { index }, findKeys: { keynum: { keyNumIdx: 0, firstKey: 1, step: 1 } } };
-}
-
-/** genericGetKeys(numkeys at `numIdx`, keys after it): no keys when numkeys does not fit argv. */
-function numkeysGetKeys(numIdx: number): (argv: readonly string[]) => number[] {
-  return (argv) => {
-    const n = atoi(argv[numIdx] ?? '');
-    const first = numIdx + 1;
-    if (n < 1 || n > argv.length - first) return [];
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) out.push(first + i);
-    return out;
-  };
 }
 
 const PUSH_COMPLEXITY = 'O(1) per element pushed';
@@ -96,7 +84,7 @@ export const LIST_COMMANDS: readonly CommandSpec[] = [
     group: 'list', since: '1.2.0', summary: 'Pops the tail element of a list and pushes it onto the head of another',
     complexity: 'O(1)', docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`LMOVE` with the `RIGHT` and `LEFT` arguments',
     handler: rpoplpushCommand },
-  { name: 'lmpop', arity: -4, flags: ['write'], acl: ['write', 'list', 'slow'], keySpecs: [keynumSpec(1)], getKeys: numkeysGetKeys(1),
+  { name: 'lmpop', arity: -4, flags: ['write'], acl: ['write', 'list', 'slow'], keySpecs: [keynumSpec(1)], getKeys: genericGetKeys(0, 1, 2),
     group: 'list', since: '7.0.0', summary: 'Pops elements from the first non-empty list among several',
     complexity: 'O(N+M) where N is the number of keys given and M the number of elements popped', handler: lmpopCommand },
   { name: 'blpop', arity: -3, flags: ['write', 'noscript', 'blocking'], acl: ['write', 'list', 'slow', 'blocking'], keys: BPOP_KEYS,
@@ -117,7 +105,7 @@ export const LIST_COMMANDS: readonly CommandSpec[] = [
     complexity: 'O(1)', history: DOUBLE_TIMEOUT, docFlags: ['deprecated'], deprecatedSince: '6.2.0',
     replacedBy: '`BLMOVE` with the `RIGHT` and `LEFT` arguments', handler: brpoplpushCommand },
   { name: 'blmpop', arity: -5, flags: ['write', 'blocking'], acl: ['write', 'list', 'slow', 'blocking'], keySpecs: [keynumSpec(2)],
-    getKeys: numkeysGetKeys(2),
+    getKeys: genericGetKeys(0, 2, 3),
     group: 'list', since: '7.0.0', summary: 'Pops elements from the first non-empty list among several, waiting for one if all are empty',
     complexity: 'O(N+M) where N is the number of keys given and M the number of elements popped', handler: blmpopCommand },
 ];

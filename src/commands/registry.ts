@@ -66,17 +66,6 @@ export class Command<C extends CommandContext = CommandContext> {
       for (const s of spec.subcommands) this.subcommands.set(s.name, new Command(s, this));
     }
   }
-
-  /** Key argument positions in argv, from the spec (legacy range or getKeys). */
-  keyPositions(argv: readonly string[]): number[] {
-    if (this.spec.getKeys) return this.spec.getKeys(argv);
-    const k = this.spec.keys;
-    if (!k || k.first === 0) return [];
-    const last = k.last < 0 ? argv.length + k.last : k.last;
-    const out: number[] = [];
-    for (let i = k.first; i <= last && i < argv.length; i += k.step) out.push(i);
-    return out;
-  }
 }
 
 export class CommandTable<C extends CommandContext = CommandContext> {

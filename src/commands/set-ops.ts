@@ -10,6 +10,7 @@
  *  - *STORE overwrite the destination (dropping its TTL), or delete it when the result is empty;
  *    they count one change, or none when the result is empty and there was nothing to delete.
  */
+import { genericGetKeys } from './getkeys.js';
 import { parseInt64 } from '../lib/int64.js';
 import { ERR_SYNTAX } from '../protocol/errors.js';
 import { error, set, type Reply } from '../protocol/reply.js';
@@ -164,14 +165,8 @@ function sintercard(c: CommandContext, argv: string[]): Reply {
   return interGeneric(c, argv.slice(2, 2 + numkeys), null, true, limit);
 }
 
-/** SINTERCARD's key positions (Redis's sintercardGetKeys): none when numkeys is not usable. */
-export function sintercardGetKeys(argv: readonly string[]): number[] {
-  const n = parseInt64(argv[1] ?? '');
-  if (n === null || typeof n === 'bigint' || n < 1 || n > argv.length - 2) return [];
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(2 + i);
-  return out;
-}
+/** SINTERCARD's key positions (Redis's sintercardGetKeys). */
+export const sintercardGetKeys = genericGetKeys(0, 1, 2);
 
 export const sinter = (c: CommandContext, argv: string[]): Reply => interGeneric(c, argv.slice(1), null, false, 0);
 export const sinterstore = (c: CommandContext, argv: string[]): Reply => interGeneric(c, argv.slice(2), argv[1]!, false, 0);

@@ -242,5 +242,6 @@ export function sortKeys(argv: readonly string[]): number[] {
 
 export const SORT_COMMANDS: readonly CommandSpec[] = [
   { ...SORT_META['sort']!, handler: (c, argv) => sortGeneric(c, argv, false), getKeys: sortKeys, getKeysAndFlags: sortKeyFlags },
-  { ...SORT_META['sort_ro']!, handler: (c, argv) => sortGeneric(c, argv, true), getKeys: (argv) => (argv.length > 1 ? [1] : []) },
+  // sortROGetKeys: the sorted key, read (its BY/GET patterns are not keys the command names).
+  { ...SORT_META['sort_ro']!, handler: (c, argv) => sortGeneric(c, argv, true), getKeys: () => [1], getKeysAndFlags: () => [{ pos: 1, flags: ['RO', 'access'] }] },
 ];

@@ -187,17 +187,6 @@ function setOpGeneric(c: CommandContext, argv: string[], numkeysIdx: number, dst
   return scoredReply(c, ms, withScores ? ss : null);
 }
 
-/** Key positions of the numkeys forms (for cluster routing and COMMAND GETKEYS). */
-export function numkeysKeys(numkeysIdx: number, withDest: boolean) {
-  return (argv: readonly string[]): number[] => {
-    const n = Number(argv[numkeysIdx] ?? 0);
-    if (!Number.isInteger(n) || n < 1 || n > argv.length - numkeysIdx - 1) return [];
-    const out: number[] = withDest ? [1] : [];
-    for (let i = 0; i < n; i++) out.push(numkeysIdx + 1 + i);
-    return out;
-  };
-}
-
 export const ZSET_SETOP_HANDLERS = {
   zunion: (c: CommandContext, a: string[]): Reply => setOpGeneric(c, a, 1, null, 'union', false),
   zinter: (c: CommandContext, a: string[]): Reply => setOpGeneric(c, a, 1, null, 'inter', false),

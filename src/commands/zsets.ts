@@ -13,7 +13,8 @@ import type { CommandSpec, Handler } from './spec.js';
 import { ZSET_POP_HANDLERS } from './zset-pop.js';
 import { ZSET_RANGE_HANDLERS } from './zset-range.js';
 import { ZSET_READ_HANDLERS } from './zset-read.js';
-import { numkeysKeys, ZSET_SETOP_HANDLERS } from './zset-setops.js';
+import { genericGetKeys } from './getkeys.js';
+import { ZSET_SETOP_HANDLERS } from './zset-setops.js';
 import { ZSET_META } from './zset-table.js';
 import { ZSET_WRITE_HANDLERS } from './zset-write.js';
 
@@ -27,15 +28,15 @@ const HANDLERS: Readonly<Record<string, Handler<CommandContext>>> = {
 
 /** Movable keys: positions from numkeys (the key specs say the same for COMMAND GETKEYS). */
 const GET_KEYS: Readonly<Record<string, (argv: readonly string[]) => number[]>> = {
-  zunion: numkeysKeys(1, false),
-  zinter: numkeysKeys(1, false),
-  zdiff: numkeysKeys(1, false),
-  zintercard: numkeysKeys(1, false),
-  zmpop: numkeysKeys(1, false),
-  zunionstore: numkeysKeys(2, true),
-  zinterstore: numkeysKeys(2, true),
-  zdiffstore: numkeysKeys(2, true),
-  bzmpop: numkeysKeys(2, false),
+  zunion: genericGetKeys(0, 1, 2),
+  zinter: genericGetKeys(0, 1, 2),
+  zdiff: genericGetKeys(0, 1, 2),
+  zintercard: genericGetKeys(0, 1, 2),
+  zmpop: genericGetKeys(0, 1, 2),
+  zunionstore: genericGetKeys(1, 2, 3),
+  zinterstore: genericGetKeys(1, 2, 3),
+  zdiffstore: genericGetKeys(1, 2, 3),
+  bzmpop: genericGetKeys(0, 2, 3),
 };
 
 function build(): CommandSpec[] {

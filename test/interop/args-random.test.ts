@@ -8,7 +8,8 @@
  * redis-server on fresh connections over the same fixture (keys of every type), and the replies
  * must be byte-identical: which error comes first, with which text, is where implementations drift.
  * After each batch the keyspace of every database is compared (keys, types, DEBUG DIGEST-VALUE,
- * OBJECT ENCODING, whether a TTL is set).
+ * OBJECT ENCODING, whether a TTL is set), and the keyspace notifications (every class on) a
+ * subscriber on each server received during it.
  *
  * What the test cannot compare exactly, and how it handles it:
  * - Commands that change the connection or the server (SHUTDOWN, MONITOR, SUBSCRIBE, REPLICAOF,
@@ -22,14 +23,15 @@
  * - Blocking commands run inside MULTI/EXEC, where they never block.
  * - XADD's `*` ID is replaced by an explicit one (IDs from the clock would differ).
  *
- * Seeds: ARGS_SEEDS=1,2,3 (default: three seeds of 30 batches of 40 commands; even seeds speak
+ * Seeds: ARGS_SEEDS=1,2,3,4 (default: four seeds of 30 batches of 40 commands; even seeds speak
  * RESP3, seeds 2-3 mod 4 run with the encoding thresholds lowered, multiples of 3 on read-only
- * replicas); ARGS_BATCHES overrides the batch count. Without a redis-server binary the suite skips
+ * replicas, seeds 4 mod 5 as a user denied some commands, keys and channels); ARGS_BATCHES
+ * overrides the batch count. Without a redis-server binary the suite skips
  * with a visible message (a failure under CI=true).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RespClient, type Decoded } from '../helpers/resp-client.js';
+import { encodeCommand, RespClient, type Decoded } from '../helpers/resp-client.js';
 import { freePort, requireBinaries } from './helpers/redis-process.js';
 import { sideBySide } from './helpers/side-by-side.js';
 import { SeededRandom as Prng } from '../../src/lib/prng.js';
@@ -37,7 +39,7 @@ import { SMALL_ENCODINGS } from './helpers/random-commands.js';
 import { both, grammars, playBatch, type Arg, type Grammar, type Mode, type Vocabulary } from './helpers/args-grammar.js';
 
 const skip = requireBinaries('redis-server');
-const SEEDS = (process.env['ARGS_SEEDS'] ?? '1,2,3').split(',').map(Number);
+const SEEDS = (process.env['ARGS_SEEDS'] ?? '1,2,3,4').split(',').map(Number);
 const BATCHES = Number(process.env['ARGS_BATCHES'] ?? 30);
 const PER_BATCH = 40;
 
@@ -170,6 +172,27 @@ function wrapInMulti(name: string, argv: string[]): boolean {
   return BLOCKING.has(name) || (name.startsWith('xread') && argv.some((a) => a.toLowerCase() === 'block'));
 }
 
+/** A connection subscribed to every keyspace notification. */
+async function subscriber(port: number): Promise<RespClient> {
+  const c = await RespClient.connect(port);
+  c.pushesAsReplies = true;
+  await c.callRaw('PSUBSCRIBE', '__key*__:*');
+  return c;
+}
+
+/** The notifications a subscriber received, up to the answer to a PING sent now. */
+async function drain(c: RespClient): Promise<string[]> {
+  c.writeRaw(encodeCommand(['PING', 'end']));
+  const out: string[] = [];
+  for (;;) {
+    const r = await c.readWithin(3000);
+    if (typeof r === 'string') return [...out, `(${r})`];
+    const v = r.value;
+    if (Array.isArray(v) && v[0] === 'pong') return out;
+    out.push(r.raw.toString('latin1'));
+  }
+}
+
 /** The keyspace as one text: per database, each key with its type, digest, encoding and TTL state. */
 async function keyspace(c: RespClient): Promise<string> {
   const lines: string[] = [];
@@ -208,6 +231,7 @@ describe('random arguments from COMMAND DOCS: Garrison vs redis-server 7.0', { s
         for (const c of [probe, g]) assert.deepEqual(await c.call('CONFIG', 'SET', ...pairs.flat()), { status: 'OK' });
       };
       if (small) await configure(SMALL_ENCODINGS);
+      await configure([['notify-keyspace-events', 'KEA']]);
       // Every third seed runs on read-only replicas of a master that is not there: the fixture is
       // loaded once, every write is refused (READONLY, in Redis's order of checks), and the
       // keyspaces must stay as loaded.
@@ -223,22 +247,40 @@ describe('random arguments from COMMAND DOCS: Garrison vs redis-server 7.0', { s
         const [a, b] = await both(pair, ['REPLICAOF', '127.0.0.1', String(nobody)]);
         assert.equal(a.toString(), b.toString());
       }
+      // Seeds 4 mod 5 run as a user with some commands, keys and channels denied, so that
+      // NOPERM must come where Redis puts it, for the keys each call names (read or write).
+      const restricted = seed % 5 === 4;
+      if (restricted) {
+        const [a, b] = await both([g, probe], ['ACL', 'SETUSER', 'fuzz', 'reset', 'on', '>pw', '+@all', '-@dangerous', '-sort', '~s*', '~h*', '%R~l*', '%W~z*', '&m*']);
+        assert.equal(a.toString(), b.toString());
+      }
       const mismatches: string[] = [];
       let sent = 0;
       let errors = 0;
+      let notified = 0;
       for (let batch = 0; batch < BATCHES && mismatches.length < 20; batch++) {
         const conns: [RespClient, RespClient] = [await RespClient.connect(servers.garrison.port), await RespClient.connect(servers.redis.port)];
         for (const c of conns) c.pushesAsReplies = true;
+        const subs: [RespClient, RespClient] = [await subscriber(servers.garrison.port), await subscriber(servers.redis.port)];
         try {
           if (!replica) await load(conns);
+          if (restricted) await both(conns, ['AUTH', 'fuzz', 'pw']);
           if (resp3) await both(conns, ['HELLO', '3']);
           const res = await playBatch(conns, r, all, VOCABULARY, modeOf, wrapInMulti, PER_BATCH);
           sent += res.sent;
           errors += res.errors;
           if (res.mismatch !== null) mismatches.push(`seed ${seed} batch ${batch}: ${res.mismatch}`);
           await both(conns, ['DISCARD']);
+          const [ng, nr] = [await drain(subs[0]), await drain(subs[1])];
+          notified += nr.length;
+          if (res.mismatch === null && ng.join('') !== nr.join('')) {
+            let i = 0;
+            while (i < ng.length && ng[i] === nr[i]) i++;
+            mismatches.push(`seed ${seed} batch ${batch}: keyspace notifications differ from the ${i + 1}th on\n` +
+              `  garrison: ${JSON.stringify(ng.slice(i, i + 4))}\n  redis:    ${JSON.stringify(nr.slice(i, i + 4))}`);
+          }
         } finally {
-          for (const c of conns) c.close();
+          for (const c of [...conns, ...subs]) c.close();
         }
         const checkG = await RespClient.connect(servers.garrison.port);
         const checkR = await RespClient.connect(servers.redis.port);
@@ -254,10 +296,12 @@ describe('random arguments from COMMAND DOCS: Garrison vs redis-server 7.0', { s
         }
       }
       if (replica) await both([g, probe], ['REPLICAOF', 'NO', 'ONE']);
+      if (restricted) await both([g, probe], ['ACL', 'DELUSER', 'fuzz']);
+      await configure([['notify-keyspace-events', '']]);
       if (small) await configure(defaults);
       probe.close();
       g.close();
-      t.diagnostic(`${sent} commands of ${all.length} kinds, ${errors} answered with an error${small ? ', small encodings' : ''}${replica ? ', read-only replicas' : ''}`);
+      t.diagnostic(`${sent} commands of ${all.length} kinds, ${errors} answered with an error, ${notified} notifications${small ? ', small encodings' : ''}${replica ? ', read-only replicas' : ''}${restricted ? ', a restricted user' : ''}`);
       assert.deepEqual(mismatches, [], mismatches.join('\n'));
     });
   }

@@ -227,9 +227,9 @@ function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[]): KeyR
       if (k.keyNumIdx >= argc) return null;
       const raw = argv[first + k.keyNumIdx];
       const n = raw === undefined ? null : parseInt64(raw);
-      if (n === null || typeof n === 'bigint' || n < 0) return null;
+      if (n === null || n < 0) return null;
       first += k.firstKey;
-      last = first + n - 1;
+      last = first + Number(BigInt.asIntN(32, BigInt(n))) - 1; // (int)numkeys: 4294967297 is 1
       step = k.step;
     }
     if (last >= argc || last < first || first >= argc) return null;
@@ -251,7 +251,7 @@ export function commandHasKeys(spec: AnySpec): boolean {
  * Keys of `argv` with their flags, for COMMAND GETKEYS(ANDFLAGS) and ACL key checks (Redis's
  * getKeysFromCommandWithSpecs): the key specs, unless one has variable flags (then the row's
  * per-call getKeysAndFlags, as Redis calls its getkeys procedure) or they do not fit argv (an
- * incomplete spec: getKeysAndFlags, else getKeys with the specs' flags). Null = invalid arguments.
+ * incomplete spec: getKeysAndFlags, else getKeys without flags). Null = invalid arguments.
  */
 export function commandKeys(spec: AnySpec, argv: readonly string[]): KeyRef[] | null {
   const specs = keySpecsOf(spec);
@@ -262,10 +262,10 @@ export function commandKeys(spec: AnySpec, argv: readonly string[]): KeyRef[] | 
     if (r !== null || (spec.getKeys === undefined && spec.getKeysAndFlags === undefined)) return r;
   }
   if (spec.getKeysAndFlags !== undefined) return spec.getKeysAndFlags(argv);
-  if (spec.getKeys !== undefined) {
-    const union = [...new Set(specs.flatMap((ks) => ks.flags))].filter((f) => f !== 'variable_flags');
-    return spec.getKeys(argv).map((pos) => ({ pos, flags: union }));
-  }
+  // Redis's getkeys procedures other than SET's, BITFIELD's and SORT's (getKeysAndFlags here)
+  // give their keys no flags: an ACL key pattern of any kind then allows them (redis-server
+  // 7.0.15: COMMAND GETKEYSANDFLAGS ZDIFF " 1" z answers z with no flags, ZDIFF 1 z RO access).
+  if (spec.getKeys !== undefined) return spec.getKeys(argv).map((pos) => ({ pos, flags: [] }));
   return [];
 }
 

@@ -14,6 +14,7 @@
  *
  * RELOAD is in debug-reload.ts, LOADAOF in aof.ts.
  */
+import { atoi } from '../../lib/atoi.js';
 import type { CommandSpec } from '../../commands/spec.js';
 import { datasetDigest, keyValueDigest } from '../../keyspace/digest.js';
 import { parseDouble, printfFixed2 } from '../../lib/float.js';
@@ -33,12 +34,6 @@ const REPLY_LATER = undefined as unknown as Reply;
 
 function syntaxError(sub: string): Reply {
   return error(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try DEBUG HELP.`);
-}
-
-/** C's atoi: optional spaces and sign, then digits; 0 when there are none. */
-function atoi(s: string): number {
-  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
-  return m === null ? 0 : Number.parseInt(m[1]!, 10) | 0;
 }
 
 /** C's strtod on a prefix: the longest leading number, 0 when there is none. */
