@@ -157,6 +157,12 @@ export function pointsInShape(z: ZSet, shape: Shape, limit: number): Point[] {
 
 const F_MEMBER = 1, F_NOSTORE = 2, F_SEARCH = 4, F_SEARCHSTORE = 8;
 
+/** A member's position (longLatFromMember), or Redis's error when it is not in the set. */
+function memberLonLat(z: ZSet, member: string): [number, number] | ErrorReply {
+  const s = z.score(member);
+  return s === undefined ? ERR_DECODE : decodeScore(s);
+}
+
 /** georadiusGeneric of Redis 7.0: `srcIdx` is the source key's position in argv. */
 function search(c: CommandContext, argv: string[], srcIdx: number, flags: number): Reply {
   const name = argv[0]!;
@@ -176,9 +182,9 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
   } else if ((flags & F_MEMBER) !== 0) {
     baseArgs = 5;
     if (z !== undefined) {
-      const s = z.score(argv[2]!);
-      if (s === undefined) return ERR_DECODE;
-      [lon, lat] = decodeScore(s);
+      const xy = memberLonLat(z, argv[2]!);
+      if (isErr(xy)) return xy;
+      [lon, lat] = xy;
     }
   } else {
     baseArgs = 6;
@@ -226,9 +232,9 @@ function search(c: CommandContext, argv: string[], srcIdx: number, flags: number
     } else if (a === 'frommember' && i + 1 < rem && (flags & F_SEARCH) !== 0) {
       if (fromLoc) return ERR_SYNTAX;
       if (z !== undefined) {
-        const s = z.score(at(1));
-        if (s === undefined) return ERR_DECODE;
-        [lon, lat] = decodeScore(s);
+        const xy = memberLonLat(z, at(1));
+        if (isErr(xy)) return xy;
+        [lon, lat] = xy;
       }
       fromMember = true;
       i++;
