@@ -89,11 +89,6 @@ export function parseRangeEnd(arg: string): StreamId | ErrorReply {
   return decrId(r.id) ?? error('ERR invalid end ID for the interval');
 }
 
-/** addReplySubcommandSyntaxError of a container command (XGROUP, XINFO). */
-export function errSubcommandSyntax(sub: string, container: string): ErrorReply {
-  return error(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${container} HELP.`);
-}
-
 /** getLongLongFromObjectOrReply. */
 export function parseLongLong(s: string): number | ErrorReply {
   const v = parseInt64(s);

@@ -14,7 +14,8 @@ import { ZERO_ID, type StreamId } from '../keyspace/types/stream-id.js';
 import { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
 import { consumerOf } from './stream-deliver.js';
-import { errSubcommandSyntax, isErr, lookupStreamRead, lookupStreamWrite, parseIdOnly, parseLongLong } from './stream-args.js';
+import { errSubcommandSyntax } from '../protocol/errors.js';
+import { isErr, lookupStreamRead, lookupStreamWrite, parseIdOnly, parseLongLong } from './stream-args.js';
 
 const XGROUP_HELP: readonly string[] = [
   'XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -56,7 +57,7 @@ function prologue(c: CommandContext, argv: string[]): Target | ErrorReply {
         entriesRead = n;
         i += 2;
       } else {
-        return errSubcommandSyntax(argv[1]!, 'XGROUP');
+        return errSubcommandSyntax(argv);
       }
     }
   }
@@ -79,7 +80,7 @@ function prologue(c: CommandContext, argv: string[]): Target | ErrorReply {
 function xgroupCreate(c: CommandContext, argv: string[]): Reply {
   const t = prologue(c, argv);
   if (isErr(t)) return t;
-  if (argv.length > 8) return errSubcommandSyntax(argv[1]!, 'XGROUP');
+  if (argv.length > 8) return errSubcommandSyntax(argv);
   let id: StreamId;
   if (argv[4] === '$') {
     id = t.s !== undefined ? t.s.lastId : ZERO_ID;
@@ -105,7 +106,7 @@ function xgroupCreate(c: CommandContext, argv: string[]): Reply {
 function xgroupSetid(c: CommandContext, argv: string[]): Reply {
   const t = prologue(c, argv);
   if (isErr(t)) return t;
-  if (argv.length !== 5 && argv.length !== 7) return errSubcommandSyntax(argv[1]!, 'XGROUP');
+  if (argv.length !== 5 && argv.length !== 7) return errSubcommandSyntax(argv);
   let id: StreamId;
   if (argv[4] === '$') {
     id = t.s!.lastId;

@@ -12,7 +12,8 @@ import { groupLag } from '../keyspace/types/stream-lag.js';
 import { raxNodeCount } from '../keyspace/types/stream-rax.js';
 import type { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
-import { entryReply, errSubcommandSyntax, isErr, lookupStreamRead, parseLongLong } from './stream-args.js';
+import { errSubcommandSyntax } from '../protocol/errors.js';
+import { entryReply, isErr, lookupStreamRead, parseLongLong } from './stream-args.js';
 
 const XINFO_HELP: readonly string[] = [
   'XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -47,10 +48,10 @@ function xinfoStream(c: CommandContext, argv: string[]): Reply {
   let count = 10;
   const extra = argv.length - 3;
   if (extra !== 0) {
-    if (extra !== 1 && extra !== 3) return errSubcommandSyntax(argv[1]!, 'XINFO');
-    if (argv[3]!.toLowerCase() !== 'full') return errSubcommandSyntax(argv[1]!, 'XINFO');
+    if (extra !== 1 && extra !== 3) return errSubcommandSyntax(argv);
+    if (argv[3]!.toLowerCase() !== 'full') return errSubcommandSyntax(argv);
     if (extra === 3) {
-      if (argv[4]!.toLowerCase() !== 'count') return errSubcommandSyntax(argv[1]!, 'XINFO');
+      if (argv[4]!.toLowerCase() !== 'count') return errSubcommandSyntax(argv);
       const n = parseLongLong(argv[5]!);
       if (isErr(n)) return n;
       if (n >= 0) count = n; // a negative COUNT means the default, 10

@@ -57,6 +57,14 @@ export function errUnknownCommand(name: string, args: readonly string[]): ErrorR
   return error(sanitizeErrorText(`ERR unknown command '${cstr(name).slice(0, 128)}', with args beginning with: ${list}`));
 }
 
+/**
+ * addReplySubcommandSyntaxError: a subcommand used with the wrong arguments, argv[1] printed as
+ * %.128s and the container as the client typed it, in capitals.
+ */
+export function errSubcommandSyntax(argv: readonly string[]): ErrorReply {
+  return error(sanitizeErrorText(`ERR unknown subcommand or wrong number of arguments for '${cstr(argv[1]!).slice(0, 128)}'. Try ${cstr(argv[0]!).toUpperCase()} HELP.`));
+}
+
 export function errUnknownSubcommand(sub: string, container: string): ErrorReply {
   return error(sanitizeErrorText(`ERR unknown subcommand '${cstr(sub).slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`));
 }

@@ -6,7 +6,7 @@
  */
 import type { CommandSpec } from '../../commands/spec.js';
 import { parseInt64 } from '../../lib/int64.js';
-import { ERR_NOT_INTEGER } from '../../protocol/errors.js';
+import { ERR_NOT_INTEGER, errSubcommandSyntax } from '../../protocol/errors.js';
 import { error, map, OK, set, type Reply } from '../../protocol/reply.js';
 import { describeAllUsers, ERR_NO_ACLFILE, loadAclFile, saveAclFile } from '../acl/file.js';
 import { hasSpaces, type Selector } from '../acl/selector.js';
@@ -99,7 +99,7 @@ function deluser(c: Client, argv: string[]): Reply {
 
 function cat(c: Client, argv: string[]): Reply {
   if (argv.length === 2) return [...ACL_CATEGORY_ORDER];
-  if (argv.length > 3) return error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!}'. Try ACL HELP.`);
+  if (argv.length > 3) return errSubcommandSyntax(argv);
   const bit = categoryBit(argv[2]!);
   if (bit === 0) return error(`ERR Unknown category '${argv[2]!}'`);
   return c.server.acl.catalog.byId.filter((cmd) => (cmd.categories & bit) !== 0).map((cmd) => cmd.fullName);
@@ -107,7 +107,7 @@ function cat(c: Client, argv: string[]): Reply {
 
 function genpass(c: Client, argv: string[]): Reply {
   let bits = 256;
-  if (argv.length > 3) return error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!}'. Try ACL HELP.`);
+  if (argv.length > 3) return errSubcommandSyntax(argv);
   if (argv.length === 3) {
     const n = parseInt64(argv[2]!);
     if (n === null) return ERR_NOT_INTEGER;
@@ -136,7 +136,7 @@ function dryrun(c: Client, argv: string[]): Reply {
 
 function log(c: Client, argv: string[]): Reply {
   const acl = c.server.acl;
-  if (argv.length > 3) return error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!}'. Try ACL HELP.`);
+  if (argv.length > 3) return errSubcommandSyntax(argv);
   let count = 10;
   if (argv.length === 3) {
     if (argv[2]!.toLowerCase() === 'reset') {

@@ -15,7 +15,7 @@
 import type { AclUser } from '../acl/user.js';
 import type { CommandSpec } from '../../commands/spec.js';
 import { parseInt64 } from '../../lib/int64.js';
-import { ERR_SYNTAX } from '../../protocol/errors.js';
+import { ERR_SYNTAX, errSubcommandSyntax } from '../../protocol/errors.js';
 import { error, map, OK, set, status, verbatim, type RawReply, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
@@ -108,11 +108,6 @@ export function clientInfoString(server: Server, c: Client, nowMs: number, curre
     ` multi=${c.multi === null ? -1 : c.multi.queue.length} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem}` +
     ` multi-mem=${multiMem} rbs=0 rbp=0 obl=0 oll=0 omem=${omem} tot-mem=${qbuf + argvMem + multiMem + omem}` +
     ` events=r${omem > 0 ? 'w' : ''} cmd=${c.lastCommand} user=${c.user?.name ?? '(superuser)'} redir=${c.tracking === null ? -1 : c.tracking.redirect} resp=${c.resp}`;
-}
-
-/** Redis's addReplySubcommandSyntaxError. */
-function subcommandSyntaxError(argv: readonly string[]): Reply {
-  return error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try ${argv[0]!.toUpperCase()} HELP.`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,7 +211,7 @@ function clientSetName(c: Client, argv: string[]): Reply {
 }
 
 function clientPause(c: Client, argv: string[]): Reply {
-  if (argv.length > 4) return subcommandSyntaxError(argv);
+  if (argv.length > 4) return errSubcommandSyntax(argv);
   let writeOnly = false;
   if (argv.length === 4) {
     const mode = argv[3]!.toLowerCase();
@@ -547,7 +542,7 @@ export const CLIENT_COMMANDS: readonly Spec[] = [
  */
 function clientUnblock(c: Client, argv: string[]): Reply {
   // Redis reads the reason before the id, and more than one reason is no UNBLOCK form at all.
-  if (argv.length > 4) return subcommandSyntaxError(argv);
+  if (argv.length > 4) return errSubcommandSyntax(argv);
   let asError = false;
   if (argv.length === 4) {
     const how = argv[3]!.toLowerCase();

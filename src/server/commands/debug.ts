@@ -22,7 +22,7 @@ import { ListValue } from '../../keyspace/types/list.js';
 import { integersShared, type Value } from '../../keyspace/value.js';
 import { encodeValue } from '../../persistence/rdb/index.js';
 import { parseInt64 } from '../../lib/int64.js';
-import { ERR_NO_SUCH_KEY } from '../../protocol/errors.js';
+import { ERR_NO_SUCH_KEY, errSubcommandSyntax } from '../../protocol/errors.js';
 import { bool, double, error, map, OK, set, status, verbatim, type RawReply, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
 import { debugReload } from './debug-reload.js';
@@ -31,10 +31,6 @@ import { helpReply } from './introspection.js';
 
 /** Returned by a handler that will reply later (the server emits nothing now). */
 const REPLY_LATER = undefined as unknown as Reply;
-
-function syntaxError(sub: string): Reply {
-  return error(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try DEBUG HELP.`);
-}
 
 /** C's strtod on a prefix: the longest leading number, 0 when there is none. */
 function strtodPrefix(s: string): number {
@@ -273,7 +269,7 @@ function debugCommand(c: Client, argv: string[]): Reply {
       break;
     }
   }
-  return syntaxError(argv[1]!);
+  return errSubcommandSyntax(argv);
 }
 
 export const DEBUG_COMMANDS: readonly CommandSpec<Client>[] = [

@@ -15,7 +15,7 @@ import type { Database } from '../../keyspace/database.js';
 import { stringEncoding, type Value } from '../../keyspace/value.js';
 import { globMatch } from '../../lib/glob.js';
 import { parseInt64 } from '../../lib/int64.js';
-import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../protocol/errors.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, errSubcommandSyntax } from '../../protocol/errors.js';
 import { double, error, map, OK, status, verbatim, type Reply } from '../../protocol/reply.js';
 import type { Client } from '../client.js';
 import type { LatencyMonitor } from '../latency.js';
@@ -195,7 +195,7 @@ const SLOWLOG_SPEC: Spec = {
       summary: 'Return the newest slow log entries', complexity: 'O(N) where N is the number of entries returned',
       tips: ['request_policy:all_nodes', 'nondeterministic_output'],
       handler: (c, argv) => {
-        if (argv.length > 3) return error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!}'. Try SLOWLOG HELP.`);
+        if (argv.length > 3) return errSubcommandSyntax(argv);
         const log = slowlogOf(c);
         let count = 10;
         if (argv.length === 3) {

@@ -12,7 +12,7 @@
  * SUBSCRIBE/PSUBSCRIBE skip for backward compatibility).
  */
 import type { CommandSpec, KeySpec } from '../../commands/spec.js';
-import { sanitizeErrorText } from '../../protocol/errors.js';
+import { errSubcommandSyntax, sanitizeErrorText } from '../../protocol/errors.js';
 import { error, push, status, type Reply } from '../../protocol/reply.js';
 import { globMatch } from '../../lib/glob.js';
 import { isClusterEnabled } from '../../commands/key-common.js';
@@ -112,13 +112,8 @@ function toReplicas(c: Client): void {
   if (!isClusterEnabled(c)) c.forcePropagation(true);
 }
 
-/** Redis's addReplySubcommandSyntaxError, with the subcommand as the client typed it. */
-function subcommandSyntaxError(argv: readonly string[]): Reply {
-  return error(sanitizeErrorText(`ERR unknown subcommand or wrong number of arguments for '${argv[1]!.slice(0, 128)}'. Try PUBSUB HELP.`));
-}
-
 function channelsMatching(map: Map<string, Set<Client>>, argv: string[]): Reply {
-  if (argv.length > 3) return subcommandSyntaxError(argv);
+  if (argv.length > 3) return errSubcommandSyntax(argv);
   const pattern = argv[2];
   const out: string[] = [];
   for (const ch of map.keys()) if (pattern === undefined || globMatch(pattern, ch)) out.push(ch);
