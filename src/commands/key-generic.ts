@@ -104,8 +104,10 @@ function scan(c: CommandContext, argv: string[]): Reply {
   const next = db.scans.step(dict, cursor, count, ks.now, (key) => {
     if (pattern !== null && !globMatch(pattern, key)) return;
     if (typeName !== null) {
-      const v = dict.get(key);
-      if (v === undefined || typeOf(v) !== typeName) return;
+      // A read lookup, as Redis's: a hit or a miss, and a key whose time has passed expires here
+      // (and passes a TYPE none filter, since the check after this one then finds nothing).
+      const v = ks.lookupRead(db, key);
+      if ((v === undefined ? 'none' : typeOf(v)) !== typeName) return;
     }
     if (db.expires.size !== 0 && ks.expireIfNeeded(db, key)) return;
     out.push(key);

@@ -49,13 +49,13 @@ function isLfu(c: CommandContext): boolean {
 }
 
 function encoding(c: CommandContext, argv: string[]): Reply {
-  const v = c.ks.lookupRead(c.db, argv[2]!);
+  const v = c.ks.lookupReadNoNotify(c.db, argv[2]!);
   if (v === undefined) return null;
   return typeof v === 'string' ? c.ks.stringEncodingOf(c.db, argv[2]!, v) : v.encoding();
 }
 
 function refcount(c: CommandContext, argv: string[]): Reply {
-  const v = c.ks.lookupRead(c.db, argv[2]!);
+  const v = c.ks.lookupReadNoNotify(c.db, argv[2]!);
   if (v === undefined) return null;
   if (typeof v !== 'string') return 1;
   const maxmemory = c.configValue?.('maxmemory') ?? '0';
@@ -63,12 +63,12 @@ function refcount(c: CommandContext, argv: string[]): Reply {
 }
 
 function freq(c: CommandContext, argv: string[]): Reply {
-  if (c.ks.lookupRead(c.db, argv[2]!) === undefined) return null;
+  if (c.ks.lookupReadNoNotify(c.db, argv[2]!) === undefined) return null;
   return isLfu(c) ? ERR_FREQ_UNTRACKED : ERR_LFU_NOT_SELECTED;
 }
 
 function idletime(c: CommandContext, argv: string[]): Reply {
-  if (c.ks.lookupRead(c.db, argv[2]!) === undefined) return null;
+  if (c.ks.lookupReadNoNotify(c.db, argv[2]!) === undefined) return null;
   return isLfu(c) ? ERR_LFU_SELECTED : ERR_IDLE_UNTRACKED;
 }
 

@@ -355,3 +355,16 @@ test('every key command declares arity, flags, ACL categories and docs', () => {
     if (s.flags.includes('write')) assert.ok(s.acl.includes('write'), s.name);
   }
 });
+
+test('a read of a missing key raises keymiss (lookupKey); OBJECT reads raise none (LOOKUP_NONOTIFY), as in 7.0.15', () => {
+  const c = new Ctx();
+  c.recordKeymiss = true;
+  c.ks.setKey(c.db, 'k', 'v');
+  c.run('EXISTS', 'k', 'nokey');
+  c.run('TTL', 'gone');
+  c.run('OBJECT', 'ENCODING', 'nokey');
+  c.run('OBJECT', 'FREQ', 'nokey');
+  c.run('SCAN', '0', 'TYPE', 'string');
+  assert.deepEqual(c.events, ['m keymiss 0:nokey', 'm keymiss 0:gone']);
+  assert.deepEqual([c.ks.stats.keyspaceHits, c.ks.stats.keyspaceMisses], [2, 4]);
+});

@@ -52,7 +52,7 @@ function storeResult(c: CommandContext, dst: string, result: SetValue, event: st
 }
 
 function interGeneric(c: CommandContext, keys: readonly string[], dst: string | null, cardOnly: boolean, limit: number): Reply {
-  const found = lookupAll(c, keys, dst !== null);
+  const found = lookupAll(c, keys, false); // sources are reads, also for SINTERSTORE (lookupKeyRead)
   if (!Array.isArray(found)) return found as Reply;
   const maybe = found as Array<SetValue | null>;
   if (maybe.some((s) => s === null)) {
@@ -139,7 +139,7 @@ function unionDiffCommand(c: CommandContext, argv: string[], op: SetOp): Reply {
 }
 
 function unionDiffStore(c: CommandContext, argv: string[], op: SetOp): Reply {
-  const r = unionDiff(c, argv.slice(2), op, true);
+  const r = unionDiff(c, argv.slice(2), op, false); // sources are reads (hits, misses, keymiss)
   if (!(r instanceof SetValue)) return r;
   return storeResult(c, argv[1]!, r, op === 'union' ? 'sunionstore' : 'sdiffstore');
 }

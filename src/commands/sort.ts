@@ -32,8 +32,11 @@ export function sortScore(s: string): number | null {
   return parseScore(t);
 }
 
-/** lookupKeyByPattern: the string (or hash field) a pattern names for `elem`, or null. */
-function byPattern(c: CommandContext, pattern: string, elem: string, write: boolean): string | null {
+/**
+ * lookupKeyByPattern: the string (or hash field) a pattern names for `elem`, or null. Every
+ * lookup is a read (a hit or a miss, a keymiss event), also for SORT ... STORE, as in 7.0.
+ */
+function byPattern(c: CommandContext, pattern: string, elem: string): string | null {
   if (pattern === '#') return elem;
   const star = pattern.indexOf('*');
   if (star < 0) return null;
@@ -42,7 +45,7 @@ function byPattern(c: CommandContext, pattern: string, elem: string, write: bool
   const field = hasField ? pattern.slice(arrow + 2) : null;
   const post = hasField ? pattern.slice(star + 1, arrow) : pattern.slice(star + 1);
   const key = pattern.slice(0, star) + elem + post;
-  const v: Value | undefined = write ? c.ks.lookupWrite(c.db, key) : c.ks.lookupRead(c.db, key);
+  const v: Value | undefined = c.ks.lookupRead(c.db, key);
   if (v === undefined) return null;
   if (field !== null) {
     if (typeof v === 'string' || v.type !== 'hash') return null;
@@ -159,7 +162,7 @@ function sortGeneric(c: CommandContext, argv: string[], readonly: boolean): Repl
     for (const it of vec) {
       let by: string | null;
       if (sortBy !== null) {
-        by = byPattern(c, sortBy, it.elem, write);
+        by = byPattern(c, sortBy, it.elem);
         if (by === null) continue;
       } else {
         by = it.elem;
@@ -198,7 +201,7 @@ function sortGeneric(c: CommandContext, argv: string[], readonly: boolean): Repl
     for (let j = start; j <= end; j++) {
       const e = vec[j]!.elem;
       if (gets.length === 0) out.push(e);
-      for (const g of gets) out.push(byPattern(c, g, e, false));
+      for (const g of gets) out.push(byPattern(c, g, e));
     }
     return out;
   }
@@ -206,7 +209,7 @@ function sortGeneric(c: CommandContext, argv: string[], readonly: boolean): Repl
   for (let j = start; j <= end; j++) {
     const e = vec[j]!.elem;
     if (gets.length === 0) list.pushTail(e);
-    for (const g of gets) list.pushTail(byPattern(c, g, e, true) ?? '');
+    for (const g of gets) list.pushTail(byPattern(c, g, e) ?? '');
   }
   if (outputLen > 0) {
     c.ks.setKey(c.db, storeKey, list);

@@ -213,6 +213,8 @@ export function xclaimCommand(c: CommandContext, argv: string[]): Reply {
 
 /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID] */
 export function xautoclaimCommand(c: CommandContext, argv: string[]): Reply {
+  // The key is read first (a hit or a miss), its type checked only after the arguments.
+  const looked = lookupStreamRead(c, argv[1]!);
   const mi = optInt(argv[4]!, 'Invalid min-idle-time argument for XAUTOCLAIM');
   if (typeof mi !== 'number') return mi;
   const minIdle = mi < 0 ? 0 : mi;
@@ -236,9 +238,10 @@ export function xautoclaimCommand(c: CommandContext, argv: string[]): Reply {
   }
   const key = argv[1]!;
   const groupName = argv[2]!;
-  const found = lookupGroup(c, key, groupName);
-  if (isErr(found)) return found;
-  const { s, g } = found;
+  if (isErr(looked)) return looked;
+  const s = looked;
+  const g = s?.groups.get(groupName);
+  if (s === undefined || g === undefined) return noGroup(key, groupName);
   let attempts = count * 10;
   const now = c.ks.now;
   let consumer: StreamConsumer | null = null;

@@ -125,9 +125,12 @@ function xreadGeneric(c: CommandContext, argv: string[], isGroup: boolean): Repl
   /** Serving a blocked reader: the ready key's first occurrence was reached. */
   let readyReached = false;
   for (let k = 0; k < streamsCount; k++) {
+    const key = argv[streamsArg + k]!;
+    // xreadCommand looks every key up a second time when it serves: a second hit, or a second
+    // miss and keymiss event (redis-server 7.0.15: XREAD STREAMS nokey 0 counts two misses).
+    if (!serving) c.ks.lookupRead(c.db, key);
     const s = streams[k];
     if (s === null || s === undefined) continue;
-    const key = argv[streamsArg + k]!;
     // A blocked reader is served from the key that became ready, alone (keysToTry), and once
     // with the ID of its first occurrence when the command names it twice: 7.0 blocks on a
     // dict of keys, where a repeated key keeps its first ID.

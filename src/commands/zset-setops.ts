@@ -138,7 +138,7 @@ function setOpGeneric(c: CommandContext, argv: string[], numkeysIdx: number, dst
   let j = numkeysIdx + 1;
   for (let i = 0; i < setnum; i++, j++) {
     const key = argv[j]!;
-    const v = dst !== null ? c.ks.lookupWrite(c.db, key) : c.ks.lookupRead(c.db, key);
+    const v = c.ks.lookupRead(c.db, key); // sources are reads, also for *STORE (lookupKeyRead)
     const s = sourceOf(v);
     if (s === null) return ERR_WRONGTYPE;
     srcs.push(s);

@@ -123,15 +123,26 @@ export class Keyspace {
     if (this.waiters !== null) this.waiters.changed(db, key, before);
   }
 
-  /** Lookup for a read command: lazy expiry plus hit/miss statistics. */
+  /** Lookup for a read command: lazy expiry, hit/miss statistics and the keymiss event. */
   lookupRead(db: Database, key: string): Value | undefined {
-    if (db.expires.size !== 0 && this.expireIfNeeded(db, key)) {
-      this.stats.keyspaceMisses++;
-      return undefined;
+    const v = db.expires.size !== 0 && this.expireIfNeeded(db, key) ? undefined : db.dict.get(key);
+    if (v !== undefined) {
+      this.stats.keyspaceHits++;
+      return v;
     }
-    const v = db.dict.get(key);
-    if (v === undefined) this.stats.keyspaceMisses++;
-    else this.stats.keyspaceHits++;
+    this.stats.keyspaceMisses++;
+    this.hooks.notify('m', 'keymiss', db, key); // lookupKey: a read miss is a `keymiss` event
+    return undefined;
+  }
+
+  /**
+   * A read that counts its hit or miss but raises no keymiss event (LOOKUP_NONOTIFY), as OBJECT's
+   * lookups do.
+   */
+  lookupReadNoNotify(db: Database, key: string): Value | undefined {
+    const v = db.expires.size !== 0 && this.expireIfNeeded(db, key) ? undefined : db.dict.get(key);
+    if (v !== undefined) this.stats.keyspaceHits++;
+    else this.stats.keyspaceMisses++;
     return v;
   }
 

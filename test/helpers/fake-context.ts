@@ -44,13 +44,16 @@ export class FakeContext implements CommandContext {
   expired: string[] = [];
   blocks: BlockCall[] = [];
   expiryMode: 'delete' | 'hide' | 'keep' = 'delete';
+  /** Record keymiss events too. */
+  recordKeymiss = false;
 
   constructor(cfg: Partial<CommandConfig> = {}, eventText = (type: string, event: string, db: Database, key: string) => `${type} ${event} ${db.id}:${key}`) {
     this.cfg = { ...DEFAULT_COMMAND_CONFIG, ...cfg };
     this.ks = new Keyspace(16, {
       onExpired: (db, key) => this.expired.push(`${db.id}:${key}`),
       onKeyModified: (db, key) => this.modified.push(`${db.id}:${key}`),
-      notify: (type, event, db, key) => this.events.push(eventText(type, event, db, key)),
+      // keymiss events (class m, from every read of a missing key) only when asked for.
+      notify: (type, event, db, key) => { if (type !== 'm' || this.recordKeymiss) this.events.push(eventText(type, event, db, key)); },
       expiryMode: () => this.expiryMode,
     });
     this.db = this.ks.dbs[0]!;

@@ -7,13 +7,17 @@ export interface Recorder {
   events: string[];
 }
 
-export function record(s: RunningServer): Recorder {
+/**
+ * `keymiss`: also record keymiss events (class m), which every read of a missing key raises; the
+ * tests about what commands write leave them out.
+ */
+export function record(s: RunningServer, opts: { keymiss?: boolean } = {}): Recorder {
   const r: Recorder = { props: [], events: [] };
   s.server.propagationSinks.push({ propagate: (_db, argv) => { r.props.push([...argv]); } });
   const hooks = s.server.ks.hooks;
   const original = hooks.notify.bind(hooks);
   hooks.notify = (type, event, db, key) => {
-    r.events.push(`${type}:${event}:${key}`);
+    if (type !== 'm' || opts.keymiss === true) r.events.push(`${type}:${event}:${key}`);
     original(type, event, db, key);
   };
   return r;

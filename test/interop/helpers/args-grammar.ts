@@ -211,7 +211,7 @@ export function showDiff(a: Buffer, b: Buffer, names: readonly [string, string] 
 }
 
 /** What one batch sent and found. */
-export interface BatchResult { sent: number; errors: number; mismatch: string | null }
+export interface BatchResult { sent: number; errors: number; mismatch: string | null; commands: string[][] }
 
 /**
  * Plays `count` random commands on both connections, each wrapped in MULTI/EXEC when
@@ -223,10 +223,11 @@ export async function playBatch(
   modeOf: (name: string) => Mode, wrapInMulti: (name: string, argv: string[]) => boolean, count: number,
 ): Promise<BatchResult> {
   const tx = new Transaction(modeOf);
-  const res: BatchResult = { sent: 0, errors: 0, mismatch: null };
+  const res: BatchResult = { sent: 0, errors: 0, mismatch: null, commands: [] };
   for (let i = 0; i < count; i++) {
     const g = pick(r, all);
     const argv = generate(r, v, g);
+    res.commands.push(argv);
     const steps = wrapInMulti(g.name, argv) ? [['MULTI'], argv, ['EXEC']] : [argv];
     for (const cmd of steps) {
       const name = cmd === argv ? g.name : cmd[0]!.toLowerCase();
