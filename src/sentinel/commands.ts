@@ -290,13 +290,15 @@ function setMaster(s: Sentinel, a: string[]): Reply {
         if (n === null || n <= 0) return bad();
         m.failoverTimeoutMs = n;
         break;
+      // Both are C ints in Redis: the long long read is narrowed, so 4294967297 is 1 (and a
+      // parallel-syncs of 2^31 is negative).
       case 'parallel-syncs':
         if (n === null || n <= 0) return bad();
-        m.parallelSyncs = n;
+        m.parallelSyncs = Number(BigInt.asIntN(32, BigInt(parseInt64(val)!)));
         break;
       case 'quorum':
         if (n === null || n <= 0) return bad();
-        m.quorum = n;
+        m.quorum = Number(BigInt.asUintN(32, BigInt(parseInt64(val)!)));
         break;
       case 'master-reboot-down-after-period':
         if (n === null || n < 0) return bad();

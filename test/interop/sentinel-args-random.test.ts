@@ -61,7 +61,9 @@ function vocabulary(masterPort: number): Vocabulary {
     option: ['down-after-milliseconds', 'failover-timeout', 'parallel-syncs', 'notification-script',
       'client-reconfig-script', 'auth-pass', 'auth-user', 'quorum', 'rename-command', 'master-reboot-down-after-period',
       'nosuch', 'DOWN-AFTER-MILLISECONDS', 'Quorum'],
-    value: ['1000', '0', '-1', 'abc', '60000', '3', '/bin/true', 'x', '', 'PING', '9223372036854775807'],
+    // 4294967297 is 1 as a C int (quorum, parallel-syncs). Not beyond 2^53: Garrison keeps the
+    // millisecond settings as JS numbers (docs/compatibility.md, Sentinel).
+    value: ['1000', '0', '-1', 'abc', '60000', '3', '/bin/true', 'x', '', 'PING', '4294967297', '2147483648'],
     parameter: ['resolve-hostnames', 'announce-hostnames', 'announce-ip', 'announce-port', 'sentinel-user', 'sentinel-pass',
       'loglevel', 'nosuch', '*', 'announce-*', 'RESOLVE-HOSTNAMES'],
     pattern: ['*', 'mymaster', 'm*', 'nosuch', 'other'],
