@@ -215,6 +215,13 @@ async function drain(c: RespClient): Promise<string[]> {
   }
 }
 
+/** The lines of one server's text that the other's lacks, both ways. */
+function linesOnlyIn(garrison: string, redis: string): string {
+  const lg = new Set(garrison.split('\n'));
+  const lr = new Set(redis.split('\n'));
+  return `  garrison only: ${[...lg].filter((l) => !lr.has(l)).join(' | ')}\n  redis only:    ${[...lr].filter((l) => !lg.has(l)).join(' | ')}`;
+}
+
 /** INFO's text, whatever the protocol. */
 async function info(c: RespClient, section: string): Promise<string> {
   const v = await c.call('INFO', section);
@@ -374,24 +381,13 @@ describe('random arguments from COMMAND DOCS: Garrison vs redis-server 7.0', { s
         // What each server counted for the batch: calls, rejected and failed calls per command,
         // errors per prefix, keyspace hits and misses, expired keys, and changes since the last save.
         const [cg, cr] = [await counters(g, dirtyBefore[0]!, scanTyped), await counters(probe, dirtyBefore[1]!, scanTyped)];
-        if (cg !== cr) {
-          const lr = new Set(cr.split('\n'));
-          const lg = new Set(cg.split('\n'));
-          mismatches.push(`seed ${seed} batch ${batch}: counters differ\n  garrison only: ${[...lg].filter((l) => !lr.has(l)).join(' | ')}\n` +
-            `  redis only:    ${[...lr].filter((l) => !lg.has(l)).join(' | ')}`);
-        }
+        if (cg !== cr) mismatches.push(`seed ${seed} batch ${batch}: counters differ\n${linesOnlyIn(cg, cr)}`);
         const checkG = await RespClient.connect(servers.garrison.port);
         const checkR = await RespClient.connect(servers.redis.port);
         const [kg, kr] = [await keyspace(checkG), await keyspace(checkR)];
         checkG.close();
         checkR.close();
-        if (kg !== kr) {
-          const lr = new Set(kr.split('\n'));
-          const lg = new Set(kg.split('\n'));
-          const onlyG = [...lg].filter((l) => !lr.has(l));
-          const onlyR = [...lr].filter((l) => !lg.has(l));
-          mismatches.push(`seed ${seed} batch ${batch}: keyspaces differ\n  garrison only: ${onlyG.join(' | ')}\n  redis only:    ${onlyR.join(' | ')}`);
-        }
+        if (kg !== kr) mismatches.push(`seed ${seed} batch ${batch}: keyspaces differ\n${linesOnlyIn(kg, kr)}`);
       }
       if (replica) await both([g, probe], ['REPLICAOF', 'NO', 'ONE']);
       if (restricted) await both([g, probe], ['ACL', 'DELUSER', 'fuzz']);
