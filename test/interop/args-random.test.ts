@@ -139,7 +139,10 @@ function poolFor(r: Prng, g: Grammar, a: Arg): readonly string[] {
     return /lex/.test(cmd) ? keys.filter((k) => k !== 'zbig') : keys;
   }
   if (a.type === 'pattern') return POOLS['pattern']!;
-  if (a.type === 'unix-time') return POOLS['unix-time']!;
+  // SET with an EXAT/PXAT in the past keeps the key until something touches it (7.0.15), and
+  // RANDOMKEY or SCAN would then expire it at their own, hash-order dependent, moment: SET gets
+  // future times only (and the values it refuses).
+  if (a.type === 'unix-time') return cmd === 'set' ? ['99999999999999', '9223372036854775807', '0', '-1', 'abc'] : POOLS['unix-time']!;
   if (n === 'seconds') return POOLS['seconds']!;
   if (n === 'milliseconds' || n === 'ttl') return POOLS['milliseconds']!;
   if (/^(longitude|latitude)$/.test(n)) return POOLS['coord']!;
