@@ -186,7 +186,13 @@ function readLzfInto(r: ByteReader, target: (len: number) => Buffer): number {
   const len = readLen(r);
   if (len > MAX_STRING_BYTES) throw new RdbError(`rdbGenericLoadStringObject failed allocating ${len} bytes`);
   const c = r.bytes(clen);
-  if (len === 0 || !lzfDecompressInto(c, 0, c.length, target(len), len)) throw new RdbError('Invalid LZF compressed string');
+  // rdbLoadLzfStringObject checks `lzf_decompress(...) != len`: liblzf answers 0 on every error,
+  // so an uncompressed length of 0 is accepted whatever the compressed bytes are (an empty string).
+  if (len === 0) {
+    target(0);
+    return 0;
+  }
+  if (!lzfDecompressInto(c, 0, c.length, target(len), len)) throw new RdbError('Invalid LZF compressed string');
   return len;
 }
 
