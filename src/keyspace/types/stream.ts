@@ -223,6 +223,14 @@ export class StreamValue implements CollectionValue, Digestible {
   lastId: StreamId = ZERO_ID;
   maxDeletedId: StreamId = ZERO_ID;
   entriesAdded = 0;
+  /**
+   * Redis's first_id when it is not the first live entry's ID: a DUMP payload or RDB file carries
+   * first_id and Redis 7.0 keeps it as read (corrupt payloads included, RESTORE answers OK). It
+   * then changes only where Redis updates first_id (an append to an empty stream, a trim that
+   * removes something or empties the stream, an XDEL of that ID or of the last entry); null
+   * means first_id is the first live entry's ID, which every other path keeps true.
+   */
+  recordedFirstId: StreamId | null = null;
   /** Consumer groups by name (introspection sorts names bytewise). */
   groups = new Map<string, StreamGroup>();
 
@@ -239,8 +247,9 @@ export class StreamValue implements CollectionValue, Digestible {
     return this.nodes.length;
   }
 
-  /** The first live entry's ID, 0-0 when empty (Redis's first_id). */
+  /** Redis's first_id: the first live entry's ID, 0-0 when empty, unless a payload recorded another. */
   firstId(): StreamId {
+    if (this.recordedFirstId !== null) return this.recordedFirstId;
     const n = this.nodes[0];
     return n === undefined ? ZERO_ID : n.idAt(0);
   }
@@ -305,6 +314,7 @@ export class StreamValue implements CollectionValue, Digestible {
     this.len++;
     this.entriesAdded++;
     this.lastId = id;
+    if (this.len === 1) this.recordedFirstId = null;
   }
 
   /** Index of the first node whose last live ID is >= id. */
@@ -347,6 +357,8 @@ export class StreamValue implements CollectionValue, Digestible {
     if (n.live === 1) this.nodes.splice(ni, 1);
     else n.removeAt(i);
     this.len--;
+    // xdelCommand: first_id is recomputed when the stream empties or its first_id was deleted.
+    if (this.recordedFirstId !== null && (this.len === 0 || cmpId(id, this.recordedFirstId) === 0)) this.recordedFirstId = null;
     return true;
   }
 
@@ -440,6 +452,7 @@ export class StreamValue implements CollectionValue, Digestible {
       }
       break;
     }
+    if (this.len === 0 || removed > 0) this.recordedFirstId = null;
     return removed;
   }
 
@@ -450,6 +463,7 @@ export class StreamValue implements CollectionValue, Digestible {
     s.lastId = this.lastId;
     s.maxDeletedId = this.maxDeletedId;
     s.entriesAdded = this.entriesAdded;
+    s.recordedFirstId = this.recordedFirstId;
     for (const [name, g] of this.groups) s.groups.set(name, g.clone());
     return s;
   }

@@ -95,8 +95,14 @@ function corrupt(): never {
   throw new RdbError('Listpack integrity check failed.');
 }
 
-/** Every entry of a listpack blob (integers as canonical decimal strings), fully validated. */
-export function decodeListpack(b: Uint8Array): string[] {
+/**
+ * Every entry of a listpack blob (integers as canonical decimal strings), fully validated.
+ * `streamNode` validates as streamValidateListpackIntegrity does a stream node's listpack: the
+ * header shallowly (size and terminator), then entry by entry with lpValidateNext, which takes
+ * an EOF byte where an entry would start as the end (what follows it is never looked at), and
+ * never compares the number of entries with the header's count.
+ */
+export function decodeListpack(b: Uint8Array, streamNode = false): string[] {
   const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.length);
   if (buf.length < HEADER_BYTES + 1) corrupt();
   if (buf.readUInt32LE(0) !== buf.length) corrupt();
@@ -108,6 +114,7 @@ export function decodeListpack(b: Uint8Array): string[] {
   while (p < end) {
     const start = p;
     const c = buf[p]!;
+    if (c === EOF_BYTE && streamNode) return out;
     let value: string;
     if (c < 0x80) {
       value = String(c);
@@ -157,19 +164,21 @@ export function decodeListpack(b: Uint8Array): string[] {
     const size = p - start;
     const bl = backlenBytes(size);
     if (p + bl > end) corrupt();
-    // The back-length must decode to the entry size, read from its last byte backwards.
+    // The back-length must decode to the entry size, read as lpDecodeBacklen reads it: from its
+    // last byte backwards, 7 bits a byte, until a byte without the top bit (which may be one of
+    // the entry's own bytes: only the value is compared), at most 5 bytes.
     let v = 0;
-    for (let k = 0; k < bl; k++) {
-      const byte = buf[p + k]!;
-      const top = k === 0 ? 0 : 128;
-      if ((byte & 128) !== top) corrupt();
-      v = v * 128 + (byte & 127);
+    for (let q = p + bl - 1, shift = 0; ; q--, shift += 7) {
+      if (shift > 28) corrupt();
+      const byte = buf[q]!;
+      v += (byte & 127) * 2 ** shift;
+      if ((byte & 128) === 0) break;
     }
     if (v !== size) corrupt();
     p += bl;
     out.push(value);
   }
   if (p !== end) corrupt();
-  if (declared !== COUNT_UNKNOWN && declared !== out.length) corrupt();
+  if (!streamNode && declared !== COUNT_UNKNOWN && declared !== out.length) corrupt();
   return out;
 }

@@ -141,11 +141,14 @@ export function readLenEx(r: ByteReader): LenRead {
   return LEN_OUT;
 }
 
-/** A plain length (an encoded-string prefix here is corruption). */
+/**
+ * A plain length. An encoded-string prefix (11xxxxxx) reads as its low 6 bits, as rdbLoadLen(rdb,
+ * NULL) does: Redis only looks at the "encoded" flag when loading strings, so a DUMP payload with
+ * such a byte where a count or an ID part belongs is accepted by redis-server 7.0 (RESTORE answers
+ * OK), and must be here too.
+ */
 export function readLen(r: ByteReader): number {
-  const l = readLenEx(r);
-  if (l.encoded) throw new RdbError(`Unknown length encoding ${l.len | 0xc0} in rdbLoadLen()`);
-  return l.len;
+  return readLenEx(r).len;
 }
 
 /** Largest string the reader accepts (proto-max-bulk-len ceiling; guards allocations). */
@@ -183,7 +186,13 @@ function readLzfInto(r: ByteReader, target: (len: number) => Buffer): number {
   const len = readLen(r);
   if (len > MAX_STRING_BYTES) throw new RdbError(`rdbGenericLoadStringObject failed allocating ${len} bytes`);
   const c = r.bytes(clen);
-  if (len === 0 || !lzfDecompressInto(c, 0, c.length, target(len), len)) throw new RdbError('Invalid LZF compressed string');
+  // rdbLoadLzfStringObject checks `lzf_decompress(...) != len`: liblzf answers 0 on every error,
+  // so an uncompressed length of 0 is accepted whatever the compressed bytes are (an empty string).
+  if (len === 0) {
+    target(0);
+    return 0;
+  }
+  if (!lzfDecompressInto(c, 0, c.length, target(len), len)) throw new RdbError('Invalid LZF compressed string');
   return len;
 }
 

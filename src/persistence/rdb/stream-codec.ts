@@ -20,6 +20,7 @@ import { RDB_64BITLEN, RdbType } from './constants.js';
 import { RdbError } from './errors.js';
 import { decodeListpack, encodeListpack } from './listpack.js';
 import { readBytes, readLen, readString, writeBlob, writeLen, writeString } from './primitives.js';
+import { parseInt64 } from '../../lib/int64.js';
 
 const U64 = 0xffffffffffffffffn;
 
@@ -39,6 +40,26 @@ function readLen64(r: ByteReader): bigint {
     return r.u64be();
   }
   return BigInt(readLen(r));
+}
+
+/**
+ * rdbLoadLen where Redis 7.0 does not compare the result with RDB_LENERR (the stream's length,
+ * its IDs, entries-added, a group's ID and entries-read, a delivery count): a byte of an unknown
+ * length form (10xxxxxx other than 0x80 and 0x81) is consumed and reads as RDB_LENERR, 2^64-1,
+ * and loading goes on (only a short read fails it).
+ */
+function readMeta64(r: ByteReader): bigint {
+  const b = r.buf[r.pos];
+  if (b !== undefined && r.pos < r.end && b >> 6 === 2 && b !== 0x80 && b !== RDB_64BITLEN) {
+    r.u8();
+    return U64;
+  }
+  return readLen64(r);
+}
+
+/** A 64-bit counter Redis keeps in a long long (entries-added, entries-read, delivery counts). */
+function signed(v: bigint): number {
+  return Number(BigInt.asIntN(64, v));
 }
 
 function rawId(id: StreamId): Buffer {
@@ -93,73 +114,97 @@ export function writeStream(w: ByteWriter, s: StreamValue, compression: boolean)
   }
 }
 
-/** One node's listpack back into entries (streamValidateListpackIntegrity's checks, in short). */
+/**
+ * One node's listpack back into entries, validated as streamValidateListpackIntegrity does in
+ * deep mode: count, deleted and the master fields' count are integers (string2ll for string
+ * entries), the master entry ends with 0, then exactly count + deleted entries each with integer
+ * flags and ID deltas, its own field count unless it has the master's fields, and an lp-count
+ * equal to its number of elements, and nothing after them. Redis does not compare the entries'
+ * deleted flags with the count and deleted fields: the stream's length (checked by the caller
+ * against the live entries) is what says how many there are.
+ */
 function loadNode(s: StreamValue, key: StreamId, items: string[]): void {
-  const num = (i: number): bigint => {
-    const v = items[i];
-    if (v === undefined || !/^-?\d+$/.test(v)) throw new RdbError('Stream listpack integrity check failed');
+  const bad = (): never => { throw new RdbError('Stream listpack integrity check failed'); };
+  let p = 0;
+  const num = (): bigint => {
+    const v = p < items.length ? parseInt64(items[p]!) : null;
+    if (v === null) return bad();
+    p++;
     return BigInt(v);
   };
+  /** A field or value: any entry, but it must be there. */
+  const any = (): string => (p < items.length ? items[p++]! : bad());
   if (items.length === 0) throw new RdbError('Empty listpack inside stream');
-  const count = Number(num(0));
-  const deleted = Number(num(1));
-  const nMaster = Number(num(2));
-  const master = items.slice(3, 3 + nMaster);
-  let p = 3 + nMaster;
-  if (num(p++) !== 0n) throw new RdbError('Stream listpack integrity check failed');
+  const count = num();
+  const deleted = num();
+  const nMaster = num();
+  const master: string[] = [];
+  for (let j = 0n; j < nMaster; j++) master.push(any());
+  if (num() !== 0n) bad();
   const entries: { id: StreamId; fields: string[]; deleted: boolean }[] = [];
-  while (p < items.length) {
-    const flags = Number(num(p++));
-    const id = { ms: BigInt.asUintN(64, key.ms + num(p)), seq: BigInt.asUintN(64, key.seq + num(p + 1)) };
-    p += 2;
+  for (let left = count + deleted; left > 0n; left--) {
+    const flags = num();
+    const id = { ms: BigInt.asUintN(64, key.ms + num()), seq: BigInt.asUintN(64, key.seq + num()) };
+    let fieldCount = nMaster;
+    let extra = 3n;
     const fields: string[] = [];
-    if (flags & 2) {
-      for (const f of master) fields.push(f, items[p++] ?? '');
+    if ((flags & 2n) !== 0n) {
+      for (const f of master) fields.push(f, any());
     } else {
-      const n = Number(num(p++));
-      for (let k = 0; k < 2 * n; k++) fields.push(items[p++] ?? '');
+      fieldCount = num();
+      const names: string[] = [];
+      for (let j = 0n; j < fieldCount; j++) names.push(any());
+      // Entries of their own fields are laid out field, value, field, value.
+      for (let j = 0n; j < fieldCount; j++) names.push(any());
+      fields.push(...names);
+      extra += fieldCount + 1n;
     }
-    num(p++); // lp-count
-    if (p > items.length) throw new RdbError('Stream listpack integrity check failed');
-    entries.push({ id, fields, deleted: (flags & 1) !== 0 });
+    if (num() !== fieldCount + extra) bad();
+    entries.push({ id, fields, deleted: (flags & 1n) !== 0n });
   }
-  const live = entries.filter((e) => !e.deleted).length;
-  if (live !== count || entries.length - live !== deleted) throw new RdbError('Stream listpack integrity check failed');
-  if (live === 0) throw new RdbError('Empty listpack inside stream');
+  if (p !== items.length) bad();
+  if (!entries.some((e) => !e.deleted)) throw new RdbError('Empty listpack inside stream');
   s.loadNode(key, master, entries);
 }
 
 export function readStream(r: ByteReader, type: number): StreamValue {
   const s = new StreamValue();
   let nodes = readLen(r);
-  let prev: StreamId | null = null;
+  // The nodes go into Redis's rax, which orders them by master ID whatever order the payload
+  // has (only a repeated ID is an error).
+  const read: { id: StreamId; items: string[] }[] = [];
   while (nodes-- > 0) {
     const key = readBytes(r);
     if (key.length !== 16) throw new RdbError('Stream node key entry is not the size of a stream ID');
-    const id = idOfRaw(key);
-    if (prev !== null && cmpId(prev, id) >= 0) throw new RdbError('Stream node keys out of order');
-    prev = id;
-    loadNode(s, id, decodeListpack(readBytes(r)));
+    read.push({ id: idOfRaw(key), items: decodeListpack(readBytes(r), true) });
   }
-  const length = readLen(r);
-  if (length !== s.length) throw new RdbError('Stream length inconsistent with its entries');
-  s.lastId = { ms: readLen64(r), seq: readLen64(r) };
+  read.sort((a, b) => cmpId(a.id, b.id));
+  for (let i = 0; i < read.length; i++) {
+    if (i > 0 && cmpId(read[i - 1]!.id, read[i]!.id) === 0) throw new RdbError('Listpack re-added with existing key');
+    loadNode(s, read[i]!.id, read[i]!.items);
+  }
+  const length = readMeta64(r);
+  if (length !== BigInt(s.length)) throw new RdbError('Stream length inconsistent with its entries');
+  s.lastId = { ms: readMeta64(r), seq: readMeta64(r) };
   if (type >= RdbType.STREAM_LISTPACKS_2) {
-    readLen64(r);
-    readLen64(r); // first ID: derived from the entries
-    s.maxDeletedId = { ms: readLen64(r), seq: readLen64(r) };
-    s.entriesAdded = Number(readLen64(r));
+    // Kept as read when it is not the first entry's ID (Redis keeps the payload's first_id).
+    const first = { ms: readMeta64(r), seq: readMeta64(r) };
+    if (cmpId(first, s.firstId()) !== 0) s.recordedFirstId = first;
+    s.maxDeletedId = { ms: readMeta64(r), seq: readMeta64(r) };
+    s.entriesAdded = signed(readMeta64(r));
   } else {
     s.entriesAdded = s.length;
+    // streamGetEdgeID on a stream without entries answers the largest ID for the first one.
+    if (s.length === 0) s.recordedFirstId = { ms: U64, seq: U64 };
   }
   let groups = readLen(r);
   while (groups-- > 0) {
     const name = readString(r);
-    const lastId = { ms: readLen64(r), seq: readLen64(r) };
+    const lastId = { ms: readMeta64(r), seq: readMeta64(r) };
     let entriesRead: number;
     if (type >= RdbType.STREAM_LISTPACKS_2) {
-      const v = readLen64(r);
-      entriesRead = v === U64 ? ENTRIES_READ_INVALID : Number(v);
+      const v = readMeta64(r);
+      entriesRead = v === U64 ? ENTRIES_READ_INVALID : signed(v);
     } else {
       entriesRead = estimateDistance(s, lastId);
     }
@@ -171,7 +216,7 @@ export function readStream(r: ByteReader, type: number): StreamValue {
     while (pel-- > 0) {
       const id = idOfRaw(r.bytes(16));
       const time = Number(r.i64le());
-      const count = readLen(r);
+      const count = signed(readMeta64(r));
       if (g.pel.has(id)) throw new RdbError('Duplicated global PEL entry loading stream consumer group');
       // The owner is set when the consumers are read.
       g.pel.set(id, new StreamNack(null as never, time, count));

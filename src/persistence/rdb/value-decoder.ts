@@ -158,6 +158,12 @@ function packedZset(items: readonly string[], what: string, limits: DecodeLimits
     const m = items[i]!;
     const s = parseDouble(items[i + 1]!);
     if (s === null || seen.has(m)) throw new RdbError(`${what} integrity check failed.`);
+    // Packed sorted sets are in (score, member) order, as zzlInsert keeps them. Redis 7.0 checks
+    // neither the order nor the scores (lpValidateIntegrityAndDups: structure and duplicate
+    // members only) and keeps such a listpack as it is; Garrison refuses it rather than hold, or
+    // silently reorder, a sorted set that is not one.
+    const prev = scores.length - 1;
+    if (prev >= 0 && (s < scores[prev]! || (s === scores[prev]! && m <= members[prev]!))) throw new RdbError(`${what} integrity check failed.`);
     seen.add(m);
     members.push(m);
     scores.push(s);
