@@ -17,11 +17,9 @@ import { encodeCommand, RespClient } from '../helpers/resp-client.js';
 import { requireBinaries } from './helpers/redis-process.js';
 import { escapeBytes } from './helpers/script.js';
 import { sideBySide } from './helpers/side-by-side.js';
+import { scenarioTests, type Step } from './helpers/scenarios.js';
 
 const skip = requireBinaries('redis-server');
-
-/** A step: the connection (a..d) and the command; a connection is opened on first use. */
-type Step = [conn: string, ...argv: string[]];
 
 const ADMIN_RESET: string[][] = [['ACL', 'LOG', 'RESET'], ['CONFIG', 'SET', 'acl-pubsub-default', 'resetchannels'], ['CONFIG', 'SET', 'acllog-max-len', '128']];
 
@@ -68,6 +66,7 @@ async function play(port: number, steps: readonly Step[]): Promise<string[]> {
 
 const HASH = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
 
+/** Connections a..g, each opened on its first step. */
 const SCENARIOS: Record<string, Step[]> = {
   'subcommands: arity, errors and simple replies': [
     ['a', 'ACL'], ['a', 'ACL', 'NOSUCH'], ['a', 'ACL', 'HELP'], ['a', 'ACL', 'HELP', 'x'], ['a', 'ACL', 'WHOAMI'],
@@ -186,11 +185,5 @@ const SCENARIOS: Record<string, Step[]> = {
 
 describe('ACL: Garrison vs redis-server 7.0', { skip: skip ?? false }, () => {
   const servers = sideBySide();
-  for (const [name, steps] of Object.entries(SCENARIOS)) {
-    test(name, async () => {
-      const r = await play(servers.redis.port, steps);
-      const g = await play(servers.garrison.port, steps);
-      for (let i = 0; i < r.length; i++) assert.equal(g[i], r[i], `step ${i + 1} of ${name}`);
-    });
-  }
+  scenarioTests(servers, SCENARIOS, play);
 });

@@ -22,11 +22,9 @@ import { encodeCommand, parseReply, RespClient, waitFor } from '../helpers/resp-
 import { requireBinaries } from './helpers/redis-process.js';
 import { escapeBytes } from './helpers/script.js';
 import { sideBySide } from './helpers/side-by-side.js';
+import { scenarioTests, type Step } from './helpers/scenarios.js';
 
 const skip = requireBinaries('redis-server');
-
-/** A step: the connection (opened on first use) and the command; `@x` is connection x's id. */
-type Step = [conn: string, ...argv: string[]];
 
 const QUIET_MS = 40;
 
@@ -110,6 +108,7 @@ async function play(port: number, steps: readonly Step[]): Promise<string[]> {
   return out;
 }
 
+/** In a step's arguments, `@x` stands for connection x's client id. */
 const SCENARIOS: Record<string, Step[]> = {
   'argument errors and TRACKINGINFO': [
     ['a', 'HELLO', '3'],
@@ -236,13 +235,7 @@ async function withTwo<T>(port: number, fn: (a: RespClient, b: RespClient) => Pr
 
 describe('CLIENT TRACKING: Garrison vs redis-server 7.0', { skip: skip ?? false }, () => {
   const servers = sideBySide();
-  for (const [name, steps] of Object.entries(SCENARIOS)) {
-    test(name, async () => {
-      const r = await play(servers.redis.port, steps);
-      const g = await play(servers.garrison.port, steps);
-      for (let i = 0; i < r.length; i++) assert.equal(g[i], r[i], `step ${i + 1} of ${name}`);
-    });
-  }
+  scenarioTests(servers, SCENARIOS, play);
 
   test('CLIENT CACHING YES still applies to a command CLIENT PAUSE held back', async () => {
     const run = (port: number): Promise<string[]> => withTwo(port, async (a, b) => {
