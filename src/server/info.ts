@@ -425,7 +425,7 @@ function statsSection(server: Server, state: InfoState): string[] {
     `pubsubshard_channels:${c.pubsubShardChannels()}`,
     'latest_fork_usec:0',
     'total_forks:0',
-    'migrate_cached_sockets:0',
+    `migrate_cached_sockets:${server.migrateLinks.size}`,
     'slave_expires_tracked_keys:0',
     'active_defrag_hits:0',
     'active_defrag_misses:0',

@@ -34,6 +34,7 @@ import type { SlowLog } from './slowlog.js';
 import { PubSub } from './pubsub.js';
 import { ServerStats } from './stats.js';
 import { Tracking } from './tracking.js';
+import { MigrateLinks } from './migrate/links.js';
 
 /**
  * Commands that run immediately even inside MULTI (everything else is queued), by full name: CLUSTER
@@ -125,6 +126,14 @@ export class Server {
   private propFirstReplicasOnly = false;
   private propMore: Array<{ dbId: number; argv: readonly string[]; replicasOnly: boolean }> | null = null;
   private closing = false;
+  /** Propagation kept for the next call (deferPropagation), and whether the running call asked. */
+  private deferredPropagation: { db: number; argv: readonly string[]; replicasOnly: boolean; more: Array<{ dbId: number; argv: readonly string[]; replicasOnly: boolean }> | null } | null = null;
+  private deferRequested = false;
+  /** The client whose MIGRATE holds every other client (holdOthers), and those it held. */
+  private holder: Client | null = null;
+  private readonly heldClients = new Set<Client>();
+  /** MIGRATE's cached connections to its targets (INFO migrate_cached_sockets). */
+  readonly migrateLinks: MigrateLinks;
   /** CLIENT PAUSE: until when, and whether only writes are paused. */
   pauseUntilMs = 0;
   pauseWritesOnly = false;
@@ -160,6 +169,7 @@ export class Server {
     this.config = opts.config;
     this.logger = opts.logger;
     this.runId = opts.env.random.bytes(20).toString('hex');
+    this.migrateLinks = new MigrateLinks(opts.env.transport, opts.env.scheduler, opts.env.random);
     this.ks = new Keyspace(this.config.int('databases'), {
       onExpired: (db, key) => this.propagate(db.id, ['DEL', key]),
       onKeyModified: (db, key) => {
@@ -235,6 +245,7 @@ export class Server {
     this.cancelTick?.();
     this.cancelTick = null;
     this.blocking.close();
+    this.migrateLinks.closeAll();
     for (const c of [...this.clients.values()]) this.freeClient(c, true);
     await Promise.all(this.listeners.map((l) => l.close()));
     this.listeners.length = 0;
@@ -333,6 +344,10 @@ export class Server {
 
   /** Runs as many complete commands as the client has buffered (unless it is paused). */
   processInput(client: Client): void {
+    if (this.holder !== null && this.holder !== client) {
+      this.heldClients.add(client);
+      return;
+    }
     const parser = client.parser;
     const mono = this.syncWallClock();
     // Per read batch, as Redis sets lastinteraction per read (CLIENT LIST idle, `timeout`).
@@ -509,6 +524,27 @@ export class Server {
   }
 
   /**
+   * MIGRATE holds the server while it waits for its target, as Redis blocks its event loop for
+   * that time (commands/migrate.ts): every other client's input waits in its parser and the
+   * active expiry cycle pauses, so the keys being moved cannot change. Replies, replication and
+   * timers keep running. `releaseHold` resumes the held clients on the next turn.
+   */
+  holdOthers(holder: Client): void {
+    this.holder = holder;
+  }
+
+  releaseHold(): void {
+    this.holder = null;
+    for (const c of this.heldClients) this.resumeLater(c);
+    this.heldClients.clear();
+  }
+
+  /** True once close() started. */
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /**
    * Rejects a command before execution; inside MULTI this also dooms the transaction. A rejected
    * EXEC discards the transaction and answers "EXECABORT Transaction discarded because of: <why>"
    * (Redis's execCommandAbort; a leading "ERR " is dropped from the reason).
@@ -538,16 +574,44 @@ export class Server {
     // With no sink active (no AOF, no replication stream) there is nothing to collect, except
     // for EXEC: a command in it can activate a sink (CONFIG SET appendonly yes), and the whole
     // transaction then goes to it at the end, as in Redis.
-    if (this.callDepth !== 0 || this.collecting || (!this.propagationActive() && cmd.name !== 'exec')) {
+    if (this.callDepth !== 0 || this.collecting || (!this.propagationActive() && cmd.name !== 'exec' && this.deferredPropagation === null)) {
       return this.callCommand(client, cmd, argv);
     }
     this.collecting = true;
+    const deferred = this.deferredPropagation;
+    if (deferred !== null) {
+      this.deferredPropagation = null;
+      this.propFirstDb = deferred.db;
+      this.propFirstArgv = deferred.argv;
+      this.propFirstReplicasOnly = deferred.replicasOnly;
+      this.propMore = deferred.more;
+    }
     try {
       return this.callCommand(client, cmd, argv);
     } finally {
       this.collecting = false;
-      if (this.propFirstArgv !== null) this.flushPropagation();
+      if (this.deferRequested) {
+        this.deferRequested = false;
+        if (this.propFirstArgv !== null) {
+          this.deferredPropagation = { db: this.propFirstDb, argv: this.propFirstArgv, replicasOnly: this.propFirstReplicasOnly, more: this.propMore };
+          this.propFirstArgv = null;
+          this.propMore = null;
+        }
+      } else if (this.propFirstArgv !== null) {
+        this.flushPropagation();
+      }
     }
+  }
+
+  /**
+   * Keeps what the running command propagated so far for the next top-level call, which emits it
+   * with its own as one unit: MIGRATE's first run (a key expired by its lookup) and its second
+   * run (the DEL of the moved keys) are one command in Redis, whose stream wraps both in
+   * MULTI/EXEC. The server holds every other client in between, so no other command's
+   * propagation can come between them.
+   */
+  deferPropagation(): void {
+    if (this.collecting) this.deferRequested = true;
   }
 
   private callCommand(client: Client, cmd: Command<Client>, argv: string[]): Reply | undefined {
@@ -869,7 +933,7 @@ export class Server {
     this.writesScheduled = false;
     // Redis's beforeSleep starts with the fast expiry cycle; it runs only after a cycle that hit
     // its time limit, and its DELs then go out with this pass's replication stream.
-    if (this.activeExpire.timelimitExit) this.activeExpire.fast(this.config.int('active-expire-effort'));
+    if (this.activeExpire.timelimitExit && this.holder === null) this.activeExpire.fast(this.config.int('active-expire-effort'));
     // BCAST invalidations collected this turn go out with it (Redis's beforeSleep sends them).
     if (this.tracking.bcastPending) this.tracking.broadcast();
     const list = this.pendingWrites;
@@ -996,7 +1060,8 @@ export class Server {
     this.stats.outputSampler.sample(this.stats.netOutputBytes, nowMs);
     this.stats.replInputSampler.sample(this.stats.netReplInputBytes, nowMs);
     this.stats.replOutputSampler.sample(this.stats.netReplOutputBytes, nowMs);
-    this.activeExpire.slow(this.config.int('hz'), this.config.int('active-expire-effort'));
+    if (this.holder === null) this.activeExpire.slow(this.config.int('hz'), this.config.int('active-expire-effort'));
+    this.migrateLinks.closeIdle(Math.floor(nowMs / 1000));
     if (this.pauseUntilMs !== 0 && nowMs >= this.pauseUntilMs) this.unpauseClients();
     this.blocking.checkTimeouts(nowMs);
     if (this.blocking.hasReady()) this.blocking.serveReady();

@@ -6,7 +6,7 @@
  * process to the next: the single commands at the end of a command-rule description (Redis lists
  * them in its command dict's seeded hash order; they are sorted on both sides), and in ACL LOG
  * entries the age and the client-info text (a clock reading; memory figures Garrison does not
- * have). Rule descriptions that depend on commands Garrison lacks (EVAL, MIGRATE, CLUSTER...)
+ * have). Rule descriptions that depend on commands Garrison lacks (EVAL, FUNCTION, CLUSTER...)
  * are avoided: the greedy category fit would differ for that reason only.
  *
  * Without a redis-server binary the suite skips with a visible message (a failure under CI=true).

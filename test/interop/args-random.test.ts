@@ -18,7 +18,8 @@
  *   CONFIG, DEBUG, ACL, CLIENT KILL/PAUSE/REPLY...) or report times, ids and memory (INFO, TIME,
  *   CLIENT LIST, MEMORY, SLOWLOG, LATENCY, OBJECT IDLETIME) are not generated (EXCLUDED); other
  *   suites cover them.
- * - Commands Garrison does not have (scripting, functions, MIGRATE) are not generated.
+ * - Commands Garrison does not have (scripting, functions) are not generated, nor MIGRATE, which
+ *   would dial random hosts (migrate.test.ts covers it).
  * - Replies that depend on randomness, hash-table order or the clock are compared by shape
  *   (SHAPE_ONLY) or as multisets (UNORDERED); errors are always compared exactly. SPOP is left
  *   out: its random pick would make the keyspaces differ.

@@ -15,6 +15,7 @@ import { DUMP_COMMANDS } from './dump.js';
 import { INFO_COMMANDS } from './info.js';
 import { INTROSPECTION_COMMANDS } from './introspection.js';
 import { LOLWUT_COMMANDS } from './lolwut.js';
+import { MIGRATE_COMMANDS } from './migrate.js';
 import { MODULE_COMMANDS } from './module.js';
 import { MULTI_COMMANDS } from './multi.js';
 import { PERSISTENCE_COMMANDS } from './persistence.js';
@@ -35,6 +36,7 @@ export const SERVER_COMMANDS: readonly CommandSpec<Client>[] = [
   ...DEBUG_COMMANDS,
   ...PERSISTENCE_COMMANDS,
   ...DUMP_COMMANDS,
+  ...MIGRATE_COMMANDS,
   ...AOF_COMMANDS,
   ...MODULE_COMMANDS,
   ...CLUSTER_COMMANDS,
