@@ -15,10 +15,11 @@
  *  3. the command runs again on its blocked client (as a served blocking command does) with the
  *     outcome: it deletes the acknowledged keys, raises their `del` events, rewrites itself as
  *     DEL for replicas and the AOF, and answers; the server then releases the other clients.
+ * Inside EXEC the same happens to the whole transaction: EXEC stops at MIGRATE and goes on with
+ * its queue once the target answered (multi.ts, StoppedExec).
  * Replies, replication and timers keep running while the server waits, where Redis's stop.
- * Known differences: inside MULTI/EXEC MIGRATE answers an error instead of migrating (EXEC runs
- * its queue in one turn of the event loop); its commandstats time and SLOWLOG entry cover the
- * command's own work, not the wait for the target.
+ * Known difference: MIGRATE's commandstats time and SLOWLOG entry cover the command's own work,
+ * not the wait for the target.
  */
 import type { CommandSpec } from '../../commands/spec.js';
 import type { Database } from '../../keyspace/database.js';
@@ -27,13 +28,14 @@ import { parseInt64 } from '../../lib/int64.js';
 import { createDumpPayload } from '../../persistence/rdb/index.js';
 import { encodeCommand } from '../../protocol/command-encode.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../protocol/errors.js';
-import { error, OK, status, type Reply } from '../../protocol/reply.js';
+import { BLOCKED, error, OK, status, type Reply } from '../../protocol/reply.js';
+import type { Command } from '../../commands/registry.js';
+import { waitingExec } from './multi.js';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
 import type { TargetLink } from '../migrate/links.js';
 
 const ERR_KEYS_NEED_EMPTY_KEY = error('ERR When using MIGRATE KEYS option, the key argument must be set to the empty string');
-const ERR_IN_MULTI = error('ERR MIGRATE inside MULTI is not supported by Garrison: run it outside the transaction');
 const NOKEY = status('NOKEY');
 const IOERR_CONNECT = error('IOERR error or timeout connecting to the client');
 const IOERR_WRITE = error('IOERR error or timeout writing to target instance');
@@ -116,38 +118,47 @@ function migrate(c: Client, argv: string[]): Reply {
     values.push(v);
   }
   if (keys.length === 0) return NOKEY;
-  if (c.inTransaction) return ERR_IN_MULTI;
   const m: Migration = {
     host: argv[1]!, port: argv[2]!, db: c.db, dbid: BigInt(dbid), timeoutMs: timeout <= 0 ? 1000 : Number(timeout),
     copy, replace, username, password, keys, values,
   };
   const server = c.server;
-  const cmd = c.runningCmd!;
+  const self = { cmd: c.runningCmd!, argv };
   server.holdOthers(c);
+  // Nothing of this first run is propagated as MIGRATE: what a key's lazy expiry propagated
+  // waits for the second run's DEL (one unit, as Redis's single run gives).
+  c.preventPropagation();
   server.deferPropagation();
   void transfer(server, m).catch((e: unknown) => {
     server.logger.warning(`MIGRATE to ${m.host}:${m.port} failed unexpectedly: ${String(e)}`);
     return { stored: [], reply: IOERR_WRITE };
-  }).then((outcome) => {
-    if (server.isClosing) {
-      server.releaseHold();
-      return;
-    }
-    outcomes.set(c, { ...outcome, copy });
-    // The command runs again to apply the outcome, even for a client that left meanwhile: the
-    // keys the target stored must go.
-    c.reexecuting = true;
-    let reply: Reply | undefined;
-    try {
-      reply = server.call(c, cmd, argv);
-    } finally {
-      c.reexecuting = false;
-      outcomes.delete(c);
-      server.releaseHold();
-    }
-    if (c.blocked !== null) server.blocking.unblock(c, reply);
-  });
+  }).then((outcome) => complete(c, self, { ...outcome, copy }));
   return c.block([], 0, error('ERR'));
+}
+
+/**
+ * Runs the command again with its outcome: MIGRATE itself, or the EXEC it was queued in (which
+ * finishes it and goes on with its queue, and may stop at another MIGRATE). A client that left
+ * meanwhile still gets its command finished: the keys the target stored must go.
+ */
+function complete(c: Client, self: { cmd: Command<Client>; argv: string[] }, outcome: Outcome): void {
+  const server = c.server;
+  if (server.isClosing) {
+    server.releaseHold();
+    return;
+  }
+  const run = waitingExec(c) ?? self;
+  outcomes.set(c, outcome);
+  c.reexecuting = true;
+  let reply: Reply | undefined;
+  try {
+    reply = server.call(c, run.cmd, run.argv);
+  } finally {
+    c.reexecuting = false;
+    outcomes.delete(c);
+    if (reply !== BLOCKED) server.releaseHold();
+  }
+  if (reply !== BLOCKED && c.blocked !== null) server.blocking.unblock(c, reply);
 }
 
 /** The second run: deletes what the target stored (unless COPY) and answers. */

@@ -22,7 +22,8 @@ import type { CommandSpec } from '../../commands/spec.js';
 import {
   ERR_DISCARD_WITHOUT_MULTI, ERR_EXEC_WITHOUT_MULTI, ERR_EXECABORT, ERR_MULTI_NESTED, ERR_WATCH_IN_MULTI,
 } from '../../protocol/errors.js';
-import { error, NULL_ARRAY, OK, type RawReply, type Reply } from '../../protocol/reply.js';
+import { BLOCKED, error, NULL_ARRAY, OK, type RawReply, type Reply } from '../../protocol/reply.js';
+import type { Command } from '../../commands/registry.js';
 import type { Client } from '../client.js';
 import { NO_REPLY } from '../pubsub.js';
 
@@ -52,7 +53,45 @@ function multi(c: Client): Reply {
   return OK;
 }
 
+/**
+ * An EXEC that stopped at a queued command which waits for something outside the server (only
+ * MIGRATE does: the target's answer). The command blocked the client and holds every other one;
+ * when it completes, the server runs EXEC again (client.reexecuting), which finishes that command
+ * and goes on with the queue from `next`. Its array header and the replies before were already
+ * written, and what it propagated so far is kept for the second run (Server.deferPropagation), so
+ * replicas and the AOF still get one MULTI ... EXEC.
+ */
+interface StoppedExec {
+  /** EXEC itself, to run again. */
+  readonly exec: { readonly cmd: Command<Client>; readonly argv: string[] };
+  readonly queue: ReadonlyArray<{ cmd: Command<Client>; argv: string[] }>;
+  /** The queued command that is waiting, and where the queue goes on after it. */
+  readonly waiting: number;
+  readonly silenced: boolean;
+}
+
+const stopped = new WeakMap<Client, StoppedExec>();
+
+/** The EXEC to run again when the command it waits on completes (null: no EXEC waits). */
+export function waitingExec(c: Client): { readonly cmd: Command<Client>; readonly argv: string[] } | null {
+  return stopped.get(c)?.exec ?? null;
+}
+
 function exec(c: Client): Reply {
+  const resumed = c.reexecuting ? stopped.get(c) : undefined;
+  if (resumed !== undefined) {
+    stopped.delete(c);
+    const { cmd, argv } = resumed.queue[resumed.waiting]!;
+    // The waiting command finishes (it runs again, as a served blocking command does).
+    const r = c.server.call(c, cmd, argv);
+    if (r !== undefined) outputOf(c, resumed.silenced)(r);
+    c.reexecuting = false;
+    try {
+      return runQueue(c, resumed.exec, resumed.queue, resumed.waiting + 1, resumed.silenced);
+    } finally {
+      c.reexecuting = true;
+    }
+  }
   const m = c.multi;
   if (m === null) return ERR_EXEC_WITHOUT_MULTI;
   if (!m.aborted && !c.watchDirty && isWatchedKeyExpired(c)) c.watchDirty = true;
@@ -61,22 +100,33 @@ function exec(c: Client): Reply {
     discardTransaction(c);
     return r;
   }
-  const server = c.server;
-  server.unwatchAll(c);
+  c.server.unwatchAll(c);
   // A CLIENT REPLY SKIP before EXEC silences the whole transaction's output.
   let silenced = false;
   if (c.replyMode === 'skip') {
     silenced = true;
     c.replyMode = 'on';
   }
-  const out = (r: Reply): void => {
+  outputOf(c, silenced)(arrayHeader(m.queue.length));
+  return runQueue(c, { cmd: c.runningCmd!, argv: c.runningArgv }, m.queue, 0, silenced);
+}
+
+/** Writes one element of EXEC's reply, honouring CLIENT REPLY as Redis does inside EXEC. */
+function outputOf(c: Client, silenced: boolean): (r: Reply) => void {
+  return (r) => {
     if (silenced) return;
-    if (c.replyMode === 'on') server.send(c, r);
+    if (c.replyMode === 'on') c.server.send(c, r);
     else if (c.replyMode === 'skip') c.replyMode = 'on';
   };
-  out(arrayHeader(m.queue.length));
-  server.withPropagationTransaction(c.db.id, () => {
-    for (const { cmd, argv } of m.queue) {
+}
+
+/** Runs the queue from `from`; BLOCKED when a command waits (see StoppedExec). */
+function runQueue(c: Client, self: StoppedExec['exec'], queue: StoppedExec['queue'], from: number, silenced: boolean): Reply {
+  const server = c.server;
+  const out = outputOf(c, silenced);
+  const waiting = server.withPropagationTransaction(c.db.id, () => {
+    for (let i = from; i < queue.length; i++) {
+      const { cmd, argv } = queue[i]!;
       // Permissions are checked again: the rules may have changed since the command was queued.
       const user = c.user;
       const denied = user !== null && !user.unrestricted ? server.acl.check(user, cmd, argv) : null;
@@ -88,14 +138,21 @@ function exec(c: Client): Reply {
         continue;
       }
       const r = server.call(c, cmd, argv);
+      if (r === BLOCKED) return i;
       if (r !== undefined) out(r);
     }
+    return -1;
   });
-  c.multi = null;
   // Everything was propagated by the nested calls; EXEC itself adds nothing.
   c.propArgv = null;
   c.propExtra = null;
   c.preventPropagation();
+  if (waiting >= 0) {
+    stopped.set(c, { exec: self, queue, waiting, silenced });
+    server.deferPropagation();
+    return BLOCKED;
+  }
+  c.multi = null;
   return NO_REPLY;
 }
 
