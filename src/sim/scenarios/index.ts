@@ -1,5 +1,6 @@
 /** Named scenarios for the CLI (`npm run sim -- --scenario name`) and the swarm. */
 import { kvScenario, type ScenarioResult } from './kv.js';
+import { migrateScenario } from './migrate.js';
 import { replicationScenario, type ReplicationFault } from './replication.js';
 import { SENTINEL_SCENARIOS } from './sentinel-index.js';
 
@@ -19,6 +20,7 @@ export const SCENARIOS: ReadonlyMap<string, (r: ScenarioRun) => Promise<Scenario
   ['kv', (r: ScenarioRun) => kvScenario({ seed: r.seed, ...duration(r) })],
   ['kv-calm', (r: ScenarioRun) => kvScenario({ seed: r.seed, faults: false, ...duration(r) })],
   ['kv-harsh', (r: ScenarioRun) => kvScenario({ seed: r.seed, clientsPerNode: 3, network: HARSH, ...duration(r) })],
+  ['migrate', (r: ScenarioRun) => migrateScenario({ seed: r.seed, ...duration(r) })],
   ...(['partition', 'overflow', 'restart', 'crash', 'master-restart', 'promotion', 'swarm', 'swarm-master'] as const).map((fault: ReplicationFault) =>
     [`repl-${fault}`, (r: ScenarioRun) => replicationScenario({ seed: r.seed, fault, ...duration(r) })] as const),
   ...SENTINEL_SCENARIOS,
