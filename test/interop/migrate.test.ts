@@ -494,6 +494,8 @@ describe('MIGRATE against a scripted target: Garrison vs redis-server 7.0', { sk
       const b = await RespClient.connect(port);
       try {
         await a.call('FLUSHALL');
+        await a.call('SLOWLOG', 'RESET');
+        await a.call('CONFIG', 'RESETSTAT');
         await a.call('SET', 'k', 'v');
         const migrating = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), 'k', '0', '5000');
         await t.commands(2); // SELECT, RESTORE
@@ -501,7 +503,11 @@ describe('MIGRATE against a scripted target: Garrison vs redis-server 7.0', { sk
         // Nothing may answer the GET while MIGRATE waits (a bounded look, not a sleep to order events).
         const early = await Promise.race([got.then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 150))]);
         t.last().write('+OK\r\n+OK\r\n');
-        return [String(early), escapeBytes((await migrating).raw), escapeBytes((await got).raw), t.received.at(-1)!.toString('latin1').split('\r\n')[2]!];
+        const replies = [String(early), escapeBytes((await migrating).raw), escapeBytes((await got).raw), t.received.at(-1)!.toString('latin1').split('\r\n')[2]!];
+        // SLOWLOG times the whole command, the wait for the target included (about 150 ms here).
+        const [entry] = (await a.call('SLOWLOG', 'GET', '1')) as Array<[number, number, number, string[]]>;
+        const stats = String(await a.call('INFO', 'commandstats')).match(/cmdstat_migrate:calls=(\d+),usec=(\d+)/)!;
+        return [...replies, JSON.stringify(entry![3].map((x) => (x === String(t.port) ? '{port}' : x))), String(entry![2] >= 100_000), stats[1]!, String(Number(stats[2]) >= 100_000)];
       } finally {
         a.close();
         b.close();

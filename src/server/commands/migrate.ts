@@ -18,8 +18,8 @@
  * Inside EXEC the same happens to the whole transaction: EXEC stops at MIGRATE and goes on with
  * its queue once the target answered (multi.ts, StoppedExec).
  * Replies, replication and timers keep running while the server waits, where Redis's stop.
- * Known difference: MIGRATE's commandstats time and SLOWLOG entry cover the command's own work,
- * not the wait for the target.
+ * commandstats, SLOWLOG and LATENCY time MIGRATE from its first run to its answer, the wait
+ * included, as Redis times its synchronous command.
  */
 import type { CommandSpec } from '../../commands/spec.js';
 import type { Database } from '../../keyspace/database.js';
@@ -123,7 +123,11 @@ function migrate(c: Client, argv: string[]): Reply {
     copy, replace, username, password, keys, values,
   };
   const server = c.server;
-  const self = { cmd: c.runningCmd!, argv };
+  const self = { cmd: c.runningCmd!, argv, startUs: server.env.clock.monotonicUs() };
+  // SLOWLOG and LATENCY see the whole command, the wait for the target included, as Redis's
+  // synchronous MIGRATE is timed (the same deferral as DEBUG SLEEP's).
+  server.slowlog?.deferred.add(c);
+  server.latency?.deferred.add(c);
   server.holdOthers(c);
   // Nothing of this first run is propagated as MIGRATE: what a key's lazy expiry propagated
   // waits for the second run's DEL (one unit, as Redis's single run gives).
@@ -141,7 +145,7 @@ function migrate(c: Client, argv: string[]): Reply {
  * finishes it and goes on with its queue, and may stop at another MIGRATE). A client that left
  * meanwhile still gets its command finished: the keys the target stored must go.
  */
-function complete(c: Client, self: { cmd: Command<Client>; argv: string[] }, outcome: Outcome): void {
+function complete(c: Client, self: { cmd: Command<Client>; argv: string[]; startUs: number }, outcome: Outcome): void {
   const server = c.server;
   if (server.isClosing) {
     server.releaseHold();
@@ -150,6 +154,7 @@ function complete(c: Client, self: { cmd: Command<Client>; argv: string[] }, out
   const run = waitingExec(c) ?? self;
   outcomes.set(c, outcome);
   c.reexecuting = true;
+  const usecBefore = self.cmd.usec;
   let reply: Reply | undefined;
   try {
     reply = server.call(c, run.cmd, run.argv);
@@ -157,6 +162,13 @@ function complete(c: Client, self: { cmd: Command<Client>; argv: string[] }, out
     c.reexecuting = false;
     outcomes.delete(c);
     if (reply !== BLOCKED) server.releaseHold();
+  }
+  // commandstats, SLOWLOG and LATENCY count MIGRATE from its start, as Redis times it.
+  const us = Math.floor(server.env.clock.monotonicUs() - self.startUs);
+  self.cmd.usec = usecBefore + us;
+  if (!c.closed) {
+    server.slowlog?.record(c, self.cmd, self.argv, us, () => server.env.clock.nowMs());
+    server.latency?.recordCall(self.cmd, us);
   }
   if (reply !== BLOCKED && c.blocked !== null) server.blocking.unblock(c, reply);
 }
