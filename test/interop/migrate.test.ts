@@ -194,40 +194,34 @@ function maskMonitorLine(line: string): string {
   return `[${m[1]}] ${rest}`;
 }
 
+/** Everything the connection receives from now on, each reply as `show` renders it. */
+function collect(c: RespClient, show: (raw: Buffer) => string): string[] {
+  const log: string[] = [];
+  const pump = async (): Promise<void> => {
+    for (;;) {
+      let r: RawReply;
+      try {
+        r = await c.read();
+      } catch {
+        return;
+      }
+      log.push(show(r.raw));
+    }
+  };
+  void pump();
+  return log;
+}
+
 async function openSide(name: string, sourcePort: number): Promise<Side> {
   const target = await startRedis();
   const src = await RespClient.connect(sourcePort);
   const events = await RespClient.connect(sourcePort);
   await src.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-  const eventLog: string[] = [];
   await events.call('PSUBSCRIBE', '__key*__:*');
-  const pump = async (): Promise<void> => {
-    for (;;) {
-      let r: RawReply;
-      try {
-        r = await events.read();
-      } catch {
-        return;
-      }
-      eventLog.push(escapeBytes(r.raw));
-    }
-  };
-  void pump();
+  const eventLog = collect(events, (raw) => escapeBytes(raw));
   const monitor = await RespClient.connect(target.port);
   await monitor.call('MONITOR');
-  const monitorLog: string[] = [];
-  const mpump = async (): Promise<void> => {
-    for (;;) {
-      let r: RawReply;
-      try {
-        r = await monitor.read();
-      } catch {
-        return;
-      }
-      monitorLog.push(maskMonitorLine(r.raw.toString('latin1').replace(/\r\n$/, '')));
-    }
-  };
-  void mpump();
+  const monitorLog = collect(monitor, (raw) => maskMonitorLine(raw.toString('latin1').replace(/\r\n$/, '')));
   const tap = await ReplicationTap.open(sourcePort);
   await tap.streaming();
   return {
@@ -471,17 +465,20 @@ describe('MIGRATE against a scripted target: Garrison vs redis-server 7.0', { sk
   });
 
   /**
-   * Runs `script` against each server with a fresh scripted target; `script` returns its
-   * observations, which must be equal.
+   * Runs `script` against each server with a fresh scripted target and a connection to the
+   * emptied server; the observations `script` returns must be equal.
    */
-  async function both(script: (port: number, t: ScriptedTarget) => Promise<string[]>): Promise<void> {
+  async function both(script: (a: RespClient, t: ScriptedTarget, port: number) => Promise<string[]>): Promise<void> {
     const results: string[][] = [];
     for (const port of [redis.port, garrison.port]) {
       const t = new ScriptedTarget();
       await t.start();
+      const a = await RespClient.connect(port);
       try {
-        results.push(await script(port, t));
+        await a.call('FLUSHALL');
+        results.push(await script(a, t, port));
       } finally {
+        a.close();
         await t.close();
       }
     }
@@ -489,11 +486,9 @@ describe('MIGRATE against a scripted target: Garrison vs redis-server 7.0', { sk
   }
 
   test('other clients wait until the target answered: a GET sent meanwhile sees the key gone', async () => {
-    await both(async (port, t) => {
-      const a = await RespClient.connect(port);
+    await both(async (a, t, port) => {
       const b = await RespClient.connect(port);
       try {
-        await a.call('FLUSHALL');
         await a.call('SLOWLOG', 'RESET');
         await a.call('CONFIG', 'RESETSTAT');
         await a.call('SET', 'k', 'v');
@@ -509,82 +504,57 @@ describe('MIGRATE against a scripted target: Garrison vs redis-server 7.0', { sk
         const stats = String(await a.call('INFO', 'commandstats')).match(/cmdstat_migrate:calls=(\d+),usec=(\d+)/)!;
         return [...replies, JSON.stringify(entry![3].map((x) => (x === String(t.port) ? '{port}' : x))), String(entry![2] >= 100_000), stats[1]!, String(Number(stats[2]) >= 100_000)];
       } finally {
-        a.close();
         b.close();
       }
     });
   });
 
   test('the connection closes after some replies: the acknowledged keys are deleted, IOERR', async () => {
-    await both(async (port, t) => {
-      const a = await RespClient.connect(port);
-      try {
-        await a.call('FLUSHALL');
-        await a.call('MSET', 'a', '1', 'b', '2', 'c', '3');
-        const migrating = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), '', '0', '5000', 'KEYS', 'a', 'b', 'c');
-        await t.commands(4);
-        t.last().end('+OK\r\n+OK\r\n-ERR no\r\n'); // SELECT, a, then b refused; c never answered
-        return [escapeBytes((await migrating).raw), JSON.stringify(await a.call('MGET', 'a', 'b', 'c')), String(await a.call('INFO', 'stats')).match(/migrate_cached_sockets:\d+/)![0]];
-      } finally {
-        a.close();
-      }
+    await both(async (a, t) => {
+      await a.call('MSET', 'a', '1', 'b', '2', 'c', '3');
+      const migrating = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), '', '0', '5000', 'KEYS', 'a', 'b', 'c');
+      await t.commands(4);
+      t.last().end('+OK\r\n+OK\r\n-ERR no\r\n'); // SELECT, a, then b refused; c never answered
+      return [escapeBytes((await migrating).raw), JSON.stringify(await a.call('MGET', 'a', 'b', 'c')), String(await a.call('INFO', 'stats')).match(/migrate_cached_sockets:\d+/)![0]];
     });
   });
 
   test('the connection closes before any reply: MIGRATE dials again once, then IOERR', async () => {
-    await both(async (port, t) => {
-      const a = await RespClient.connect(port);
-      try {
-        await a.call('FLUSHALL');
-        await a.call('SET', 'a', '1');
-        const migrating = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), 'a', '0', '5000');
-        await t.commands(2);
-        t.last().destroy();
-        await waitFor(() => t.sockets.length === 2 && countCommands(t.received[1]!) >= 2, 5000, 'the second attempt');
-        t.last().destroy();
-        return [escapeBytes((await migrating).raw), String(await a.call('EXISTS', 'a')), String(t.sockets.length)];
-      } finally {
-        a.close();
-      }
+    await both(async (a, t) => {
+      await a.call('SET', 'a', '1');
+      const migrating = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), 'a', '0', '5000');
+      await t.commands(2);
+      t.last().destroy();
+      await waitFor(() => t.sockets.length === 2 && countCommands(t.received[1]!) >= 2, 5000, 'the second attempt');
+      t.last().destroy();
+      return [escapeBytes((await migrating).raw), String(await a.call('EXISTS', 'a')), String(t.sockets.length)];
     });
   });
 
   test('no reply within the timeout: IOERR reading, nothing deleted, the connection dropped', async () => {
-    await both(async (port, t) => {
-      const a = await RespClient.connect(port);
-      try {
-        await a.call('FLUSHALL');
-        await a.call('MSET', 'a', '1', 'b', '2');
-        const migrating = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), '', '0', '200', 'KEYS', 'a', 'b');
-        await t.commands(3);
-        t.last().write('+OK\r\n');
-        const reply = escapeBytes((await migrating).raw);
-        await waitFor(() => t.last().destroyed || t.last().readableEnded, 5000, 'the source closing the connection');
-        return [reply, JSON.stringify(await a.call('MGET', 'a', 'b')), String(t.sockets.length)];
-      } finally {
-        a.close();
-      }
+    await both(async (a, t) => {
+      await a.call('MSET', 'a', '1', 'b', '2');
+      const migrating = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), '', '0', '200', 'KEYS', 'a', 'b');
+      await t.commands(3);
+      t.last().write('+OK\r\n');
+      const reply = escapeBytes((await migrating).raw);
+      await waitFor(() => t.last().destroyed || t.last().readableEnded, 5000, 'the source closing the connection');
+      return [reply, JSON.stringify(await a.call('MGET', 'a', 'b')), String(t.sockets.length)];
     });
   });
 
   test('odd reply lines: an error with a carriage return inside, a line longer than 1023 bytes', async () => {
-    await both(async (port, t) => {
-      const a = await RespClient.connect(port);
-      try {
-        await a.call('FLUSHALL');
-        await a.call('MSET', 'a', '1', 'b', '2', 'c', '3');
-        const first = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), '', '0', '5000', 'KEYS', 'a', 'b');
-        await t.commands(3);
-        t.last().write('+OK\r\n-ERR one\rtwo\r\n+OK\r\n');
-        const r1 = escapeBytes((await first).raw);
-        const second = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), '', '0', '5000', 'KEYS', 'a', 'c');
-        await waitFor(() => countCommands(t.received.at(-1)!) >= 6, 5000, 'the second MIGRATE');
-        t.last().write(`+OK\r\n-${'x'.repeat(1100)}\r\n`);
-        const r2 = escapeBytes((await second).raw, 4000);
-        return [r1, r2, JSON.stringify(await a.call('MGET', 'a', 'b', 'c'))];
-      } finally {
-        a.close();
-      }
+    await both(async (a, t) => {
+      await a.call('MSET', 'a', '1', 'b', '2', 'c', '3');
+      const first = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), '', '0', '5000', 'KEYS', 'a', 'b');
+      await t.commands(3);
+      t.last().write('+OK\r\n-ERR one\rtwo\r\n+OK\r\n');
+      const r1 = escapeBytes((await first).raw);
+      const second = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), '', '0', '5000', 'KEYS', 'a', 'c');
+      await waitFor(() => countCommands(t.received.at(-1)!) >= 6, 5000, 'the second MIGRATE');
+      t.last().write(`+OK\r\n-${'x'.repeat(1100)}\r\n`);
+      const r2 = escapeBytes((await second).raw, 4000);
+      return [r1, r2, JSON.stringify(await a.call('MGET', 'a', 'b', 'c'))];
     });
   });
 });

@@ -14,6 +14,7 @@ import type { SimClient } from '../client.js';
 import type { SimNode } from '../node.js';
 import { isError, showReply, type SimReply } from '../resp.js';
 import { World, type WorldOptions } from '../world.js';
+import { failureRecorder } from './failures.js';
 
 export interface KvOptions {
   seed: number;
@@ -64,12 +65,8 @@ export async function kvScenario(opts: KvOptions): Promise<ScenarioResult> {
   const world = new World(opts.network === undefined ? { seed: opts.seed } : { seed: opts.seed, network: opts.network });
   const rng = new SeededRandom(world.deriveSeed());
   const duration = opts.durationMs ?? 3000;
-  const failures: string[] = [];
+  const { failures, fail } = failureRecorder(world);
   let checked = 0;
-  const fail = (msg: string): void => {
-    world.trace.add(`check FAIL ${msg}`);
-    if (failures.length < 20) failures.push(`${(world.nowMs()).toFixed(3)}ms ${msg}`);
-  };
 
   const models: NodeModel[] = [];
   for (let i = 0; i < (opts.nodes ?? 3); i++) {

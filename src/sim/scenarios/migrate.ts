@@ -22,6 +22,7 @@ import type { SimClient } from '../client.js';
 import type { SimNode } from '../node.js';
 import { isError, showReply, type SimReply } from '../resp.js';
 import { World } from '../world.js';
+import { failureRecorder } from './failures.js';
 import type { ScenarioResult } from './kv.js';
 
 export interface MigrateOptions {
@@ -58,12 +59,8 @@ export async function migrateScenario(opts: MigrateOptions): Promise<ScenarioRes
   const world = new World({ seed: opts.seed });
   const rng = new SeededRandom(world.deriveSeed());
   const duration = opts.durationMs ?? 3000;
-  const failures: string[] = [];
+  const { failures, fail } = failureRecorder(world);
   let checked = 0;
-  const fail = (msg: string): void => {
-    world.trace.add(`check FAIL ${msg}`);
-    if (failures.length < 20) failures.push(`${world.nowMs().toFixed(3)}ms ${msg}`);
-  };
 
   const src = await world.addNode(['--save', '']);
   const dst = await world.addNode(['--save', '']);

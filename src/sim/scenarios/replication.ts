@@ -19,6 +19,7 @@ import type { SimClient } from '../client.js';
 import type { SimNode } from '../node.js';
 import { isError, showReply, type SimReply } from '../resp.js';
 import { World } from '../world.js';
+import { failureRecorder } from './failures.js';
 import type { ScenarioResult } from './kv.js';
 
 export type ReplicationFault = 'partition' | 'overflow' | 'restart' | 'crash' | 'master-restart' | 'promotion' | 'swarm' | 'swarm-master';
@@ -105,12 +106,8 @@ export async function replicationScenario(opts: ReplicationOptions): Promise<Sce
   const world = new World({ seed: opts.seed });
   const rng = new SeededRandom(world.deriveSeed());
   const duration = opts.durationMs ?? 6000;
-  const failures: string[] = [];
+  const { failures, fail } = failureRecorder(world);
   let checked = 0;
-  const fail = (msg: string): void => {
-    world.trace.add(`check FAIL ${msg}`);
-    if (failures.length < 20) failures.push(`${world.nowMs().toFixed(3)}ms ${msg}`);
-  };
   const common = [
     '--repl-diskless-sync-delay', '0', '--repl-timeout', String(REPL_TIMEOUT_S), '--repl-ping-replica-period', '1',
     '--enable-debug-command', 'yes',
