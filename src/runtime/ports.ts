@@ -94,7 +94,8 @@ export interface Transport {
   /**
    * Opens an outgoing connection (a replica dialling its master, a sentinel its instances).
    * Rejects with an Error whose `message` is the system's text (e.g. `Connection refused`)
-   * when it cannot connect within `timeoutMs`.
+   * when it cannot connect within `timeoutMs`, counted from when a host name is resolved (as
+   * Redis resolves with a blocking getaddrinfo before its timed connect).
    */
   connect(target: DialTarget, timeoutMs: number): Promise<Connection>;
 }

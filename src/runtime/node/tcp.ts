@@ -160,7 +160,10 @@ export const tcpTransport: Transport = {
       const socket = isUnix
         ? net.createConnection({ path: target.path })
         : net.createConnection({ host: target.host, port: target.port, noDelay: true });
-      socket.setTimeout(Math.max(1, timeoutMs));
+      // The timeout counts from when the address is known: Redis resolves a name with a blocking
+      // getaddrinfo before its timed connect, so a 1 ms MIGRATE to `localhost` still connects.
+      if (isUnix || net.isIP(target.host) !== 0) socket.setTimeout(Math.max(1, timeoutMs));
+      else socket.once('lookup', () => socket.setTimeout(Math.max(1, timeoutMs)));
       const fail = (err: NodeJS.ErrnoException): void => {
         socket.destroy();
         const e = new Error(errnoText(err.code, err.message)) as NodeJS.ErrnoException;
