@@ -9,8 +9,9 @@ import type { RdbCodec } from '../persistence/codec.js';
 import { RdbPersistence } from '../persistence/rdb-persistence.js';
 import type { NodeFacilities } from '../persistence/rdb-file.js';
 import { ERR_LOADING } from '../protocol/errors.js';
-import { error, type Reply } from '../protocol/reply.js';
+import { error, isError, type Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
+import { completeWaiting } from './commands/multi.js';
 import type { SavePoints } from './config/params.js';
 import { infoState, loadingProgressLines, REDIS_VERSION, usedMemory } from './info.js';
 import type { Server } from './server.js';
@@ -156,17 +157,25 @@ export async function saveForShutdown(server: Server, flags: ShutdownSaveFlags):
 
 /**
  * Holds `c` (blocked, without keys) until `done` settles, then answers `reply(result)` and counts
- * the command once, as a served blocking command is counted. SAVE and DEBUG RELOAD use it to
- * answer only once their file is durable; the client's pipelined commands wait behind it.
+ * the command once, as a served blocking command is counted (an error answer as a failed call).
+ * SAVE and DEBUG RELOAD use it to answer only once their file is durable, CONFIG SET once its
+ * listeners are rebound; the client's pipelined commands wait behind it.
  */
 export function replyWhenDone<T>(c: Client, done: Promise<T>, reply: (result: T) => Reply): Reply {
   const cmd = c.runningCmd;
   const held = c.block([], 0, error('ERR'));
   void done.then((result) => {
-    if (c.blocked === null) return;
-    if (cmd !== null) cmd.calls++;
-    c.server.stats.totalCommandsProcessed++;
-    c.server.blocking.unblock(c, reply(result));
+    if (c.blocked === null) return; // gone, or released by CLIENT UNBLOCK
+    completeWaiting(c, () => {
+      const r = reply(result);
+      if (cmd !== null) cmd.calls++;
+      c.server.stats.totalCommandsProcessed++;
+      if (isError(r)) {
+        if (cmd !== null) cmd.failedCalls++;
+        c.server.stats.countError(r.s);
+      }
+      return r;
+    });
   });
   return held;
 }

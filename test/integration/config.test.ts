@@ -53,6 +53,45 @@ test('CONFIG SET port moves the listener; a taken port is refused and nothing ch
   });
 });
 
+test('a command pipelined behind CONFIG SET port waits for the rebind; a failed rebind counts as a failed call', async () => {
+  await withServer({}, async (s, c) => {
+    const next = await freePort();
+    const replies = await c.pipeline([['CONFIG', 'SET', 'port', String(next)], ['CONFIG', 'GET', 'port'], ['PING']]);
+    assert.deepEqual(replies.map((r) => r.raw.toString('latin1')), [
+      '+OK\r\n', `*2\r\n$4\r\nport\r\n$${String(next).length}\r\n${next}\r\n`, '+PONG\r\n',
+    ]);
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    try {
+      await c.call('CONFIG', 'RESETSTAT');
+      const [set, get] = await c.pipeline([['CONFIG', 'SET', 'port', String(taken)], ['CONFIG', 'GET', 'port']]);
+      assert.match(set!.raw.toString('latin1'), /^-ERR CONFIG SET failed \(possibly related to argument 'port'\)/);
+      assert.equal(get!.raw.toString('latin1'), `*2\r\n$4\r\nport\r\n$${String(next).length}\r\n${next}\r\n`);
+      const stats = String(await c.call('INFO', 'commandstats')) + String(await c.call('INFO', 'errorstats'));
+      assert.match(stats, /cmdstat_config\|set:calls=1,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=1/);
+      assert.match(stats, /errorstat_ERR:count=1/);
+    } finally {
+      blocker.close();
+    }
+    void s;
+  });
+});
+
+test('CONFIG SET port inside MULTI: EXEC waits for the rebind and answers in order', async () => {
+  await withServer({}, async (_s, c) => {
+    const next = await freePort();
+    const replies = await c.pipeline([
+      ['MULTI'], ['SET', 'a', '1'], ['CONFIG', 'SET', 'port', String(next)], ['CONFIG', 'GET', 'port'], ['EXEC'], ['GET', 'a'],
+    ]);
+    assert.deepEqual(replies.map((r) => r.raw.toString('latin1')), [
+      '+OK\r\n', '+QUEUED\r\n', '+QUEUED\r\n', '+QUEUED\r\n',
+      `*3\r\n+OK\r\n+OK\r\n*2\r\n$4\r\nport\r\n$${String(next).length}\r\n${next}\r\n`, '$1\r\n1\r\n',
+    ]);
+    assert.equal(await canConnect(next), true);
+  });
+});
+
 test('CONFIG SET bind rebinds on the same port', async () => {
   await withServer({}, async (s, c) => {
     assert.deepEqual(await c.call('CONFIG', 'SET', 'bind', '127.0.0.1 -::1'), { status: 'OK' });

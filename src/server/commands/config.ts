@@ -12,6 +12,7 @@ import { rewriteConfigText } from '../config/rewrite.js';
 import { DENIED_WHILE_LOADING, type Config } from '../config/config.js';
 import { allowProtectedAction } from './protected.js';
 import { helpReply } from './introspection.js';
+import { replyWhenDone } from '../persistence.js';
 import { resetCommandStats } from '../info.js';
 
 const CONFIG_HELP = [
@@ -36,7 +37,7 @@ function configGet(c: Client, argv: string[]): Reply {
   return map(kv);
 }
 
-function configSet(c: Client, argv: string[]): Reply | undefined {
+function configSet(c: Client, argv: string[]): Reply {
   if (argv.length % 2 !== 0) return ERR_SYNTAX;
   const pairs: Array<[string, string]> = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
@@ -45,11 +46,9 @@ function configSet(c: Client, argv: string[]): Reply | undefined {
   if (r === DENIED_WHILE_LOADING) return ERR_LOADING;
   if (r === null) return OK;
   if (typeof r === 'string') return error(`ERR ${r}`);
-  // An apply action works asynchronously (rebinding listeners): answer when it is done.
-  void r.then((res) => {
-    if (!c.closed) server.emit(c, res === null ? OK : error(`ERR ${res}`));
-  });
-  return undefined;
+  // An apply action works asynchronously (rebinding listeners): the client waits, its pipelined
+  // commands behind it too, and gets its answer when the listeners are bound (or rolled back).
+  return replyWhenDone(c, r, (res) => (res === null ? OK : error(`ERR ${res}`)));
 }
 
 function configRewrite(c: Client): Reply {

@@ -28,9 +28,9 @@ import { parseInt64 } from '../../lib/int64.js';
 import { createDumpPayload } from '../../persistence/rdb/index.js';
 import { encodeCommand } from '../../protocol/command-encode.js';
 import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../protocol/errors.js';
-import { BLOCKED, error, OK, status, type Reply } from '../../protocol/reply.js';
+import { error, OK, status, type Reply } from '../../protocol/reply.js';
 import type { Command } from '../../commands/registry.js';
-import { waitingExec } from './multi.js';
+import { completeWaiting } from './multi.js';
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
 import type { TargetLink } from '../migrate/links.js';
@@ -141,9 +141,8 @@ function migrate(c: Client, argv: string[]): Reply {
 }
 
 /**
- * Runs the command again with its outcome: MIGRATE itself, or the EXEC it was queued in (which
- * finishes it and goes on with its queue, and may stop at another MIGRATE). A client that left
- * meanwhile still gets its command finished: the keys the target stored must go.
+ * Runs the command again with its outcome (completeWaiting: in the EXEC it was queued in, if it
+ * was), then releases the other clients unless that EXEC stopped at another MIGRATE.
  */
 function complete(c: Client, self: { cmd: Command<Client>; argv: string[]; startUs: number }, outcome: Outcome): void {
   const server = c.server;
@@ -151,17 +150,23 @@ function complete(c: Client, self: { cmd: Command<Client>; argv: string[]; start
     server.releaseHold();
     return;
   }
-  const run = waitingExec(c) ?? self;
   outcomes.set(c, outcome);
-  c.reexecuting = true;
   const usecBefore = self.cmd.usec;
-  let reply: Reply | undefined;
+  const finish = (): Reply | undefined => {
+    const prev = c.reexecuting;
+    c.reexecuting = true;
+    try {
+      return server.call(c, self.cmd, self.argv);
+    } finally {
+      c.reexecuting = prev;
+    }
+  };
+  let again = false;
   try {
-    reply = server.call(c, run.cmd, run.argv);
+    again = completeWaiting(c, finish);
   } finally {
-    c.reexecuting = false;
     outcomes.delete(c);
-    if (reply !== BLOCKED) server.releaseHold();
+    if (!again) server.releaseHold();
   }
   // commandstats, SLOWLOG and LATENCY count MIGRATE from its start, as Redis times it.
   const us = Math.floor(server.env.clock.monotonicUs() - self.startUs);
@@ -170,7 +175,6 @@ function complete(c: Client, self: { cmd: Command<Client>; argv: string[]; start
     server.slowlog?.record(c, self.cmd, self.argv, us, () => server.env.clock.nowMs());
     server.latency?.recordCall(self.cmd, us);
   }
-  if (reply !== BLOCKED && c.blocked !== null) server.blocking.unblock(c, reply);
 }
 
 /** The second run: deletes what the target stored (unless COPY) and answers. */

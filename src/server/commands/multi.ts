@@ -54,10 +54,10 @@ function multi(c: Client): Reply {
 }
 
 /**
- * An EXEC that stopped at a queued command which waits for something outside the server (only
- * MIGRATE does: the target's answer). The command blocked the client and holds every other one;
- * when it completes, the server runs EXEC again (client.reexecuting), which finishes that command
- * and goes on with the queue from `next`. Its array header and the replies before were already
+ * An EXEC that stopped at a queued command which waits for something outside the keyspace
+ * (MIGRATE for its target's answer, DEBUG RELOAD for its file, CONFIG SET for a rebind): the
+ * command blocked the client; when it completes (completeWaiting), the server runs EXEC again
+ * (client.reexecuting), which takes that command's reply and goes on with the queue after it. Its array header and the replies before were already
  * written, and what it propagated so far is kept for the second run (Server.deferPropagation), so
  * replicas and the AOF still get one MULTI ... EXEC.
  */
@@ -72,18 +72,48 @@ interface StoppedExec {
 
 const stopped = new WeakMap<Client, StoppedExec>();
 
-/** The EXEC to run again when the command it waits on completes (null: no EXEC waits). */
-export function waitingExec(c: Client): { readonly cmd: Command<Client>; readonly argv: string[] } | null {
-  return stopped.get(c)?.exec ?? null;
+/** What finishes the command an EXEC stopped at, during the EXEC's second run (completeWaiting). */
+const finishers = new WeakMap<Client, () => Reply | undefined>();
+
+/**
+ * Completes a client's command that waited for something outside the keyspace (MIGRATE's target,
+ * a durable save, a rebind): `finish` does what the command still has to do and gives its reply.
+ * If an EXEC stopped at that command, the EXEC runs again, writes that reply in its array and
+ * goes on with its queue; true when it stopped again at another such command. Otherwise the reply
+ * is sent. Then the client's pending input resumes. A client that left still gets `finish` run.
+ */
+export function completeWaiting(c: Client, finish: () => Reply | undefined): boolean {
+  const server = c.server;
+  server.blocking.remove(c);
+  const st = stopped.get(c);
+  let reply: Reply | undefined;
+  if (st !== undefined) {
+    finishers.set(c, finish);
+    const prev = c.reexecuting;
+    c.reexecuting = true;
+    try {
+      reply = server.call(c, st.exec.cmd, st.exec.argv);
+    } finally {
+      c.reexecuting = prev;
+      finishers.delete(c);
+    }
+    if (reply === BLOCKED) return true;
+  } else {
+    reply = finish();
+  }
+  if (c.closed) return false;
+  if (reply !== undefined) server.emit(c, reply);
+  server.resumeLater(c);
+  return false;
 }
 
 function exec(c: Client): Reply {
   const resumed = c.reexecuting ? stopped.get(c) : undefined;
   if (resumed !== undefined) {
+    const finish = finishers.get(c);
+    if (finish === undefined) throw new Error('EXEC resumed without the finisher of the command it stopped at');
     stopped.delete(c);
-    const { cmd, argv } = resumed.queue[resumed.waiting]!;
-    // The waiting command finishes (it runs again, as a served blocking command does).
-    const r = c.server.call(c, cmd, argv);
+    const r = finish();
     if (r !== undefined) outputOf(c, resumed.silenced)(r);
     c.reexecuting = false;
     try {
