@@ -36,6 +36,13 @@ import { ServerStats } from './stats.js';
 import { Tracking } from './tracking.js';
 import { MigrateLinks } from './migrate/links.js';
 
+/** One command collected for propagation: its database, arguments, and whether only replicas take it. */
+interface PropagatedOp {
+  dbId: number;
+  argv: readonly string[];
+  replicasOnly: boolean;
+}
+
 /**
  * Commands that run immediately even inside MULTI (everything else is queued), by full name: CLUSTER
  * RESET is queued like any other subcommand.
@@ -124,10 +131,10 @@ export class Server {
   private propFirstDb = 0;
   private propFirstArgv: readonly string[] | null = null;
   private propFirstReplicasOnly = false;
-  private propMore: Array<{ dbId: number; argv: readonly string[]; replicasOnly: boolean }> | null = null;
+  private propMore: PropagatedOp[] | null = null;
   private closing = false;
   /** Propagation kept for the next call (deferPropagation), and whether the running call asked. */
-  private deferredPropagation: { db: number; argv: readonly string[]; replicasOnly: boolean; more: Array<{ dbId: number; argv: readonly string[]; replicasOnly: boolean }> | null } | null = null;
+  private deferredPropagation: { first: PropagatedOp; more: PropagatedOp[] | null } | null = null;
   private deferRequested = false;
   /** The client whose MIGRATE holds every other client (holdOthers), and those it held. */
   private holder: Client | null = null;
@@ -581,9 +588,9 @@ export class Server {
     const deferred = this.deferredPropagation;
     if (deferred !== null) {
       this.deferredPropagation = null;
-      this.propFirstDb = deferred.db;
-      this.propFirstArgv = deferred.argv;
-      this.propFirstReplicasOnly = deferred.replicasOnly;
+      this.propFirstDb = deferred.first.dbId;
+      this.propFirstArgv = deferred.first.argv;
+      this.propFirstReplicasOnly = deferred.first.replicasOnly;
       this.propMore = deferred.more;
     }
     try {
@@ -593,7 +600,8 @@ export class Server {
       if (this.deferRequested) {
         this.deferRequested = false;
         if (this.propFirstArgv !== null) {
-          this.deferredPropagation = { db: this.propFirstDb, argv: this.propFirstArgv, replicasOnly: this.propFirstReplicasOnly, more: this.propMore };
+          const first = { dbId: this.propFirstDb, argv: this.propFirstArgv, replicasOnly: this.propFirstReplicasOnly };
+          this.deferredPropagation = { first, more: this.propMore };
           this.propFirstArgv = null;
           this.propMore = null;
         }
