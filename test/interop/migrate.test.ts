@@ -12,13 +12,15 @@
  *   GET sent meanwhile is answered after it), replies cut short by a closed connection or a
  *   timeout (the keys already acknowledged are deleted, the rest stay), long and odd reply lines.
  * - Every type and encoding moved from redis-server to Garrison and back, digests compared.
+ * - `redis-cli --cluster import` from Garrison into a three-node redis-server cluster: every key
+ *   lands on the node of its slot with its value and TTL, and leaves Garrison.
  * Without a redis-server binary the suite skips with a visible message (a failure under CI=true).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { RespClient, waitFor, type RawReply } from '../helpers/resp-client.js';
-import { freePort, requireBinaries, startRedis, type RedisProcess } from './helpers/redis-process.js';
+import { freePort, requireBinaries, runTool, startRedis, type RedisProcess } from './helpers/redis-process.js';
 import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
 import { ReplicationTap } from './helpers/replication-tap.js';
 import { escapeBytes } from './helpers/script.js';
@@ -615,5 +617,62 @@ describe('MIGRATE of every type between redis-server 7.0 and Garrison', { skip: 
     }
     assert.equal(landed[1], landed[0], 'encodings on redis-server and on Garrison after the same MIGRATE');
     assert.equal(landed[2], landed[0], 'encodings on Garrison from Garrison');
+  });
+});
+
+describe('redis-cli --cluster import from Garrison into a redis-server cluster', { skip: requireBinaries('redis-server', 'redis-cli') ?? false }, () => {
+  let nodes: RedisProcess[] = [];
+  let garrison: GarrisonHandle;
+
+  before(async () => {
+    for (let i = 0; i < 3; i++) nodes.push(await startRedis(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf']));
+    garrison = await startGarrison({ save: '', appendonly: 'no', 'enable-debug-command': 'yes' });
+    const create = await runTool('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeoutMs: 60_000 });
+    assert.equal(create.code, 0, create.stdout.toString() + create.stderr);
+    for (const n of nodes) {
+      const c = await RespClient.connect(n.port);
+      try {
+        await waitFor(async () => /cluster_state:ok/.test(String(await c.call('CLUSTER', 'INFO'))), 20_000, 'cluster_state:ok');
+      } finally {
+        c.close();
+      }
+    }
+  });
+
+  after(async () => {
+    await garrison?.close();
+    for (const n of nodes) await n.stop();
+    nodes = [];
+  });
+
+  test('every key moves to the node of its slot, values intact, and leaves Garrison', async () => {
+    const g = await RespClient.connect(garrison.port);
+    const clients = await Promise.all(nodes.map((n) => RespClient.connect(n.port)));
+    try {
+      for (let i = 0; i < 60; i++) await g.call('SET', `key:${i}`, `value-${i}`);
+      for (const cmd of TYPED_VALUES) await g.call(...cmd);
+      await g.call('PEXPIRE', 'key:7', '100000');
+      const keys = ((await g.call('KEYS', '*')) as string[]).sort();
+      const digests = new Map<string, unknown>();
+      for (const k of keys) digests.set(k, await g.call('DEBUG', 'DIGEST-VALUE', k));
+      const r = await runTool('redis-cli', ['--cluster', 'import', `127.0.0.1:${nodes[0]!.port}`, '--cluster-from', `127.0.0.1:${garrison.port}`, '--cluster-replace'], { timeoutMs: 60_000 });
+      assert.equal(r.code, 0, r.stdout.toString() + r.stderr);
+      assert.equal(await g.call('DBSIZE'), 0, 'the import moved (not copied) every key');
+      for (const k of keys) {
+        const slot = (await clients[0]!.call('CLUSTER', 'KEYSLOT', k)) as number;
+        const holders: number[] = [];
+        for (let i = 0; i < clients.length; i++) if ((await clients[i]!.call('EXISTS', k)) === 1) holders.push(i);
+        assert.equal(holders.length, 1, `${k} on exactly one node`);
+        const owner = clients[holders[0]!]!;
+        assert.equal(await owner.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot)) as number > 0, true);
+        assert.deepEqual(await owner.call('DEBUG', 'DIGEST-VALUE', k), digests.get(k), `${k} intact`);
+        // The TTL came along (only key:7 had one).
+        const pttl = (await owner.call('PTTL', k)) as number;
+        assert.ok(k === 'key:7' ? pttl > 0 && pttl <= 100_000 : pttl === -1, `${k} PTTL ${pttl}`);
+      }
+    } finally {
+      g.close();
+      for (const c of clients) c.close();
+    }
   });
 });
