@@ -36,6 +36,12 @@ export interface BlockState {
   readonly timeoutReply: Reply | (() => Reply);
   readonly cmd: Command<Client>;
   readonly argv: string[];
+  /**
+   * Waiting for something outside the keyspace (MIGRATE's target, a durable save, a rebind):
+   * commands Redis runs synchronously. Such a client is not in `clients` (blocked_clients, the
+   * timeout table) and CLIENT UNBLOCK cannot release it.
+   */
+  readonly external?: true;
 }
 
 /** Whether a key holding `v` can serve a blocked client: a list, a sorted set or a stream. */
@@ -76,6 +82,15 @@ export class BlockedClients implements KeyWaiters {
     // While anyone waits on a key, the keyspace reports how keys change.
     this.server.ks.waiters = this;
     if (timeoutAtMs !== 0) this.armTimer(timeoutAtMs);
+    return BLOCKED;
+  }
+
+  /**
+   * Blocks `client` until its command completes through `completeWaiting` (commands/multi.ts):
+   * its pipelined commands wait behind it, as they would behind Redis's synchronous command.
+   */
+  waitExternally(client: Client, cmd: Command<Client>, argv: string[]): Reply {
+    client.blocked = { keys: [], dbId: client.db.id, timeoutAtMs: 0, timeoutReply: error('ERR'), cmd, argv, external: true };
     return BLOCKED;
   }
 
@@ -203,7 +218,7 @@ export class BlockedClients implements KeyWaiters {
   /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: true when the client was blocked. */
   unblockByRequest(client: Client, asError: boolean): boolean {
     const b = client.blocked;
-    if (b === null) return false;
+    if (b === null || b.external === true) return false;
     // Redis 7.0.15 counts the unblocked command as one failed call either way (measured), and
     // the UNBLOCKED error in errorstats.
     b.cmd.calls++;

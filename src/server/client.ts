@@ -179,6 +179,11 @@ export class Client implements CommandContext {
     return this.server.blocking.block(this, this.runningCmd!, this.runningArgv, keys, timeoutAtMs, timeoutReply);
   }
 
+  /** Waits for the running command to complete outside the keyspace (BlockedClients.waitExternally). */
+  waitExternally(): Reply {
+    return this.server.blocking.waitExternally(this, this.runningCmd!, this.runningArgv);
+  }
+
   signalDbReplaced(emptied: Database, replacedWith: Database | null): void {
     this.server.signalDbReplaced(emptied, replacedWith);
   }

@@ -163,9 +163,9 @@ export async function saveForShutdown(server: Server, flags: ShutdownSaveFlags):
  */
 export function replyWhenDone<T>(c: Client, done: Promise<T>, reply: (result: T) => Reply): Reply {
   const cmd = c.runningCmd;
-  const held = c.block([], 0, error('ERR'));
+  const held = c.waitExternally();
   void done.then((result) => {
-    if (c.blocked === null) return; // gone, or released by CLIENT UNBLOCK
+    if (c.blocked === null) return; // the client is gone
     completeWaiting(c, () => {
       const r = reply(result);
       if (cmd !== null) cmd.calls++;

@@ -137,7 +137,7 @@ function migrate(c: Client, argv: string[]): Reply {
     server.logger.warning(`MIGRATE to ${m.host}:${m.port} failed unexpectedly: ${String(e)}`);
     return { stored: [], reply: IOERR_WRITE };
   }).then((outcome) => complete(c, self, { ...outcome, copy }));
-  return c.block([], 0, error('ERR'));
+  return c.waitExternally();
 }
 
 /**
