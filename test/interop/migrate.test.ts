@@ -90,6 +90,14 @@ const SCENARIOS: Record<string, Step[]> = {
     ['src', 'MGET', 'a', 'b', 'c', 'd'],
     ['tgt', 'MGET', 'a', 'b', 'c', 'd'],
   ],
+  'a key named twice: the second RESTORE finds it (BUSYKEY), or replaces it': [
+    ['src', 'MSET', 'a', '1', 'b', '2'],
+    ['src', 'MIGRATE', '127.0.0.1', '{port}', '', '0', '1000', 'KEYS', 'a', 'a'],
+    ['src', 'EXISTS', 'a'],
+    ['src', 'MIGRATE', '127.0.0.1', '{port}', '', '0', '1000', 'REPLACE', 'KEYS', 'b', 'b'],
+    ['src', 'EXISTS', 'b'],
+    ['tgt', 'MGET', 'a', 'b'],
+  ],
   'databases: SELECT only when it changes, and again after an error': [
     ['src', 'MSET', 'a', '1', 'b', '2', 'c', '3', 'd', '4', 'e', '5'],
     ['src', 'MIGRATE', '127.0.0.1', '{port}', 'a', '3', '1000'],
