@@ -85,14 +85,14 @@ function xinfoStream(c: CommandContext, argv: string[]): Reply {
     const pending: Reply[] = [];
     for (const [id, nack] of g.pel.entries()) {
       if (count !== 0 && pending.length >= count) break;
-      pending.push([formatId(id), nack.consumer.name, nack.deliveryTime, nack.deliveryCount]);
+      pending.push([formatId(id), nack.consumer.name, nack.deliveryTime, normalize(nack.deliveryCount)]);
     }
     const consumers: Reply[] = [];
     for (const cons of g.sortedConsumers()) {
       const cp: Reply[] = [];
       for (const [id, nack] of cons.pel.entries()) {
         if (count !== 0 && cp.length >= count) break;
-        cp.push([formatId(id), nack.deliveryTime, nack.deliveryCount]);
+        cp.push([formatId(id), nack.deliveryTime, normalize(nack.deliveryCount)]);
       }
       consumers.push(map(['name', cons.name, 'seen-time', cons.seenTime, 'pel-count', cons.pel.size, 'pending', cp]));
     }

@@ -11,7 +11,8 @@ import type { StreamId } from './stream-id.js';
 export const ENTRIES_READ_INVALID = -1n;
 
 export class StreamNack {
-  constructor(public consumer: StreamConsumer, public deliveryTime: number, public deliveryCount: number) {}
+  /** deliveryCount: Redis's uint64 delivery_count as the signed long long its replies show, exact (bigint). */
+  constructor(public consumer: StreamConsumer, public deliveryTime: number, public deliveryCount: bigint) {}
 }
 
 export class StreamConsumer {

@@ -51,7 +51,7 @@ test('stream RDB round trip: random streams with tombstones, groups and PELs', (
       const g = new StreamGroup(s.lastId, s.entriesAdded);
       s.groups.set('grp', g);
       const alice = g.consumer('alice', 1234).consumer;
-      for (const e of [...s.all()].slice(0, 5)) { const n = new StreamNack(alice, 99, 2); g.pel.set(e.id, n); alice.pel.set(e.id, n); }
+      for (const e of [...s.all()].slice(0, 5)) { const n = new StreamNack(alice, 99, 2n); g.pel.set(e.id, n); alice.pel.set(e.id, n); }
       s.groups.set('12', new StreamGroup(s.lastId, -1n));
       const p = createDumpPayload(s);
       const back = decodeDumpPayload(p, DEFAULT_COMMAND_CONFIG) as StreamValue;
@@ -66,7 +66,7 @@ test('corrupt stream payloads are refused: a PEL entry without an owner, a node 
   const g = new StreamGroup(s.lastId, 1n);
   s.groups.set('g', g);
   const ghost = g.consumer('ghost', 1).consumer;
-  g.pel.set({ ms: 1n, seq: 1n }, new StreamNack(ghost, 5, 1));
+  g.pel.set({ ms: 1n, seq: 1n }, new StreamNack(ghost, 5, 1n));
   // ghost's own PEL is empty: the group PEL entry has no owner on load.
   assert.throws(() => decodeDumpPayload(createDumpPayload(s), DEFAULT_COMMAND_CONFIG), (e: unknown) => e instanceof RdbError && /without consumer/.test(e.message));
   const bad = Buffer.from(REDIS_PAYLOAD);

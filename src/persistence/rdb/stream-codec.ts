@@ -102,7 +102,7 @@ export function writeStream(w: ByteWriter, s: StreamValue, compression: boolean)
     for (const [id, nack] of g.pel.entries()) {
       w.bytes(rawId(id));
       w.i64le(BigInt(nack.deliveryTime));
-      writeLen(w, nack.deliveryCount);
+      writeLen64(w, BigInt.asUintN(64, nack.deliveryCount));
     }
     writeLen(w, g.consumers.size);
     for (const [cname, c] of byName(g.consumers)) {
@@ -216,7 +216,7 @@ export function readStream(r: ByteReader, type: number): StreamValue {
     while (pel-- > 0) {
       const id = idOfRaw(r.bytes(16));
       const time = Number(r.i64le());
-      const count = Number(signed(readMeta64(r)));
+      const count = signed(readMeta64(r));
       if (g.pel.has(id)) throw new RdbError('Duplicated global PEL entry loading stream consumer group');
       // The owner is set when the consumers are read.
       g.pel.set(id, new StreamNack(null as never, time, count));
