@@ -96,6 +96,13 @@ export function parseLongLong(s: string): number | ErrorReply {
   return Number(v);
 }
 
+/** getLongLongFromObjectOrReply, exact: for counters kept as they are given (ENTRIESADDED, ENTRIESREAD). */
+export function parseLongLongBig(s: string): bigint | ErrorReply {
+  const v = parseInt64(s);
+  if (v === null) return ERR_NOT_INTEGER;
+  return BigInt(v);
+}
+
 /** The stream at key for a read (stats counted); WRONGTYPE for another type. */
 export function lookupStreamRead(c: CommandContext, key: string): StreamValue | undefined | ErrorReply {
   const v = c.ks.lookupRead(c.db, key);

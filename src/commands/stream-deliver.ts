@@ -60,13 +60,13 @@ export function deliverNew(
     if (!noack) {
       let nack = g.pel.get(id);
       if (nack === undefined) {
-        nack = new StreamNack(consumer, c.ks.now, 1);
+        nack = new StreamNack(consumer, c.ks.now, 1n);
         g.pel.set(id, nack);
       } else {
         nack.consumer.pel.delete(id);
         nack.consumer = consumer;
         nack.deliveryTime = c.ks.now;
-        nack.deliveryCount = 1;
+        nack.deliveryCount = 1n;
       }
       consumer.pel.set(id, nack);
       c.alsoPropagate(xclaimPropagation(key, groupName, g, id, nack));
@@ -87,7 +87,7 @@ export function deliverHistory(c: CommandContext, s: StreamValue, consumer: Stre
       out.push([formatId(id), NULL_ARRAY]);
     } else {
       nack.deliveryTime = c.ks.now;
-      nack.deliveryCount++;
+      nack.deliveryCount = BigInt.asIntN(64, nack.deliveryCount + 1n);
       out.push([formatId(id), e.fields]);
     }
   }

@@ -15,7 +15,7 @@ import { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
 import { consumerOf } from './stream-deliver.js';
 import { errSubcommandSyntax } from '../protocol/errors.js';
-import { isErr, lookupStreamRead, lookupStreamWrite, parseIdOnly, parseLongLong } from './stream-args.js';
+import { isErr, lookupStreamRead, lookupStreamWrite, parseIdOnly, parseLongLong, parseLongLongBig } from './stream-args.js';
 
 const XGROUP_HELP: readonly string[] = [
   'XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -37,7 +37,7 @@ const XGROUP_HELP: readonly string[] = [
   '    Prints this help.',
 ];
 
-interface Target { s: StreamValue | undefined; group: StreamGroup | undefined; mkstream: boolean; entriesRead: number }
+interface Target { s: StreamValue | undefined; group: StreamGroup | undefined; mkstream: boolean; entriesRead: bigint }
 
 /** The shared prologue of xgroupCommand for subcommands with a key and a group name. */
 function prologue(c: CommandContext, argv: string[]): Target | ErrorReply {
@@ -51,9 +51,9 @@ function prologue(c: CommandContext, argv: string[]): Target | ErrorReply {
         mkstream = true;
         i++;
       } else if (o === 'entriesread' && i + 1 < argv.length) {
-        const n = parseLongLong(argv[i + 1]!);
+        const n = parseLongLongBig(argv[i + 1]!);
         if (isErr(n)) return n;
-        if (n < 0 && n !== ENTRIES_READ_INVALID) return error('ERR value for ENTRIESREAD must be positive or -1');
+        if (n < 0n && n !== ENTRIES_READ_INVALID) return error('ERR value for ENTRIESREAD must be positive or -1');
         entriesRead = n;
         i += 2;
       } else {

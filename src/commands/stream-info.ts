@@ -9,6 +9,7 @@ import { error, map, status, type ErrorReply, type Reply } from '../protocol/rep
 import { ENTRIES_READ_INVALID, type StreamGroup } from '../keyspace/types/stream-group.js';
 import { formatId, MAX_ID, ZERO_ID } from '../keyspace/types/stream-id.js';
 import { groupLag } from '../keyspace/types/stream-lag.js';
+import { normalize } from '../lib/int64.js';
 import { raxNodeCount } from '../keyspace/types/stream-rax.js';
 import type { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
@@ -36,8 +37,13 @@ function sortedGroups(s: StreamValue): [string, StreamGroup][] {
   return [...s.groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
+function lagReply(s: StreamValue, g: StreamGroup): Reply {
+  const lag = groupLag(s, g);
+  return lag === null ? null : normalize(lag);
+}
+
 function entriesRead(g: StreamGroup): Reply {
-  return g.entriesRead === ENTRIES_READ_INVALID ? null : g.entriesRead;
+  return g.entriesRead === ENTRIES_READ_INVALID ? null : normalize(g.entriesRead);
 }
 
 function xinfoStream(c: CommandContext, argv: string[]): Reply {
@@ -64,7 +70,7 @@ function xinfoStream(c: CommandContext, argv: string[]): Reply {
     'radix-tree-nodes', raxNodeCount(s.nodeKeys()),
     'last-generated-id', formatId(s.lastId),
     'max-deleted-entry-id', formatId(s.maxDeletedId),
-    'entries-added', s.entriesAdded,
+    'entries-added', normalize(s.entriesAdded),
     'recorded-first-entry-id', formatId(s.firstId()),
   ];
   if (!full) {
@@ -79,19 +85,19 @@ function xinfoStream(c: CommandContext, argv: string[]): Reply {
     const pending: Reply[] = [];
     for (const [id, nack] of g.pel.entries()) {
       if (count !== 0 && pending.length >= count) break;
-      pending.push([formatId(id), nack.consumer.name, nack.deliveryTime, nack.deliveryCount]);
+      pending.push([formatId(id), nack.consumer.name, nack.deliveryTime, normalize(nack.deliveryCount)]);
     }
     const consumers: Reply[] = [];
     for (const cons of g.sortedConsumers()) {
       const cp: Reply[] = [];
       for (const [id, nack] of cons.pel.entries()) {
         if (count !== 0 && cp.length >= count) break;
-        cp.push([formatId(id), nack.deliveryTime, nack.deliveryCount]);
+        cp.push([formatId(id), nack.deliveryTime, normalize(nack.deliveryCount)]);
       }
       consumers.push(map(['name', cons.name, 'seen-time', cons.seenTime, 'pel-count', cons.pel.size, 'pending', cp]));
     }
     groups.push(map([
-      'name', name, 'last-delivered-id', formatId(g.lastId), 'entries-read', entriesRead(g), 'lag', groupLag(s, g),
+      'name', name, 'last-delivered-id', formatId(g.lastId), 'entries-read', entriesRead(g), 'lag', lagReply(s, g),
       'pel-count', g.pel.size, 'pending', pending, 'consumers', consumers,
     ]));
   }
@@ -104,7 +110,7 @@ function xinfoGroups(c: CommandContext, argv: string[]): Reply {
   if (isErr(s)) return s;
   return sortedGroups(s).map(([name, g]) => map([
     'name', name, 'consumers', g.consumers.size, 'pending', g.pel.size, 'last-delivered-id', formatId(g.lastId),
-    'entries-read', entriesRead(g), 'lag', groupLag(s, g),
+    'entries-read', entriesRead(g), 'lag', lagReply(s, g),
   ]));
 }
 

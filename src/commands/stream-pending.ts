@@ -16,7 +16,7 @@ import type { StreamValue } from '../keyspace/types/stream.js';
 import type { CommandContext } from './context.js';
 import { isErr, lookupStreamRead, parseIdOnly, parseLongLong, parseRangeEnd, parseRangeStart } from './stream-args.js';
 import { consumerOf, setIdPropagation, xclaimPropagation } from './stream-deliver.js';
-import { parseInt64 } from '../lib/int64.js';
+import { normalize, parseInt64 } from '../lib/int64.js';
 
 function noGroup(key: string, group: string): ErrorReply {
   return error(`NOGROUP No such key '${key}' or consumer group '${group}'`);
@@ -103,7 +103,7 @@ export function xpendingCommand(c: CommandContext, argv: string[]): Reply {
   for (const [id, nack] of pel.from(start)) {
     if (cmpId(id, end) > 0) break;
     if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
-    out.push([formatId(id), nack.consumer.name, Math.max(0, now - nack.deliveryTime), nack.deliveryCount]);
+    out.push([formatId(id), nack.consumer.name, Math.max(0, now - nack.deliveryTime), normalize(nack.deliveryCount)]);
     if (--count === 0) break;
   }
   return out;
@@ -132,7 +132,7 @@ export function xclaimCommand(c: CommandContext, argv: string[]): Reply {
     ids.push(id);
   }
   const now = c.ks.now;
-  let retryCount = -1;
+  let retryCount = -1n;
   let deliveryTime = -1;
   let force = false;
   let justId = false;
@@ -152,9 +152,9 @@ export function xclaimCommand(c: CommandContext, argv: string[]): Reply {
       if (typeof v !== 'number') return v;
       deliveryTime = v;
     } else if (o === 'retrycount' && more > 0) {
-      const v = optInt(argv[++j]!, 'Invalid RETRYCOUNT option argument for XCLAIM');
-      if (typeof v !== 'number') return v;
-      retryCount = v;
+      const v = parseInt64(argv[++j]!);
+      if (v === null) return error('ERR Invalid RETRYCOUNT option argument for XCLAIM');
+      retryCount = BigInt(v);
     } else if (o === 'lastid' && more > 0) {
       const id = parseIdOnly(argv[++j]!, 0n, true);
       if (isErr(id)) return id;
@@ -186,7 +186,7 @@ export function xclaimCommand(c: CommandContext, argv: string[]): Reply {
     let fresh = false;
     if (force && nack === undefined) {
       consumer ??= claimant(c, g, key, argv[3]!);
-      nack = new StreamNack(consumer, now, 1);
+      nack = new StreamNack(consumer, now, 1n);
       g.pel.set(id, nack);
       fresh = true;
     }
@@ -194,8 +194,8 @@ export function xclaimCommand(c: CommandContext, argv: string[]): Reply {
     if (!fresh && minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     consumer ??= claimant(c, g, key, argv[3]!);
     nack.deliveryTime = deliveryTime;
-    if (retryCount >= 0) nack.deliveryCount = retryCount;
-    else if (!justId) nack.deliveryCount++;
+    if (retryCount >= 0n) nack.deliveryCount = retryCount;
+    else if (!justId) nack.deliveryCount = BigInt.asIntN(64, nack.deliveryCount + 1n);
     if (fresh) consumer.pel.set(id, nack);
     else moveNack(id, nack, consumer);
     out.push(justId ? formatId(id) : entryOrNull(s, id));
@@ -265,7 +265,7 @@ export function xautoclaimCommand(c: CommandContext, argv: string[]): Reply {
     if (minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
     consumer ??= claimant(c, g, key, argv[3]!);
     nack.deliveryTime = now;
-    if (!justId) nack.deliveryCount++;
+    if (!justId) nack.deliveryCount = BigInt.asIntN(64, nack.deliveryCount + 1n);
     moveNack(id, nack, consumer);
     claimed.push(justId ? formatId(id) : entryOrNull(s, id));
     count--;

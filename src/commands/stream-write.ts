@@ -16,7 +16,7 @@ import { cmpId, formatId, isZeroId, MAX_ID, U64_MAX, ZERO_ID, type StreamId } fr
 import { StreamValue, type StreamNodeLimits, type TrimSpec } from '../keyspace/types/stream.js';
 import { errWrongArity } from '../protocol/errors.js';
 import type { CommandContext } from './context.js';
-import { isErr, lookupStreamWrite, parseId, parseIdOnly, parseLongLong } from './stream-args.js';
+import { isErr, lookupStreamWrite, parseId, parseIdOnly, parseLongLong, parseLongLongBig } from './stream-args.js';
 
 /** STREAM_LISTPACK_MAX_SIZE: an entry's fields and values together stay below 1 GB. */
 const ENTRY_MAX_BYTES = 1 << 30;
@@ -227,15 +227,15 @@ export function xdelCommand(c: CommandContext, argv: string[]): Reply {
 export function xsetidCommand(c: CommandContext, argv: string[]): Reply {
   const id = parseIdOnly(argv[2]!, 0n, true);
   if (isErr(id)) return id;
-  let entriesAdded = -1;
+  let entriesAdded = -1n;
   let maxXdel: StreamId = ZERO_ID;
   for (let i = 3; i < argv.length;) {
     const more = argv.length - 1 - i;
     const opt = argv[i]!.toLowerCase();
     if (opt === 'entriesadded' && more > 0) {
-      const n = parseLongLong(argv[i + 1]!);
+      const n = parseLongLongBig(argv[i + 1]!);
       if (isErr(n)) return n;
-      if (n < 0) return error('ERR entries_added must be positive');
+      if (n < 0n) return error('ERR entries_added must be positive');
       entriesAdded = n;
       i += 2;
     } else if (opt === 'maxdeletedid' && more > 0) {
@@ -255,10 +255,10 @@ export function xsetidCommand(c: CommandContext, argv: string[]): Reply {
   if (cmpId(id, s.maxDeletedId) < 0) return error('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
   if (s.length > 0) {
     if (cmpId(id, s.lastLiveId()!) < 0) return error('ERR The ID specified in XSETID is smaller than the target stream top item');
-    if (entriesAdded !== -1 && s.length > entriesAdded) return error('ERR The entries_added specified in XSETID is smaller than the target stream length');
+    if (entriesAdded !== -1n && BigInt(s.length) > entriesAdded) return error('ERR The entries_added specified in XSETID is smaller than the target stream length');
   }
   s.lastId = id;
-  if (entriesAdded !== -1) s.entriesAdded = entriesAdded;
+  if (entriesAdded !== -1n) s.entriesAdded = entriesAdded;
   if (!isZeroId(maxXdel)) s.maxDeletedId = maxXdel;
   // 7.0.15 neither touches WATCH nor wakes blocked readers here: the next XADD does.
   c.ks.notify('t', 'xsetid', c.db, key);

@@ -105,8 +105,22 @@ test('XREADGROUP never propagates itself; deliveries become XCLAIMs; history rea
   assert.deepEqual(e.extra, [['XCLAIM', 's', 'g', 'c', '0', '1-1', 'TIME', '50', 'RETRYCOUNT', '1', 'FORCE', 'JUSTID', 'LASTID', '1-1']]);
   c.r('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '0');
   const s = c.db.dict.get('s') as StreamValue;
-  assert.equal(s.groups.get('g')!.pel.get({ ms: 1n, seq: 1n })!.deliveryCount, 2);
+  assert.equal(s.groups.get('g')!.pel.get({ ms: 1n, seq: 1n })!.deliveryCount, 2n);
   assert.deepEqual(c.events.filter((x) => x.includes('consumer')), ['t xgroup-createconsumer 0:s']);
+});
+
+test('delivery counts are exact 64-bit values: RETRYCOUNT beyond 2^53, and the count wraps past INT64_MAX (redis-server 7.0.15, measured)', () => {
+  const c = new Ctx();
+  c.ks.now = 100;
+  c.r('XADD', 's', '1-1', 'f', 'v');
+  c.r('XGROUP', 'CREATE', 's', 'g', '0');
+  c.r('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>');
+  const count = (): Reply => (c.r('XPENDING', 's', 'g', '-', '+', '10') as Reply[][])[0]![3]!;
+  c.r('XCLAIM', 's', 'g', 'c', '0', '1-1', 'RETRYCOUNT', '9007199254740993', 'JUSTID');
+  assert.equal(count(), 9007199254740993n); // was 9007199254740992
+  c.r('XCLAIM', 's', 'g', 'c', '0', '1-1', 'RETRYCOUNT', '9223372036854775807', 'JUSTID');
+  c.r('XCLAIM', 's', 'g', 'c', '0', '1-1');
+  assert.equal(count(), -9223372036854775808n); // was the double 9223372036854775808, written as :9223372036854776000
 });
 
 test('XREADGROUP changes: one per read served at once, one more for a consumer it creates; a blocked reader served later counts only its new consumer (7.0.15, measured)', () => {

@@ -11,7 +11,7 @@
  * out as SET; GETDEL as DEL (UNLINK with lazyfree-lazy-user-del); GETEX as PEXPIREAT / PERSIST /
  * DEL; INCRBYFLOAT as `SET key <result> KEEPTTL`.
  */
-import { INT64_MAX, INT64_MIN, addInt64, compareInt64, formatInt64, parseInt64, toBig, type Int64 } from '../lib/int64.js';
+import { INT64_MAX, INT64_MIN, addInt64, compareInt64, formatInt64, normalize, parseInt64, toBig, type Int64 } from '../lib/int64.js';
 import { addLongDouble, formatLongDoubleHuman, LD_ZERO, parseLongDouble } from '../lib/long-double.js';
 import {
   ERR_INVALID_EXPIRE, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_STRING_TOO_LONG, ERR_SYNTAX,
@@ -146,7 +146,7 @@ function setGeneric(
   ks.dirty++;
   ks.notify('$', 'set', c.db, key);
   if (whenMs !== null) {
-    ks.setExpire(c.db, key, Number(whenMs));
+    ks.setExpire(c.db, key, normalize(whenMs));
     c.rewriteArgv(['SET', key, value, 'PXAT', whenMs.toString()]);
     ks.notify('g', 'expire', c.db, key);
   } else if ((flags & F_GET) !== 0) {
@@ -207,7 +207,7 @@ function getexCommand(c: CommandContext, argv: string[]): Reply {
       ks.notify('g', 'del', db, key);
       ks.dirty++;
     } else {
-      ks.setExpire(db, key, Number(when));
+      ks.setExpire(db, key, normalize(when));
       c.rewriteArgv(['PEXPIREAT', key, when.toString()]);
       ks.signalModifiedKey(db, key);
       ks.notify('g', 'expire', db, key);

@@ -76,3 +76,44 @@ export function string2d(s: string): number | null {
   return r.v;
 }
 
+
+const SCANF_SPACE = /^[ \t\n\v\f\r]*/;
+const SCANF_DEC = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
+const SCANF_HEX = /^0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?/;
+
+/**
+ * glibc's sscanf(buf, "%lg", &v) == 1, as Redis's rdbLoadDoubleValue reads the text doubles of
+ * old RDB encodings (a length byte, then that many bytes made a C string): leading white space
+ * skipped, the text cut at its first NUL, and the longest number at its start taken, whatever
+ * follows ("11junk" is 11, "1e+" is 1, "0x1p" is 1, "infx" is inf). It fails (null) where
+ * nothing is read, and where glibc's scanner gives up midway: a sign alone, a bare "0x", "in",
+ * "infin", "na". Overflow is ±inf and underflow 0, as strtod gives them; "nan" is NaN.
+ */
+export function sscanfDouble(text: string): number | null {
+  const nul = text.indexOf('\0');
+  let s = nul === -1 ? text : text.slice(0, nul);
+  s = s.slice(SCANF_SPACE.exec(s)![0].length);
+  let neg = false;
+  if (s.startsWith('-') || s.startsWith('+')) {
+    neg = s.startsWith('-');
+    s = s.slice(1);
+  }
+  const signed = (v: number): number => (neg ? -v : v);
+  const lower = s.slice(0, 8).toLowerCase();
+  if (lower.startsWith('i')) {
+    if (!lower.startsWith('inf')) return null;
+    if (lower.length > 3 && lower[3] === 'i' && lower !== 'infinity') return null;
+    return signed(Infinity);
+  }
+  if (lower.startsWith('n')) return lower.startsWith('nan') ? NaN : null;
+  if (lower.startsWith('0x')) {
+    const c = s.charAt(2);
+    if (!/[0-9a-fA-F.]/.test(c)) return null; // only "0x" was read
+    const h = SCANF_HEX.exec(s);
+    if (h === null) return signed(0); // "0x." and the like: strtod stops after the 0
+    return signed(strtodWhole(h[0])!.v);
+  }
+  const d = SCANF_DEC.exec(s);
+  if (d === null) return null;
+  return signed(strtodWhole(d[0])!.v);
+}

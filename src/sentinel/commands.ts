@@ -149,7 +149,7 @@ export function sentinelCommands(s: Sentinel, saveConfig: () => string | null): 
       const voters = m.sentinels.size + 1;
       let usable = 1;
       for (const x of m.sentinels.values()) if (!x.sdown && !x.odown) usable++;
-      const noQuorum = usable < m.quorum;
+      const noQuorum = usable < m.quorumInt;
       const noAuth = usable < Math.floor(voters / 2) + 1;
       if (!noQuorum && !noAuth) return status(`OK ${usable} usable Sentinels. Quorum and failover authorization can be reached`);
       let e = `NOQUORUM ${usable} usable Sentinels. `;
@@ -175,7 +175,7 @@ export function sentinelCommands(s: Sentinel, saveConfig: () => string | null): 
       const m = s.monitor(a[2]!, host, Number(BigInt.asIntN(32, BigInt(port))), Number(BigInt.asUintN(32, BigInt(quorum))));
       if (typeof m === 'string') return error(m);
       s.host.flushConfig();
-      s.event('warning', '+monitor', `${describe(m)} quorum ${m.quorum}`, m);
+      s.event('warning', '+monitor', `${describe(m)} quorum ${m.quorumInt}`, m);
       return OK;
     }),
     sub('remove', 3, 'Stop monitoring a master', (_c, a) => {

@@ -181,7 +181,7 @@ export function sentinelConfigLines(s: Sentinel): SentinelLine[] {
   for (const m of s.masters.values()) {
     // The master as it is announced: during a failover's last steps, the promoted replica.
     const addr = s.currentMasterAddress(m);
-    add('monitor', `${m.name} ${addr.host} ${addr.port} ${m.quorum}`);
+    add('monitor', `${m.name} ${addr.host} ${addr.port} ${m.quorumInt}`); // %d: signed
     if (m.downAfterMs !== DEFAULT_DOWN_AFTER_MS) add('down-after-milliseconds', `${m.name} ${m.downAfterMs}`);
     if (m.failoverTimeoutMs !== DEFAULT_FAILOVER_TIMEOUT_MS) add('failover-timeout', `${m.name} ${m.failoverTimeoutMs}`);
     if (m.parallelSyncs !== DEFAULT_PARALLEL_SYNCS) add('parallel-syncs', `${m.name} ${m.parallelSyncs}`);

@@ -98,7 +98,7 @@ export function installSentinel(server: Server): Sentinel {
 export function announceSentinel(server: Server, s: Sentinel): void {
   saveConfig(server, s);
   server.logger.warning(`Sentinel ID is ${s.myId}`);
-  for (const m of s.masters.values()) s.event('warning', '+monitor', `${describe(m)} quorum ${m.quorum}`, m);
+  for (const m of s.masters.values()) s.event('warning', '+monitor', `${describe(m)} quorum ${m.quorumInt}`, m);
 }
 
 export class SentinelConfigError extends Error {

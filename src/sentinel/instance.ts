@@ -88,7 +88,16 @@ export class Instance {
   masterRebootSinceMs = 0;
 
   // Masters: configuration.
+  /** Unsigned 32 bits, as Redis keeps it (SENTINEL SET quorum 4294967297 is 1); see `quorumInt`. */
   quorum = 1;
+  /**
+   * The quorum as Redis's signed `%d` and `(int)` read it: the +monitor event, the config file's
+   * `sentinel monitor` line and CKQUORUM's check (`usable < (int)master->quorum`) see a quorum of
+   * 2^31 or more as negative, so CKQUORUM says OK and the rewritten file holds a negative number.
+   */
+  get quorumInt(): number {
+    return this.quorum | 0;
+  }
   downAfterMs = DEFAULT_DOWN_AFTER_MS;
   failoverTimeoutMs = DEFAULT_FAILOVER_TIMEOUT_MS;
   parallelSyncs = DEFAULT_PARALLEL_SYNCS;

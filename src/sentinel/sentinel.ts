@@ -653,7 +653,7 @@ export class Sentinel {
     for (const s of m.sentinels.values()) if (s.masterDown) others++;
     const { odown, votes } = objectiveDown(m.sdown, others, m.quorum);
     if (odown && !m.odown) {
-      this.event('warning', '+odown', `${describe(m)} #quorum ${votes}/${m.quorum}`, m);
+      this.event('warning', '+odown', `${describe(m)} #quorum ${votes}/${m.quorumInt}`, m);
       m.odown = true;
       m.odownSinceMs = this.now();
     } else if (!odown && m.odown) {

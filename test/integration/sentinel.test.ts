@@ -10,6 +10,7 @@ import { startSentinel, type RunningSentinel } from '../../src/index.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 import { fields } from '../helpers/reply-fields.js';
 import { startTestServer } from '../helpers/server.js';
+import { sentinelConfigLines } from '../../src/sentinel/config.js';
 
 const open: Array<{ close(): unknown }> = [];
 after(async () => {
@@ -135,4 +136,25 @@ test('sentinel lines apply as redis-sentinel orders them: globals, then monitor,
   assert.equal(await c.call('SENTINEL', 'MYID'), myid);
   const m = fields(await c.call('SENTINEL', 'MASTER', 'mymaster'));
   assert.equal(m['down-after-milliseconds'], '7000');
+});
+
+test('a quorum of 2^31 or more is negative where Redis reads it as an int: CKQUORUM, +monitor, the config file', async () => {
+  // Redis 7.0 keeps the quorum unsigned (SENTINEL MASTER shows 3000000000) but CKQUORUM compares
+  // `usable < (int)master->quorum` and the +monitor event and the rewritten file print it with %d.
+  const s = await startSentinel({ sentinel: ['monitor mymaster 127.0.0.1 6399 2'] });
+  open.push(s);
+  const events: string[] = [];
+  s.sentinel.eventListeners.push((e) => events.push(`${e.type} ${e.text}`));
+  const c = await client(s.address.port);
+  assert.deepEqual(await c.call('SENTINEL', 'CKQUORUM', 'mymaster'), {
+    error: 'NOQUORUM 1 usable Sentinels. Not enough available Sentinels to reach the specified quorum for this master' });
+  assert.deepEqual(await c.call('SENTINEL', 'SET', 'mymaster', 'quorum', '2147483648'), { status: 'OK' });
+  assert.equal(fields(await c.call('SENTINEL', 'MASTER', 'mymaster'))['quorum'], '2147483648');
+  assert.deepEqual(await c.call('SENTINEL', 'CKQUORUM', 'mymaster'),
+    { status: 'OK 1 usable Sentinels. Quorum and failover authorization can be reached' });
+  assert.deepEqual(await c.call('SENTINEL', 'MONITOR', 'big', '127.0.0.1', '6398', '3000000000'), { status: 'OK' });
+  assert.ok(events.includes('+monitor master big 127.0.0.1 6398 quorum -1294967296'), events.join('\n'));
+  const lines = sentinelConfigLines(s.sentinel).map(([, l]) => l);
+  assert.ok(lines.includes('sentinel monitor mymaster 127.0.0.1 6399 -2147483648'), lines.join('\n'));
+  assert.ok(lines.includes('sentinel monitor big 127.0.0.1 6398 -1294967296'), lines.join('\n'));
 });

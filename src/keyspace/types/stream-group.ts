@@ -8,10 +8,11 @@ import { IdMap } from './id-map.js';
 import type { StreamId } from './stream-id.js';
 
 /** SCG_INVALID_ENTRIES_READ: the group's read counter is unknown. */
-export const ENTRIES_READ_INVALID = -1;
+export const ENTRIES_READ_INVALID = -1n;
 
 export class StreamNack {
-  constructor(public consumer: StreamConsumer, public deliveryTime: number, public deliveryCount: number) {}
+  /** deliveryCount: Redis's uint64 delivery_count as the signed long long its replies show, exact (bigint). */
+  constructor(public consumer: StreamConsumer, public deliveryTime: number, public deliveryCount: bigint) {}
 }
 
 export class StreamConsumer {
@@ -24,7 +25,8 @@ export class StreamGroup {
   /** Consumers by name; introspection sorts names bytewise, as Redis's rax orders them. */
   readonly consumers = new Map<string, StreamConsumer>();
 
-  constructor(public lastId: StreamId, public entriesRead: number) {}
+  /** Redis's entries_read, a long long: a bigint, exact beyond 2^53 (XGROUP ... ENTRIESREAD, RESTORE). */
+  constructor(public lastId: StreamId, public entriesRead: bigint) {}
 
   /** The consumer named `name`, created (seen now) when missing; `created` tells which. */
   consumer(name: string, nowMs: number): { consumer: StreamConsumer; created: boolean } {

@@ -17,8 +17,8 @@ export function rangeHasTombstones(s: StreamValue, start: StreamId | null, end: 
 }
 
 /** The number of entries added up to `id` inclusive, or -1 when it cannot be known. */
-export function estimateDistance(s: StreamValue, id: StreamId): number {
-  if (s.entriesAdded === 0) return 0;
+export function estimateDistance(s: StreamValue, id: StreamId): bigint {
+  if (s.entriesAdded === 0n) return 0n;
   if (s.length === 0 && cmpId(id, s.lastId) < 1) return s.entriesAdded;
   const cmpLast = cmpId(id, s.lastId);
   if (cmpLast === 0) return s.entriesAdded;
@@ -26,23 +26,23 @@ export function estimateDistance(s: StreamValue, id: StreamId): number {
   const first = s.firstId();
   const cmpFirst = cmpId(id, first);
   if (isZeroId(s.maxDeletedId) || cmpId(s.maxDeletedId, first) < 0) {
-    if (cmpFirst < 0) return s.entriesAdded - s.length;
-    if (cmpFirst === 0) return s.entriesAdded - s.length + 1;
+    if (cmpFirst < 0) return BigInt.asIntN(64, s.entriesAdded - BigInt(s.length));
+    if (cmpFirst === 0) return BigInt.asIntN(64, s.entriesAdded - BigInt(s.length) + 1n);
   }
   return ENTRIES_READ_INVALID;
 }
 
-/** The group's lag, or null when it cannot be computed. */
-export function groupLag(s: StreamValue, g: StreamGroup): number | null {
-  if (s.entriesAdded === 0) return 0;
-  if (g.entriesRead !== ENTRIES_READ_INVALID && !rangeHasTombstones(s, g.lastId, null)) return s.entriesAdded - g.entriesRead;
+/** The group's lag (a long long difference, wrapping as Redis's does), or null when it cannot be computed. */
+export function groupLag(s: StreamValue, g: StreamGroup): bigint | null {
+  if (s.entriesAdded === 0n) return 0n;
+  if (g.entriesRead !== ENTRIES_READ_INVALID && !rangeHasTombstones(s, g.lastId, null)) return BigInt.asIntN(64, s.entriesAdded - g.entriesRead);
   const read = estimateDistance(s, g.lastId);
-  return read === ENTRIES_READ_INVALID ? null : s.entriesAdded - read;
+  return read === ENTRIES_READ_INVALID ? null : BigInt.asIntN(64, s.entriesAdded - read);
 }
 
 /** A group's counters after it delivers `id` (beyond its last ID) for the first time. */
 export function advanceGroup(s: StreamValue, g: StreamGroup, id: StreamId): void {
-  if (g.entriesRead !== ENTRIES_READ_INVALID && !rangeHasTombstones(s, id, null)) g.entriesRead++;
-  else if (s.entriesAdded !== 0) g.entriesRead = estimateDistance(s, id);
+  if (g.entriesRead !== ENTRIES_READ_INVALID && !rangeHasTombstones(s, id, null)) g.entriesRead = BigInt.asIntN(64, g.entriesRead + 1n);
+  else if (s.entriesAdded !== 0n) g.entriesRead = estimateDistance(s, id);
   g.lastId = id;
 }

@@ -222,7 +222,8 @@ export class StreamValue implements CollectionValue, Digestible {
   private len = 0;
   lastId: StreamId = ZERO_ID;
   maxDeletedId: StreamId = ZERO_ID;
-  entriesAdded = 0;
+  /** Redis's entries_added, a long long: a bigint, exact beyond 2^53 (XSETID ENTRIESADDED, RESTORE). */
+  entriesAdded = 0n;
   /**
    * Redis's first_id when it is not the first live entry's ID: a DUMP payload or RDB file carries
    * first_id and Redis 7.0 keeps it as read (corrupt payloads included, RESTORE answers OK). It
@@ -312,7 +313,7 @@ export class StreamValue implements CollectionValue, Digestible {
     }
     node.append(id, fields);
     this.len++;
-    this.entriesAdded++;
+    this.entriesAdded = BigInt.asIntN(64, this.entriesAdded + 1n);
     this.lastId = id;
     if (this.len === 1) this.recordedFirstId = null;
   }

@@ -5,7 +5,7 @@
  * payloads. The writer side decides encodings exactly as Redis does, so bytes compare equal.
  */
 import { parseInt64 } from '../../lib/int64.js';
-import { parseDouble } from '../../lib/float.js';
+import { sscanfDouble } from '../../lib/strtod.js';
 import type { ByteReader } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
 import {
@@ -231,12 +231,9 @@ export function readOldDouble(r: ByteReader): number {
   if (len === 253) return NaN;
   if (len === 254) return Infinity;
   if (len === 255) return -Infinity;
-  const text = r.latin1(len);
-  const v = parseDouble(text);
-  if (v === null) {
-    if (/^[+-]?nan$/i.test(text)) return NaN;
-    throw new RdbError('Failed reading double');
-  }
+  // Redis reads the text with sscanf("%lg"): what follows the number is ignored.
+  const v = sscanfDouble(r.latin1(len));
+  if (v === null) throw new RdbError('Failed reading double');
   return v;
 }
 

@@ -29,7 +29,7 @@ test('an encoded-string prefix where a count belongs reads as its low 6 bits (rd
   const s = decodeDumpPayload(payload('1300000505000001ff7f0a00221e48b8d543f177'), CFG);
   assert.ok(s instanceof StreamValue);
   assert.deepEqual(s.maxDeletedId, { ms: 1n, seq: 63n });
-  assert.equal(s.entriesAdded, 16138);
+  assert.equal(s.entriesAdded, 16138n);
 });
 
 test('an LZF string whose uncompressed length is 0 is the empty string (liblzf answers 0 on any error)', () => {

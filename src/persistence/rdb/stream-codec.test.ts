@@ -28,7 +28,7 @@ test('a redis-server 7.0.15 stream DUMP loads and re-encodes to the same bytes',
   assert.equal(v.length, 2);
   assert.deepEqual([...v.all()].map((e) => [formatId(e.id), e.fields]), [['1-1', ['a', '1']], ['3-1', ['b', '3']]]);
   assert.equal(formatId(v.maxDeletedId), '2-1');
-  assert.equal(v.groups.get('g2')!.entriesRead, -1);
+  assert.equal(v.groups.get('g2')!.entriesRead, -1n);
   assert.deepEqual([...v.groups.get('g')!.consumers.keys()].sort(), ['alice', 'bob']);
   assert.ok(createDumpPayload(v).equals(REDIS_PAYLOAD));
 });
@@ -51,8 +51,8 @@ test('stream RDB round trip: random streams with tombstones, groups and PELs', (
       const g = new StreamGroup(s.lastId, s.entriesAdded);
       s.groups.set('grp', g);
       const alice = g.consumer('alice', 1234).consumer;
-      for (const e of [...s.all()].slice(0, 5)) { const n = new StreamNack(alice, 99, 2); g.pel.set(e.id, n); alice.pel.set(e.id, n); }
-      s.groups.set('12', new StreamGroup(s.lastId, -1));
+      for (const e of [...s.all()].slice(0, 5)) { const n = new StreamNack(alice, 99, 2n); g.pel.set(e.id, n); alice.pel.set(e.id, n); }
+      s.groups.set('12', new StreamGroup(s.lastId, -1n));
       const p = createDumpPayload(s);
       const back = decodeDumpPayload(p, DEFAULT_COMMAND_CONFIG) as StreamValue;
       assert.deepEqual(shape(back), shape(s));
@@ -63,10 +63,10 @@ test('stream RDB round trip: random streams with tombstones, groups and PELs', (
 test('corrupt stream payloads are refused: a PEL entry without an owner, a node key of the wrong size', () => {
   const s = new StreamValue();
   s.append({ ms: 1n, seq: 1n }, ['a', '1']);
-  const g = new StreamGroup(s.lastId, 1);
+  const g = new StreamGroup(s.lastId, 1n);
   s.groups.set('g', g);
   const ghost = g.consumer('ghost', 1).consumer;
-  g.pel.set({ ms: 1n, seq: 1n }, new StreamNack(ghost, 5, 1));
+  g.pel.set({ ms: 1n, seq: 1n }, new StreamNack(ghost, 5, 1n));
   // ghost's own PEL is empty: the group PEL entry has no owner on load.
   assert.throws(() => decodeDumpPayload(createDumpPayload(s), DEFAULT_COMMAND_CONFIG), (e: unknown) => e instanceof RdbError && /without consumer/.test(e.message));
   const bad = Buffer.from(REDIS_PAYLOAD);

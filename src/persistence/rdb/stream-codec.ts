@@ -58,8 +58,8 @@ function readMeta64(r: ByteReader): bigint {
 }
 
 /** A 64-bit counter Redis keeps in a long long (entries-added, entries-read, delivery counts). */
-function signed(v: bigint): number {
-  return Number(BigInt.asIntN(64, v));
+function signed(v: bigint): bigint {
+  return BigInt.asIntN(64, v);
 }
 
 function rawId(id: StreamId): Buffer {
@@ -91,18 +91,18 @@ export function writeStream(w: ByteWriter, s: StreamValue, compression: boolean)
     writeLen64(w, id.ms);
     writeLen64(w, id.seq);
   }
-  writeLen64(w, BigInt(s.entriesAdded));
+  writeLen64(w, BigInt.asUintN(64, s.entriesAdded));
   writeLen(w, s.groups.size);
   for (const [name, g] of byName(s.groups)) {
     writeString(w, name, compression);
     writeLen64(w, g.lastId.ms);
     writeLen64(w, g.lastId.seq);
-    writeLen64(w, BigInt.asUintN(64, BigInt(g.entriesRead)));
+    writeLen64(w, BigInt.asUintN(64, g.entriesRead));
     writeLen(w, g.pel.size);
     for (const [id, nack] of g.pel.entries()) {
       w.bytes(rawId(id));
       w.i64le(BigInt(nack.deliveryTime));
-      writeLen(w, nack.deliveryCount);
+      writeLen64(w, BigInt.asUintN(64, nack.deliveryCount));
     }
     writeLen(w, g.consumers.size);
     for (const [cname, c] of byName(g.consumers)) {
@@ -193,7 +193,7 @@ export function readStream(r: ByteReader, type: number): StreamValue {
     s.maxDeletedId = { ms: readMeta64(r), seq: readMeta64(r) };
     s.entriesAdded = signed(readMeta64(r));
   } else {
-    s.entriesAdded = s.length;
+    s.entriesAdded = BigInt(s.length);
     // streamGetEdgeID on a stream without entries answers the largest ID for the first one.
     if (s.length === 0) s.recordedFirstId = { ms: U64, seq: U64 };
   }
@@ -201,7 +201,7 @@ export function readStream(r: ByteReader, type: number): StreamValue {
   while (groups-- > 0) {
     const name = readString(r);
     const lastId = { ms: readMeta64(r), seq: readMeta64(r) };
-    let entriesRead: number;
+    let entriesRead: bigint;
     if (type >= RdbType.STREAM_LISTPACKS_2) {
       const v = readMeta64(r);
       entriesRead = v === U64 ? ENTRIES_READ_INVALID : signed(v);
