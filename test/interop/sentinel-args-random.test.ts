@@ -62,8 +62,10 @@ function vocabulary(masterPort: number): Vocabulary {
       'client-reconfig-script', 'auth-pass', 'auth-user', 'quorum', 'rename-command', 'master-reboot-down-after-period',
       'nosuch', 'DOWN-AFTER-MILLISECONDS', 'Quorum'],
     // 4294967297 is 1 as a C int (quorum, parallel-syncs). Not beyond 2^53: Garrison keeps the
-    // millisecond settings as JS numbers (docs/compatibility.md, Sentinel).
-    value: ['1000', '0', '-1', 'abc', '60000', '3', '/bin/true', 'x', '', 'PING', '4294967297', '2147483648'],
+    // millisecond settings as JS numbers (docs/compatibility.md, Sentinel). No milliseconds small
+    // enough for a loaded machine's ping replies to miss them (down-after-milliseconds 3 made the
+    // master's flags and FAILOVER's answer depend on timing: seeds 1202, 1331, 1376 under load).
+    value: ['1000', '0', '-1', 'abc', '60000', '/bin/true', 'x', '', 'PING', '4294967297', '2147483648'],
     parameter: ['resolve-hostnames', 'announce-hostnames', 'announce-ip', 'announce-port', 'sentinel-user', 'sentinel-pass',
       'loglevel', 'nosuch', '*', 'announce-*', 'RESOLVE-HOSTNAMES'],
     pattern: ['*', 'mymaster', 'm*', 'nosuch', 'other'],
