@@ -21,6 +21,12 @@ export interface Random {
   bytes(n: number): Buffer;
 }
 
+/**
+ * The longest delay `Scheduler.after` honours: Node fires a longer timer after 1 ms, so callers
+ * waiting longer clamp to this and re-arm (or accept the earlier wake-up).
+ */
+export const MAX_TIMER_MS = 0x7fffffff;
+
 /** Periodic and deferred work. Handles are cancelled by calling them. */
 export interface Scheduler {
   every(ms: number, fn: () => void): () => void;

@@ -21,10 +21,9 @@ import type { KeyWaiters } from '../keyspace/keyspace.js';
 import { typeOf, type Value } from '../keyspace/value.js';
 import { BLOCKED, error, type Reply } from '../protocol/reply.js';
 import type { Client } from './client.js';
+import { MAX_TIMER_MS } from '../runtime/ports.js';
 import type { Server } from './server.js';
 
-/** The longest delay a Node timer honours (a longer one fires after 1 ms). */
-const MAX_TIMER_MS = 0x7fffffff;
 
 export interface BlockState {
   /** "dbId\0key" entries the client waits on (empty for WAIT-style blocks). */

@@ -49,7 +49,6 @@ interface Migration {
   readonly db: Database;
   readonly dbid: bigint;
   readonly timeoutMs: number;
-  readonly copy: boolean;
   readonly replace: boolean;
   readonly username: string | null;
   readonly password: string | null;
@@ -120,7 +119,7 @@ function migrate(c: Client, argv: string[]): Reply {
   if (keys.length === 0) return NOKEY;
   const m: Migration = {
     host: argv[1]!, port: argv[2]!, db: c.db, dbid: BigInt(dbid), timeoutMs: timeout <= 0 ? 1000 : Number(timeout),
-    copy, replace, username, password, keys, values,
+    replace, username, password, keys, values,
   };
   const server = c.server;
   const self = { cmd: c.runningCmd!, argv, startUs: server.env.clock.monotonicUs() };

@@ -17,16 +17,13 @@
  * client"); a refused connection is seen by Redis only when it writes (its non-blocking connect
  * reports the socket writable), so it counts as a write failure, which MIGRATE retries once.
  */
-import type { Connection, Random, Scheduler } from '../../runtime/ports.js';
-import type { Transport } from '../../runtime/ports.js';
+import { MAX_TIMER_MS, type Connection, type Random, type Scheduler, type Transport } from '../../runtime/ports.js';
 import { atoi } from '../../lib/atoi.js';
 
 export const MIGRATE_SOCKET_CACHE_ITEMS = 64;
 export const MIGRATE_SOCKET_CACHE_TTL_S = 10;
 /** syncReadLine's buffer in migrateCommand: 1024 bytes with the terminating NUL. */
 const MAX_LINE = 1023;
-/** The longest delay a Node timer honours. */
-const MAX_TIMER_MS = 0x7fffffff;
 
 /** Why an exchange stopped before all its lines arrived. */
 export interface LinkFailure {
