@@ -62,23 +62,43 @@ export async function ioredisFollows(sentinels: readonly Addr[], name: string, r
   }
 }
 
+/**
+ * Rejects when `p` has not settled within `ms`, naming the step and the client's last trace lines:
+ * a client that hangs (node-redis's sentinel pool can wait on a command forever) fails with what it
+ * was doing instead of running into the test's own timeout with no word.
+ */
+async function within<T>(p: Promise<T>, ms: number, what: string, trace: readonly string[]): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms; client trace:\n${trace.slice(-40).join('\n')}`)), ms);
+  });
+  try {
+    return await Promise.race([p, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function nodeRedisFollows(sentinels: readonly Addr[], name: string, replicas: number, kill: Kill): Promise<FollowResult> {
   const nr = createSentinel({ name, sentinelRootNodes: sentinels.map((a) => ({ host: a.host, port: a.port })) });
-  nr.on('error', () => { /* reconnection noise while the master is down */ });
-  await nr.connect();
+  const trace: string[] = [];
+  nr.setTracer(trace);
+  nr.on('error', (e: unknown) => { trace.push(`error event: ${String(e)}`); });
+  const step = <T>(p: Promise<T>, what: string, ms = 10_000): Promise<T> => within(p, ms, what, trace);
+  await step(nr.connect(), 'connect');
   try {
-    assert.equal(await nr.set('nr:before', 'one'), 'OK');
-    assert.equal(await nr.get('nr:before'), 'one');
-    assert.equal(await nr.sendCommand(false, ['WAIT', String(replicas), '5000']), replicas);
-    const info = async (): Promise<string> => String(await nr.sendCommand(false, ['INFO', 'server']));
+    assert.equal(await step(nr.set('nr:before', 'one'), 'SET before'), 'OK');
+    assert.equal(await step(nr.get('nr:before'), 'GET before'), 'one');
+    assert.equal(await step(nr.sendCommand(false, ['WAIT', String(replicas), '5000']), 'WAIT'), replicas);
+    const info = async (): Promise<string> => String(await step(nr.sendCommand(false, ['INFO', 'server']), 'INFO'));
     const before = tcpPort(await info());
     await kill();
-    const attempts = await writeUntilAccepted(() => nr.set('nr:after', 'two'));
-    assert.equal(await nr.get('nr:after'), 'two');
-    assert.equal(await nr.get('nr:before'), 'one');
+    const attempts = await writeUntilAccepted(() => step(nr.set('nr:after', 'two'), 'SET after the kill', FAILOVER_TIMEOUT_MS));
+    assert.equal(await step(nr.get('nr:after'), 'GET after'), 'two');
+    assert.equal(await step(nr.get('nr:before'), 'GET before, after'), 'one');
     return { before, after: tcpPort(await info()), attempts };
   } finally {
-    await nr.destroy();
+    await step(nr.destroy(), 'destroy');
   }
 }
 

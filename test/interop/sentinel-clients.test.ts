@@ -99,6 +99,16 @@ async function redisServersGarrisonSentinels(): Promise<Deployment> {
   return { sentinels, oldPort: m.port, replicaPorts: replicas.map((r) => r.port), kill: () => m.stop() };
 }
 
+/** Each sentinel's view of the master (address, flags, epoch, failover state), for a failure's message. */
+async function sentinelsState(sentinels: readonly Addr[]): Promise<string> {
+  const lines = [];
+  for (const s of sentinels) {
+    const f = fields(await callFresh(s.port, 'SENTINEL', 'MASTER', NAME) ?? []);
+    lines.push(`  ${s.port}: ${f['ip']}:${f['port']} flags=${f['flags']} config-epoch=${f['config-epoch']} failover-state=${f['failover-state']}`);
+  }
+  return lines.join('\n');
+}
+
 type Follow = (d: Deployment) => Promise<FollowResult>;
 const ioredis: Follow = (d) => ioredisFollows(d.sentinels, NAME, 2, d.kill);
 const nodeRedis: Follow = (d) => nodeRedisFollows(d.sentinels, NAME, 2, d.kill);
@@ -118,7 +128,13 @@ describe('Sentinel clients, mixed deployments', { skip: skip ?? false }, () => {
   for (const [title, deploy, follow, skipWhy] of CASES) {
     test(title, { skip: skipWhy ?? false, timeout: 90_000 }, async () => {
       const d = await deploy();
-      await agree(await follow(d), d.oldPort, d.replicaPorts, d.sentinels);
+      let r: FollowResult;
+      try {
+        r = await follow(d);
+      } catch (e) {
+        throw new Error(`${String(e)}\nwhat the sentinels said then:\n${await sentinelsState(d.sentinels)}`, { cause: e });
+      }
+      await agree(r, d.oldPort, d.replicaPorts, d.sentinels);
     });
   }
 });
