@@ -92,7 +92,7 @@ export async function nodeRedisFollows(sentinels: readonly Addr[], name: string,
     assert.equal(await step(nr.sendCommand(false, ['WAIT', String(replicas), '5000']), 'WAIT'), replicas);
     const info = async (): Promise<string> => String(await step(nr.sendCommand(false, ['INFO', 'server']), 'INFO'));
     const before = tcpPort(await info());
-    await kill();
+    await step(kill(), 'stopping the master', 20_000);
     const attempts = await writeUntilAccepted(() => step(nr.set('nr:after', 'two'), 'SET after the kill', FAILOVER_TIMEOUT_MS));
     assert.equal(await step(nr.get('nr:after'), 'GET after'), 'two');
     assert.equal(await step(nr.get('nr:before'), 'GET before, after'), 'one');
