@@ -12,8 +12,13 @@
 //   SERVERS=redis,garrison,node-floor node bench/server-cost.mjs ...   # and a bare Node server
 //     (bench/lib/node-floor-server.mjs: +OK to every command, nothing else), the cost of Node's
 //     event loop and sockets alone
+//   REPLICAS=1 node bench/server-cost.mjs ...   # each server streams its writes to N attached
+//     replicas: sockets in this process that PSYNC and then discard what they receive, so the
+//     server pays for encoding the stream, its backlog and the writes, without a replica process
+//     competing for the CPUs (diskless sync without delay, for both servers)
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import { freePort, repo, SERVER_NODE_FLAGS, sleep, RespClient } from './lib/ha-cluster.mjs';
 
@@ -22,6 +27,7 @@ const P = Number(process.argv[3] ?? 16);
 const N = Number(process.argv[4] ?? 1_000_000);
 const servers = (process.env.SERVERS ?? 'redis,garrison').split(',');
 const extraFlags = (process.env.GARRISON_FLAGS ?? '').split(' ').filter((s) => s !== '');
+const REPLICAS = Number(process.env.REPLICAS ?? 0);
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
 function procStat(pid) {
@@ -38,6 +44,7 @@ function procStat(pid) {
 
 async function startServer(kind, port) {
   const args = ['--port', String(port), '--save', '', '--appendonly', 'no'];
+  if (REPLICAS > 0) args.push('--repl-diskless-sync-delay', '0');
   const script = kind === 'node-floor' ? join(repo, 'bench', 'lib', 'node-floor-server.mjs') : join(repo, 'bin', 'garrison-server.js');
   const child = kind === 'redis'
     ? spawn('taskset', ['-c', '0', 'redis-server', ...args], { stdio: 'ignore' })
@@ -63,10 +70,41 @@ function benchmark(port, test) {
   return m === null ? NaN : Number(m[1]);
 }
 
+/**
+ * A replica that only drains: PSYNC, then read and drop everything (the RDB and the stream).
+ * Resolves once the server lists it as online.
+ */
+async function attachSinkReplicas(port, n) {
+  const sockets = [];
+  for (let i = 0; i < n; i++) {
+    const s = net.connect(port, '127.0.0.1');
+    s.on('error', () => {});
+    // PSYNC only after REPLCONF's +OK: a master refuses it while a reply is pending.
+    s.write('REPLCONF capa eof capa psync2\r\n');
+    s.once('data', () => {
+      s.on('data', () => {});
+      s.write('PSYNC ? -1\r\n');
+    });
+    // A diskless sync puts the replica online at its first ACK; the offset only matters for WAIT.
+    const ack = setInterval(() => s.write('*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$1\r\n0\r\n'), 200);
+    s.on('close', () => clearInterval(ack));
+    sockets.push(s);
+  }
+  for (let i = 0; i < 200; i++) {
+    const c = await RespClient.connect(port);
+    const info = String(await c.call('INFO', 'replication'));
+    c.close();
+    if ((info.match(/state=online/g) ?? []).length === n) return sockets;
+    await sleep(50);
+  }
+  throw new Error('the sink replicas did not come online');
+}
+
 const rows = [];
 for (const kind of servers) {
   const port = await freePort();
   const child = await startServer(kind, port);
+  const sinks = REPLICAS > 0 && kind !== 'node-floor' ? await attachSinkReplicas(port, REPLICAS) : [];
   try {
     for (const test of tests) {
       const a = procStat(child.pid);
@@ -80,6 +118,7 @@ for (const kind of servers) {
       });
     }
   } finally {
+    for (const s of sinks) s.destroy();
     child.kill('SIGKILL');
   }
 }

@@ -9,7 +9,7 @@ import { formatDouble17g } from '../lib/float.js';
 import type { Reply } from './reply.js';
 
 /** Node's Buffer has latin1Write/latin1Slice natively; calling them skips the encoding switch. */
-interface FastBuffer extends Buffer {
+export interface FastBuffer extends Buffer {
   latin1Write(s: string, offset: number, length?: number): number;
 }
 
