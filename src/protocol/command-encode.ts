@@ -22,15 +22,21 @@ function decimalLength(n: number): number {
   return String(n).length;
 }
 
-/** Writes n in decimal at pos; returns the position after it. */
+/** Writes n (a length or a count: a non-negative integer) in decimal at pos; returns the position after it. */
 function putDecimal(buf: FastBuffer, pos: number, n: number): number {
   if (n < 10) {
     buf[pos] = 48 + n;
     return pos + 1;
   }
-  const s = String(n);
-  for (let i = 0; i < s.length; i++) buf[pos + i] = s.charCodeAt(i);
-  return pos + s.length;
+  // Digits from the last one back, without a string (String(n) allocates one per frame).
+  const end = pos + decimalLength(n);
+  let q = n;
+  for (let i = end - 1; i >= pos; i--) {
+    const d = q % 10;
+    buf[i] = 48 + d;
+    q = (q - d) / 10;
+  }
+  return end;
 }
 
 /** `*<n>\r\n` then `$<len>\r\n<arg>\r\n` per argument; arguments are binary (latin1) strings. */
