@@ -254,7 +254,8 @@ export class BlockedClients implements KeyWaiters {
 
   /** Answers every client whose deadline has passed with its timeout reply. */
   checkTimeouts(nowMs: number): void {
-    if (this.clients.size === 0) return;
+    // While MIGRATE holds the server nothing times out; releaseHold checks again.
+    if (this.clients.size === 0 || this.server.holding) return;
     let next = 0;
     for (const c of [...this.clients]) {
       const b = c.blocked;

@@ -533,17 +533,26 @@ export class Server {
   /**
    * MIGRATE holds the server while it waits for its target, as Redis blocks its event loop for
    * that time (commands/migrate.ts): every other client's input waits in its parser and the
-   * active expiry cycle pauses, so the keys being moved cannot change. Replies, replication and
-   * timers keep running. `releaseHold` resumes the held clients on the next turn.
+   * active expiry cycle pauses, so the keys being moved cannot change. Blocked clients' deadlines
+   * are not acted on either (Redis's timeouts wait for its event loop as well). Replies,
+   * replication and timers keep running. `releaseHold` resumes the held clients on the next turn.
    */
   holdOthers(holder: Client): void {
     this.holder = holder;
+  }
+
+  /** True while MIGRATE holds the server (holdOthers): blocked clients' deadlines wait too. */
+  get holding(): boolean {
+    return this.holder !== null;
   }
 
   releaseHold(): void {
     this.holder = null;
     for (const c of this.heldClients) this.resumeLater(c);
     this.heldClients.clear();
+    // Deadlines that passed during the hold are answered now, after the holder's reply, as Redis
+    // answers them in the beforeSleep that follows its blocking MIGRATE.
+    this.blocking.checkTimeouts(this.env.clock.nowMs());
   }
 
   /** True once close() started. */

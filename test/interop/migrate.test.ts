@@ -9,7 +9,8 @@
  *   (a migrated key leaves as one DEL), commandstats and errorstats.
  * - Scenarios against a scripted target (a TCP server of the test's that records what arrives
  *   and answers only when told): MIGRATE holds every other client until the target answers (a
- *   GET sent meanwhile is answered after it), replies cut short by a closed connection or a
+ *   GET sent meanwhile is answered after it, and a blocked client's timeout passing meanwhile
+ *   is answered after it too), replies cut short by a closed connection or a
  *   timeout (the keys already acknowledged are deleted, the rest stay), long and odd reply lines.
  * - Every type and encoding moved from redis-server to Garrison and back, digests compared.
  * - `redis-cli --cluster import` from Garrison into a three-node redis-server cluster: every key
@@ -515,6 +516,25 @@ describe('MIGRATE against a scripted target: Garrison vs redis-server 7.0', { sk
         return [...replies, JSON.stringify(entry![3].map((x) => (x === String(t.port) ? '{port}' : x))), String(entry![2] >= 100_000), stats[1]!, String(Number(stats[2]) >= 100_000)];
       } finally {
         b.close();
+      }
+    });
+  });
+
+  test('a blocked client whose timeout passes while MIGRATE waits is answered once MIGRATE is done', async () => {
+    await both(async (a, t, port) => {
+      const c = await RespClient.connect(port);
+      try {
+        await a.call('SET', 'k', 'v');
+        const blpop = c.callRaw('BLPOP', 'nolist', '0.05');
+        await waitFor(async () => /blocked_clients:1\r/.test(String(await a.call('INFO', 'clients'))), 5000, 'BLPOP blocked');
+        const migrating = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), 'k', '0', '5000');
+        await t.commands(2);
+        // The 50 ms deadline passes during this look; Redis's event loop is blocked in MIGRATE.
+        const early = await Promise.race([blpop.then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 300))]);
+        t.last().write('+OK\r\n+OK\r\n');
+        return [String(early), escapeBytes((await migrating).raw), escapeBytes((await blpop).raw)];
+      } finally {
+        c.close();
       }
     });
   });
