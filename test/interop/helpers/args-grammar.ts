@@ -120,15 +120,31 @@ export function generate(r: Prng, v: Vocabulary, g: Grammar): string[] {
   return [...head, ...out];
 }
 
-/** How two replies are compared: byte for byte, as multisets of elements, or by shape. */
-export type Mode = 'exact' | 'sort' | 'shape';
+/**
+ * How two replies are compared: byte for byte, as multisets of elements, as one integer that may
+ * differ by up to NEAR_MS (a TTL or an expiry time each server computed from its own clock; the
+ * negative answers -1 and -2 stay exact), or by shape.
+ */
+export type Mode = 'exact' | 'sort' | 'near' | 'shape';
+
+/** How far apart two clock-derived integers may be (milliseconds, or seconds). */
+const NEAR_MS = 1000;
 
 /** Errors always compare exactly, whatever the mode. */
 export function same(mode: Mode, a: Buffer, b: Buffer): boolean {
   const isErr = (x: Buffer): boolean => x[0] === 0x2d || x[0] === 0x21;
   if (isErr(a) || isErr(b) || mode === 'exact') return a.equals(b);
   if (mode === 'sort') return sortedForm(a).equals(sortedForm(b));
+  if (mode === 'near') return nearInteger(a, b);
   return typeForm(a) === typeForm(b);
+}
+
+function nearInteger(a: Buffer, b: Buffer): boolean {
+  const int = (x: Buffer): number | null => (/^:-?\d+\r\n$/.test(x.toString('latin1')) ? Number(x.toString('latin1', 1, x.length - 2)) : null);
+  const x = int(a);
+  const y = int(b);
+  if (x === null || y === null || x < 0 || y < 0) return a.equals(b);
+  return Math.abs(x - y) <= NEAR_MS;
 }
 
 /**
