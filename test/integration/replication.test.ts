@@ -359,9 +359,9 @@ test('instantaneous_input_repl_kbps and instantaneous_output_repl_kbps measure t
 });
 
 test('a pipeline whose stream is many times the backlog, frames of every size and backlog resizes reach replicas and a chained replica whole', async () => {
-  // The smallest backlog (16 KB): one pipeline streams many times its size, with frames larger
-  // than a quarter of it and resizes between commands. (Written for a stream that replicas read
-  // back out of the backlog, which was measured slower and dropped; see docs/benchmarks.md.)
+  // The smallest backlog (16 KB): one pipeline streams many times its size, with frames of a
+  // fifth of it and more, database changes and backlog resizes between commands. Both replicas
+  // must end equal to the master without any resync.
   const m = await node({ 'repl-backlog-size': '16384' });
   const r1 = await node();
   const r2 = await node();
