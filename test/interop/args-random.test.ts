@@ -23,7 +23,8 @@
  *   arguments, lookups and errors are fuzzed here, its transfers in migrate.test.ts.
  * - Replies that depend on randomness, hash-table order or the clock are compared by shape
  *   (SHAPE_ONLY) or as multisets (UNORDERED); TTLs and expiry times, which each server derives
- *   from its own clock, as integers within a second (NEAR); errors are always compared exactly. SPOP is left
+ *   from its own clock, as integers within a second (NEAR); XPENDING and XINFO CONSUMERS with
+ *   their idle times masked (IDLE); errors are always compared exactly. SPOP is left
  *   out: its random pick would make the keyspaces differ.
  * - Blocking commands run inside MULTI/EXEC, where they never block.
  * - XADD's `*` ID is replaced by an explicit one (IDs from the clock would differ).
@@ -67,10 +68,12 @@ const UNORDERED = new Set(['smembers', 'sinter', 'sunion', 'sdiff', 'keys', 'hge
 /** Replies compared by shape only (random picks, clock, cursors over hash tables). */
 const SHAPE_ONLY = new Set([
   'randomkey', 'srandmember', 'hrandfield', 'zrandmember', 'scan', 'sscan',
-  // XINFO CONSUMERS and XPENDING's extended form report idle milliseconds; XINFO STREAM the
-  // radix tree's node counts, which follow Redis's rax and not Garrison's layout.
-  'xinfo|consumers', 'xinfo|stream', 'xpending', 'dump', 'hscan', 'zscan',
+  // XINFO STREAM reports the radix tree's node counts, which follow Redis's rax and not
+  // Garrison's layout.
+  'xinfo|stream', 'dump', 'hscan', 'zscan',
 ]);
+/** Replies that carry idle milliseconds: compared exactly but for those (see Mode). */
+const IDLE = new Set(['xinfo|consumers', 'xpending']);
 /** One integer derived from each server's clock: compared within a second (see Mode). */
 const NEAR = new Set(['pttl', 'ttl', 'expiretime', 'pexpiretime']);
 const BLOCKING = new Set(['blpop', 'brpop', 'brpoplpush', 'blmove', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop']);
@@ -184,6 +187,7 @@ const VOCABULARY: Vocabulary = {
 function modeOf(name: string): Mode {
   if (SHAPE_ONLY.has(name)) return 'shape';
   if (NEAR.has(name)) return 'near';
+  if (IDLE.has(name)) return 'idle';
   if (UNORDERED.has(name)) return 'sort';
   return 'exact';
 }

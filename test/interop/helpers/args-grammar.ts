@@ -6,7 +6,7 @@
  * argument drawn from a vocabulary the caller gives, and one command in four then damaged.
  */
 import type { SeededRandom as Prng } from '../../../src/lib/prng.js';
-import { encodeCommand, type Decoded, type RawReply, type RespClient } from '../../helpers/resp-client.js';
+import { encodeCommand, parseReply, type Decoded, type RawReply, type RespClient } from '../../helpers/resp-client.js';
 import { escapeBytes, sortedForm, typeForm } from './script.js';
 
 export interface Arg {
@@ -123,9 +123,9 @@ export function generate(r: Prng, v: Vocabulary, g: Grammar): string[] {
 /**
  * How two replies are compared: byte for byte, as multisets of elements, as one integer that may
  * differ by up to NEAR_MS (a TTL or an expiry time each server computed from its own clock; the
- * negative answers -1 and -2 stay exact), or by shape.
+ * negative answers -1 and -2 stay exact), exactly but for idle times (see maskIdle), or by shape.
  */
-export type Mode = 'exact' | 'sort' | 'near' | 'shape';
+export type Mode = 'exact' | 'sort' | 'near' | 'idle' | 'shape';
 
 /** How far apart two clock-derived integers may be (milliseconds, or seconds). */
 const NEAR_MS = 1000;
@@ -136,7 +136,28 @@ export function same(mode: Mode, a: Buffer, b: Buffer): boolean {
   if (isErr(a) || isErr(b) || mode === 'exact') return a.equals(b);
   if (mode === 'sort') return sortedForm(a).equals(sortedForm(b));
   if (mode === 'near') return nearInteger(a, b);
+  if (mode === 'idle') return idleForm(a) === idleForm(b);
   return typeForm(a) === typeForm(b);
+}
+
+/** The reply decoded, its idle times masked, as text (big integers as their digits). */
+function idleForm(x: Buffer): string {
+  const r = parseReply(x, 0);
+  return JSON.stringify(maskIdle(r === null ? null : r[0]), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
+
+/**
+ * The reply with its idle milliseconds replaced: the value after an `idle` field (XINFO
+ * CONSUMERS, as a flat array or a map), and the third element of [id, consumer, idle, count]
+ * entries (XPENDING's extended form).
+ */
+function maskIdle(v: Decoded | null): unknown {
+  if (Array.isArray(v)) {
+    if (v.length === 4 && typeof v[0] === 'string' && /^\d+-\d+$/.test(v[0]) && typeof v[2] === 'number') return [v[0], v[1], 'IDLE', v[3]];
+    return v.map((e, i) => (i > 0 && v[i - 1] === 'idle' && typeof e === 'number' ? 'IDLE' : maskIdle(e)));
+  }
+  if (v !== null && typeof v === 'object' && 'map' in v) return v.map.map(([k, e]) => [maskIdle(k), k === 'idle' && typeof e === 'number' ? 'IDLE' : maskIdle(e)]);
+  return v;
 }
 
 function nearInteger(a: Buffer, b: Buffer): boolean {
