@@ -1,7 +1,7 @@
 /** Helpers for tests of blocking commands over real sockets. */
 import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/index.js';
-import { RespClient, waitFor, type Decoded } from './resp-client.js';
+import { RespClient, settleWithin, waitFor, type Decoded } from './resp-client.js';
 
 /** INFO clients' blocked_clients. */
 export async function blockedClients(c: RespClient): Promise<number> {
@@ -27,7 +27,5 @@ export async function block(admin: RespClient, c: RespClient, ...cmd: string[]):
 
 /** The reply of a blocked client, which must arrive within `ms` (a test fails instead of hanging). */
 export function served<T = Decoded>(reply: Promise<T>, ms = 5000, who = 'the blocked client'): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${who} was not served within ${ms} ms`)), ms); });
-  return Promise.race([reply, late]).finally(() => clearTimeout(timer));
+  return settleWithin(reply, ms, () => `${who} was not served within ${ms} ms`);
 }

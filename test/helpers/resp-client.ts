@@ -234,13 +234,33 @@ export function encodeCommand(args: Array<string | number | Buffer>): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Polls `cond` until it is true or the deadline passes. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+/**
+ * Polls `cond` until it is true or the deadline passes. `what` names the condition in the error;
+ * as a function it is read at the deadline (to report what the last attempt saw).
+ */
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what: string | (() => string) = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * `p`, or a rejection once `ms` have passed without it settling: a test fails with `why()` (read
+ * at that moment) instead of hanging until its own timeout.
+ */
+export function settleWithin<T>(p: Promise<T>, ms: number, why: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(why())), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** 'answered' when `p` settles within `ms`, else 'waiting' (a bounded look at something that must not happen yet). */
+export function answeredWithin(p: Promise<unknown>, ms: number): Promise<'answered' | 'waiting'> {
+  let timer: NodeJS.Timeout | undefined;
+  const look = new Promise<'waiting'>((r) => { timer = setTimeout(() => r('waiting'), ms); });
+  return Promise.race([p.then(() => 'answered' as const, () => 'answered' as const), look]).finally(() => clearTimeout(timer));
 }
 
 /**

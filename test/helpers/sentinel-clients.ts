@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createSentinel } from 'redis';
-import { waitFor } from './resp-client.js';
+import { settleWithin, waitFor } from './resp-client.js';
 
 export interface Addr { host: string; port: number }
 export interface FollowResult { before: number; after: number; attempts: number }
@@ -36,7 +36,7 @@ async function writeUntilAccepted(write: () => Promise<unknown>): Promise<number
       last = e;
       return false;
     }
-  }, FAILOVER_TIMEOUT_MS, `a write accepted after the failover (last error: ${String(last)})`);
+  }, FAILOVER_TIMEOUT_MS, () => `a write accepted after the failover (last error: ${String(last)})`);
   return attempts;
 }
 
@@ -62,29 +62,15 @@ export async function ioredisFollows(sentinels: readonly Addr[], name: string, r
   }
 }
 
-/**
- * Rejects when `p` has not settled within `ms`, naming the step and the client's last trace lines:
- * a client that hangs (node-redis's sentinel pool can wait on a command forever) fails with what it
- * was doing instead of running into the test's own timeout with no word.
- */
-async function within<T>(p: Promise<T>, ms: number, what: string, trace: readonly string[]): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms; client trace:\n${trace.slice(-40).join('\n')}`)), ms);
-  });
-  try {
-    return await Promise.race([p, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export async function nodeRedisFollows(sentinels: readonly Addr[], name: string, replicas: number, kill: Kill): Promise<FollowResult> {
   const nr = createSentinel({ name, sentinelRootNodes: sentinels.map((a) => ({ host: a.host, port: a.port })) });
   const trace: string[] = [];
   nr.setTracer(trace);
   nr.on('error', (e: unknown) => { trace.push(`error event: ${String(e)}`); });
-  const step = <T>(p: Promise<T>, what: string, ms = 10_000): Promise<T> => within(p, ms, what, trace);
+  // Every step has a deadline: node-redis's sentinel pool can wait on a command forever, and a
+  // hang then fails naming the step and the client's last trace lines.
+  const step = <T>(p: Promise<T>, what: string, ms = 10_000): Promise<T> =>
+    settleWithin(p, ms, () => `${what}: no answer within ${ms} ms; client trace:\n${trace.slice(-40).join('\n')}`);
   await step(nr.connect(), 'connect');
   try {
     assert.equal(await step(nr.set('nr:before', 'one'), 'SET before'), 'OK');

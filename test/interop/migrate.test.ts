@@ -20,7 +20,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { RespClient, waitFor, type RawReply } from '../helpers/resp-client.js';
+import { blockedClients } from '../helpers/blocking.js';
+import { answeredWithin, RespClient, waitFor, type RawReply } from '../helpers/resp-client.js';
 import { freePort, requireBinaries, runTool, startRedis, type RedisProcess } from './helpers/redis-process.js';
 import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
 import { ReplicationTap } from './helpers/replication-tap.js';
@@ -507,7 +508,7 @@ describe('MIGRATE against a scripted target: Garrison vs redis-server 7.0', { sk
         await t.commands(2); // SELECT, RESTORE
         const got = b.callRaw('GET', 'k');
         // Nothing may answer the GET while MIGRATE waits (a bounded look, not a sleep to order events).
-        const early = await Promise.race([got.then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 150))]);
+        const early = await answeredWithin(got, 150);
         t.last().write('+OK\r\n+OK\r\n');
         const replies = [String(early), escapeBytes((await migrating).raw), escapeBytes((await got).raw), t.received.at(-1)!.toString('latin1').split('\r\n')[2]!];
         // SLOWLOG times the whole command, the wait for the target included (about 150 ms here).
@@ -526,11 +527,11 @@ describe('MIGRATE against a scripted target: Garrison vs redis-server 7.0', { sk
       try {
         await a.call('SET', 'k', 'v');
         const blpop = c.callRaw('BLPOP', 'nolist', '0.05');
-        await waitFor(async () => /blocked_clients:1\r/.test(String(await a.call('INFO', 'clients'))), 5000, 'BLPOP blocked');
+        await waitFor(async () => (await blockedClients(a)) === 1, 5000, 'BLPOP blocked');
         const migrating = a.callRaw('MIGRATE', '127.0.0.1', String(t.port), 'k', '0', '5000');
         await t.commands(2);
         // The 50 ms deadline passes during this look; Redis's event loop is blocked in MIGRATE.
-        const early = await Promise.race([blpop.then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 300))]);
+        const early = await answeredWithin(blpop, 300);
         t.last().write('+OK\r\n+OK\r\n');
         return [String(early), escapeBytes((await migrating).raw), escapeBytes((await blpop).raw)];
       } finally {
