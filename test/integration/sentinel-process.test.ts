@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RespClient, waitFor } from '../helpers/resp-client.js';
-import { freePort } from '../helpers/free-port.js';
+import { freePort, refusedPort } from '../helpers/free-port.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/garrison-sentinel.js', import.meta.url));
 
@@ -29,7 +29,7 @@ test('garrison-sentinel: start-up lines, state saved in the config file, same id
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'garrison-sentinel-proc-')));
   try {
     const port = await freePort();
-    const deadPort = await freePort();
+    const deadPort = await refusedPort();
     const conf = join(dir, 'sentinel.conf');
     writeFileSync(conf, `# my sentinel\nport ${port}\nsentinel monitor mymaster 127.0.0.1 ${deadPort} 2\n`);
     const first = await runSentinel(conf);

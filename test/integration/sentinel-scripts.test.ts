@@ -16,7 +16,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReplicationGroup, startSentinel, type RunningSentinel } from '../../src/index.js';
-import { freePort } from '../helpers/free-port.js';
+import { refusedPort } from '../helpers/free-port.js';
 import { RespClient, waitFor, type Decoded } from '../helpers/resp-client.js';
 import { fields, info } from '../helpers/reply-fields.js';
 
@@ -99,7 +99,7 @@ test('a forced failover runs the notification script for its warning events and 
 });
 
 test('script failures: -script-error, retries of status 1, -script-timeout and SIGKILL; INFO counts the jobs', async () => {
-  const dead = await freePort();
+  const dead = await refusedPort();
   const missing = script('gone.sh', 'exit 0');
   const broken = await sentinel([`monitor m1 127.0.0.1 ${dead} 1`, `notification-script m1 ${missing}`]);
   rmSync(missing); // executable at start-up, gone when it runs: the exec fails (status 2)
@@ -138,7 +138,7 @@ test('script failures: -script-error, retries of status 1, -script-timeout and S
 });
 
 test('SENTINEL SET of script paths: denied by default, checked for execution rights, cleared by an empty value', async () => {
-  const dead = await freePort();
+  const dead = await refusedPort();
   const [ok] = recorder('set-ok');
   const denied = await sentinel([`monitor m4 127.0.0.1 ${dead} 1`]);
   const text = 'Reconfiguration of scripts path is denied for security reasons. Check the deny-scripts-reconfig configuration directive in your Sentinel configuration';
@@ -161,7 +161,7 @@ test('SENTINEL SET of script paths: denied by default, checked for execution rig
 });
 
 test('a script path that is not executable is refused at start-up with Redis\'s text', async () => {
-  const dead = await freePort();
+  const dead = await refusedPort();
   await assert.rejects(
     startSentinel({ sentinel: [`monitor m6 127.0.0.1 ${dead} 1`, `notification-script m6 ${join(dir, 'absent.sh')}`] }),
     /Notification script seems non existing or non executable\./,

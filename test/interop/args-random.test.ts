@@ -19,8 +19,9 @@
  *   CLIENT LIST, MEMORY, SLOWLOG, LATENCY, OBJECT IDLETIME) are not generated (EXCLUDED); other
  *   suites cover them.
  * - Commands Garrison does not have (scripting, functions) are not generated. MIGRATE dials only
- *   addresses that fail at once (a port nothing listens on, an empty host, port 0 or -1): its
- *   arguments, lookups and errors are fuzzed here, its transfers in migrate.test.ts.
+ *   addresses that fail at once (a port below 1024 that refuses connections, an empty host,
+ *   port 0 or -1): its arguments, lookups and errors are fuzzed here, its transfers in
+ *   migrate.test.ts.
  * - Replies that depend on randomness, hash-table order or the clock are compared by shape
  *   (SHAPE_ONLY) or as multisets (UNORDERED); TTLs and expiry times, which each server derives
  *   from its own clock, as integers within a second (NEAR); XPENDING and XINFO CONSUMERS with
@@ -38,7 +39,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeCommand, RespClient, type Decoded } from '../helpers/resp-client.js';
-import { freePort, requireBinaries } from './helpers/redis-process.js';
+import { requireBinaries, refusedPort } from './helpers/redis-process.js';
 import { sideBySide } from './helpers/side-by-side.js';
 import { SeededRandom as Prng } from '../../src/lib/prng.js';
 import { SMALL_ENCODINGS } from './helpers/random-commands.js';
@@ -138,7 +139,7 @@ const POOLS: Record<string, string[]> = {
   junk: ['xyz', 'LIMIT', 'COUNT', 'WITHSCORES', 'NX', '-1', '', 'STORE', 'BY', '0', 'abc'],
 };
 
-/** A port nothing listens on, for MIGRATE (set before the first batch). */
+/** A port that refuses connections, for MIGRATE (set before the first batch; see refusedPort). */
 let deadPort = 0;
 
 function poolFor(r: Prng, g: Grammar, a: Arg): readonly string[] {
@@ -318,7 +319,7 @@ describe('random arguments from COMMAND DOCS: Garrison vs redis-server 7.0', { s
       // Every third seed runs on read-only replicas of a master that is not there: the fixture is
       // loaded once, every write is refused (READONLY, in Redis's order of checks), and the
       // keyspaces must stay as loaded.
-      deadPort = await freePort();
+      deadPort = await refusedPort();
       const replica = seed % 3 === 0;
       const load = async (conns: readonly [RespClient, RespClient]): Promise<void> => {
         await both(conns, ['FLUSHALL']);
@@ -327,7 +328,7 @@ describe('random arguments from COMMAND DOCS: Garrison vs redis-server 7.0', { s
       if (replica) {
         const pair: [RespClient, RespClient] = [g, probe];
         await load(pair);
-        const nobody = await freePort();
+        const nobody = await refusedPort();
         const [a, b] = await both(pair, ['REPLICAOF', '127.0.0.1', String(nobody)]);
         assert.equal(a.toString(), b.toString());
       }

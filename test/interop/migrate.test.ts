@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { blockedClients } from '../helpers/blocking.js';
 import { answeredWithin, RespClient, waitFor, type RawReply } from '../helpers/resp-client.js';
-import { freePort, requireBinaries, runTool, startRedis, type RedisProcess } from './helpers/redis-process.js';
+import { refusedPort, requireBinaries, runTool, startRedis, type RedisProcess } from './helpers/redis-process.js';
 import { startGarrison, type GarrisonHandle } from './helpers/garrison.js';
 import { ReplicationTap } from './helpers/replication-tap.js';
 import { escapeBytes } from './helpers/script.js';
@@ -345,7 +345,7 @@ describe('MIGRATE: Garrison vs redis-server 7.0', { skip: skip ?? false }, () =>
     redis = await startRedis();
     garrison = await startGarrison({ save: '', appendonly: 'no', 'enable-debug-command': 'yes' });
     sides = [await openSide('redis', redis.port), await openSide('garrison', garrison.port)];
-    dead = await freePort();
+    dead = await refusedPort();
   });
 
   after(async () => {

@@ -34,7 +34,7 @@ export function requireBinaries(...binaries: string[]): string | null {
   return `${msg} (skipped; set CI=true to make this an error)`;
 }
 
-export { freePort } from '../../helpers/free-port.js';
+export { freePort, refusedPort } from '../../helpers/free-port.js';
 import { freePort } from '../../helpers/free-port.js';
 
 /** True once port answers +PONG; false after 10 s or as soon as the process has exited. */
