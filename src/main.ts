@@ -303,29 +303,24 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   if (hasTcp && sentinel === null) log.notice('Ready to accept connections');
   if (unixsocket !== '') log.notice(`The server is now ready to accept connections at ${unixsocket}`);
 
-  let shuttingDown = false;
-  const onSignal = (sig: 'SIGTERM' | 'SIGINT'): void => {
-    if (shuttingDown && sig === 'SIGINT') {
-      log.fromSignalHandler('You insist... exiting now.');
-      return proc.exit(1);
-    }
-    log.fromSignalHandler(`Received ${sig} scheduling shutdown...`);
-    if (shuttingDown) return;
-    shuttingDown = true;
-    const flags = parseShutdownFlags(config.str(sig === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'));
-    void shutdownNode(server, flags, { removePidFile: () => proc.removeFile(pidfile) }).then((done) => {
-      if (done) return proc.exit(0);
-      shuttingDown = false;
-    });
-  };
-  proc.onSignal('SIGTERM', () => onSignal('SIGTERM'));
-  proc.onSignal('SIGINT', () => onSignal('SIGINT'));
-  // The SHUTDOWN command runs the same sequence with its own flags, then the process exits.
+  // SHUTDOWN and the signals run the same sequence (server/shutdown.ts: the wait for lagging
+  // replicas), whose final steps are the process's, then the process exits.
   server.onShutdown = (flags) => shutdownNode(server, flags, { removePidFile: () => proc.removeFile(pidfile) })
     .then((done) => {
       if (done) proc.exit(0);
       return done;
     });
+  const onSignal = (sig: 'SIGTERM' | 'SIGINT'): void => {
+    if (server.shutdown.signalled && sig === 'SIGINT') {
+      log.fromSignalHandler('You insist... exiting now.');
+      return proc.exit(1);
+    }
+    log.fromSignalHandler(`Received ${sig} scheduling shutdown...`);
+    const flags = parseShutdownFlags(config.str(sig === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm'));
+    server.shutdown.signal(flags, server.onShutdown!);
+  };
+  proc.onSignal('SIGTERM', () => onSignal('SIGTERM'));
+  proc.onSignal('SIGINT', () => onSignal('SIGINT'));
 }
 
 main(process.argv.slice(2));

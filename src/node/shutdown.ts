@@ -1,22 +1,19 @@
 /**
- * The orderly shutdown of a node run as a process (Redis's prepareForShutdown/finishShutdown),
- * used for SIGTERM/SIGINT with the flags of `shutdown-on-sigterm` / `shutdown-on-sigint`:
+ * The final steps of a node run as a process (Redis's finishShutdown after its replica report),
+ * run by server/shutdown.ts for SHUTDOWN and for SIGTERM/SIGINT with the flags of
+ * `shutdown-on-sigterm` / `shutdown-on-sigint`:
  *   default - save if save points are configured; save - always; nosave - never;
  *   now - do not wait for lagging replicas; force - exit even if saving fails.
- * Log lines follow Redis's ("User requested shutdown...", "Removing the pid file.", ...), with
- * Garrison's own wording for the closing line. Saving is server/persistence.ts's saveForShutdown;
- * process effects come in through `ShutdownHost`.
+ * Log lines follow Redis's ("Removing the pid file.", ...), with Garrison's own wording for the
+ * closing line. Saving is server/persistence.ts's saveForShutdown; process effects come in
+ * through `ShutdownHost`.
  */
 import type { Server } from '../server/server.js';
 import { saveForShutdown } from '../server/persistence.js';
 import { aofOf } from '../server/aof.js';
+import type { ShutdownFlags } from '../server/shutdown.js';
 
-export interface ShutdownFlags {
-  save: boolean;
-  nosave: boolean;
-  now: boolean;
-  force: boolean;
-}
+export type { ShutdownFlags };
 
 /** Parses a shutdown-on-sig* value ("default", "nosave now", ...). */
 export function parseShutdownFlags(text: string): ShutdownFlags {
@@ -32,7 +29,6 @@ export interface ShutdownHost {
 export async function shutdownNode(server: Server, flags: ShutdownFlags, host: ShutdownHost): Promise<boolean> {
   const log = server.logger;
   const cfg = server.config;
-  log.warning('User requested shutdown...');
   if (!(aofOf(server)?.prepareShutdown(flags.force) ?? true)) return false;
   if (!(await saveForShutdown(server, flags))) return false;
   if (cfg.str('pidfile') !== '') {

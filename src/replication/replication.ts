@@ -16,6 +16,7 @@ import { MasterSide, type ReplicationCore } from './master.js';
 import type { DatasetLoader, LoadedReplInfo, SnapshotProvider } from './ports.js';
 import { MIN_BACKLOG_SIZE, ReplicationBacklog } from './backlog.js';
 import { ReplicaLink } from './replica.js';
+import { shutdownReplicas } from './shutdown-replicas.js';
 
 export const READONLY_ERROR = "READONLY You can't write against a read only replica.";
 export const NOREPLICAS_ERROR = 'NOREPLICAS Not enough good replicas to write.';
@@ -76,6 +77,7 @@ export class Replication implements ReplicationCore {
     };
     server.admissionChecks.push((c, cmd, argv) => this.admit(c, cmd.isWrite || this.execWrites(c, cmd.name), cmd.isStaleOk, argv));
     server.clientFreeHandlers.push((c) => this.master.detach(c));
+    server.shutdown.replicas = shutdownReplicas(this);
     server.tickHandlers.push((now) => {
       this.failover.update(now);
       if (now - this.lastCronMs < 1000) return;

@@ -41,6 +41,8 @@ export interface BlockState {
    * timeout table) and CLIENT UNBLOCK cannot release it.
    */
   readonly external?: true;
+  /** Blocked in SHUTDOWN (shutdown.ts): only the shutdown's end releases it, not CLIENT UNBLOCK. */
+  readonly shutdown?: true;
 }
 
 /** Whether a key holding `v` can serve a blocked client: a list, a sorted set or a stream. */
@@ -66,12 +68,14 @@ export class BlockedClients implements KeyWaiters {
   constructor(private readonly server: Server) {}
 
   /** Blocks `client` running `cmd argv` (called through Client.block from a handler). */
-  block(client: Client, cmd: Command<Client>, argv: string[], keys: readonly string[], timeoutAtMs: number, timeoutReply: Reply | (() => Reply)): Reply {
+  block(client: Client, cmd: Command<Client>, argv: string[], keys: readonly string[], timeoutAtMs: number, timeoutReply: Reply | (() => Reply), kind?: 'shutdown'): Reply {
     if (client.reexecuting) return BLOCKED; // still waiting: keeps its place and first deadline
     const dbId = client.db.id;
     const composite = keys.map((k) => `${dbId}\0${k}`);
     const unique = [...new Set(composite)];
-    client.blocked = { keys: unique, dbId, timeoutAtMs, timeoutReply, cmd, argv };
+    client.blocked = kind === 'shutdown'
+      ? { keys: unique, dbId, timeoutAtMs, timeoutReply, cmd, argv, shutdown: true }
+      : { keys: unique, dbId, timeoutAtMs, timeoutReply, cmd, argv };
     this.clients.add(client);
     for (const k of unique) {
       let q = this.byKey.get(k);
@@ -217,7 +221,8 @@ export class BlockedClients implements KeyWaiters {
   /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: true when the client was blocked. */
   unblockByRequest(client: Client, asError: boolean): boolean {
     const b = client.blocked;
-    if (b === null || b.external === true) return false;
+    // Redis 7.0.15 crashes on a client blocked in SHUTDOWN ("Unknown btype"); 7.2 answers 0.
+    if (b === null || b.external === true || b.shutdown === true) return false;
     // Redis 7.0.15 counts the unblocked command as one failed call either way (measured), and
     // the UNBLOCKED error in errorstats.
     b.cmd.calls++;

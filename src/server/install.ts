@@ -24,7 +24,7 @@ export function installServerModules(server: Server): void {
   installInfo(server);
   const counters = infoState(server).counters;
   counters.pubsubChannels = () => server.pubsub.channels.size;
-  counters.blockedClients = () => server.blocking.clients.size;
+  counters.blockedClients = () => server.blocking.clients.size + server.postponedCount;
   counters.clientsInTimeoutTable = () => [...server.blocking.clients].filter((c) => c.blocked !== null && c.blocked.timeoutAtMs !== 0).length;
   counters.pubsubPatterns = () => server.pubsub.patterns.size;
   counters.trackingClients = () => server.tracking.clients;

@@ -35,6 +35,7 @@ import { PubSub } from './pubsub.js';
 import { ServerStats } from './stats.js';
 import { Tracking } from './tracking.js';
 import { MigrateLinks } from './migrate/links.js';
+import { ShutdownSequence, type ShutdownFinisher } from './shutdown.js';
 
 /** One command collected for propagation: its database, arguments, and whether only replicas take it. */
 interface PropagatedOp {
@@ -146,16 +147,21 @@ export class Server {
   pauseWritesOnly = false;
   /** Writes held back while a FAILOVER hands the master role over (see setFailoverPause). */
   failoverPause = false;
+  /** Writes held back while a shutdown waits for replicas to catch up (see setShutdownPause). */
+  shutdownPause = false;
   /**
    * Commands held back by CLIENT PAUSE (Redis's postponed clients): each paused client's one parsed
    * command, re-run through processCommand when the pause ends; its later bytes wait in its parser.
    */
   private readonly postponed = new Map<Client, string[]>();
   /**
-   * SHUTDOWN runs this when set (main.ts: the process's shutdown sequence, then exit); it resolves
-   * false when the shutdown was refused. Unset (library servers), SHUTDOWN just closes the server.
+   * The final steps of a shutdown when set (main.ts: the process's sequence, then exit); it
+   * resolves false when the shutdown was refused. Unset (library servers), SHUTDOWN saves as asked
+   * and closes the server (commands/admin.ts).
    */
-  onShutdown: ((flags: { save: boolean; nosave: boolean; now: boolean; force: boolean }) => Promise<boolean>) | null = null;
+  onShutdown: ShutdownFinisher | null = null;
+  /** SHUTDOWN, signals and the wait for lagging replicas (shutdown.ts). */
+  readonly shutdown: ShutdownSequence = new ShutdownSequence(this);
   cronLoops = 0;
   /** DEBUG PAUSE-CRON */
   cronPaused = false;
@@ -188,7 +194,7 @@ export class Server {
       // in expireIfNeeded and activeExpireCycle): expired keys read as missing, nothing is deleted.
       expiryMode: () => (this.role.isReplica()
         ? (this.role.isMasterClient(this.current) ? 'keep' : 'hide')
-        : (this.pauseActive(this.ks.now) ? 'hide' : 'delete')),
+        : (this.clientsPaused(this.ks.now) ? 'hide' : 'delete')),
     });
     this.activeExpire = new ActiveExpire(this.ks, this.env.clock, (ms) => {
       if (this.latency !== null && this.latency.thresholdMs !== 0) this.latency.addSampleIfNeeded('expire-cycle', ms);
@@ -368,7 +374,7 @@ export class Server {
       while (!client.closed && !client.closeAfterReply && client.blocked === null) {
         let r: ParseResult = this.postponed.size === 0 ? null : this.postponed.get(client) ?? null;
         if (r !== null) {
-          if (this.pauseActive(this.env.clock.nowMs())) break;
+          if (this.clientsPaused(this.env.clock.nowMs())) break;
           this.postponed.delete(client);
         } else {
           r = parser.next();
@@ -410,7 +416,7 @@ export class Server {
   private mustPostpone(client: Client, cmd: Command<Client>): boolean {
     const now = this.env.clock.nowMs();
     if (this.pauseUntilMs !== 0 && now >= this.pauseUntilMs) this.unpauseClients();
-    if (!this.pauseActive(now)) return false;
+    if (!this.clientsPaused(now)) return false;
     if (client.roleFlags.includes('S') || client.isMonitor) return false;
     const clientPauseAll = this.pauseUntilMs !== 0 && !this.pauseWritesOnly;
     if (clientPauseAll) return true;
@@ -423,9 +429,9 @@ export class Server {
     return this.postponed.has(client);
   }
 
-  /** True while a CLIENT PAUSE or a FAILOVER pause holds commands back. */
-  private pauseActive(nowMs: number): boolean {
-    return this.failoverPause || (this.pauseUntilMs !== 0 && nowMs < this.pauseUntilMs);
+  /** True while a CLIENT PAUSE, a FAILOVER's or a shutdown's pause holds commands back (areClientsPaused). */
+  clientsPaused(nowMs: number): boolean {
+    return this.failoverPause || this.shutdownPause || (this.pauseUntilMs !== 0 && nowMs < this.pauseUntilMs);
   }
 
   /**
@@ -437,6 +443,17 @@ export class Server {
     if (!on) this.resumePostponed();
   }
 
+  /** A shutdown's pause of writes (Redis's PAUSE_DURING_SHUTDOWN), ended when it is cancelled. */
+  setShutdownPause(on: boolean): void {
+    this.shutdownPause = on;
+    if (!on) this.resumePostponed();
+  }
+
+  /** Clients whose command waits for a pause to end (counted in blocked_clients, as Redis's BLOCKED_POSTPONE). */
+  get postponedCount(): number {
+    return this.postponed.size;
+  }
+
   /** Ends a pause; the postponed clients resume after the current I/O batch, outside any command. */
   unpauseClients(): void {
     this.pauseUntilMs = 0;
@@ -445,7 +462,7 @@ export class Server {
   }
 
   private resumePostponed(): void {
-    if (this.postponed.size === 0 || this.pauseActive(this.env.clock.nowMs())) return;
+    if (this.postponed.size === 0 || this.clientsPaused(this.env.clock.nowMs())) return;
     const list = [...this.postponed.keys()];
     this.env.scheduler.soon(() => {
       for (const c of list) if (!c.closed) this.processInput(c);
@@ -497,7 +514,7 @@ export class Server {
     }
     // Keep the tracking table within tracking-table-max-keys (Redis's trackingLimitUsedSlots).
     if (this.tracking.clients !== 0) this.tracking.limitUsedSlots();
-    if ((this.pauseUntilMs !== 0 || this.failoverPause) && this.mustPostpone(client, cmd)) {
+    if ((this.pauseUntilMs !== 0 || this.failoverPause || this.shutdownPause) && this.mustPostpone(client, cmd)) {
       this.postponed.set(client, argv);
       return;
     }
@@ -1084,6 +1101,7 @@ export class Server {
     if (this.blocking.hasReady()) this.blocking.serveReady();
     this.clientsCron(nowMs);
     for (const h of this.tickHandlers) h(nowMs);
+    this.shutdown.tick(nowMs);
   }
 
   /** Idle timeouts (`timeout`) and soft output-limit checks. */

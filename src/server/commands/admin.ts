@@ -1,11 +1,12 @@
 /**
  * MONITOR, TIME, ROLE and SHUTDOWN (Redis 7.0).
  *
- * SHUTDOWN parses Redis's flags (NOSAVE SAVE NOW FORCE ABORT, with its syntax errors) and hands
- * the shutdown to `server.onShutdown` when the process entry set it (main.ts: the process
- * sequence — save, pid file, close, exit). A library server has no such hook: it logs Redis's
- * lines and closes. Core code never exits the process. The client gets no reply when the shutdown
- * goes ahead (its connection closes), and "Errors trying to SHUTDOWN. Check logs." when refused.
+ * SHUTDOWN parses Redis's flags (NOSAVE SAVE NOW FORCE ABORT, with its syntax errors) and starts
+ * the shutdown sequence (server/shutdown.ts: the wait for lagging replicas, ABORT), whose final
+ * steps are `server.onShutdown` when the process entry set it (main.ts: save, pid file, close,
+ * exit). A library server has no such hook: it logs Redis's lines and closes. Core code never
+ * exits the process. The client gets no reply when the shutdown goes ahead (its connection
+ * closes), and "Errors trying to SHUTDOWN. Check logs." when it is aborted or refused.
  */
 import type { CommandSpec } from '../../commands/spec.js';
 import { ERR_SYNTAX } from '../../protocol/errors.js';
@@ -15,27 +16,20 @@ import { infoState } from '../info.js';
 import { startMonitoring } from '../monitor.js';
 import type { Server } from '../server.js';
 import { saveForShutdown } from '../persistence.js';
+import type { ShutdownFlags } from '../shutdown.js';
 
 type Spec = CommandSpec<Client>;
 
 /** A handler's "no reply". */
 const NOTHING: RawReply = Object.freeze({ t: 'raw', bytes: Buffer.alloc(0) });
 
-export interface ShutdownFlags {
-  save: boolean;
-  nosave: boolean;
-  now: boolean;
-  force: boolean;
-}
-
 /**
- * The shutdown of a server without a process around it (Redis's finishShutdown, minus what only a
- * process does): saves as asked or per save points (server/persistence.ts), then closes. Resolves
- * false when saving failed without FORCE: the server stays up.
+ * The final steps of a server without a process around it (Redis's finishShutdown, minus what only
+ * a process does): saves as asked or per save points (server/persistence.ts), then closes.
+ * Resolves false when saving failed without FORCE: the server stays up.
  */
 export async function closeForShutdown(server: Server, flags: ShutdownFlags): Promise<boolean> {
   const log = server.logger;
-  log.warning('User requested shutdown...');
   if (!(await saveForShutdown(server, flags))) return false;
   const unix = server.config.def('unixsocket') !== undefined ? server.config.get('unixsocket') : null;
   if (typeof unix === 'string' && unix !== '') log.notice('Removing the unix socket file.');
@@ -58,16 +52,12 @@ function shutdown(c: Client, argv: string[]): Reply {
   }
   const anyFlag = flags.save || flags.nosave || flags.now || flags.force;
   if ((abort && anyFlag) || (flags.save && flags.nosave)) return ERR_SYNTAX;
-  // Garrison never waits for replicas to catch up before exiting (there are none yet), so no
-  // shutdown is ever pending.
-  if (abort) return error('ERR No shutdown in progress.');
   const server = c.server;
-  // The sequence is asynchronous (the final save's fsync, closing the listeners): the client
-  // hears back only if the shutdown is refused.
-  const run = server.onShutdown ?? ((f: ShutdownFlags) => closeForShutdown(server, f));
-  void run(flags).then((done) => {
-    if (!done && !c.closed) server.send(c, error('ERR Errors trying to SHUTDOWN. Check logs.'));
-  });
+  const cmd = c.runningCmd!;
+  if (abort) return server.shutdown.abort(() => { cmd.failedCalls++; }) ? OK : error('ERR No shutdown in progress.');
+  // The caller stays blocked: no reply when the server goes (its connection closes), the error
+  // when the shutdown is aborted or refused (server/shutdown.ts).
+  server.shutdown.request(c, flags, server.onShutdown ?? ((f) => closeForShutdown(server, f)));
   return NOTHING;
 }
 

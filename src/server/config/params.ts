@@ -418,7 +418,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   int('min-replicas-to-write', 0, 0n, INT_MAX, MUT, { aliases: ['min-slaves-to-write'] }),
   int('min-replicas-max-lag', 10, 0n, INT_MAX, MUT, { aliases: ['min-slaves-max-lag'] }),
   int('watchdog-period', 0, 0n, INT_MAX, MUT, { hidden: true, inert: true }),
-  int('shutdown-timeout', 10, 0n, INT_MAX, MUT, inert),
+  int('shutdown-timeout', 10, 0n, INT_MAX, MUT),
   int('repl-diskless-sync-max-replicas', 0, 0n, INT_MAX, MUT),
   // Unsigned int
   uint('maxclients', 10000, 1n, UINT_MAX, MUT),
