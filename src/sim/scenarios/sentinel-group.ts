@@ -8,6 +8,7 @@
  * link, and a client that writes to a node.
  */
 import { replicationOf } from '../../replication/index.js';
+import { formatAddr } from '../../sentinel/instance.js';
 import type { SimClient } from '../client.js';
 import type { SimNode } from '../node.js';
 import type { SimReply } from '../resp.js';
@@ -133,21 +134,52 @@ export class SentinelGroup {
     return link !== null && link.host === master.ip && link.port === DATA_PORT && link.linkUp;
   }
 
+  /** What a data node is doing, for failure reports: master, or whose replica and its link's state. */
+  describe(node: SimNode): string {
+    if (!node.isUp()) return 'down';
+    if (this.isMaster(node)) return 'master';
+    const link = node.server === null ? null : replicationOf(node.server)?.link ?? null;
+    return link === null ? 'replica (no link)' : `replica of ${link.host}:${link.port}, link ${link.linkUp ? 'up' : 'down'} (${link.state})`;
+  }
+
   /** The data nodes of `master`'s group that are up and run as masters. */
   runningMasters(master = this.spec.masters[0]!): SimNode[] {
     return this.group(master).nodes.filter((n) => n.isUp() && this.isMaster(n));
   }
 
   /**
+   * Whether a running sentinel lists `node` among `master`'s replicas. Sentinels learn replicas
+   * only from the INFO of the master they monitor (every 10 s), as Redis's do: a node attached
+   * to it only between two of those looks is never known, and no sentinel can reconfigure it.
+   */
+  knownReplica(node: SimNode, master = this.spec.masters[0]!): boolean {
+    return this.sentinels.some((s) => s.isUp() && s.sentinel?.masters.get(master)?.replicas.has(formatAddr(node.ip, DATA_PORT)) === true);
+  }
+
+  /** Whether `node` replicates from `master` through a chain of replicas, every link up. */
+  reachesThroughChain(node: SimNode, master: SimNode, master0 = this.spec.masters[0]!): boolean {
+    let n: SimNode | undefined = node;
+    for (let hops = 0; n !== undefined && hops < this.group(master0).nodes.length; hops++) {
+      const link = n.server === null ? null : replicationOf(n.server)?.link ?? null;
+      if (link === null || !link.linkUp || link.port !== DATA_PORT) return false;
+      if (link.host === master.ip) return true;
+      n = this.nodeAt(link.host, master0);
+    }
+    return false;
+  }
+
+  /**
    * The steady state the group must reach: every running sentinel reports the same master, not in
-   * failover; it is up and a master; every other running data node replicates from it, link up.
+   * failover; it is up and a master; every other running data node replicates from it, link up,
+   * except a node no sentinel knows (see knownReplica), which may replicate through a chain.
    */
   converged(master = this.spec.masters[0]!): SimNode | null {
     const m = this.agreedMaster(master);
     if (m === null || !m.isUp() || !this.isMaster(m)) return null;
     for (const n of this.group(master).nodes) {
-      if (n === m || !n.isUp()) continue;
-      if (!this.replicatesFrom(n, m)) return null;
+      if (n === m || !n.isUp() || this.replicatesFrom(n, m)) continue;
+      if (!this.knownReplica(n, master) && this.reachesThroughChain(n, m, master)) continue;
+      return null;
     }
     return m;
   }

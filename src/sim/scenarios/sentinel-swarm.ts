@@ -145,11 +145,12 @@ export async function sentinelSwarmScenario(o: SentinelSwarmOptions): Promise<Se
       const v = g.view(s);
       run.fail(`${s.name} sees ${v === null ? 'nothing' : `${v.host}:${v.port} epoch ${v.configEpoch}${v.failoverInProgress ? ' (failover in progress)' : ''}`}`);
     }
-    for (const n of g.dataNodes()) run.fail(`${n.name} ${g.isMaster(n) ? 'master' : 'replica'}`);
+    for (const n of g.dataNodes()) run.fail(`${n.name} (${n.ip}) ${g.describe(n)}`);
     return run.finish(o.seed);
   }
   run.metrics.convergeMs = Math.round(stable.sinceMs - liftedAt);
-  const replicas = g.dataNodes().filter((n) => n !== m).length;
+  // WAIT counts the master's own replicas (a node no sentinel knows may hang off another replica).
+  const replicas = g.dataNodes().filter((n) => n !== m && g.replicatesFrom(n, m)).length;
   const set = await g.call(m, 'SET', 'swarm:final', String(o.seed));
   const acks = await g.call(m, 'WAIT', String(replicas), '5000');
   run.check(showReply(set) === '{"status":"OK"}', `SET on the final master: ${showReply(set)}`);
