@@ -16,6 +16,7 @@ const FAULT_TRACES: Record<Exclude<ReplicationFault, 'swarm' | 'swarm-master'>, 
   crash: ['fault crash replica1', 'Done loading RDB, keys loaded: 301', 'Successful partial resynchronization with master.'],
   'master-restart': ['Saving the final RDB snapshot before exiting.', 'Master replication ID changed to', 'Successful partial resynchronization with master.'],
   promotion: ['Setting secondary replication ID to', 'Successful partial resynchronization with master.'],
+  'planned-failover': ['Waiting for replicas before shutting down.', '2 of 2 replicas are in sync when shutting down.', 'MASTER MODE enabled'],
 };
 
 for (const [fault, marks] of Object.entries(FAULT_TRACES)) {

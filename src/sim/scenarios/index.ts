@@ -21,7 +21,7 @@ export const SCENARIOS: ReadonlyMap<string, (r: ScenarioRun) => Promise<Scenario
   ['kv-calm', (r: ScenarioRun) => kvScenario({ seed: r.seed, faults: false, ...duration(r) })],
   ['kv-harsh', (r: ScenarioRun) => kvScenario({ seed: r.seed, clientsPerNode: 3, network: HARSH, ...duration(r) })],
   ['migrate', (r: ScenarioRun) => migrateScenario({ seed: r.seed, ...duration(r) })],
-  ...(['partition', 'overflow', 'restart', 'crash', 'master-restart', 'promotion', 'swarm', 'swarm-master'] as const).map((fault: ReplicationFault) =>
+  ...(['partition', 'overflow', 'restart', 'crash', 'master-restart', 'promotion', 'planned-failover', 'swarm', 'swarm-master'] as const).map((fault: ReplicationFault) =>
     [`repl-${fault}`, (r: ScenarioRun) => replicationScenario({ seed: r.seed, fault, ...duration(r) })] as const),
   ...SENTINEL_SCENARIOS,
 ]);

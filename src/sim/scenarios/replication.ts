@@ -8,6 +8,9 @@
  * - `crash`: same after a machine crash (the image was fsynced before it was renamed);
  * - `master-restart`: the master saves, exits and restarts: its replicas continue partially;
  * - `promotion`: a replica is promoted, the other replica and the old master follow it partially;
+ * - `planned-failover`: the master is stopped (SHUTDOWN NOSAVE) while the writer keeps writing,
+ *   a replica is promoted at once and the writer moves to it: the shutdown's wait for lagging
+ *   replicas (shutdown-timeout) must have put every write the old master acknowledged on it;
  * - `swarm`: random resets, partitions, pauses, replica kills and restarts, then heal;
  * - `swarm-master`: the same, and the master (with `appendonly yes`, `appendfsync always`) is
  *   killed or crashes and restarts from its AOF: acknowledged writes survive on it, and the
@@ -22,7 +25,7 @@ import { World } from '../world.js';
 import { failureRecorder } from './failures.js';
 import type { ScenarioResult } from './kv.js';
 
-export type ReplicationFault = 'partition' | 'overflow' | 'restart' | 'crash' | 'master-restart' | 'promotion' | 'swarm' | 'swarm-master';
+export type ReplicationFault = 'partition' | 'overflow' | 'restart' | 'crash' | 'master-restart' | 'promotion' | 'planned-failover' | 'swarm' | 'swarm-master';
 
 export interface ReplicationOptions {
   seed: number;
@@ -103,7 +106,9 @@ class Writer {
 }
 
 export async function replicationScenario(opts: ReplicationOptions): Promise<ScenarioResult> {
-  const world = new World({ seed: opts.seed });
+  // A planned failover runs over small windows and up to 20 ms of latency, so that the replicas
+  // lag behind the master when it is stopped.
+  const world = new World(opts.fault === 'planned-failover' ? { seed: opts.seed, network: { windowBytes: 2048, latencyMs: [0.01, 20] } } : { seed: opts.seed });
   const rng = new SeededRandom(world.deriveSeed());
   const duration = opts.durationMs ?? 6000;
   const { failures, fail } = failureRecorder(world);
@@ -207,6 +212,12 @@ export async function replicationScenario(opts: ReplicationOptions): Promise<Sce
       followers = [...replicas.slice(1), master];
       expect = { full: 0, partialOk: followers.length, partialErr: 0 };
       break;
+    case 'planned-failover':
+      top = replicas[0]!;
+      followers = [...replicas.slice(1), master];
+      // The other replicas continue partially; the old master restarts empty (NOSAVE) and syncs in full.
+      expect = { full: 1, partialOk: replicas.length - 1, partialErr: null };
+      break;
     case 'swarm':
     case 'swarm-master':
       planSwarm(world, rng, master, replicas, duration, opts.fault === 'swarm-master');
@@ -223,6 +234,24 @@ export async function replicationScenario(opts: ReplicationOptions): Promise<Sce
     if (!(await converged(master, replicas, 10_000))) fail('replicas did not catch up before the promotion');
     await call(top, 'REPLICAOF', 'NO', 'ONE');
     for (const r of followers) await call(r, 'REPLICAOF', top.ip, '6379');
+    writer.target = top;
+    writer.client?.close();
+    writer.client = null;
+    writer.running = true;
+    writer.start();
+    await world.runFor(duration / 2);
+  } else if (opts.fault === 'planned-failover') {
+    await world.runFor(duration / 2);
+    // The writer keeps writing while the master stops: its writes are paused while it waits for
+    // the replicas, and those still queued when it exits are never acknowledged.
+    const stopper = world.client(master, { name: 'stopper' });
+    stopper.send(['SHUTDOWN', 'NOSAVE'], () => {});
+    if (!(await world.runUntil(() => !master.isUp(), 15_000))) fail('the master did not exit on SHUTDOWN NOSAVE');
+    writer.running = false;
+    await call(top, 'REPLICAOF', 'NO', 'ONE');
+    for (const r of replicas.slice(1)) await call(r, 'REPLICAOF', top.ip, '6379');
+    await master.start();
+    await call(master, 'REPLICAOF', top.ip, '6379');
     writer.target = top;
     writer.client?.close();
     writer.client = null;
