@@ -55,6 +55,11 @@ export interface Connection {
   /** Bytes queued and not yet handed to the kernel. */
   pendingWriteBytes(): number;
   setNoDelay(on: boolean): void;
+  /**
+   * TCP keepalive probes once the connection has been idle for `seconds` (0: off), as Redis's
+   * anetKeepAlive for `tcp-keepalive`; nothing on a unix socket or a simulated link.
+   */
+  setKeepAlive(seconds: number): void;
   /** Stops / restarts delivering data events (used while a client is paused or blocked). */
   pauseReading(): void;
   resumeReading(): void;

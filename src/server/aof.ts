@@ -143,7 +143,7 @@ function aofInfoLines(aof: Aof, server: Server): string[] {
 function nullConnection(): Connection {
   return {
     remoteAddress: '', remotePort: 0, localAddress: '', localPort: 0, isUnixSocket: false,
-    write() {}, pendingWriteBytes: () => 0, setNoDelay() {}, pauseReading() {}, resumeReading() {}, end() {}, destroy() {},
+    write() {}, pendingWriteBytes: () => 0, setNoDelay() {}, setKeepAlive() {}, pauseReading() {}, resumeReading() {}, end() {}, destroy() {},
     lendsChunks: false, onData: () => {}, onClose: () => {}, onDrain: () => {},
   };
 }

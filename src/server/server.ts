@@ -286,6 +286,9 @@ export class Server {
       conn.end();
       return;
     }
+    // Redis's createClient: keepalive probes for TCP clients (a peer gone without a FIN is found).
+    const keepalive = this.config.int('tcp-keepalive');
+    if (keepalive > 0 && !conn.isUnixSocket) conn.setKeepAlive(keepalive);
     const client = new Client(this.nextClientId++, conn, this, now);
     client.parser.maxBulkLen = this.commandConfig.protoMaxBulkLen;
     client.parser.authRequired = !client.authenticated;

@@ -133,6 +133,7 @@ class Endpoint implements Connection {
     return this.pendingBytes;
   }
   setNoDelay(): void { /* segments are never delayed on the sender */ }
+  setKeepAlive(): void { /* a simulated link has no idle probes: partitions are explicit faults */ }
   pauseReading(): void {
     this.readPaused = true;
   }

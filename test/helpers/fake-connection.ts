@@ -11,7 +11,7 @@ export function fakeConnection(write: (data: Buffer) => void, over: Partial<Conn
   return {
     remoteAddress: '127.0.0.1', remotePort: 40000, localAddress: '127.0.0.1', localPort: 6379,
     isUnixSocket: false, lendsChunks: false,
-    write, pendingWriteBytes: () => 0, setNoDelay: () => {}, pauseReading: () => {}, resumeReading: () => {},
+    write, pendingWriteBytes: () => 0, setNoDelay: () => {}, setKeepAlive: () => {}, pauseReading: () => {}, resumeReading: () => {},
     end: () => {}, destroy: () => {}, onData: () => {}, onClose: () => {}, onDrain: () => {},
     ...over,
   };

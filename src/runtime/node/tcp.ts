@@ -69,6 +69,12 @@ class SocketConnection implements Connection {
   setNoDelay(on: boolean): void {
     if (!this.isUnixSocket) this.socket.setNoDelay(on);
   }
+
+  setKeepAlive(seconds: number): void {
+    // Node sets SO_KEEPALIVE and TCP_KEEPIDLE; the probe interval and count stay the kernel's
+    // (Redis also sets TCP_KEEPINTVL to a third of the idle time and TCP_KEEPCNT to 3).
+    if (!this.isUnixSocket) this.socket.setKeepAlive(seconds > 0, seconds * 1000);
+  }
   pauseReading(): void {
     this.socket.pause();
   }

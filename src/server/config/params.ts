@@ -389,7 +389,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   int('auto-aof-rewrite-percentage', 100, 0n, INT_MAX, MUT),
   int('cluster-replica-validity-factor', 10, 0n, INT_MAX, MUT, { aliases: ['cluster-slave-validity-factor'], inert: true }),
   int('list-max-listpack-size', -2, INT_MIN, INT_MAX, MUT, { aliases: ['list-max-ziplist-size'] }),
-  int('tcp-keepalive', 300, 0n, INT_MAX, MUT, inert),
+  int('tcp-keepalive', 300, 0n, INT_MAX, MUT),
   int('cluster-migration-barrier', 1, 0n, INT_MAX, MUT, inert),
   int('active-defrag-cycle-min', 1, 1n, 99n, MUT, inert),
   int('active-defrag-cycle-max', 25, 1n, 99n, MUT, inert),
