@@ -7,20 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/index.js';
-import { answeredWithin, RespClient, settleWithin, waitFor } from '../helpers/resp-client.js';
-import { RawConn } from '../helpers/raw-conn.js';
+import { answeredWithin, encodeCommand, RespClient, settleWithin, waitFor } from '../helpers/resp-client.js';
+import { silentReplica } from '../helpers/replication.js';
 import { startTestServer } from '../helpers/server.js';
 import { info } from '../helpers/reply-fields.js';
-
-/** A replica that synchronises and then never acknowledges anything. */
-async function silentReplica(port: number): Promise<RawConn> {
-  const r = await RawConn.connect(port);
-  r.write('*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$5\r\n12345\r\n');
-  await waitFor(() => r.text().startsWith('+OK\r\n'), 5000, 'REPLCONF answered');
-  r.write('*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n');
-  await waitFor(() => r.text().includes('+FULLRESYNC'), 5000, 'a full resync');
-  return r;
-}
 
 /** The server's log lines from now on, without their prefixes. */
 function captureLog(s: RunningServer): string[] {
@@ -83,7 +73,7 @@ test('SHUTDOWN NOW and shutdown-timeout 0 do not wait for a lagging replica', as
     const c = await RespClient.connect(s.address.port);
     try {
       assert.deepEqual(await c.call('SET', 'k', 'v'), { status: 'OK' });
-      c.writeRaw(args.map((a) => `$${a.length}\r\n${a}\r\n`).reduce((acc, x) => acc + x, `*${args.length}\r\n`));
+      c.writeRaw(encodeCommand([...args]));
       await waitFor(() => closed(s), 2000, `${args.join(' ')} with ${JSON.stringify(config)} to close the server`);
     } finally {
       c.close();

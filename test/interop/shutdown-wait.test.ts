@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { answeredWithin, RespClient, settleWithin, waitFor, type Decoded } from '../helpers/resp-client.js';
-import { RawConn } from '../helpers/raw-conn.js';
+import { silentReplica } from '../helpers/replication.js';
 import { freePort } from '../helpers/free-port.js';
 import { info } from '../helpers/reply-fields.js';
 import { requireBinaries } from './helpers/redis-process.js';
@@ -65,16 +65,6 @@ async function launch(side: Side, extra: string[]): Promise<Proc> {
   await waitFor(() => code !== null || log().includes('Ready to accept connections'), 10_000, `${side} to start`);
   if (code !== null) throw new Error(`${side} exited at start: ${log()}`);
   return proc;
-}
-
-/** A replica that synchronises and then never acknowledges anything. */
-async function silentReplica(port: number): Promise<RawConn> {
-  const r = await RawConn.connect(port);
-  r.write('*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$5\r\n12345\r\n');
-  await waitFor(() => r.text().startsWith('+OK\r\n'), 5000, 'REPLCONF answered');
-  r.write('*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n');
-  await waitFor(() => r.text().includes('+FULLRESYNC'), 5000, 'a full resync');
-  return r;
 }
 
 /** The log's lines about the shutdown, without prefixes; a lagging replica's address, offset and lag masked. */

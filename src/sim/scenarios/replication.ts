@@ -67,6 +67,15 @@ class Writer {
     this.tick();
   }
 
+  /** Goes on writing to `node` over a new connection. */
+  moveTo(node: SimNode): void {
+    this.target = node;
+    this.client?.close();
+    this.client = null;
+    this.running = true;
+    this.start();
+  }
+
   private tick(): void {
     if (!this.running) return;
     const c = this.client;
@@ -234,11 +243,7 @@ export async function replicationScenario(opts: ReplicationOptions): Promise<Sce
     if (!(await converged(master, replicas, 10_000))) fail('replicas did not catch up before the promotion');
     await call(top, 'REPLICAOF', 'NO', 'ONE');
     for (const r of followers) await call(r, 'REPLICAOF', top.ip, '6379');
-    writer.target = top;
-    writer.client?.close();
-    writer.client = null;
-    writer.running = true;
-    writer.start();
+    writer.moveTo(top);
     await world.runFor(duration / 2);
   } else if (opts.fault === 'planned-failover') {
     await world.runFor(duration / 2);
@@ -252,11 +257,7 @@ export async function replicationScenario(opts: ReplicationOptions): Promise<Sce
     for (const r of replicas.slice(1)) await call(r, 'REPLICAOF', top.ip, '6379');
     await master.start();
     await call(master, 'REPLICAOF', top.ip, '6379');
-    writer.target = top;
-    writer.client?.close();
-    writer.client = null;
-    writer.running = true;
-    writer.start();
+    writer.moveTo(top);
     await world.runFor(duration / 2);
   } else if (opts.fault === 'master-restart') {
     await world.runFor(duration / 2);
@@ -268,10 +269,7 @@ export async function replicationScenario(opts: ReplicationOptions): Promise<Sce
     if (master.isUp()) fail(`the master did not exit on SHUTDOWN SAVE: ${showReply(bye)}`);
     await world.runFor(200);
     await master.start();
-    writer.client?.close();
-    writer.client = null;
-    writer.running = true;
-    writer.start();
+    writer.moveTo(master);
     await world.runFor(duration / 2);
   } else {
     await world.runFor(duration);
