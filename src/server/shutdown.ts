@@ -57,6 +57,8 @@ export class ShutdownSequence {
   private finisher: ShutdownFinisher | null = null;
   /** The final steps are running (they wait for the save's fsync and the listeners' close). */
   private finishing = false;
+  /** The final steps succeeded: the server is closed or the process exiting. */
+  private finished = false;
   /** Clients blocked in SHUTDOWN until the sequence ends. */
   private readonly callers = new Set<Client>();
   /**
@@ -69,12 +71,7 @@ export class ShutdownSequence {
 
   /** isShutdownInitiated (and the final steps, which Redis runs without returning to its loop). */
   get initiated(): boolean {
-    return this.deadlineMs !== 0 || this.finishing;
-  }
-
-  /** True while writes are held back for the replicas to catch up (Redis's PAUSE_DURING_SHUTDOWN). */
-  get waiting(): boolean {
-    return this.deadlineMs !== 0;
+    return this.deadlineMs !== 0 || this.finishing || this.finished;
   }
 
   /**
@@ -118,7 +115,7 @@ export class ShutdownSequence {
 
   /** serverCron's check: the replicas caught up, or the time is up. */
   tick(nowMs: number): void {
-    if (this.deadlineMs === 0 || this.finishing) return;
+    if (this.deadlineMs === 0) return;
     if (nowMs >= this.deadlineMs || (this.replicas?.allAcked() ?? true)) void this.finish();
   }
 
@@ -129,7 +126,7 @@ export class ShutdownSequence {
    * it sent errors to SHUTDOWN callers; `onErrorsSent` lets the command count it.
    */
   abort(onErrorsSent: () => void): boolean {
-    if (this.deadlineMs === 0 || this.finishing) return false;
+    if (this.deadlineMs === 0) return false;
     if (this.cancel() > 0) onErrorsSent();
     this.server.logger.notice('Shutdown manually aborted.');
     return true;
@@ -139,6 +136,7 @@ export class ShutdownSequence {
   private async finish(): Promise<void> {
     const server = this.server;
     this.finishing = true;
+    this.deadlineMs = 0;
     const report = this.replicas?.report(server.env.clock.nowMs()) ?? { lagging: [], total: 0 };
     for (const line of report.lagging) server.logger.warning(line);
     if (report.total > 0) {
@@ -148,7 +146,10 @@ export class ShutdownSequence {
     this.finishing = false;
     const direct = this.directCommand;
     this.directCommand = null;
-    if (done) return;
+    if (done) {
+      this.finished = true;
+      return;
+    }
     server.logger.warning('Errors trying to shut down the server. Check the logs for more information.');
     if (this.cancel() > 0 && direct !== null) direct.failedCalls++;
   }
