@@ -286,9 +286,7 @@ export class Server {
       conn.end();
       return;
     }
-    // Redis's createClient: keepalive probes for TCP clients (a peer gone without a FIN is found).
-    const keepalive = this.config.int('tcp-keepalive');
-    if (keepalive > 0 && !conn.isUnixSocket) conn.setKeepAlive(keepalive);
+    this.keepAlive(conn);
     const client = new Client(this.nextClientId++, conn, this, now);
     client.parser.maxBulkLen = this.commandConfig.protoMaxBulkLen;
     client.parser.authRequired = !client.authenticated;
@@ -303,6 +301,7 @@ export class Server {
    * whose stream is applied as commands). The caller installs `conn.onData`.
    */
   adoptConnection(conn: Connection): Client {
+    this.keepAlive(conn);
     const client = new Client(this.nextClientId++, conn, this, this.env.clock.nowMs());
     client.user = null;
     client.authenticated = true;
@@ -310,6 +309,16 @@ export class Server {
     conn.onClose = () => this.freeClient(client, false);
     conn.onDrain = () => this.checkOutputLimits(client);
     return client;
+  }
+
+  /**
+   * Redis's createClient: keepalive probes (`tcp-keepalive` idle seconds) on every TCP connection
+   * that becomes a client, accepted or this node's own link to its master, so that a peer gone
+   * without a FIN is found.
+   */
+  private keepAlive(conn: Connection): void {
+    const seconds = this.config.int('tcp-keepalive');
+    if (seconds > 0 && !conn.isUnixSocket) conn.setKeepAlive(seconds);
   }
 
   /** Removes a client; `closeSocket` also closes its connection (without flushing). */

@@ -1,12 +1,13 @@
 /**
- * `tcp-keepalive` (Redis's anetKeepAlive on every accepted TCP client): the kernel's keepalive
- * timer of the server's end of a connection, read from /proc/net/tcp (Linux), runs with the
- * configured idle time; 0 leaves it off; CONFIG SET applies to the connections accepted after it.
+ * `tcp-keepalive` (Redis's anetKeepAlive on every TCP client, accepted or a replica's link to its
+ * master): the kernel's keepalive timer of the socket, read from /proc/net/tcp (Linux), runs with
+ * the configured idle time; 0 leaves it off; CONFIG SET applies to the connections made after it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { RespClient } from '../helpers/resp-client.js';
+import { RespClient, waitFor } from '../helpers/resp-client.js';
+import { info } from '../helpers/reply-fields.js';
 import { startTestServer } from '../helpers/server.js';
 
 const PROC = '/proc/net/tcp';
@@ -51,5 +52,26 @@ test('tcp-keepalive sets the keepalive timer of accepted connections; 0 leaves i
   } finally {
     admin.close();
     await s.close();
+  }
+});
+
+test("a replica's link to its master gets the same keepalive", { skip: existsSync(PROC) ? false : 'no /proc/net/tcp' }, async () => {
+  const master = await startTestServer();
+  const replica = await startTestServer({ config: { replicaof: `127.0.0.1 ${master.address.port}`, 'tcp-keepalive': '120' } });
+  const m = await RespClient.connect(master.address.port);
+  const r = await RespClient.connect(replica.address.port);
+  try {
+    await waitFor(async () => info(await r.call('INFO', 'replication'))['master_link_status'] === 'up', 10_000, 'the link up');
+    const line = String(await m.call('CLIENT', 'LIST')).split('\n').find((l) => / flags=S /.test(l)) ?? '';
+    const linkPort = Number(/ addr=127\.0\.0\.1:(\d+) /.exec(line)?.[1]);
+    assert.ok(linkPort > 0, line);
+    const t = timerOf(linkPort, master.address.port);
+    assert.equal(t.kind, 2, 'the keepalive timer runs on the replica side of the link');
+    assert.ok(t.seconds > 110 && t.seconds <= 120, `${t.seconds} s to the first probe`);
+  } finally {
+    m.close();
+    r.close();
+    await replica.close();
+    await master.close();
   }
 });
