@@ -18,6 +18,7 @@ import { announceSentinel, SENTINEL_DEFAULT_PORT, SentinelConfigError, type Sent
 import { parseShutdownFlags, shutdownNode } from './node/shutdown.js';
 import { startupBanner, writeCrashReport } from './node/reports.js';
 import { nodeEnvironment, stdoutSink, fileSink, systemClock } from './runtime/node/index.js';
+import { procTitle } from './server/proc-title.js';
 import * as proc from './runtime/node/process.js';
 import type { LogSink } from './runtime/ports.js';
 import { Config } from './server/config/config.js';
@@ -252,6 +253,24 @@ function fitMaxclientsToFileLimit(server: Server, config: Config): boolean {
   return true;
 }
 
+/**
+ * The process title (Redis's redisSetProcTitle at start, and again on CONFIG SET
+ * proc-title-template): `garrison-server 127.0.0.1:6379` in ps, as redis-server's.
+ */
+function setProcTitle(config: Config, sentinelMode: boolean): void {
+  if (!config.bool('set-proc-title')) return;
+  const apply = (): void => {
+    const binds = config.get('bind') as readonly string[];
+    const title = procTitle(config.str('proc-title-template'), {
+      title: proc.executableName(), bind: binds[0], port: config.int('port'), tlsPort: config.int('tls-port'),
+      unixsocket: config.str('unixsocket'), mode: sentinelMode ? 'sentinel' : 'standalone', configFile: config.configFile,
+    });
+    if (title !== null) proc.setTitle(title);
+  };
+  // watch() runs it now, then on every change.
+  config.watch('proc-title-template', apply);
+}
+
 async function start(server: Server, config: Config, version: string, pid: number, sentinel: Sentinel | null): Promise<void> {
   const log = server.logger;
   if (config.directives.moduleConfigs.length > 0) {
@@ -287,6 +306,7 @@ async function start(server: Server, config: Config, version: string, pid: numbe
     return proc.exit(1);
   }
   if (sentinel !== null) announceSentinel(server, sentinel);
+  setProcTitle(config, sentinel !== null);
   server.startTicking();
   if (sentinel === null) {
     // Redis exits when the AOF cannot be written with appendfsync always.

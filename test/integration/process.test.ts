@@ -352,3 +352,31 @@ test('ulimit -n 64: the module graph loads one file at a time, and the server st
   assert.equal(low.status, 1, low.stdout + low.stderr);
   assert.match(low.stdout, /# Your current 'ulimit -n' of 32 is not enough for the server to start\. Please increase your open file limit to at least 10032\. Exiting\.\n/);
 });
+
+test('the process title is proc-title-template expanded, as redis-server sets it; set-proc-title no leaves it', { skip: existsSync('/proc/self/cmdline') ? false : 'no /proc' }, async () => {
+  const title = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0')[0]!;
+  const port = await freePort();
+  const r = start(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  try {
+    await ready(r.out);
+    assert.equal(title(r.child.pid!), `garrison-server 127.0.0.1:${port}`);
+    const c = await RespClient.connect(port);
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'proc-title-template', '{title} {port} {{x}'), { status: 'OK' });
+    assert.equal(title(r.child.pid!), `garrison-server ${port} {x}`);
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'proc-title-template', '{title}'), {
+      error: "ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables",
+    });
+    assert.equal(title(r.child.pid!), `garrison-server ${port} {x}`);
+    c.close();
+  } finally {
+    await stop(r);
+  }
+  const port2 = await freePort();
+  const off = start(['--port', String(port2), '--save', '', '--set-proc-title', 'no']);
+  try {
+    await ready(off.out);
+    assert.equal(title(off.child.pid!), process.execPath);
+  } finally {
+    await stop(off);
+  }
+});

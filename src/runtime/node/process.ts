@@ -217,6 +217,17 @@ export function exit(code: number): never {
   process.exit(code);
 }
 
+/** The executable's name as started: the bin script's file name without `.js` (Redis's argv[0]). */
+export function executableName(): string {
+  const script = process.argv[1] ?? 'garrison-server';
+  return script.slice(script.lastIndexOf('/') + 1).replace(/\.js$/, '');
+}
+
+/** setproctitle: what `ps` shows (libuv writes it over the arguments' memory, so a long title is cut). */
+export function setTitle(title: string): void {
+  process.title = title;
+}
+
 export function pid(): number {
   return process.pid;
 }

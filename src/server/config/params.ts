@@ -14,6 +14,7 @@ import {
   ULLONG_MAX, UINT_MAX,
 } from './values.js';
 import { string2d } from '../../lib/strtod.js';
+import { validProcTitleTemplate } from '../proc-title.js';
 
 export type ConfigValue = boolean | number | bigint | string | object;
 
@@ -300,7 +301,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   bool('rdb-del-sync-files', 'no', MUT),
   bool('activerehashing', 'yes', MUT, inert),
   bool('stop-writes-on-bgsave-error', 'yes', MUT),
-  bool('set-proc-title', 'yes', IMM, inert),
+  bool('set-proc-title', 'yes', IMM),
   bool('dynamic-hz', 'yes', MUT, inert),
   bool('lazyfree-lazy-eviction', 'no', MUT, inert),
   bool('lazyfree-lazy-expire', 'no', MUT),
@@ -357,7 +358,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   nstr('aof_rewrite_cpulist', IMM, inert),
   nstr('bgsave_cpulist', IMM, inert),
   str('ignore-warnings', '', MUT, inert),
-  str('proc-title-template', '{title} {listen-addr} {server-mode}', MUT, { inert: true, validate: validateProcTitle }),
+  str('proc-title-template', '{title} {listen-addr} {server-mode}', MUT, { validate: validateProcTitle }),
   nstr('bind-source-addr', MUT, inert),
   str('logfile', '', IMM),
   // SDS
@@ -503,23 +504,7 @@ function validateHostname(v: ConfigValue): string | null {
   return null;
 }
 
-/** proc-title-template: only the variables Redis knows, braces balanced. */
+/** proc-title-template: server/proc-title.ts's expansion must succeed and give a non-empty title. */
 function validateProcTitle(v: ConfigValue): string | null {
-  const s = String(v);
-  const known = new Set(['{title}', '{listen-addr}', '{server-mode}', '{port}', '{tls-port}', '{unixsocket}', '{config-file}']);
-  let i = 0;
-  let ok = s.trim() !== '';
-  while (ok && i < s.length) {
-    const c = s[i]!;
-    if (c === '{') {
-      const end = s.indexOf('}', i);
-      if (end < 0 || !known.has(s.slice(i, end + 1))) ok = false;
-      i = end + 1;
-    } else if (c === '}') {
-      ok = false;
-    } else {
-      i++;
-    }
-  }
-  return ok ? null : 'template format is invalid or contains unknown variables';
+  return validProcTitleTemplate(String(v)) ? null : 'template format is invalid or contains unknown variables';
 }
