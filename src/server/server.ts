@@ -1131,9 +1131,13 @@ export class Server {
   }
 }
 
-/** Redis 7.0's connIsLocal: 127.x or ::1 (plus the IPv4-mapped form a dual-stack Node socket reports). */
+/**
+ * Redis 7.0.15's protected-mode test in acceptCommonHandler: the peer is exactly 127.0.0.1 or ::1
+ * (measured: a peer at 127.0.0.2 is denied; 7.2 accepts all of 127.x). The IPv4-mapped form is
+ * what a dual-stack Node socket reports for 127.0.0.1.
+ */
 export function isLoopback(addr: string): boolean {
-  return addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.') || addr === '';
+  return addr === '127.0.0.1' || addr === '::1' || addr === '::ffff:127.0.0.1' || addr === '';
 }
 
 /** Redis 7.0.15's text, byte for byte (including its "Setup a an"). */

@@ -140,11 +140,14 @@ test('protected mode: a non-loopback peer without a password gets Redis 7.0.15\'
     await server.close();
     return { written, ended: endedAtAccept, accepted };
   };
-  const denied = await attempt('10.0.0.1', {});
-  assert.equal(denied.written, DENIED);
-  assert.ok(denied.ended && !denied.accepted);
+  // Redis 7.0.15 accepts exactly 127.0.0.1 and ::1: another loopback address is denied too.
+  for (const addr of ['10.0.0.1', '127.1.2.3', '127.0.0.2']) {
+    const denied = await attempt(addr, {});
+    assert.equal(denied.written, DENIED, addr);
+    assert.ok(denied.ended && !denied.accepted, addr);
+  }
   for (const [addr, cfg, unix] of [
-    ['127.0.0.1', {}, false], ['127.1.2.3', {}, false], ['::1', {}, false], ['::ffff:127.0.0.1', {}, false],
+    ['127.0.0.1', {}, false], ['::1', {}, false], ['::ffff:127.0.0.1', {}, false],
     ['10.0.0.1', { requirepass: 'x' }, false], ['10.0.0.1', { 'protected-mode': 'no' }, false], ['', {}, true],
   ] as const) {
     const r = await attempt(addr, cfg, unix);
