@@ -112,7 +112,10 @@ export class ReplicaLink {
     this.log.notice(`Connecting to MASTER ${this.host}:${this.port}`);
     this.log.notice('MASTER <-> REPLICA sync started');
     const timeoutMs = this.server.config.int('repl-timeout') * 1000;
-    this.server.env.transport.connect({ host: this.host, port: this.port }, timeoutMs).then(
+    // bind-source-addr: the address this link connects from (connectWithMaster's connConnect).
+    const source = this.server.config.str('bind-source-addr');
+    const target = source === '' ? { host: this.host, port: this.port } : { host: this.host, port: this.port, localAddress: source };
+    this.server.env.transport.connect(target, timeoutMs).then(
       (conn) => this.onConnected(conn),
       (err: Error) => {
         if (this.closed || this.state !== 'connecting') return;

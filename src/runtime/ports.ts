@@ -98,7 +98,12 @@ export interface Listener {
 }
 
 /** Where an outgoing connection goes: a TCP host and port, or a unix socket path. */
-export type DialTarget = { host: string; port: number } | { path: string };
+/**
+ * Where to dial: a TCP address, optionally from a given local address (`bind-source-addr`, bound
+ * on a best-effort basis as Redis's anetTcpNonBlockBestEffortBindConnect: if it cannot be bound,
+ * the connection is made from any address), or a unix socket.
+ */
+export type DialTarget = { host: string; port: number; localAddress?: string } | { path: string };
 
 export interface Transport {
   listen(opts: ListenOptions, onConnection: (c: Connection) => void): Promise<Listener>;

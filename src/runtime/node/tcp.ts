@@ -159,32 +159,48 @@ function acceptErrorText(err: number): string {
   return errnoText(code, code ?? `error ${err}`);
 }
 
-export const tcpTransport: Transport = {
-  connect(target: DialTarget, timeoutMs: number): Promise<Connection> {
-    return new Promise((resolve, reject) => {
-      const isUnix = 'path' in target;
-      const socket = isUnix
-        ? net.createConnection({ path: target.path })
-        : net.createConnection({ host: target.host, port: target.port, noDelay: true });
-      // The timeout counts from when the address is known: Redis resolves a name with a blocking
-      // getaddrinfo before its timed connect, so a 1 ms MIGRATE to `localhost` still connects.
-      if (isUnix || net.isIP(target.host) !== 0) socket.setTimeout(Math.max(1, timeoutMs));
-      else socket.once('lookup', () => socket.setTimeout(Math.max(1, timeoutMs)));
-      const fail = (err: NodeJS.ErrnoException): void => {
-        socket.destroy();
-        const e = new Error(errnoText(err.code, err.message)) as NodeJS.ErrnoException;
-        e.code = err.code;
-        reject(e);
-      };
-      socket.once('error', fail);
-      socket.once('timeout', () => fail(Object.assign(new Error('Connection timed out'), { code: 'ETIMEDOUT' })));
-      socket.once('connect', () => {
-        socket.off('error', fail);
-        socket.setTimeout(0);
-        socket.removeAllListeners('timeout');
-        resolve(new SocketConnection(socket, isUnix));
+/** One dial: resolves with the connection or rejects with the system's text (see Transport.connect). */
+function dial(target: DialTarget, timeoutMs: number): Promise<Connection> {
+  return new Promise((resolve, reject) => {
+    const isUnix = 'path' in target;
+    const socket = isUnix
+      ? net.createConnection({ path: target.path })
+      : net.createConnection({
+        host: target.host, port: target.port, noDelay: true,
+        // Node binds only an IP address; a host name is skipped, as an address Redis fails to bind.
+        ...(target.localAddress !== undefined && net.isIP(target.localAddress) !== 0 ? { localAddress: target.localAddress } : {}),
       });
+    // The timeout counts from when the address is known: Redis resolves a name with a blocking
+    // getaddrinfo before its timed connect, so a 1 ms MIGRATE to `localhost` still connects.
+    if (isUnix || net.isIP(target.host) !== 0) socket.setTimeout(Math.max(1, timeoutMs));
+    else socket.once('lookup', () => socket.setTimeout(Math.max(1, timeoutMs)));
+    const fail = (err: NodeJS.ErrnoException): void => {
+      socket.destroy();
+      const e = new Error(errnoText(err.code, err.message)) as NodeJS.ErrnoException;
+      e.code = err.code;
+      if (err.syscall !== undefined) e.syscall = err.syscall;
+      reject(e);
+    };
+    socket.once('error', fail);
+    socket.once('timeout', () => fail(Object.assign(new Error('Connection timed out'), { code: 'ETIMEDOUT' })));
+    socket.once('connect', () => {
+      socket.off('error', fail);
+      socket.setTimeout(0);
+      socket.removeAllListeners('timeout');
+      resolve(new SocketConnection(socket, isUnix));
     });
+  });
+}
+
+export const tcpTransport: Transport = {
+  async connect(target: DialTarget, timeoutMs: number): Promise<Connection> {
+    try {
+      return await dial(target, timeoutMs);
+    } catch (e) {
+      // A source address that cannot be bound is skipped (Redis binds on a best-effort basis).
+      if ('path' in target || target.localAddress === undefined || (e as NodeJS.ErrnoException).syscall !== 'bind') throw e;
+      return dial({ host: target.host, port: target.port }, timeoutMs);
+    }
   },
   listen(opts: ListenOptions, onConnection: (c: Connection) => void): Promise<Listener> {
     return new Promise((resolve, reject) => {

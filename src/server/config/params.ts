@@ -359,7 +359,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   nstr('bgsave_cpulist', IMM, inert),
   str('ignore-warnings', '', MUT, inert),
   str('proc-title-template', '{title} {listen-addr} {server-mode}', MUT, { validate: validateProcTitle }),
-  nstr('bind-source-addr', MUT, inert),
+  nstr('bind-source-addr', MUT),
   str('logfile', '', IMM),
   // SDS
   nstr('masterauth', MUT, { sensitive: true }),
