@@ -19,6 +19,7 @@ import { parseShutdownFlags, shutdownNode } from './node/shutdown.js';
 import { startupBanner, writeCrashReport } from './node/reports.js';
 import { nodeEnvironment, stdoutSink, fileSink, systemClock } from './runtime/node/index.js';
 import { procTitle } from './server/proc-title.js';
+import { OomScore } from './server/oom-score.js';
 import * as proc from './runtime/node/process.js';
 import type { LogSink } from './runtime/ports.js';
 import { Config } from './server/config/config.js';
@@ -254,6 +255,27 @@ function fitMaxclientsToFileLimit(server: Server, config: Config): boolean {
 }
 
 /**
+ * oom-score-adj (Redis's setOOMScoreAdj at the end of start-up, on CONFIG SET of either parameter,
+ * and when the node becomes a replica or a master; here on the next tick).
+ */
+function controlOomScore(server: Server, config: Config): void {
+  const oom = new OomScore({ read: proc.readOomScoreAdj, write: proc.writeOomScoreAdj }, (l) => server.logger.warning(l));
+  const role = (): 'master' | 'replica' => (server.role.isReplica() ? 'replica' : 'master');
+  const mode = (): number => OOM_MODES[config.str('oom-score-adj')] ?? 0;
+  const apply = (): boolean => oom.apply(mode(), config.get('oom-score-adj-values') as number[], role());
+  apply();
+  config.onApply(['oom-score-adj', 'oom-score-adj-values'], () => (apply() ? null : 'Failed to set current oom_score_adj. Check server logs.'));
+  let last = role();
+  server.tickHandlers.push(() => {
+    if (role() === last) return;
+    last = role();
+    apply();
+  });
+}
+
+const OOM_MODES: Record<string, number> = { no: 0, yes: 1, relative: 1, absolute: 2 };
+
+/**
  * The process title (Redis's redisSetProcTitle at start, and again on CONFIG SET
  * proc-title-template): `garrison-server 127.0.0.1:6379` in ps, as redis-server's.
  */
@@ -307,6 +329,7 @@ async function start(server: Server, config: Config, version: string, pid: numbe
   }
   if (sentinel !== null) announceSentinel(server, sentinel);
   setProcTitle(config, sentinel !== null);
+  controlOomScore(server, config);
   server.startTicking();
   if (sentinel === null) {
     // Redis exits when the AOF cannot be written with appendfsync always.

@@ -16,56 +16,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { answeredWithin, RespClient, settleWithin, waitFor, type Decoded } from '../helpers/resp-client.js';
 import { silentReplica } from '../helpers/replication.js';
-import { freePort } from '../helpers/free-port.js';
 import { info } from '../helpers/reply-fields.js';
 import { requireBinaries } from './helpers/redis-process.js';
+import { launch, type Side } from './helpers/server-process.js';
 
 const skip = requireBinaries('redis-server');
-const GARRISON = fileURLToPath(new URL('../../../bin/garrison-server.js', import.meta.url));
-
-type Side = 'redis' | 'garrison';
-
-interface Proc {
-  readonly port: number;
-  readonly dir: string;
-  readonly child: ChildProcess;
-  /** The exit code once the process has exited, else null. */
-  exitCode(): number | null;
-  log(): string;
-  stop(): Promise<void>;
-}
-
-async function launch(side: Side, extra: string[]): Promise<Proc> {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'garrison-shutdown-')));
-  const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', 'log', ...extra];
-  const [cmd, argv] = side === 'redis' ? ['redis-server', args] : [process.execPath, [GARRISON, ...args]];
-  const child = spawn(cmd, argv, { cwd: dir, stdio: 'ignore' });
-  let code: number | null = null;
-  const exited = new Promise<void>((r) => child.once('exit', (c) => { code = c ?? -1; r(); }));
-  const log = (): string => { try { return readFileSync(join(dir, 'log'), 'latin1'); } catch { return ''; } };
-  const proc: Proc = {
-    port, dir, child, log,
-    exitCode: () => code,
-    stop: async () => {
-      if (code === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  await waitFor(() => code !== null || log().includes('Ready to accept connections'), 10_000, `${side} to start`);
-  if (code !== null) throw new Error(`${side} exited at start: ${log()}`);
-  return proc;
-}
 
 /** The log's lines about the shutdown, without prefixes; a lagging replica's address, offset and lag masked. */
 function shutdownLines(log: string): string[] {

@@ -5,7 +5,7 @@
  * Error texts are strerror(3)'s ("No such file or directory"), since Redis prints those.
  */
 import {
-  chmodSync, closeSync, fsyncSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeSync,
+  chmodSync, closeSync, fsyncSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -215,6 +215,24 @@ export function writeStderr(text: string): void {
 export function exit(code: number): never {
   process.exitCode = code;
   process.exit(code);
+}
+
+/** /proc/self/oom_score_adj (Linux); errors are strerror texts, as Redis logs them. */
+export function readOomScoreAdj(): number | { error: string } {
+  try {
+    return Number.parseInt(readFileSync('/proc/self/oom_score_adj', 'latin1'), 10);
+  } catch (e) {
+    return { error: strerror(e) };
+  }
+}
+
+export function writeOomScoreAdj(value: number): string | null {
+  try {
+    writeFileSync('/proc/self/oom_score_adj', `${value}\n`);
+    return null;
+  } catch (e) {
+    return strerror(e);
+  }
 }
 
 /** The executable's name as started: the bin script's file name without `.js` (Redis's argv[0]). */
