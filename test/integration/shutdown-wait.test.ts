@@ -74,7 +74,7 @@ test('SHUTDOWN NOW and shutdown-timeout 0 do not wait for a lagging replica', as
     try {
       assert.deepEqual(await c.call('SET', 'k', 'v'), { status: 'OK' });
       c.writeRaw(encodeCommand([...args]));
-      await waitFor(() => closed(s), 2000, `${args.join(' ')} with ${JSON.stringify(config)} to close the server`);
+      await waitFor(() => closed(s), 5000, `${args.join(' ')} with ${JSON.stringify(config)} to close the server`);
     } finally {
       c.close();
       replica.socket.destroy();
