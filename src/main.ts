@@ -280,7 +280,6 @@ const OOM_MODES: Record<string, number> = { no: 0, yes: 1, relative: 1, absolute
  * proc-title-template): `garrison-server 127.0.0.1:6379` in ps, as redis-server's.
  */
 function setProcTitle(config: Config, sentinelMode: boolean): void {
-  if (!config.bool('set-proc-title')) return;
   const apply = (): void => {
     const binds = config.get('bind') as readonly string[];
     const title = procTitle(config.str('proc-title-template'), {
@@ -289,8 +288,13 @@ function setProcTitle(config: Config, sentinelMode: boolean): void {
     });
     if (title !== null) proc.setTitle(title);
   };
-  // watch() runs it now, then on every change.
-  config.watch('proc-title-template', apply);
+  // At start only with set-proc-title yes; a CONFIG SET of the template sets it either way (Redis's
+  // updateProcTitleTemplate does not look at set-proc-title: measured on 7.0.15).
+  let started = false;
+  config.watch('proc-title-template', () => {
+    if (started || config.bool('set-proc-title')) apply();
+  });
+  started = true;
 }
 
 async function start(server: Server, config: Config, version: string, pid: number, sentinel: Sentinel | null): Promise<void> {

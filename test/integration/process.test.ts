@@ -353,7 +353,7 @@ test('ulimit -n 64: the module graph loads one file at a time, and the server st
   assert.match(low.stdout, /# Your current 'ulimit -n' of 32 is not enough for the server to start\. Please increase your open file limit to at least 10032\. Exiting\.\n/);
 });
 
-test('the process title is proc-title-template expanded, as redis-server sets it; set-proc-title no leaves it', { skip: existsSync('/proc/self/cmdline') ? false : 'no /proc' }, async () => {
+test('the process title is proc-title-template expanded, as redis-server sets it; set-proc-title no leaves it until the template is set', { skip: existsSync('/proc/self/cmdline') ? false : 'no /proc' }, async () => {
   const title = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0')[0]!;
   const port = await freePort();
   const r = start(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
@@ -376,6 +376,11 @@ test('the process title is proc-title-template expanded, as redis-server sets it
   try {
     await ready(off.out);
     assert.equal(title(off.child.pid!), process.execPath);
+    // A CONFIG SET of the template sets it even so, as in redis-server 7.0.15.
+    const c = await RespClient.connect(port2);
+    assert.deepEqual(await c.call('CONFIG', 'SET', 'proc-title-template', '{title} x'), { status: 'OK' });
+    assert.equal(title(off.child.pid!), 'garrison-server x');
+    c.close();
   } finally {
     await stop(off);
   }
