@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { waitFor } from '../../../test/helpers/resp-client.js';
 import type { Connection, Listener } from '../ports.js';
 import { tcpTransport } from './tcp.js';
+import { refusedPort } from '../../../test/helpers/free-port.js';
 
 interface Accepted { conn: Connection; bytes: Buffer[]; lent: Buffer[]; closed: boolean }
 
@@ -161,5 +162,18 @@ test('tcp: out of file descriptors, the listener sheds new connections and serve
   } finally {
     for (const s of clients) s.destroy();
     child.kill('SIGKILL');
+  }
+});
+
+test('tcp: a refused connection is refused, not timed out, even when the loop was busy past a 1 ms timeout', async () => {
+  const port = await refusedPort();
+  for (let i = 0; i < 20; i++) {
+    const attempt = tcpTransport.connect({ host: '127.0.0.1', port }, 1);
+    // The kernel refuses at once; the loop is busy past the timeout before it looks (a loaded
+    // machine, a GC pause). Redis, which waits for writability, reports the refusal then too.
+    const until = Date.now() + 3;
+    while (Date.now() < until) { /* busy */ }
+    const err = await attempt.then(() => null, (e: NodeJS.ErrnoException) => e);
+    assert.equal(err?.code, 'ECONNREFUSED', `attempt ${i}: ${err?.message ?? 'connected'}`);
   }
 });

@@ -182,8 +182,17 @@ function dial(target: DialTarget, timeoutMs: number): Promise<Connection> {
       reject(e);
     };
     socket.once('error', fail);
-    socket.once('timeout', () => fail(Object.assign(new Error('Connection timed out'), { code: 'ETIMEDOUT' })));
+    // The timer may come due before the event loop has looked at the socket (a busy loop, a GC
+    // pause): a refusal or a connect the kernel already completed is then waiting in the poll
+    // phase, which runs before setImmediate. Redis waits for writability, which a refused socket
+    // has at once, so it reports the refusal; the timeout only counts if nothing came by then.
+    let settled = false;
+    socket.once('timeout', () => setImmediate(() => {
+      if (!settled) fail(Object.assign(new Error('Connection timed out'), { code: 'ETIMEDOUT' }));
+    }));
+    socket.once('error', () => { settled = true; });
     socket.once('connect', () => {
+      settled = true;
       socket.off('error', fail);
       socket.setTimeout(0);
       socket.removeAllListeners('timeout');
