@@ -10,22 +10,27 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { requireBinaries, startRedis } from './helpers/redis-process.js';
 import { startGarrison } from './helpers/garrison.js';
+import { settleWithin } from '../helpers/resp-client.js';
 
 const skip = requireBinaries('redis-server');
 
-/** Sends PING from `source` and returns what came back before the server closed or 2 s passed. */
+/**
+ * Sends PING from `source`: what came back, and whether the server then kept the connection open
+ * (it answered PONG) or closed it (DENIED). Fails if neither happens within 5 s.
+ */
 function pingFrom(port: number, source: string): Promise<string> {
-  return new Promise((resolve) => {
+  let s: net.Socket | undefined;
+  const outcome = new Promise<string>((resolve) => {
     let got = '';
-    const s = net.connect({ host: '127.0.0.1', port, localAddress: source }, () => s.write('PING\r\n'));
-    const timer = setTimeout(() => { s.destroy(); resolve(`${got} (open)`); }, 2000);
+    s = net.connect({ host: '127.0.0.1', port, localAddress: source }, () => s!.write('PING\r\n'));
     s.on('data', (d: Buffer) => {
       got += d.toString('latin1');
-      if (got === '+PONG\r\n') { clearTimeout(timer); s.destroy(); resolve(`${got} (open)`); }
+      if (got === '+PONG\r\n') resolve(`${got} (open)`);
     });
-    s.on('close', () => { clearTimeout(timer); resolve(`${got} (closed)`); });
+    s.on('close', () => resolve(`${got} (closed)`));
     s.on('error', () => {});
   });
+  return settleWithin(outcome, 5000, () => `no PONG and no close for a PING from ${source}`).finally(() => s?.destroy());
 }
 
 describe('protected mode by source address: Garrison vs redis-server 7.0', { skip: skip ?? false }, () => {
