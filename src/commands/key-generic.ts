@@ -91,6 +91,11 @@ function keys(c: CommandContext, argv: string[]): Reply {
   return out;
 }
 
+/**
+ * SCAN as Redis's scanGenericCommand: dictScan steps over the database's table until COUNT keys
+ * were collected (at most COUNT*10 steps), then the filters (pattern, TYPE, expiry) run on what
+ * was collected. The cursor is the table's reverse-binary home-slot cursor (Dict.scanStep).
+ */
 function scan(c: CommandContext, argv: string[]): Reply {
   const cursor = parseScanCursor(argv[1]!);
   if (cursor === null) return ERR_INVALID_CURSOR;
@@ -100,18 +105,25 @@ function scan(c: CommandContext, argv: string[]): Reply {
   const ks = c.ks;
   const db = c.db;
   const dict = db.dict;
+  const found: string[] = [];
+  const collect = (key: string): void => { found.push(key); };
+  let next = Number(cursor & 0xffffffffn);
+  let steps = count * 10;
+  do {
+    next = dict.scanStep(next, collect);
+  } while (next !== 0 && steps-- > 0 && found.length < count);
   const out: string[] = [];
-  const next = db.scans.step(dict, cursor, count, ks.now, (key) => {
-    if (pattern !== null && !globMatch(pattern, key)) return;
+  for (const key of found) {
+    if (pattern !== null && !globMatch(pattern, key)) continue;
     if (typeName !== null) {
       // A read lookup, as Redis's: a hit or a miss, and a key whose time has passed expires here
       // (and passes a TYPE none filter, since the check after this one then finds nothing).
       const v = ks.lookupRead(db, key);
-      if ((v === undefined ? 'none' : typeOf(v)) !== typeName) return;
+      if ((v === undefined ? 'none' : typeOf(v)) !== typeName) continue;
     }
-    if (db.expires.size !== 0 && ks.expireIfNeeded(db, key)) return;
+    if (db.expires.size !== 0 && ks.expireIfNeeded(db, key)) continue;
     out.push(key);
-  });
+  }
   return [String(next), out];
 }
 

@@ -197,10 +197,13 @@ test('SCAN options: MATCH, TYPE (case-insensitive), COUNT and errors', () => {
   for (let i = 0; i < 25; i++) c.set(`s${i}`, 'v');
   c.set('l1', new FakeList(['x']));
   assert.deepEqual(c.r('SCAN', '0', 'TYPE', 'LIST', 'COUNT', '100'), ['0', ['l1']]);
-  assert.deepEqual(c.r('SCAN', '0', 'MATCH', 's1?', 'COUNT', '1000'), ['0', Array.from({ length: 10 }, (_, i) => `s1${i}`)]);
+  const matched = c.r('SCAN', '0', 'MATCH', 's1?', 'COUNT', '1000') as [string, string[]];
+  assert.equal(matched[0], '0');
+  assert.deepEqual(matched[1].sort(), Array.from({ length: 10 }, (_, i) => `s1${i}`));
+  // COUNT is Redis's hint: table positions are visited until at least COUNT keys were collected.
   const first = c.r('SCAN', '0') as [string, string[]];
   assert.notEqual(first[0], '0');
-  assert.equal(first[1].length, 10);
+  assert.ok(first[1].length >= 10 && first[1].length < 26, `first page: ${first[1].length}`);
   assert.equal(errText(c.r('SCAN', 'x')), 'ERR invalid cursor');
   assert.equal(errText(c.r('SCAN', 'x', 'COUNT', '0')), 'ERR invalid cursor');
   assert.equal(errText(c.r('SCAN', '0', 'COUNT', '0')), 'ERR syntax error');

@@ -1,10 +1,11 @@
 /**
  * One logical database (SELECT n): the main dictionary and the expiry index, as Redis's `redisDb`
- * keeps `dict` and `expires`. Lookups apply lazy expiry through the owning Keyspace. Iteration
- * state for SCAN and for the active expiry cycle lives here too, because both walk these maps.
+ * keeps `dict` and `expires`. Lookups apply lazy expiry through the owning Keyspace. The active
+ * expiry cycle's iteration state lives here too.
  *
- * Keys are byte strings. A V8 Map holds at most 2^24 (16.7M) entries: that is this database's key
- * limit (documented in docs/compatibility.md).
+ * Keys are byte strings. `dict` is the key table of keyspace/dict.ts (Redis's hash table with
+ * incremental rehashing, SCAN's cursor and fair random picks; at most 25M keys); `expires` stays
+ * a V8 Map, looked up only when the database has volatile keys.
  *
  * Expiry times are int64 milliseconds in Redis. `expires` holds them as JS numbers, exact up to
  * 2^53 ms (year 287396); the rare key whose time lies beyond (PEXPIREAT k 9223372036854775807)
@@ -12,13 +13,13 @@
  * only compares with the clock may read `expires` directly.
  */
 import type { Int64 } from '../lib/int64.js';
-import { ScanCursors } from './scan.js';
+import { Dict } from './dict.js';
 import type { StringEncoding, Value } from './value.js';
 
 export class Database {
   readonly id: number;
   /** key -> value */
-  dict = new Map<string, Value>();
+  dict: Dict<Value>;
   /** key -> absolute expiry time in ms (only keys with a TTL); rounded beyond 2^53 */
   expires = new Map<string, number>();
   /** Exact expiry of the keys whose time is not a safe integer (see the file comment). */
@@ -27,8 +28,6 @@ export class Database {
   expireCursor: Iterator<[string, number]> | null = null;
   /** Running sum of TTLs seen by the active cycle, for INFO keyspace avg_ttl. */
   avgTtl = 0;
-  /** SCAN iterators in progress over `dict`. */
-  readonly scans = new ScanCursors();
   /**
    * String keys whose OBJECT ENCODING Redis does not derive from the content: `raw` after an edit
    * in place (APPEND, SETRANGE, SETBIT...), `embstr` for an INCRBYFLOAT result that looks like an
@@ -36,11 +35,11 @@ export class Database {
    * (Keyspace.setStringEncoding); null while there are none, so the write path pays one test.
    */
   strEncodings: Map<string, StringEncoding> | null = null;
-  /** Rotating iterator RANDOMKEY uses on large dictionaries (see Keyspace.randomKey). */
-  randomCursor: Iterator<string> | null = null;
 
-  constructor(id: number) {
+  /** `hashSeed` seeds the key table's hash (see Dict). */
+  constructor(id: number, private readonly hashSeed = 0) {
     this.id = id;
+    this.dict = new Dict<Value>(hashSeed);
   }
 
   get size(): number {
@@ -84,14 +83,12 @@ export class Database {
   /** Removes everything (FLUSHDB). Returns the number of keys removed. */
   clear(): number {
     const n = this.dict.size;
-    this.dict = new Map();
+    this.dict = new Dict(this.hashSeed);
     this.expires = new Map();
     this.bigExpires = null;
     this.strEncodings = null;
     this.expireCursor = null;
-    this.randomCursor = null;
     this.avgTtl = 0;
-    this.scans.clear();
     return n;
   }
 
@@ -114,8 +111,6 @@ export class Database {
     other.avgTtl = a;
     for (const db of [this, other]) {
       db.expireCursor = null;
-      db.randomCursor = null;
-      db.scans.clear();
     }
   }
 }

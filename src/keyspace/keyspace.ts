@@ -26,11 +26,6 @@ export function timePassed(when: number, now: number): boolean {
   return now > when;
 }
 
-/** RANDOMKEY picks uniformly by walking to a random index up to this many keys. */
-const RANDOMKEY_EXACT_MAX = 4096;
-/** Beyond it, a rotating iterator skips a random number of keys below this bound. */
-const RANDOMKEY_MAX_SKIP = 1024;
-
 export interface KeyspaceHooks {
   /** A key expired (lazily or actively) and was deleted: propagate DEL, notify "expired". */
   onExpired(db: Database, key: string): void;
@@ -91,9 +86,10 @@ export class Keyspace {
    */
   onFlushAll: (() => void) | null = null;
 
-  constructor(count: number, public hooks: KeyspaceHooks) {
+  /** `hashSeed` seeds every database's key table (the server draws it from its Random port). */
+  constructor(count: number, public hooks: KeyspaceHooks, hashSeed = 0) {
     this.dbs = [];
-    for (let i = 0; i < count; i++) this.dbs.push(new Database(i));
+    for (let i = 0; i < count; i++) this.dbs.push(new Database(i, hashSeed));
   }
 
   /**
@@ -302,17 +298,13 @@ export class Keyspace {
   /**
    * A random key that is not expired (Redis's dbRandomKey), or null when the database is empty.
    * Expired keys met on the way are deleted (on a master). `random()` is uniform in [0, 1).
-   *
-   * A JS Map has no random access. Up to RANDOMKEY_EXACT_MAX keys the pick is uniform (walk to a
-   * random index); beyond, a rotating iterator skips a random count below RANDOMKEY_MAX_SKIP, so
-   * the cost stays bounded: every key is returned with about the same long-run frequency, but
-   * successive picks are close in insertion order (documented in docs/compatibility.md).
+   * Each pick is uniform over the keys (Dict.randomKey).
    */
   randomKey(db: Database, random: () => number): string | null {
     const allVolatile = db.dict.size === db.expires.size;
     let tries = 100;
     for (;;) {
-      const key = this.pickRandom(db, random);
+      const key = db.dict.randomKey(random);
       if (key === null) return null;
       if (db.expires.size !== 0 && db.expires.has(key)) {
         // On a replica an all-volatile database may hold only logically expired keys that are
@@ -321,23 +313,6 @@ export class Keyspace {
         if (this.expireIfNeeded(db, key)) continue;
       }
       return key;
-    }
-  }
-
-  private pickRandom(db: Database, random: () => number): string | null {
-    const n = db.dict.size;
-    if (n === 0) return null;
-    if (n <= RANDOMKEY_EXACT_MAX) {
-      let idx = Math.floor(random() * n);
-      for (const k of db.dict.keys()) if (idx-- === 0) return k;
-      return null;
-    }
-    let skip = Math.floor(random() * RANDOMKEY_MAX_SKIP);
-    for (;;) {
-      if (db.randomCursor === null) db.randomCursor = db.dict.keys();
-      const r = db.randomCursor.next();
-      if (r.done === true) { db.randomCursor = null; continue; }
-      if (skip-- === 0) return r.value;
     }
   }
 
@@ -362,6 +337,25 @@ export class Keyspace {
   /** True when the active cycle may delete keys: enabled (DEBUG SET-ACTIVE-EXPIRE) and a master. */
   activeExpireRuns(): boolean {
     return this.activeExpireEnabled && this.hooks.expiryMode() === 'delete';
+  }
+
+  /** Next database activeRehash looks at first (Redis's rehash_db in databasesCron). */
+  private rehashDb = 0;
+
+  /**
+   * Active rehashing (Redis's databasesCron with `activerehashing yes`): the first database from
+   * the rotating cursor whose key table is being resized gets `budgetMs` of migration; one
+   * database per call. `nowMs` reads a monotonic clock.
+   */
+  activeRehash(budgetMs: number, nowMs: () => number): void {
+    for (let j = 0; j < this.dbs.length; j++) {
+      const db = this.dbs[this.rehashDb]!;
+      if (db.dict.rehashing) {
+        db.dict.rehashFor(budgetMs, nowMs);
+        return;
+      }
+      this.rehashDb = (this.rehashDb + 1) % this.dbs.length;
+    }
   }
 
   /**

@@ -115,7 +115,7 @@ test('an idle snapshot holds every key once, in database order, with TTLs', () =
   assert.equal(enc.duplicates.length, 0);
   assert.equal(snap.keysProcessed, 11);
   assert.equal(snap.cowBytes, 0);
-  assert.equal(Buffer.concat(sink.chunks).toString('latin1').startsWith('HDRS0E2:k0'), true);
+  assert.match(Buffer.concat(sink.chunks).toString('latin1'), /^HDRS0E2:k\d/); // header, SELECT 0, a key of db 0
   assert.equal(ctx.ks.writeBarrier, null);
 });
 

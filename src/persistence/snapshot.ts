@@ -3,10 +3,10 @@
  * serving: Garrison's answer to Redis's fork() for BGSAVE and for a replica's full sync.
  *
  * Copy-on-write at key granularity, without copying values up front:
- * - at start it captures each database's `dict`/`expires` Map objects and freezes the list of its
+ * - at start it captures each database's `dict` table and `expires` Map and freezes the list of its
  *   keys (one array of references per database: about 10 ms per million keys, the one step that
- *   is not sliced, as fork() is not). FLUSHDB/FLUSHALL give a database new Maps and SWAPDB swaps
- *   them, so a captured Map only ever changes in place, and every in-place change passes the
+ *   is not sliced, as fork() is not). FLUSHDB/FLUSHALL give a database new tables and SWAPDB swaps
+ *   them, so a captured table only ever changes in place, and every in-place change passes the
  *   keyspace's write barrier first;
  * - the barrier, called before a key's value, existence or TTL changes, encodes that key's state
  *   into a per-database shadow the first time (unless its database is already done); keys created
@@ -25,6 +25,7 @@
  * rdb_last_cow_size).
  */
 import type { Database } from '../keyspace/database.js';
+import type { Dict } from '../keyspace/dict.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Value } from '../keyspace/value.js';
 import type { Int64 } from '../lib/int64.js';
@@ -68,7 +69,7 @@ export const DEFAULT_SLICE_LIMITS: SliceLimits = { keys: 256, bytes: 64 * 1024 }
 
 interface CapturedDb {
   readonly id: number;
-  readonly dict: Map<string, Value>;
+  readonly dict: Dict<Value>;
   readonly expires: Map<string, number>;
   readonly bigExpires: Map<string, bigint> | null;
   readonly sizeAtStart: number;
@@ -96,7 +97,7 @@ export class Snapshot {
   /** Bytes handed to the sinks so far. */
   bytesOut = 0;
   private readonly dbs: CapturedDb[] = [];
-  private readonly byDict = new Map<Map<string, Value>, CapturedDb>();
+  private readonly byDict = new Map<Dict<Value>, CapturedDb>();
   private walkIndex = 0;
   /** Database the encoder's last SELECTDB named (-1: none yet). */
   private encoderDb = -1;

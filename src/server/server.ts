@@ -195,7 +195,9 @@ export class Server {
       expiryMode: () => (this.role.isReplica()
         ? (this.role.isMasterClient(this.current) ? 'keep' : 'hide')
         : (this.clientsPaused(this.ks.now) ? 'hide' : 'delete')),
-    });
+    // The key tables' hash seed: from the run id's random bytes (no extra draw from the port, so
+    // a simulated node's random sequence is the same as before the seed existed).
+    }, Number.parseInt(this.runId.slice(0, 8), 16) | 0);
     this.activeExpire = new ActiveExpire(this.ks, this.env.clock, (ms) => {
       if (this.latency !== null && this.latency.thresholdMs !== 0) this.latency.addSampleIfNeeded('expire-cycle', ms);
     });
@@ -1084,6 +1086,7 @@ export class Server {
   }
 
   private wallOffsetMs = 0;
+  private readonly monotonicMs = (): number => this.env.clock.monotonicUs() / 1000;
 
   /**
    * While an input batch runs (processInput, `inBatch`), the monotonic reading (whole µs) that
@@ -1107,6 +1110,7 @@ export class Server {
     this.stats.replInputSampler.sample(this.stats.netReplInputBytes, nowMs);
     this.stats.replOutputSampler.sample(this.stats.netReplOutputBytes, nowMs);
     if (this.holder === null) this.activeExpire.slow(this.config.int('hz'), this.config.int('active-expire-effort'));
+    if (this.config.bool('activerehashing')) this.ks.activeRehash(1, this.monotonicMs);
     this.migrateLinks.closeIdle(Math.floor(nowMs / 1000));
     if (this.pauseUntilMs !== 0 && nowMs >= this.pauseUntilMs) this.unpauseClients();
     this.blocking.checkTimeouts(nowMs);

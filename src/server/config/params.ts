@@ -299,7 +299,7 @@ export const ALL_PARAMS: readonly ParamDef[] = [
   bool('protected-mode', 'yes', MUT),
   bool('rdbcompression', 'yes', MUT),
   bool('rdb-del-sync-files', 'no', MUT),
-  bool('activerehashing', 'yes', MUT, inert),
+  bool('activerehashing', 'yes', MUT),
   bool('stop-writes-on-bgsave-error', 'yes', MUT),
   bool('set-proc-title', 'yes', IMM),
   bool('dynamic-hz', 'yes', MUT, inert),
