@@ -65,7 +65,7 @@ test('a table grows past 3/4 full and shrinks under 1/8, moving entries a few at
   assert.ok(d.capacity >= n * 4 / 3 && d.capacity <= n * 4, `capacity ${d.capacity}`);
   for (let i = 0; i < n; i += 1) assert.equal(d.get(`key:${i}`), i);
   for (let i = 0; i < n - 100; i++) assert.equal(d.delete(`key:${i}`), true);
-  while (d.rehashing) d.get('x');
+  while (d.rehashing) d.delete('x');
   assert.equal(d.size, 100);
   assert.ok(d.capacity <= 1024, `shrunk to ${d.capacity}`);
   for (let i = n - 100; i < n; i++) assert.equal(d.get(`key:${i}`), i);
@@ -83,6 +83,21 @@ test('rehashFor migrates within its budget and finishes the rehash', () => {
   assert.equal(d.rehashing, false);
   assert.ok(ticks > 1, `finished in ${ticks} ticks: the budget bounds each call`);
   for (let j = 0; j < i; j++) assert.equal(d.get(`key:${j}`), j + 1);
+});
+
+test('an iteration during a rehash yields every entry once, even with lookups as it goes', () => {
+  const d = new Dict<number>(3, 0);
+  let i = 0;
+  while (!d.rehashing || d.capacity < 1 << 12) d.set(`key:${i++}`, i);
+  const seen = new Set<string>();
+  for (const [k, v] of d) {
+    assert.ok(!seen.has(k), `${k} twice`);
+    seen.add(k);
+    assert.equal(d.get(k), v); // a read moves no entry under the iterator
+    assert.equal(d.has(`missing:${k}`), false);
+  }
+  assert.equal(d.rehashing, true);
+  assert.equal(seen.size, i);
 });
 
 /** Full SCAN with `between(step)` after every call; returns every key emitted. */
@@ -105,7 +120,7 @@ test('SCAN over a static table returns every key exactly once', () => {
   for (const n of [0, 1, 7, 100, 5000, 40_000]) {
     const d = new Dict<number>();
     for (let i = 0; i < n; i++) d.set(`key:${i}`, i);
-    while (d.rehashing) d.get('x');
+    while (d.rehashing) d.delete('x');
     const seen = fullScan(d, 10, () => {});
     assert.equal(seen.length, n);
     assert.equal(new Set(seen).size, n);
@@ -139,7 +154,7 @@ test('SCAN returns every key present throughout, while keys are added and remove
 test('SCAN cursors follow Redis reverse-binary order and ignore bits above the table', () => {
   const d = new Dict<number>();
   for (let i = 0; i < 7; i++) d.set(`k${i}`, i); // 7 of 8 slots: past 3/4, grows to 16
-  while (d.rehashing) d.get('x');
+  while (d.rehashing) d.delete('x');
   assert.equal(d.capacity, 16);
   // 0 -> 8 -> 4 -> 12 -> 2 ... over a 16-slot table (Redis's cursor sequence for size 16).
   const order: number[] = [];

@@ -25,8 +25,10 @@
  *   fall under 1/8 of them (Redis shrinks under 1/10), towards the smallest capacity with live
  *   entries at most half the slots. While it runs, new keys go to the new table, lookups try
  *   both, and migrated slots of the old table become tombstones;
- * - every operation during a rehash migrates a few entries first (Redis's _dictRehashStep), so a
+ * - every write during a rehash migrates a few entries first (Redis's _dictRehashStep), so a
  *   rehash always ends before the new table fills; if it would not, the rest migrates at once.
+ *   Reads never move entries (Redis's do, unless an iterator pauses rehashing): an iteration may
+ *   look keys up as it goes and still see each entry once.
  *
  * SCAN is Redis's dictScan over home slots, including its two-table case during a rehash:
  * visiting home slot `b` of a table emits every live entry whose home is `b`. Because it walks
@@ -123,8 +125,9 @@ export class Dict<V> {
   private rehashIdx = 0;
 
   /**
-   * `seed` seeds the hash (hashKey). `atOnceBelow`: a rehash from a table smaller than this many slots moves everything at once
-   * (one chunk's worth is cheap); tests lower it to exercise incremental rehashing on small tables.
+   * `seed` seeds the hash (hashKey). `atOnceBelow`: a rehash from a table smaller than this
+   * many slots moves everything at once (one chunk's worth is cheap); tests lower it to exercise
+   * incremental rehashing on small tables.
    */
   constructor(private readonly seed = 0, private readonly atOnceBelow = CHUNK_SLOTS) {
     this.c = newChunks(MIN_CAPACITY);
@@ -145,7 +148,6 @@ export class Dict<V> {
   }
 
   get(key: string): V | undefined {
-    if (this.oc !== null) this.rehashStep(STEP_ENTRIES);
     const h = hashKey(key, this.seed);
     const c = this.c;
     const mask = this.mask;
@@ -167,7 +169,6 @@ export class Dict<V> {
   }
 
   has(key: string): boolean {
-    if (this.oc !== null) this.rehashStep(STEP_ENTRIES);
     const h = hashKey(key, this.seed);
     return this.findIn(this.c, this.mask, key, h) !== null
       || (this.oc !== null && this.findIn(this.oc, this.omask, key, h) !== null);
@@ -243,8 +244,8 @@ export class Dict<V> {
 
   /**
    * Entries in table order (the old table's first during a rehash). An iterator walks the tables
-   * it started on and assumes no change to the dict until it is done, except deleting the entry
-   * it just yielded: take what you need, then change the dict (as Redis's unsafe iterators).
+   * it started on and assumes no write to the dict until it is done (reads are fine): take what
+   * you need, then change the dict (as Redis's unsafe iterators).
    */
   *entries(): IterableIterator<[string, V]> {
     for (const c of this.oc === null ? [this.c] : [this.oc, this.c]) {
