@@ -148,6 +148,7 @@ export class Dict<V> {
   }
 
   get(key: string): V | undefined {
+    // findIn's probe, written out: this is every read command's lookup.
     const h = hashKey(key, this.seed);
     const c = this.c;
     const mask = this.mask;

@@ -303,72 +303,66 @@ test('FLUSHALL, FLUSHDB and SWAPDB invalidate WATCH on keys that exist (Redis 7.
   assert.equal(c.watchDirty, false, 'neither database holds the watched key');
 });
 
+/**
+ * Loads `stable:0..total-1`, then runs a full SCAN (COUNT `count`) while `between(call, writer)`
+ * runs after each call on a second connection; returns the keys seen and the number of calls.
+ */
+async function scanWhileWriting(
+  port: number, c: RespClient, total: number, count: string,
+  between: (call: number, writer: RespClient) => Promise<void>,
+): Promise<{ seen: Set<string>; calls: number }> {
+  const cmds: string[][] = [];
+  for (let i = 0; i < total; i++) cmds.push(['SET', `stable:${i}`, 'v']);
+  await c.pipeline(cmds);
+  const writer = await RespClient.connect(port);
+  try {
+    const seen = new Set<string>();
+    let cursor = '0';
+    let calls = 0;
+    do {
+      const r = await c.call('SCAN', cursor, 'COUNT', count) as [string, string[]];
+      cursor = r[0];
+      for (const k of r[1]) seen.add(k);
+      await between(calls, writer);
+      calls++;
+      assert.ok(calls < 5000, 'scan terminates');
+    } while (cursor !== '0');
+    for (let i = 0; i < total; i++) assert.ok(seen.has(`stable:${i}`), `missed stable:${i}`);
+    return { seen, calls };
+  } finally {
+    writer.close();
+  }
+}
+
 test('SCAN over TCP returns every key present throughout, while another client grows the table and shrinks it again', async () => {
-  await withServer({}, async (_s, c) => {
-    const total = 3000;
-    const cmds: string[][] = [];
-    for (let i = 0; i < total; i++) cmds.push(['SET', `stable:${i}`, 'v']);
-    await c.pipeline(cmds);
-    const writer = await RespClient.connect(_s.address.port);
-    try {
-      const seen = new Set<string>();
-      let cursor = '0';
-      let calls = 0;
-      let added = 0;
-      do {
-        const r = await c.call('SCAN', cursor, 'COUNT', '20') as [string, string[]];
-        cursor = r[0];
-        for (const k of r[1]) seen.add(k);
-        // Between calls: 200 new keys a call for 60 calls (3000 -> 15000 keys: the table goes
-        // from 8192 to 16384 and 32768 slots, moving entries a few at a time), then all of them
-        // deleted (3000 live in 32768 slots is under 1/8: it shrinks, incrementally too).
-        const batch: string[][] = [];
-        if (calls < 60) for (let j = 0; j < 200; j++) batch.push(['SET', `grow:${added++}`, 'v']);
-        else if (calls === 60) for (let j = 0; j < added; j++) batch.push(['DEL', `grow:${j}`]);
-        if (batch.length > 0) await writer.pipeline(batch);
-        calls++;
-        assert.ok(calls < 5000, 'scan terminates');
-      } while (cursor !== '0');
-      assert.ok(calls > 60, `the scan outlived the growth (${calls} calls)`);
-      for (let i = 0; i < total; i++) assert.ok(seen.has(`stable:${i}`), `missed stable:${i}`);
-      // A client's cursor may be any 64-bit value; bits beyond the table play no part.
-      const r = await c.call('SCAN', '18446744073709551615') as [string, string[]];
-      assert.equal(r[0], '0');
-    } finally {
-      writer.close();
-    }
+  await withServer({}, async (s, c) => {
+    let added = 0;
+    const { calls } = await scanWhileWriting(s.address.port, c, 3000, '20', async (call, writer) => {
+      // 200 new keys a call for 60 calls (3000 -> 15000 keys: the table goes from 8192 to 16384
+      // and 32768 slots, moving entries a few at a time), then all of them deleted (3000 live in
+      // 32768 slots is under 1/8: it shrinks, incrementally too).
+      const batch: string[][] = [];
+      if (call < 60) for (let j = 0; j < 200; j++) batch.push(['SET', `grow:${added++}`, 'v']);
+      else if (call === 60) for (let j = 0; j < added; j++) batch.push(['DEL', `grow:${j}`]);
+      if (batch.length > 0) await writer.pipeline(batch);
+    });
+    assert.ok(calls > 60, `the scan outlived the growth (${calls} calls)`);
+    // A client's cursor may be any 64-bit value; bits beyond the table play no part.
+    const r = await c.call('SCAN', '18446744073709551615') as [string, string[]];
+    assert.equal(r[0], '0');
   });
 });
 
 test('SCAN over TCP returns every key present throughout, despite concurrent writes', async () => {
-  await withServer({}, async (_s, c) => {
+  await withServer({}, async (s, c) => {
     const total = 3000;
-    const cmds: string[][] = [];
-    for (let i = 0; i < total; i++) cmds.push(['SET', `stable:${i}`, 'v']);
-    for (let i = 0; i < 500; i++) cmds.push(['SET', `churn:${i}`, 'v']);
-    await c.pipeline(cmds);
-    const writer = await RespClient.connect(_s.address.port);
-    try {
-      const seen = new Set<string>();
-      let cursor = '0';
-      let calls = 0;
-      let churn = 500;
-      do {
-        const r = await c.call('SCAN', cursor, 'COUNT', '37') as [string, string[]];
-        cursor = r[0];
-        for (const k of r[1]) seen.add(k);
-        // Between calls, another client deletes and adds keys.
-        await writer.pipeline([
-          ['DEL', `churn:${calls}`], ['SET', `churn:${churn++}`, 'v'], ['SET', `new:${calls}`, 'v'],
-        ]);
-        calls++;
-        assert.ok(calls < 1000, 'scan terminates');
-      } while (cursor !== '0');
-      for (let i = 0; i < total; i++) assert.ok(seen.has(`stable:${i}`), `missed stable:${i}`);
-      assert.ok(calls >= Math.floor(total / 37), 'COUNT bounds the work per call');
-    } finally {
-      writer.close();
-    }
+    await c.pipeline(Array.from({ length: 500 }, (_, i) => ['SET', `churn:${i}`, 'v']));
+    let churn = 500;
+    const { calls } = await scanWhileWriting(s.address.port, c, total, '37', async (call, writer) => {
+      // Another client deletes and adds keys.
+      await writer.pipeline([['DEL', `churn:${call}`], ['SET', `churn:${churn++}`, 'v'], ['SET', `new:${call}`, 'v']]);
+    });
+    assert.ok(calls >= Math.floor(total / 37), 'COUNT bounds the work per call');
   });
 });
 
