@@ -1,7 +1,9 @@
 /**
- * SCAN cursors over a database's JS Map dictionary, with Redis's guarantee: a full iteration
- * returns every key that was present from the start to the end of the scan at least once (keys
- * added or removed meanwhile may or may not be returned, and a key may be returned twice).
+ * HSCAN/SSCAN/ZSCAN cursors over a big collection's JS Map, with Redis's guarantee: a full
+ * iteration returns every element that was present from the start to the end of the scan at
+ * least once (elements added or removed meanwhile may or may not be returned, and one may be
+ * returned twice). (SCAN over a database's keys does not come here: the key table has Redis's own
+ * cursor, Dict.scanStep. Moving the collections to that table would retire this file.)
  *
  * Redis gets that from reverse-binary cursor increments over its hash table. A V8 Map cannot be
  * walked by bucket, but its iterators have the property we need: an iterator survives concurrent
