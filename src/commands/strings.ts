@@ -253,6 +253,7 @@ function getsetCommand(c: CommandContext, argv: string[]): Reply {
 
 function mgetCommand(c: CommandContext, argv: string[]): Reply {
   const out: Reply[] = new Array<Reply>(argv.length - 1);
+  c.db.dict.warm(argv, 1, 1);
   for (let j = 1; j < argv.length; j++) {
     const v = c.ks.lookupRead(c.db, argv[j]!);
     out[j - 1] = typeof v === 'string' ? v : null;
@@ -262,6 +263,7 @@ function mgetCommand(c: CommandContext, argv: string[]): Reply {
 
 function msetGeneric(c: CommandContext, argv: string[], nx: boolean): Reply {
   if (argv.length % 2 === 0) return errWrongArity(nx ? 'msetnx' : 'mset');
+  c.db.dict.warm(argv, 1, 2); // the keys' table slots, all in flight at once (Dict.warm)
   if (nx) {
     for (let j = 1; j < argv.length; j += 2) {
       if (c.ks.lookupWrite(c.db, argv[j]!) !== undefined) return 0;

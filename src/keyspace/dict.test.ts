@@ -100,6 +100,25 @@ test('an iteration during a rehash yields every entry once, even with lookups as
   assert.equal(seen.size, i);
 });
 
+test('warm touches keys without changing anything, whatever the keys and the table state', () => {
+  const d = new Dict<number>(5, 0);
+  const m = new Map<string, number>();
+  for (let i = 0; i < 3000 || !d.rehashing; i++) {
+    d.set(`k${i}`, i);
+    m.set(`k${i}`, i);
+  }
+  assert.equal(d.rehashing, true); // keys in both tables
+  const argv = ['MSET'];
+  for (let i = 0; i < 200; i++) argv.push(`k${i * 7}`, 'v', `absent${i}`, 'v');
+  assert.equal(typeof d.warm(argv, 1, 2), 'number');
+  assert.equal(typeof d.warm(argv, 1, 1), 'number');
+  assert.equal(typeof new Dict<number>().warm(['MGET', 'a', 'b'], 1, 1), 'number');
+  assert.equal(d.warm(['GET', 'k1'], 1, 1), 0, 'a single key is not worth it');
+  assert.equal(d.warm(['MGET'], 1, 1), 0);
+  sameContents(d, m);
+  assert.equal(d.rehashing, true, 'warm moves no entry');
+});
+
 /** Full SCAN with `between(step)` after every call; returns every key emitted. */
 function fullScan(d: Dict<number>, count: number, between: (step: number) => void): string[] {
   const seen: string[] = [];
