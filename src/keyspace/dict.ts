@@ -97,18 +97,15 @@ function nextCursor(v: number, mask: number): number {
   return rev32((rev32((v | ~mask) >>> 0) + 1) >>> 0);
 }
 
-function slotArray(slots: number): unknown[] {
-  // Filled by push so the elements kind stays packed (no hole checks on reads).
-  const t: unknown[] = [];
-  for (let i = 0; i < slots; i++) t.push(H_EMPTY, undefined, undefined);
-  return t;
-}
-
-/** Stands for every not yet written chunk of a large table. Never written to. */
-const EMPTY_CHUNK = slotArray(CHUNK_SLOTS);
+/**
+ * Stands for every not yet written chunk of a large table, and is what every slot array is copied
+ * from (slice keeps its packed elements kind: no hole checks on reads). Never written to.
+ */
+const EMPTY_CHUNK: unknown[] = [];
+for (let i = 0; i < CHUNK_SLOTS; i++) EMPTY_CHUNK.push(H_EMPTY, undefined, undefined);
 
 function newChunks(capacity: number): unknown[][] {
-  if (capacity <= CHUNK_SLOTS) return [slotArray(capacity)];
+  if (capacity <= CHUNK_SLOTS) return [EMPTY_CHUNK.slice(0, capacity * 3)];
   const c: unknown[][] = [];
   for (let i = capacity >>> CHUNK_BITS; i > 0; i--) c.push(EMPTY_CHUNK);
   return c;
@@ -235,17 +232,6 @@ export class Dict<V> {
     return true;
   }
 
-  /** Removes every entry (back to the smallest table). */
-  clear(): void {
-    this.c = newChunks(MIN_CAPACITY);
-    this.rehashIdx = 0;
-    this.mask = MIN_CAPACITY - 1;
-    this.used = 0;
-    this.tombs = 0;
-    this.oc = null;
-    this.oused = 0;
-  }
-
   /**
    * Entries in table order (the old table's first during a rehash). An iterator walks the tables
    * it started on and assumes no write to the dict until it is done (reads are fine): take what
@@ -264,10 +250,6 @@ export class Dict<V> {
 
   *keys(): IterableIterator<string> {
     for (const [k] of this.entries()) yield k;
-  }
-
-  *values(): IterableIterator<V> {
-    for (const [, v] of this.entries()) yield v;
   }
 
   [Symbol.iterator](): IterableIterator<[string, V]> {
@@ -408,7 +390,7 @@ export class Dict<V> {
     const ci = i >>> CHUNK_BITS;
     let t = this.c[ci]!;
     if (t === EMPTY_CHUNK) {
-      t = EMPTY_CHUNK.slice(); // a packed copy, several times faster than filling a new array
+      t = EMPTY_CHUNK.slice();
       this.c[ci] = t;
     }
     const b = (i & CHUNK_MASK) * 3;
